@@ -1,0 +1,1 @@
+"""bordermon's Streamlit dashboard: pages wire widgets to :mod:`layers`, nothing more."""
