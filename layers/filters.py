@@ -1,0 +1,171 @@
+"""Select events by time, layer, category, actor, side, confidence and text.
+
+One frozen :class:`Filters` value describes a view; the dashboard's sidebar, the shared
+URL, ``bordermon export`` and ``bordermon stats`` all build one and call
+:func:`filter_events`, so every surface shows the same selection for the same view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.validate import LAYERS, LOCAL_TZ
+
+__all__ = [
+    "CONFIDENCES",
+    "REPORT_CURRENT_DAYS",
+    "SIDES",
+    "Filters",
+    "effective_end",
+    "filter_events",
+    "text_matches",
+    "time_overlaps",
+]
+
+CONFIDENCES: tuple[str, ...] = ("confirmed", "reported", "claimed", "disputed")
+SIDES: tuple[str, ...] = ("XK", "RS", "disputed")
+#: A deployment report with no sourced end is taken as current for this many days after
+#: its date. A convention, stated on the methodology page, not a fact from the sources.
+REPORT_CURRENT_DAYS = 30
+_FOREVER = pd.Timestamp("2262-01-01", tz=LOCAL_TZ.key)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A view of the store. Empty tuples mean "no restriction" for that field.
+
+    Attributes
+    ----------
+    start, end : date, optional
+        Time window, both days included. An event is in the window when its own
+        interval (``start`` to ``end``, or the instant ``start``) overlaps it.
+    as_of : date, optional
+        For interval layers (deployments, KFOR presence): keep only what was in effect on
+        that day (see :func:`effective_end`).
+    layers : tuple of str
+        Layers to keep (default all).
+    categories, actors, sides, confidences : tuple of str
+        Keep events with one of these values (an event matches an actor filter when any
+        of its actors is listed).
+    text : str
+        Case-insensitive words that must all occur in the title, summary, location or
+        sources (publisher, title, URL).
+    """
+
+    start: date | None = None
+    end: date | None = None
+    as_of: date | None = None
+    layers: tuple[str, ...] = LAYERS
+    categories: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    sides: tuple[str, ...] = ()
+    confidences: tuple[str, ...] = ()
+    text: str = ""
+
+    def with_(self, **changes: object) -> Filters:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _day_start(day: date) -> pd.Timestamp:
+    return pd.Timestamp(day.isoformat(), tz=LOCAL_TZ.key)
+
+
+def effective_end(events: gpd.GeoDataFrame) -> pd.Series:
+    """When each event stops counting, where no ``end`` is recorded.
+
+    An incident without ``end`` is an instant. KFOR presence without ``end`` is ongoing
+    (installations stand, reinforcements stay until a source says otherwise). A deployment
+    report without ``end`` is current for :data:`REPORT_CURRENT_DAYS` days.
+    """
+    fallback = events["start"].copy()
+    fallback[events["layer"] == "kfor"] = _FOREVER
+    is_report = events["layer"] == "deployment"
+    fallback[is_report] = events.loc[is_report, "start"] + pd.Timedelta(days=REPORT_CURRENT_DAYS)
+    return events["end"].fillna(fallback)
+
+
+def time_overlaps(events: gpd.GeoDataFrame, start: date | None, end: date | None) -> pd.Series:
+    """Boolean mask: the event's interval overlaps the window [start, end] (whole days)."""
+    mask = pd.Series(True, index=events.index)
+    if events.empty:
+        return mask
+    event_end = effective_end(events)
+    if start is not None:
+        mask &= event_end >= _day_start(start)
+    if end is not None:
+        mask &= events["start"] < _day_start(end + timedelta(days=1))
+    return mask
+
+
+def _in_effect(events: gpd.GeoDataFrame, day: date) -> pd.Series:
+    begins, ends = _day_start(day), _day_start(day + timedelta(days=1))
+    return (events["start"] < ends) & (effective_end(events) >= begins)
+
+
+def text_matches(events: gpd.GeoDataFrame, text: str) -> pd.Series:
+    """Boolean mask: every word of ``text`` occurs in the event's text or its sources."""
+    words = text.casefold().split()
+    if not words or events.empty:
+        return pd.Series(True, index=events.index)
+    sources = events["sources"].map(
+        lambda items: " ".join(
+            f"{s.get('publisher', '')} {s.get('title', '')} {s.get('url', '')}" for s in items
+        )
+    )
+    haystack = (
+        events["title"].fillna("")
+        + " "
+        + events["summary"].fillna("")
+        + " "
+        + events["location"].fillna("")
+        + " "
+        + events["municipality"].fillna("")
+        + " "
+        + sources.astype("string")
+    ).str.casefold()
+    mask = pd.Series(True, index=events.index)
+    for word in words:
+        mask &= haystack.str.contains(word, regex=False)
+    return mask.astype(bool)
+
+
+def filter_events(events: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+    """The events of the view described by ``filters``, in their original order.
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        An events frame as read by :func:`layers.store.read_store`.
+    filters : Filters
+        The view.
+
+    Returns
+    -------
+    GeoDataFrame
+        A subset of ``events`` (possibly empty, never None).
+    """
+    if not isinstance(events, gpd.GeoDataFrame):
+        raise TypeError(f"events must be a GeoDataFrame, not {type(events).__name__}")
+    if events.empty:
+        return events.iloc[:0]
+    mask = events["layer"].isin(filters.layers) & time_overlaps(events, filters.start, filters.end)
+    if filters.as_of is not None:
+        interval_layer = events["layer"].isin(("deployment", "kfor"))
+        mask &= ~interval_layer | _in_effect(events, filters.as_of)
+    if filters.categories:
+        mask &= events["category"].isin(filters.categories)
+    if filters.sides:
+        mask &= events["side"].isin(filters.sides)
+    if filters.confidences:
+        mask &= events["confidence"].isin(filters.confidences)
+    if filters.actors:
+        wanted = set(filters.actors)
+        mask &= events["actors"].map(lambda actors: not wanted.isdisjoint(actors)).astype(bool)
+    if filters.text.strip():
+        mask &= text_matches(events, filters.text)
+    return events[mask.fillna(False).astype(bool)]

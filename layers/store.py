@@ -1,0 +1,605 @@
+"""Read the GeoJSON event store into GeoDataFrames, and write events back safely.
+
+The store is a directory of GeoJSON FeatureCollections (``*.geojson``, RFC 7946) or a
+single such file. Reading validates every feature (:mod:`layers.validate`); the valid
+ones become one GeoDataFrame in EPSG:4326 with typed columns and dates parsed once, the
+others are set aside and listed in the report. Writing goes through :func:`save_event`,
+which validates first, holds a lock on the store, and replaces the file atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from layers.paths import default_store
+from layers.validate import (
+    LAYERS,
+    LOCAL_TZ,
+    SCHEMA_VERSION,
+    CheckedFeature,
+    Problem,
+    ValidationReport,
+    check_collection,
+    check_feature,
+    describe_json_error,
+    find_duplicates,
+    layer_counts,
+    parse_time,
+)
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "PROPERTY_ORDER",
+    "EventStore",
+    "StoreError",
+    "canonical_feature",
+    "collection_files",
+    "dumps_collection",
+    "empty_events",
+    "events_frame",
+    "format_store",
+    "format_time",
+    "frame_to_features",
+    "read_collection_file",
+    "read_store",
+    "save_event",
+    "store_lock",
+    "write_collection",
+]
+
+CRS = "EPSG:4326"
+LOCK_NAME = ".bordermon.lock"
+
+#: Canonical order of a feature's properties when written.
+PROPERTY_ORDER: tuple[str, ...] = (
+    "layer",
+    "category",
+    "title",
+    "summary",
+    "start",
+    "end",
+    "time_precision",
+    "location",
+    "municipality",
+    "side",
+    "location_precision",
+    "uncertainty_km",
+    "geometry_note",
+    "actors",
+    "fatalities",
+    "injured",
+    "confidence",
+    "sources",
+    "disputes",
+    "group",
+    "tags",
+    "external_ids",
+)
+_SOURCE_ORDER = ("url", "publisher", "original_publisher", "published", "language", "title", "dataset_id")
+_CLAIM_ORDER = ("claim", "by", "source_url")
+_TEXT_COLUMNS = (
+    "id",
+    "layer",
+    "category",
+    "title",
+    "summary",
+    "time_precision",
+    "location",
+    "municipality",
+    "side",
+    "location_precision",
+    "geometry_note",
+    "confidence",
+    "group",
+)
+_COUNT_COLUMNS = ("fatalities_min", "fatalities_max", "injured_min", "injured_max")
+_LIST_COLUMNS = ("actors", "sources", "disputes", "tags")
+#: Columns of the events GeoDataFrame, in order.
+EVENT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "layer",
+    "category",
+    "title",
+    "summary",
+    "start",
+    "end",
+    "time_precision",
+    "location",
+    "municipality",
+    "side",
+    "location_precision",
+    "uncertainty_km",
+    "geometry_note",
+    "actors",
+    "fatalities_min",
+    "fatalities_max",
+    "injured_min",
+    "injured_max",
+    "confidence",
+    "sources",
+    "n_sources",
+    "disputes",
+    "group",
+    "tags",
+    "external_ids",
+    "extensions",
+    "file",
+    "feature_index",
+    "geometry",
+)
+
+
+class StoreError(ValueError):
+    """A write was refused; nothing was changed. ``problems`` says why."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        detail = "".join(f"\n  {p}" for p in problems)
+        super().__init__(message + detail)
+        self.problems = list(problems)
+
+
+@dataclass
+class EventStore:
+    """A validated store: the events that passed, and the report on all of them.
+
+    Attributes
+    ----------
+    root : Path
+        The directory or file that was read.
+    events : GeoDataFrame
+        Every valid event of every layer (columns :data:`EVENT_COLUMNS`, EPSG:4326).
+    report : ValidationReport
+        Problems found, counts per layer, and how many features were set aside.
+    """
+
+    root: Path
+    events: gpd.GeoDataFrame
+    report: ValidationReport
+
+    def layer(self, name: str) -> gpd.GeoDataFrame:
+        """The events of one layer (``incident``, ``deployment`` or ``kfor``)."""
+        if name not in LAYERS:
+            raise ValueError(f"unknown layer {name!r}; expected one of {', '.join(LAYERS)}")
+        return self.events[self.events["layer"] == name]
+
+    @property
+    def incidents(self) -> gpd.GeoDataFrame:
+        return self.layer("incident")
+
+    @property
+    def deployments(self) -> gpd.GeoDataFrame:
+        return self.layer("deployment")
+
+    @property
+    def kfor(self) -> gpd.GeoDataFrame:
+        return self.layer("kfor")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def collection_files(path: Path) -> list[Path]:
+    """The collection files of a store: the file itself, or ``*.geojson`` below a directory."""
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.geojson") if p.is_file())
+    raise FileNotFoundError(f"no event store at {path}")
+
+
+def read_collection_file(path: Path, label: str) -> tuple[Any, Problem | None]:
+    """Decode one collection file, or say in one line why it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, Problem(label, None, None, "(file)", f"is not UTF-8 text (byte {exc.start})")
+    except OSError as exc:
+        return None, Problem(label, None, None, "(file)", f"cannot be read: {exc.strerror}")
+    if not text.strip():
+        return None, Problem(label, None, None, "(file)", "is empty")
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, Problem(label, None, None, "(file)", describe_json_error(exc))
+
+
+def read_store(path: str | Path | None = None) -> EventStore:
+    """Read and validate a store (a directory of collections, or one file).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Store directory or collection file; default :func:`layers.paths.default_store`.
+
+    Returns
+    -------
+    EventStore
+        Valid events as one GeoDataFrame, and the validation report.
+
+    Raises
+    ------
+    FileNotFoundError
+        If nothing exists at ``path``.
+    """
+    root = Path(path) if path is not None else default_store()
+    files = collection_files(root)
+    base = root if root.is_dir() else root.parent
+    report = ValidationReport(files=len(files))
+    checked: list[CheckedFeature] = []
+    for file in files:
+        label = file.relative_to(base).as_posix()
+        data, problem = read_collection_file(file, label)
+        if problem is not None:
+            report.problems.append(problem)
+            continue
+        kept, problems, set_aside = check_collection(data, file=label)
+        checked.extend(kept)
+        report.problems.extend(problems)
+        report.set_aside += set_aside
+    unique, duplicates = find_duplicates(checked)
+    report.problems.extend(duplicates)
+    report.set_aside += len(duplicates)
+    report.counts = layer_counts(unique)
+    return EventStore(root=root, events=events_frame(unique), report=report)
+
+
+def empty_events() -> gpd.GeoDataFrame:
+    """An events frame with every column and no rows."""
+    return events_frame([])
+
+
+def _count_bounds(value: Any) -> tuple[Any, Any]:
+    if isinstance(value, dict):
+        return value["min"], value["max"]
+    if isinstance(value, int):
+        return value, value
+    return pd.NA, pd.NA
+
+
+def _times(values: Sequence[datetime | None]) -> pd.Series:
+    seconds = [pd.NA if v is None else int(v.timestamp()) for v in values]
+    as_utc = pd.to_datetime(pd.Series(seconds, dtype="Int64"), unit="s", utc=True)
+    return as_utc.dt.tz_convert(LOCAL_TZ.key)
+
+
+def events_frame(features: Sequence[CheckedFeature]) -> gpd.GeoDataFrame:
+    """Build the typed events GeoDataFrame from validated features."""
+    props = [item.feature["properties"] for item in features]
+    columns: dict[str, Any] = {"id": [item.feature["id"] for item in features]}
+    for name in _TEXT_COLUMNS[1:]:
+        columns[name] = [p.get(name) for p in props]
+    columns["start"] = _times([item.start for item in features])
+    columns["end"] = _times([item.end for item in features])
+    columns["uncertainty_km"] = [p.get("uncertainty_km", np.nan) for p in props]
+    for name in ("fatalities", "injured"):
+        bounds = [_count_bounds(p.get(name)) for p in props]
+        columns[f"{name}_min"] = [b[0] for b in bounds]
+        columns[f"{name}_max"] = [b[1] for b in bounds]
+    for name in _LIST_COLUMNS:
+        columns[name] = [list(p.get(name) or []) for p in props]
+    columns["n_sources"] = [len(p.get("sources") or []) for p in props]
+    columns["external_ids"] = [dict(p.get("external_ids") or {}) for p in props]
+    columns["extensions"] = [{k: v for k, v in p.items() if k.startswith("x_")} for p in props]
+    columns["file"] = [item.file for item in features]
+    columns["feature_index"] = [item.index for item in features]
+
+    frame = pd.DataFrame({name: columns[name] for name in EVENT_COLUMNS if name != "geometry"})
+    for name in _TEXT_COLUMNS:
+        frame[name] = frame[name].astype("string")
+    for name in _COUNT_COLUMNS:
+        frame[name] = frame[name].astype("Int64")
+    frame["uncertainty_km"] = frame["uncertainty_km"].astype("float64")
+    frame["n_sources"] = frame["n_sources"].astype("int64")
+    frame["feature_index"] = frame["feature_index"].astype("int64")
+    frame["file"] = frame["file"].astype("string")
+    for name in (*_LIST_COLUMNS, "external_ids", "extensions"):
+        frame[name] = frame[name].astype(object)
+    geometry = gpd.GeoSeries([item.geometry for item in features], crs=CRS, index=frame.index)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
+
+
+# --------------------------------------------------------------------------- canonical form
+
+
+def format_time(value: datetime | pd.Timestamp) -> str:
+    """Write a store time: a date when it is local midnight, else a full local date-time."""
+    local = pd.Timestamp(value).tz_convert(LOCAL_TZ.key)
+    if local == local.normalize():
+        return str(local.date().isoformat())
+    return str(local.isoformat(timespec="seconds"))
+
+
+def _canonical_time(text: str) -> str:
+    return format_time(parse_time(text))
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _count(value: Any) -> Any:
+    if isinstance(value, dict) and value.get("min") == value.get("max"):
+        return value.get("min")
+    if isinstance(value, dict):
+        return {"min": value["min"], "max": value["max"]}
+    return value
+
+
+def _ordered(item: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
+    out = {k: item[k] for k in order if k in item}
+    out.update({k: item[k] for k in sorted(item) if k not in out})
+    return out
+
+
+def _geometry_json(geom: BaseGeometry | None) -> dict[str, Any] | None:
+    if geom is None or geom.is_empty:
+        return None
+    oriented = shapely.orient_polygons(geom)  # RFC 7946: exterior rings counterclockwise
+    as_json: dict[str, Any] = json.loads(json.dumps(mapping(oriented)))
+    return as_json
+
+
+def canonical_feature(feature: Mapping[str, Any]) -> dict[str, Any]:
+    """A valid feature in the store's canonical form (key order, times, numbers, rings).
+
+    Canonical form changes no data: reading a canonical feature and writing it again
+    gives the same bytes.
+    """
+    props = dict(feature["properties"])
+    for name in ("start", "end"):
+        if isinstance(props.get(name), str):
+            props[name] = _canonical_time(props[name])
+    for name in ("fatalities", "injured"):
+        if name in props:
+            props[name] = _count(props[name])
+    if isinstance(props.get("uncertainty_km"), int | float):
+        props["uncertainty_km"] = _number(props["uncertainty_km"])
+    props["sources"] = [_ordered(s, _SOURCE_ORDER) for s in props.get("sources", [])]
+    if props.get("disputes"):
+        props["disputes"] = [
+            {"field": d["field"], "claims": [_ordered(c, _CLAIM_ORDER) for c in d["claims"]]}
+            for d in props["disputes"]
+        ]
+    for name in ("disputes", "tags", "external_ids"):
+        if name in props and not props[name]:
+            del props[name]
+    for name in ("end", "municipality", "uncertainty_km", "geometry_note", "group"):
+        if name in props and props[name] is None:
+            del props[name]
+    raw_geom = feature.get("geometry")
+    geometry = _geometry_json(shape(raw_geom)) if raw_geom else None
+    return {
+        "type": "Feature",
+        "id": feature["id"],
+        "geometry": geometry,
+        "properties": _ordered(props, PROPERTY_ORDER),
+    }
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, list | dict) and bool(pd.isna(value)))
+
+
+def _frame_count(low: Any, high: Any) -> Any:
+    if _missing(low):
+        return None
+    return int(low) if low == high else {"min": int(low), "max": int(high)}
+
+
+def frame_to_features(events: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Turn an events frame back into canonical GeoJSON features (the inverse of reading)."""
+    features = []
+    for row in events.to_dict("records"):
+        props: dict[str, Any] = {}
+        for name in PROPERTY_ORDER:
+            if name in ("fatalities", "injured"):
+                props[name] = _frame_count(row[f"{name}_min"], row[f"{name}_max"])
+            elif name in ("start", "end"):
+                if not _missing(row[name]):
+                    props[name] = format_time(row[name])
+            elif name == "side":  # required, and null has a meaning (on neither side)
+                props[name] = None if _missing(row[name]) else row[name]
+            elif name in row and not _missing(row[name]):
+                props[name] = row[name]
+        props.update(row.get("extensions") or {})
+        geometry = _geometry_json(row["geometry"])
+        features.append(
+            canonical_feature({"type": "Feature", "id": row["id"], "geometry": geometry, "properties": props})
+        )
+    return features
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def dumps_collection(features: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None = None) -> str:
+    """Serialise a collection the one way the store is written (stable bytes)."""
+    header = dict(meta or {})
+    header.setdefault("schema_version", SCHEMA_VERSION)
+    collection = {"type": "FeatureCollection", "bordermon": header, "features": list(features)}
+    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_collection(
+    path: Path, features: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None = None
+) -> None:
+    """Write a collection atomically: a temporary file beside it, then a rename.
+
+    A reader sees either the old file or the new one, never a half-written file.
+    """
+    text = dumps_collection(features, meta)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # not every platform can fsync a directory
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+@contextlib.contextmanager
+def store_lock(root: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a store directory while reading, checking and writing."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK_NAME, "a+b") as handle:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def format_store(path: str | Path | None = None) -> tuple[list[Path], list[Problem]]:
+    """Rewrite every valid collection of a store in canonical form.
+
+    A file with any problem is left untouched and its problems are returned, so a
+    curator's hand edits are never rewritten while they are still wrong.
+
+    Returns
+    -------
+    (list of Path, list of Problem)
+        The files rewritten (those already canonical are not touched), and the problems
+        of the files that were skipped.
+    """
+    root = Path(path) if path is not None else default_store()
+    base = root if root.is_dir() else root.parent
+    changed: list[Path] = []
+    skipped: list[Problem] = []
+    with store_lock(base):
+        for file in collection_files(root):
+            label = file.relative_to(base).as_posix()
+            data, problem = read_collection_file(file, label)
+            if problem is not None:
+                skipped.append(problem)
+                continue
+            kept, problems, set_aside = check_collection(data, file=label)
+            errors = [p for p in problems if p.severity == "error"]
+            if errors or set_aside:
+                skipped.extend(errors)
+                continue
+            meta = data.get("bordermon") if isinstance(data.get("bordermon"), dict) else None
+            text = dumps_collection([canonical_feature(item.feature) for item in kept], meta)
+            if text != file.read_text(encoding="utf-8-sig"):
+                write_collection(file, [canonical_feature(item.feature) for item in kept], meta)
+                changed.append(file)
+    return changed, skipped
+
+
+def _store_ids(root: Path, files: Sequence[Path]) -> dict[str, str]:
+    """Every id in the store, mapped to the file holding it; unreadable files refuse the write."""
+    ids: dict[str, str] = {}
+    for file in files:
+        label = file.relative_to(root).as_posix()
+        data, problem = read_collection_file(file, label)
+        if problem is not None:
+            raise StoreError("the store has a file that cannot be read; fix it before writing", [problem])
+        for feature in data.get("features", []) if isinstance(data, dict) else []:
+            if isinstance(feature, dict) and isinstance(feature.get("id"), str):
+                ids.setdefault(feature["id"], label)
+    return ids
+
+
+def save_event(
+    feature: Mapping[str, Any],
+    store: str | Path | None = None,
+    collection: str = "additions.geojson",
+    *,
+    update: bool = False,
+) -> Path:
+    """Append a new event, or update an existing one, after validating it.
+
+    Parameters
+    ----------
+    feature : mapping
+        A GeoJSON Feature in the store's schema.
+    store : str or Path, optional
+        The store directory; default :func:`layers.paths.default_store`.
+    collection : str
+        File (relative to the store) that receives a new event. An update always
+        rewrites the file that holds the event, keeping its position.
+    update : bool
+        False: the id must be new. True: the id must exist, and that event is replaced.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    StoreError
+        If the feature is invalid, the id conflicts, or the store cannot be read.
+        Nothing is written then.
+    """
+    root = Path(store) if store is not None else default_store()
+    if root.is_file():
+        raise StoreError(f"{root} is a file; save_event writes into a store directory")
+    checked, problems = check_feature(dict(feature), file="(new event)", index=0)
+    errors = [p for p in problems if p.severity == "error"]
+    if checked is None:
+        raise StoreError("the event is not valid; nothing was written", errors)
+    new = canonical_feature(checked.feature)
+    fid = new["id"]
+    with store_lock(root):
+        files = collection_files(root)
+        ids = _store_ids(root, files)
+        if update and fid not in ids:
+            raise StoreError(f"no event with id {fid!r} to update")
+        if not update and fid in ids:
+            raise StoreError(f"id {fid!r} is already used in {ids[fid]}; choose another id or update it")
+        target = root / (ids[fid] if update else collection)
+        if target.suffix != ".geojson":
+            raise StoreError(f"collection {collection!r} must be a .geojson file")
+        if target.exists():
+            data, _ = read_collection_file(target, target.name)
+            if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+                raise StoreError(f"{target.name} is not a FeatureCollection; not writing into it")
+            meta = data.get("bordermon") if isinstance(data.get("bordermon"), dict) else None
+            features = list(data["features"])
+        else:
+            meta, features = None, []
+        if update:
+            position = next(i for i, f in enumerate(features) if isinstance(f, dict) and f.get("id") == fid)
+            features[position] = new
+        else:
+            features.append(new)
+        write_collection(target, features, meta)
+    return target

@@ -1,0 +1,159 @@
+"""A view you can cite: the filters and the selected event, to and from URL parameters.
+
+The dashboard keeps its whole state in the URL, so a link opens exactly the same view in
+another browser. Parsing is forgiving: an invalid or stale parameter is dropped with a
+notice that says which and why, and the rest of the view still applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.filters import CONFIDENCES, SIDES, Filters
+from layers.validate import LAYERS
+
+__all__ = ["PRESETS", "View", "parse_view", "preset_window", "view_params"]
+
+#: Time-window presets: key → label.
+PRESETS: dict[str, str] = {
+    "all": "All dates",
+    "sep-oct-2023": "September–October 2023",
+    "last-30-days": "Last 30 days of data",
+    "custom": "Custom window",
+}
+
+
+@dataclass(frozen=True)
+class View:
+    """What the researcher sees: a preset (or custom window), filters and a selection."""
+
+    filters: Filters = field(default_factory=Filters)
+    preset: str = "all"
+    selected: str | None = None
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+
+def preset_window(preset: str, events: gpd.GeoDataFrame) -> tuple[date | None, date | None]:
+    """The (start, end) days of a preset; ``None`` means open on that side."""
+    if preset == "sep-oct-2023":
+        return date(2023, 9, 1), date(2023, 10, 31)
+    if preset == "last-30-days" and not events.empty:
+        last = pd.Timestamp(events["start"].max()).date()
+        return last - timedelta(days=29), last
+    return None, None
+
+
+def _one(params: Mapping[str, Sequence[str]], key: str) -> str | None:
+    values = [v for v in params.get(key, ()) if v != ""]
+    return values[-1] if values else None
+
+
+def _day(params: Mapping[str, Sequence[str]], key: str, notices: list[str]) -> date | None:
+    text = _one(params, key)
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        notices.append(f"Ignored {key}={text!r}: not a date (use YYYY-MM-DD).")
+        return None
+
+
+def _choices(
+    params: Mapping[str, Sequence[str]],
+    key: str,
+    allowed: Iterable[str],
+    label: str,
+    notices: list[str],
+    *,
+    split: bool = True,
+) -> tuple[str, ...]:
+    known = set(allowed)
+    raw_values = params.get(key, ())
+    values = [v for raw in raw_values for v in (raw.split(",") if split else [raw]) if v]
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        notices.append(f"Ignored unknown {label}: {', '.join(sorted(set(unknown)))}.")
+    return tuple(dict.fromkeys(v for v in values if v in known))
+
+
+def parse_view(params: Mapping[str, Sequence[str]], events: gpd.GeoDataFrame) -> View:
+    """Read a view from URL parameters (each key maps to all of its values).
+
+    Parameters
+    ----------
+    params : mapping of str to sequence of str
+        e.g. ``{"layers": ["incident"], "actor": ["KFOR", "Kosovo Police"]}``.
+    events : GeoDataFrame
+        The store's events, to check categories, actors and the selected id against.
+
+    Returns
+    -------
+    View
+        The view, with a notice for every parameter that was dropped.
+    """
+    notices: list[str] = []
+    preset = _one(params, "preset")
+    start, end = _day(params, "start", notices), _day(params, "end", notices)
+    if preset is not None and preset not in PRESETS:
+        notices.append(f"Ignored preset={preset!r}: expected one of {', '.join(PRESETS)}.")
+        preset = None
+    if preset is None:
+        preset = "custom" if (start or end) else "all"
+    if preset != "custom":
+        start, end = preset_window(preset, events)
+    if start and end and start > end:
+        notices.append(f"The window started after it ended ({start} > {end}); the dates were swapped.")
+        start, end = end, start
+
+    categories = sorted(set(events["category"].dropna())) if not events.empty else []
+    actors = sorted({a for items in events["actors"] for a in items}) if not events.empty else []
+    layers = _choices(params, "layers", LAYERS, "layer", notices) if "layers" in params else LAYERS
+    filters = Filters(
+        start=start,
+        end=end,
+        as_of=_day(params, "as_of", notices),
+        layers=layers,
+        categories=_choices(params, "cat", categories, "category", notices),
+        actors=_choices(params, "actor", actors, "actor", notices, split=False),
+        sides=_choices(params, "side", SIDES, "side", notices),
+        confidences=_choices(params, "conf", CONFIDENCES, "confidence", notices),
+        text=(_one(params, "q") or "")[:200],
+    )
+    selected = _one(params, "event")
+    if selected is not None and (events.empty or selected not in set(events["id"])):
+        notices.append(f"Event {selected!r} is not in this store (removed, renamed or never there).")
+        selected = None
+    return View(filters=filters, preset=preset, selected=selected, notices=tuple(notices))
+
+
+def view_params(view: View) -> dict[str, list[str]]:
+    """URL parameters for a view; defaults are left out so links stay short."""
+    f = view.filters
+    params: dict[str, list[str]] = {}
+    if view.preset != "all":
+        params["preset"] = [view.preset]
+    if view.preset == "custom":
+        if f.start:
+            params["start"] = [f.start.isoformat()]
+        if f.end:
+            params["end"] = [f.end.isoformat()]
+    if f.as_of:
+        params["as_of"] = [f.as_of.isoformat()]
+    if tuple(f.layers) != LAYERS:
+        params["layers"] = [",".join(f.layers)]
+    for key, values in (("cat", f.categories), ("side", f.sides), ("conf", f.confidences)):
+        if values:
+            params[key] = [",".join(values)]
+    if f.actors:
+        params["actor"] = list(f.actors)  # names may hold commas: one parameter each
+    if f.text.strip():
+        params["q"] = [f.text.strip()]
+    if view.selected:
+        params["event"] = [view.selected]
+    return params

@@ -1,0 +1,187 @@
+"""Reading the store into typed GeoDataFrames, and writing events back safely."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from layers import store as store_module
+from layers.paths import SHIPPED_STORE
+from layers.store import (
+    EVENT_COLUMNS,
+    StoreError,
+    collection_files,
+    dumps_collection,
+    frame_to_features,
+    read_store,
+    save_event,
+)
+from tests.factories import collection, make_feature, write_json
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.glob("*.geojson"))}
+
+
+def test_frame_has_typed_columns_in_wgs84(tmp_path: Path) -> None:
+    features = [
+        make_feature(
+            "a", start="2023-09-24T02:00:00+02:00", time_precision="hour", fatalities={"min": 3, "max": 5}
+        ),
+        make_feature("b", injured=2, tags=["x"]),
+    ]
+    events = read_store(write_json(tmp_path / "s.geojson", collection(*features))).events
+    assert list(events.columns) == list(EVENT_COLUMNS)
+    assert events.crs.to_epsg() == 4326
+    assert str(events["start"].dtype).startswith("datetime64") and "Europe/Belgrade" in str(
+        events["start"].dtype
+    )
+    assert events.loc[0, "start"] == pd.Timestamp("2023-09-24 02:00", tz="Europe/Belgrade")
+    assert events.loc[1, "start"] == pd.Timestamp("2023-09-24 00:00", tz="Europe/Belgrade")
+    assert events["fatalities_min"].dtype == "Int64"
+    assert (events.loc[0, "fatalities_min"], events.loc[0, "fatalities_max"]) == (3, 5)
+    assert pd.isna(events.loc[1, "fatalities_min"])
+    assert (events.loc[1, "injured_min"], events.loc[1, "injured_max"]) == (2, 2)
+    assert events["id"].dtype == "string"
+    assert events.loc[1, "tags"] == ["x"]
+    assert events.loc[0, "n_sources"] == 1
+
+
+def test_empty_store_gives_empty_frames(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    store = read_store(tmp_path / "empty")
+    assert store.events.empty and list(store.events.columns) == list(EVENT_COLUMNS)
+    assert store.incidents.empty and store.report.ok
+
+
+def test_layers_are_split(tmp_path: Path) -> None:
+    kfor = make_feature("k", layer="kfor", category="installation")
+    events = collection(make_feature("i"), kfor)
+    store = read_store(write_json(tmp_path / "s.geojson", events))
+    assert list(store.incidents["id"]) == ["i"] and list(store.kfor["id"]) == ["k"]
+    assert store.deployments.empty
+    with pytest.raises(ValueError, match="unknown layer"):
+        store.layer("tanks")
+
+
+def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no event store"):
+        read_store(tmp_path / "nowhere")
+
+
+def test_shipped_store_round_trips_byte_for_byte(tmp_path: Path) -> None:
+    """load → save → load gives identical data, and saving unchanged data changes no bytes."""
+    store = read_store(SHIPPED_STORE)
+    assert store.report.ok and len(store.events) > 0
+    for file in collection_files(SHIPPED_STORE):
+        rel = file.relative_to(SHIPPED_STORE).as_posix()
+        meta = json.loads(file.read_text(encoding="utf-8"))["bordermon"]
+        rows = store.events[store.events["file"] == rel].sort_values("feature_index")
+        text = dumps_collection(frame_to_features(rows), meta)
+        assert text == file.read_text(encoding="utf-8"), f"{rel} is not in canonical form"
+        copy = tmp_path / rel
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(text, encoding="utf-8")
+    again = read_store(tmp_path)
+    columns = [c for c in EVENT_COLUMNS if c != "geometry"]
+    pd.testing.assert_frame_equal(again.events[columns], store.events[columns])
+    assert list(again.events.geometry.to_wkb()) == list(store.events.geometry.to_wkb())
+
+
+def test_save_appends_then_updates_in_place(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_json(root / "main.geojson", collection(make_feature("a"), make_feature("b")))
+    save_event(make_feature("c", title="New"), root, "main.geojson")
+    save_event(make_feature("a", title="Corrected"), root, update=True)
+    store = read_store(root)
+    assert list(store.events["id"]) == ["a", "b", "c"]
+    assert list(store.events["title"]) == ["Corrected", "Test event", "New"]
+    before = (root / "main.geojson").read_bytes()
+    save_event(make_feature("a", title="Corrected"), root, update=True)
+    assert (root / "main.geojson").read_bytes() == before
+
+
+def test_save_to_a_new_collection_file(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    root.mkdir()
+    written = save_event(make_feature("n"), root)
+    assert written == root / "additions.geojson"
+    assert read_store(root).events["id"].tolist() == ["n"]
+
+
+@pytest.mark.parametrize(
+    ("feature", "update", "message"),
+    [
+        (make_feature("a"), False, "already used in main.geojson"),
+        (make_feature("zz"), True, "no event with id 'zz'"),
+        (make_feature("c", sources=[]), False, "not valid"),
+        (make_feature("c", start="2023-02-30"), False, "not a real date"),
+    ],
+    ids=["duplicate-id", "update-missing", "no-sources", "bad-date"],
+)
+def test_refused_writes_change_nothing(tmp_path: Path, feature: dict, update: bool, message: str) -> None:
+    root = tmp_path / "store"
+    write_json(root / "main.geojson", collection(make_feature("a")))
+    before = _snapshot(root)
+    with pytest.raises(StoreError, match=message):
+        save_event(feature, root, "main.geojson", update=update)
+    assert _snapshot(root) == before
+
+
+def test_a_write_into_a_broken_store_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_json(root / "main.geojson", collection(make_feature("a")))
+    (root / "broken.geojson").write_text("{not json", encoding="utf-8")
+    before = _snapshot(root)
+    with pytest.raises(StoreError, match="cannot be read"):
+        save_event(make_feature("b"), root, "main.geojson")
+    assert _snapshot(root) == before
+
+
+def test_set_aside_features_survive_a_write(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    bad = make_feature("bad", start="2023-02-30")
+    write_json(root / "main.geojson", collection(make_feature("a"), bad))
+    save_event(make_feature("b"), root, "main.geojson")
+    data = json.loads((root / "main.geojson").read_text(encoding="utf-8"))
+    assert [f["id"] for f in data["features"]] == ["a", "bad", "b"]
+    assert data["features"][1]["properties"]["start"] == "2023-02-30"
+
+
+def test_a_crash_mid_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "store"
+    write_json(root / "main.geojson", collection(make_feature("a")))
+    before = _snapshot(root)
+
+    def crash(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store_module.os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        save_event(make_feature("b"), root, "main.geojson")
+    assert _snapshot(root) == before
+    assert not [p for p in root.iterdir() if p.suffix == ".tmp"]
+
+
+def _append_many(args: tuple[str, int, int]) -> None:
+    root, worker, count = args
+    for n in range(count):
+        save_event(make_feature(f"w{worker}-{n}"), root, "shared.geojson")
+
+
+def test_parallel_writers_lose_no_event(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    root.mkdir()
+    workers, each = 4, 8
+    context = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
+    with context.Pool(workers) as pool:
+        pool.map(_append_many, [(str(root), w, each) for w in range(workers)])
+    store = read_store(root)
+    assert store.report.ok
+    assert len(store.events) == workers * each
+    assert set(store.events["id"]) == {f"w{w}-{n}" for w in range(workers) for n in range(each)}

@@ -1,0 +1,94 @@
+"""Views to and from URL parameters: round trips, presets, and forgiving parsing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from layers.filters import Filters
+from layers.views import View, parse_view, view_params
+from tests.factories import collection, make_feature, write_json
+
+
+@pytest.fixture
+def events(tmp_path: Path) -> gpd.GeoDataFrame:
+    from layers.store import read_store
+
+    features = [
+        make_feature("a", start="2023-05-29", category="riot", actors=["KFOR", "Serbs, protesters"]),
+        make_feature("b", start="2023-09-24"),
+        make_feature("c", start="2023-10-18", category="crossing_reopening"),
+    ]
+    return read_store(write_json(tmp_path / "s.geojson", collection(*features))).events
+
+
+def test_round_trip_of_a_full_view(events: gpd.GeoDataFrame) -> None:
+    view = View(
+        filters=Filters(
+            start=date(2023, 9, 1),
+            end=date(2023, 9, 30),
+            as_of=date(2023, 9, 29),
+            layers=("incident", "kfor"),
+            categories=("riot",),
+            actors=("Serbs, protesters",),
+            sides=("XK",),
+            confidences=("reported", "disputed"),
+            text="monastery",
+        ),
+        preset="custom",
+        selected="b",
+    )
+    params = view_params(view)
+    assert params["actor"] == ["Serbs, protesters"]
+    parsed = parse_view(params, events)
+    assert parsed == view and parsed.notices == ()
+
+
+def test_default_view_has_no_parameters(events: gpd.GeoDataFrame) -> None:
+    assert view_params(View()) == {}
+    assert parse_view({}, events) == View()
+
+
+def test_presets_set_the_window(events: gpd.GeoDataFrame) -> None:
+    sep_oct = parse_view({"preset": ["sep-oct-2023"]}, events)
+    assert (sep_oct.filters.start, sep_oct.filters.end) == (date(2023, 9, 1), date(2023, 10, 31))
+    last = parse_view({"preset": ["last-30-days"]}, events)
+    assert (last.filters.start, last.filters.end) == (date(2023, 9, 19), date(2023, 10, 18))
+    assert view_params(last) == {"preset": ["last-30-days"]}
+
+
+def test_bad_parameters_get_notices_and_defaults(events: gpd.GeoDataFrame) -> None:
+    params = {
+        "start": ["2023-13-01"],
+        "end": ["2023-10-01"],
+        "layers": ["incident,tanks"],
+        "cat": ["riot,nonsense"],
+        "conf": ["sure"],
+        "event": ["gone"],
+        "preset": ["yesterday"],
+    }
+    view = parse_view(params, events)
+    assert view.filters.start is None and view.filters.end == date(2023, 10, 1)
+    assert view.filters.layers == ("incident",)
+    assert view.filters.categories == ("riot",)
+    assert view.filters.confidences == ()
+    assert view.selected is None
+    text = " ".join(view.notices)
+    for words in (
+        "start='2023-13-01'",
+        "layer: tanks",
+        "category: nonsense",
+        "confidence: sure",
+        "'gone'",
+        "yesterday",
+    ):
+        assert words in text
+
+
+def test_reversed_window_is_swapped_with_a_notice(events: gpd.GeoDataFrame) -> None:
+    view = parse_view({"start": ["2023-10-31"], "end": ["2023-09-01"]}, events)
+    assert (view.filters.start, view.filters.end) == (date(2023, 9, 1), date(2023, 10, 31))
+    assert "swapped" in view.notices[0]
