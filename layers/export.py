@@ -1,0 +1,313 @@
+"""Export the map of a view as one standalone HTML file (``bordermon export``).
+
+The file carries the title, the time window and filters, the data's date, the sources
+note and the attributions. By default it is self-contained: Leaflet, bordermon's map
+script, styles and images are inlined (:func:`layers.assets.inline_assets`), so it opens
+with the network off, tiles aside. With ``self_contained=False`` it links Leaflet from
+its CDN instead (a smaller file that needs the network).
+
+Same inputs → byte-identical output: folium's random element ids are replaced by ids
+derived from each element's position in the map, and nothing depends on the clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+from branca.element import Element
+
+from layers.assets import AssetsMissingWarning, assets_installed, external_links, inline_assets
+from layers.filters import CONFIDENCES, SIDES, Filters, filter_events
+from layers.map import BASEMAPS, DEFAULT_TITLE, MAP_LAYERS, MapReference, build_map, data_date
+from layers.mapdata import mapped_mask
+from layers.paths import STORE_ENV, default_store
+from layers.store import read_store
+from layers.validate import LAYERS
+
+__all__ = [
+    "LAYER_ALIASES",
+    "add_export_command",
+    "assign_stable_ids",
+    "export_html",
+    "parse_layers",
+    "write_html",
+]
+
+
+def assign_stable_ids(root: Element, salt: str = "bordermon") -> None:
+    """Give every element of a folium tree an id derived from its position, not chance.
+
+    folium names each element's JavaScript variable after a random 32-hex id. These ids
+    keep that form (so they cannot collide with text in the page) but depend only on
+    the element's place in the tree: the same map renders to the same bytes.
+    """
+    counter = 0
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop(0)
+        node._id = hashlib.sha256(f"{salt}:{counter}".encode()).hexdigest()[:32]
+        counter += 1
+        for attr in ("header", "html", "script"):
+            child = getattr(node, attr, None)
+            if isinstance(child, Element) and child is not node:
+                stack.append(child)
+        stack.extend(node._children.values())
+
+
+def export_html(
+    events: gpd.GeoDataFrame,
+    *,
+    filters: Filters | None = None,
+    layers: Sequence[str] = MAP_LAYERS,
+    reference: MapReference | None = None,
+    title: str = DEFAULT_TITLE,
+    basemap: str = "osm",
+    set_aside: int = 0,
+    as_of_data: date | None = None,
+    self_contained: bool = True,
+) -> str:
+    """The standalone HTML page of the map of a view.
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        The store's events (all of them: the view is selected with ``filters``, and the
+        data's date is the latest date in ``events``).
+    filters : Filters, optional
+        Time window and other filters (:class:`layers.filters.Filters`).
+    layers : sequence of str
+        Layer groups (:data:`layers.map.MAP_LAYERS`).
+    reference : MapReference, optional
+        Reference geography; default the shipped one. ``MapReference()`` draws the
+        events without it.
+    title : str
+        Title of the page and of the map.
+    basemap : {"osm", "light", "none"}
+        Base map shown first.
+    set_aside : int
+        Records the store's validation set aside (stated on the map).
+    as_of_data : date, optional
+        The data's date; default the latest date in ``events``.
+    self_contained : bool
+        Inline every asset (default). When the assets are not installed the page links
+        the CDNs instead, and an :class:`layers.assets.AssetsMissingWarning` says so.
+
+    Returns
+    -------
+    str
+        The HTML page. The same arguments always give the same string.
+    """
+    m = build_map(
+        events,
+        reference,
+        filters=filters,
+        layers=layers,
+        title=title,
+        basemap=basemap,
+        set_aside=set_aside,
+        as_of_data=as_of_data,
+        assets="cdn",
+    )
+    root = m.get_root()
+    assign_stable_ids(root)
+    page: str = root.render()
+    page = page.replace("<html>", '<html lang="en">', 1)
+    page = page.replace(
+        "<body>",
+        "<body>\n<noscript>This map needs JavaScript; its data is embedded in this file.</noscript>",
+        1,
+    )
+    if not self_contained:
+        return page
+    if not assets_installed():
+        warnings.warn(
+            "the map assets are not installed (run `npm ci --ignore-scripts`): the exported file links "
+            "Leaflet from its CDN and needs the network to show the map",
+            AssetsMissingWarning,
+            stacklevel=2,
+        )
+        return page
+    page = inline_assets(page)
+    left = external_links(page)
+    if left:
+        raise RuntimeError(f"the export still links {', '.join(left)}; add these assets to layers/assets.py")
+    return page
+
+
+def write_html(page: str, out: str | Path) -> Path:
+    """Write a page atomically (a temporary file beside it, then a rename); returns the path."""
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(page)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an export is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------- command line
+
+#: Other names accepted by ``--layers`` for the groups of :data:`layers.map.MAP_LAYERS`.
+LAYER_ALIASES: dict[str, str] = {
+    "incidents": "incident",
+    "deployments": "deployment",
+    "zones": "safety_zones",
+    "safety-zones": "safety_zones",
+    "gsz": "safety_zones",
+    "asz": "safety_zones",
+    "crossings": "places",
+    "gazetteer": "places",
+}
+
+
+def parse_layers(text: str) -> tuple[str, ...]:
+    """Layer groups from a comma-separated list (``all`` for every group); raises ValueError."""
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    if not names or names == ["all"]:
+        return MAP_LAYERS
+    chosen = []
+    for name in names:
+        key = LAYER_ALIASES.get(name, name.replace("-", "_"))
+        if key not in MAP_LAYERS:
+            raise ValueError(f"unknown layer {name!r}; choose from {', '.join(MAP_LAYERS)} (or all)")
+        if key not in chosen:
+            chosen.append(key)
+    return tuple(key for key in MAP_LAYERS if key in chosen)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _listed(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    try:
+        layers = parse_layers(args.layers)
+    except ValueError as exc:
+        print(f"bordermon export: {exc}", file=sys.stderr)
+        return 2
+    if args.start and args.end and args.end < args.start:
+        print("bordermon export: --end is before --start", file=sys.stderr)
+        return 2
+    path = Path(args.store) if args.store else default_store()
+    try:
+        store = read_store(path)
+    except FileNotFoundError as exc:
+        print(f"bordermon export: {exc}", file=sys.stderr)
+        return 2
+    filters = Filters(
+        start=args.start,
+        end=args.end,
+        as_of=args.as_of,
+        layers=tuple(layer for layer in LAYERS if layer in layers) or LAYERS,
+        categories=args.category,
+        actors=tuple(args.actor or ()),
+        sides=args.side,
+        confidences=args.confidence,
+        text=args.text or "",
+    )
+    self_contained = not args.cdn
+    if self_contained and not assets_installed():
+        print(
+            "bordermon export: the map assets are not installed (run `npm ci --ignore-scripts`, needs "
+            "Node.js); this file links Leaflet from its CDN and needs the network to show the map",
+            file=sys.stderr,
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AssetsMissingWarning)  # said once above, in one line
+        page = export_html(
+            store.events,
+            filters=filters,
+            layers=layers,
+            title=args.title,
+            basemap=args.basemap,
+            set_aside=store.report.set_aside,
+            self_contained=self_contained,
+        )
+    if args.out == "-":
+        sys.stdout.write(page)
+    else:
+        out = write_html(page, args.out)
+        shown = filter_events(store.events, filters)
+        shown = shown[shown["layer"].isin([layer for layer in LAYERS if layer in layers])]
+        mapped = int(mapped_mask(shown).sum()) if not shown.empty else 0
+        latest = data_date(store.events)
+        kind = "self-contained" if self_contained and assets_installed() else "links Leaflet from its CDN"
+        print(
+            f"wrote {out} ({len(page.encode()) / 1e6:.1f} MB, {kind}): {mapped} event(s) on the map, "
+            f"{len(shown) - mapped} without a location; data up to {latest or 'no events'}"
+        )
+    if store.report.set_aside:
+        print(
+            f"bordermon export: {store.report.set_aside} record(s) set aside by validation are not shown "
+            "(`bordermon validate` lists them)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def add_export_command(commands: Any) -> None:
+    """Add ``bordermon export`` to the command line's subcommands."""
+    export = commands.add_parser(
+        "export",
+        help="write one standalone HTML file of the map (opens offline, tiles aside)",
+        description=(
+            "Write the map of a view as one HTML file: title, time window, filters, the data's date, "
+            "sources and attribution included. Self-contained by default (every script, style and icon "
+            "inlined); the same inputs give byte-identical files."
+        ),
+    )
+    export.add_argument(
+        "--out", default="bordermon-map.html", help="output file, or - for stdout (%(default)s)"
+    )
+    export.add_argument(
+        "--store", help=f"event store directory or .geojson file (default: ${STORE_ENV} or the shipped store)"
+    )
+    export.add_argument("--start", type=_iso_date, help="first day of the time window (YYYY-MM-DD)")
+    export.add_argument("--end", type=_iso_date, help="last day of the time window (YYYY-MM-DD)")
+    export.add_argument("--as-of", type=_iso_date, help="deployments and KFOR presence in effect on this day")
+    export.add_argument(
+        "--layers",
+        default="all",
+        help=f"comma-separated layer groups: {', '.join(MAP_LAYERS)} (default: all)",
+    )
+    export.add_argument(
+        "--category", type=_listed, default=(), help="only these categories (comma-separated)"
+    )
+    export.add_argument(
+        "--confidence", type=_listed, default=(), help=f"only these confidences: {', '.join(CONFIDENCES)}"
+    )
+    export.add_argument("--side", type=_listed, default=(), help=f"only these sides: {', '.join(SIDES)}")
+    export.add_argument("--actor", action="append", help="only events naming this actor (repeatable)")
+    export.add_argument("--text", help="only events whose text contains all these words")
+    export.add_argument("--title", default=DEFAULT_TITLE, help="title of the map (%(default)s)")
+    export.add_argument("--basemap", choices=list(BASEMAPS), default="osm", help="base map shown first (osm)")
+    export.add_argument(
+        "--cdn",
+        action="store_true",
+        help="link Leaflet from its CDN instead of inlining it (smaller, needs network)",
+    )
+    export.set_defaults(run=_run_export)

@@ -1,0 +1,569 @@
+"""Encode events and reference geography into the compact payloads the map script draws.
+
+One folium object per event costs ~1 KB of HTML and ~1.5 ms of Python; at 100k events
+the page is ~90 MB and takes minutes to build. Instead each event layer becomes one
+columnar structure: integer coordinates, small integer codes for category, severity,
+confidence and precision, and indexes into a table of distinct strings (titles, dates,
+places, actors, casualty texts) and a table of distinct sources. The map script
+(``layers/static/bordermon-map.js``) draws it on one canvas and builds a popup only when
+an event is clicked, setting every piece of text with ``textContent``.
+
+Everything here is deterministic: the same frame gives the same payload, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from layers.validate import LAYERS
+
+__all__ = [
+    "CONFIDENCE_LABELS",
+    "LAYER_LABELS",
+    "ORIGIN",
+    "PRECISION_LABELS",
+    "SEVERITY_LABELS",
+    "SEVERITY_RADII",
+    "STYLES",
+    "CategoryStyle",
+    "describe_casualties",
+    "describe_when",
+    "encode_events",
+    "encode_reference",
+    "js_string",
+    "mapped_mask",
+    "severity_classes",
+]
+
+#: Coordinates are sent as integers of 1e-5 degree (about 1 m) from this origin (lon, lat).
+ORIGIN: tuple[float, float] = (18.0, 40.5)
+_SCALE = 100_000
+
+
+@dataclass(frozen=True)
+class CategoryStyle:
+    """How one category is drawn: its label, fill colour and symbol."""
+
+    label: str
+    color: str
+    shape: str
+
+
+#: Symbol and colour per category, per layer. Shapes group kinds of event (violence:
+#: triangle/star; unrest: circle; law enforcement: square; crossings: diamond); colours
+#: tell the categories of a group apart.
+STYLES: dict[str, dict[str, CategoryStyle]] = {
+    "incident": {
+        "armed_attack": CategoryStyle("Armed attack", "#b2182b", "triangle"),
+        "armed_clash": CategoryStyle("Armed clash", "#e66101", "triangle"),
+        "explosion": CategoryStyle("Explosion", "#7b3294", "star"),
+        "riot": CategoryStyle("Riot", "#d6604d", "circle"),
+        "protest": CategoryStyle("Protest", "#f4a582", "circle"),
+        "detention": CategoryStyle("Detention", "#2166ac", "square"),
+        "arrest": CategoryStyle("Arrest", "#67a9cf", "square"),
+        "crossing_closure": CategoryStyle("Crossing closure", "#252525", "diamond"),
+        "crossing_reopening": CategoryStyle("Crossing reopening", "#1b7837", "diamond"),
+        "other": CategoryStyle("Other incident", "#878787", "circle"),
+    },
+    "deployment": {
+        "buildup": CategoryStyle("Build-up", "#c51b7d", "pentagon"),
+        "readiness": CategoryStyle("Raised readiness", "#e7298a", "pentagon"),
+        "drawdown": CategoryStyle("Drawdown", "#4d9221", "pentagon"),
+        "visit": CategoryStyle("Visit", "#8073ac", "pentagon"),
+        "other": CategoryStyle("Other deployment", "#878787", "pentagon"),
+    },
+    "kfor": {
+        "installation": CategoryStyle("Installation", "#08306b", "hexagon"),
+        "reinforcement": CategoryStyle("Reinforcement", "#2171b5", "hexagon"),
+        "authorisation": CategoryStyle("Authorisation", "#6baed6", "hexagon"),
+        "operation": CategoryStyle("Operation", "#4292c6", "hexagon"),
+        "other": CategoryStyle("Other KFOR", "#878787", "hexagon"),
+    },
+}
+
+LAYER_LABELS: dict[str, str] = {"incident": "Incident", "deployment": "Reported deployment", "kfor": "KFOR"}
+CONFIDENCE_LABELS: dict[str, str] = {
+    "confirmed": "confirmed",
+    "reported": "reported",
+    "claimed": "claimed by one party",
+    "disputed": "disputed",
+}
+_CONFIDENCES = tuple(CONFIDENCE_LABELS)
+PRECISION_LABELS: dict[str, str] = {"exact": "exact", "approximate": "approximate", "area": "an area"}
+_PRECISIONS = tuple(PRECISION_LABELS)
+#: Symbol radius in pixels per severity class.
+SEVERITY_RADII: tuple[int, ...] = (5, 7, 9, 12)
+SEVERITY_LABELS: tuple[str, ...] = (
+    "no casualties reported",
+    "injured, none killed",
+    "1–4 killed",
+    "5 or more killed",
+)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS_LONG = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# Draw kinds: how the map script draws an event.
+_EXACT_POINT, _APPROXIMATE_POINT, _AREA_POINT, _SHAPE = 0, 1, 2, 3
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _missing(value: Any) -> bool:
+    return (
+        value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    )
+
+
+def _format_instant(value: pd.Timestamp, precision: str) -> str:
+    if precision == "year":
+        return f"{value.year}"
+    if precision == "month":
+        return f"{_MONTHS_LONG[value.month - 1]} {value.year}"
+    day = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    if precision == "week":
+        return f"week of {day}"
+    if precision == "hour":
+        return f"{day}, {value.hour:02d}:{value.minute:02d}"
+    return day
+
+
+def describe_when(start: Any, end: Any, precision: Any, *, interval: bool = False) -> str:
+    """A date or period as people read it, with its precision.
+
+    Parameters
+    ----------
+    start, end : Timestamp or missing
+        Local (Europe/Belgrade) times as read from the store; ``end`` may be missing.
+    precision : str
+        ``hour``, ``day``, ``week``, ``month`` or ``year``.
+    interval : bool
+        True for layers whose events last (deployments, KFOR presence): a missing end
+        reads "no end reported".
+
+    Returns
+    -------
+    str
+        E.g. ``"24 Sep 2023 (to the day)"``, ``"September 2023 (to the month)"``,
+        ``"1 Sep 2023 – 3 Oct 2023 (to the day)"``, ``"from 1 Sep 2023, no end reported (to the day)"``.
+    """
+    if _missing(start):
+        return "date unknown"
+    level = str(precision) if not _missing(precision) else "day"
+    first = _format_instant(pd.Timestamp(start), level)
+    if not _missing(end):
+        last = _format_instant(pd.Timestamp(end), level)
+        text = first if last == first else f"{first} – {last}"
+    elif interval:
+        text = f"from {first}, no end reported"
+    else:
+        text = first
+    return f"{text} (to the {level})"
+
+
+def _count_text(low: Any, high: Any) -> str | None:
+    if _missing(low):
+        return None
+    if _missing(high) or int(low) == int(high):
+        return f"{int(low)}"
+    return f"{int(low)}–{int(high)} (sources disagree)"
+
+
+def describe_casualties(fatalities_min: Any, fatalities_max: Any, injured_min: Any, injured_max: Any) -> str:
+    """Casualties as text: numbers, ranges where sources disagree, or "not reported".
+
+    Examples
+    --------
+    >>> describe_casualties(3, 4, None, None)
+    'killed 3–4 (sources disagree); injured: not reported'
+    >>> describe_casualties(None, None, None, None)
+    'not reported'
+    """
+    killed = _count_text(fatalities_min, fatalities_max)
+    injured = _count_text(injured_min, injured_max)
+    if killed is None and injured is None:
+        return "not reported"
+    killed_text = f"killed {killed}" if killed is not None else "killed: not reported"
+    injured_text = f"injured {injured}" if injured is not None else "injured: not reported"
+    return f"{killed_text}; {injured_text}"
+
+
+def severity_classes(events: pd.DataFrame) -> np.ndarray:
+    """Severity class per event (0–3) from the lower bounds of its casualty figures.
+
+    0: none reported; 1: injured, none killed; 2: 1–4 killed; 3: 5 or more killed. The
+    lower bound is used where sources disagree, so a symbol never claims more than all
+    sources grant.
+    """
+    killed = events["fatalities_min"].astype("Int64").fillna(0).to_numpy(dtype="int64")
+    hurt = events["injured_min"].astype("Int64").fillna(0).to_numpy(dtype="int64")
+    classes = np.where(killed >= 5, 3, np.where(killed >= 1, 2, np.where(hurt >= 1, 1, 0)))
+    return classes.astype("int64")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+class _Strings:
+    """A table of distinct strings; each is sent once and referred to by index."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.items: list[str] = []
+
+    def add(self, text: Any) -> int:
+        if type(text) is not str:
+            if _missing(text):
+                return -1
+            text = str(text)
+        key: str = text
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.items)
+            self.items.append(key)
+        return found
+
+
+def _indexed(codes: np.ndarray, texts: Sequence[Any], strings: _Strings) -> list[int]:
+    """String-table index per row, from factorize codes and the text of each code."""
+    table = np.asarray([strings.add(text) for text in texts] + [-1], dtype="int64")
+    # Code -1 (missing) picks the trailing -1.
+    picked: list[int] = table[np.where(codes < 0, len(table) - 1, codes)].tolist()
+    return picked
+
+
+def _column_index(values: pd.Series, strings: _Strings) -> list[int]:
+    """String-table index of each value of a text column (-1 where missing)."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    return _indexed(np.asarray(codes), list(uniques), strings)
+
+
+def _row_codes(key: pd.DataFrame | Sequence[np.ndarray]) -> np.ndarray:
+    """One integer per row, equal for equal rows (missing values compare equal)."""
+    columns = [key[name].to_numpy() for name in key.columns] if isinstance(key, pd.DataFrame) else list(key)
+    combined = np.zeros(len(columns[0]) if columns else 0, dtype="int64")
+    radix = 1
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        size = len(uniques) + 1
+        if radix * size >= 2**62:  # would overflow: renumber what we have so far first
+            combined = pd.factorize(combined)[0].astype("int64")
+            radix = int(combined.max()) + 1 if len(combined) else 1
+        combined = combined + (np.asarray(codes, dtype="int64") + 1) * radix
+        radix *= size
+    return np.asarray(pd.factorize(combined)[0], dtype="int64")
+
+
+def _rows_index(key: pd.DataFrame, describe: Any, strings: _Strings) -> list[int]:
+    """String-table index of a description of each row, describing each distinct row once.
+
+    ``describe`` gets the positions of one row per distinct key and returns their texts.
+    """
+    if key.empty:
+        return []
+    codes = _row_codes(key)
+    _, first = np.unique(codes, return_index=True)
+    return _indexed(codes, describe(first), strings)
+
+
+_SOURCE_FIELDS = ("url", "publisher", "original_publisher", "published", "language", "title")
+
+
+def _source_entry(key: tuple[Any, ...], strings: _Strings) -> list[int]:
+    url, publisher, original, published, language, title = (str(v) if v else "" for v in key)
+    meta = ", ".join(part for part in (published, language) if part)
+    if original and original != publisher:
+        meta = f"{meta}; report by {original}" if meta else f"report by {original}"
+    return [strings.add(url), strings.add(publisher), strings.add(title or url), strings.add(meta)]
+
+
+def _encode_sources(column: pd.Series, strings: _Strings) -> tuple[list[int], list[int], list[list[int]]]:
+    """Sources as a flat list of indexes with a count per event, and the table of distinct sources."""
+    index: dict[tuple[Any, ...], int] = {}
+    table: list[list[int]] = []
+    counts: list[int] = []
+    refs: list[int] = []
+    for items in column.tolist():
+        counts.append(len(items))
+        for source in items:
+            key = tuple(map(source.get, _SOURCE_FIELDS))
+            found = index.get(key)
+            if found is None:
+                found = index[key] = len(table)
+                table.append(_source_entry(key, strings))
+            refs.append(found)
+    return counts, refs, table
+
+
+def mapped_mask(events: gpd.GeoDataFrame) -> pd.Series:
+    """Boolean mask: the event has a position to draw (a geometry, precision not ``none``)."""
+    if events.empty:
+        return pd.Series(False, index=events.index, dtype=bool)
+    has_geometry = ~(events.geometry.isna() | events.geometry.is_empty)
+    return (has_geometry & (events["location_precision"] != "none")).fillna(False).astype(bool)
+
+
+def _flat(coords: np.ndarray) -> list[int]:
+    shifted = np.rint((coords[:, :2] - np.asarray(ORIGIN)) * _SCALE).astype("int64")
+    flat: list[int] = shifted.ravel().tolist()
+    return flat
+
+
+def _encode_shape(geom: BaseGeometry) -> list[Any]:
+    """A non-point geometry as [type, parts] with flat integer coordinates."""
+    kind = geom.geom_type
+    if kind in ("Polygon", "MultiPolygon"):
+        polygons = [geom] if kind == "Polygon" else list(geom.geoms)
+        return [
+            "P",
+            [
+                [_flat(np.asarray(ring.coords)) for ring in (poly.exterior, *poly.interiors)]
+                for poly in polygons
+            ],
+        ]
+    if kind in ("LineString", "MultiLineString"):
+        lines = [geom] if kind == "LineString" else list(geom.geoms)
+        return ["L", [_flat(np.asarray(line.coords)) for line in lines]]
+    return ["M", _flat(shapely.get_coordinates(geom))]
+
+
+def _codes(values: pd.Series, table: Sequence[str], fallback: str) -> list[int]:
+    codes = np.asarray(pd.Categorical(values.astype(object), categories=list(table)).codes, dtype="int64")
+    out: list[int] = np.where(codes < 0, list(table).index(fallback), codes).tolist()
+    return out
+
+
+def encode_events(events: gpd.GeoDataFrame, layer: str) -> dict[str, Any]:
+    """The columnar payload of one event layer, for the map script.
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        Events as read by :func:`layers.store.read_store` (EPSG:4326). Only rows of
+        ``layer`` with a position (:func:`mapped_mask`) are encoded.
+    layer : str
+        ``incident``, ``deployment`` or ``kfor``.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``id`` (event ids), ``x``/``y`` (1e-5° from :data:`ORIGIN`), ``k``
+        (how to draw: 0 exact point, 1 approximate point, 2 point standing for an area,
+        3 the geometry in ``geom``), ``r`` (uncertainty radius in metres), codes ``c``
+        (category), ``v`` (severity), ``f`` (confidence), ``p`` (location precision),
+        string indexes ``t`` (title), ``w`` (when), ``l`` (place), ``a`` (actors), ``q``
+        (casualties), ``o`` (geometry note), ``sn`` (number of sources per event), ``s`` (their indexes
+        in ``sources``, event after event), and the
+        tables ``strings``, ``sources``, ``categories``, ``confidences``, ``precisions``.
+    """
+    if layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
+    if not isinstance(events, gpd.GeoDataFrame):
+        raise TypeError(f"events must be a GeoDataFrame, not {type(events).__name__}")
+    if not events.empty and events.crs is not None and not events.crs.equals("EPSG:4326"):
+        events = events.to_crs("EPSG:4326")
+    rows = events[(events["layer"] == layer).to_numpy(dtype=bool) & mapped_mask(events).to_numpy(dtype=bool)]
+    styles = STYLES[layer]
+    categories = list(styles)
+    strings = _Strings()
+    payload: dict[str, Any] = {
+        "layer": layer,
+        "label": LAYER_LABELS[layer],
+        "interval": layer != "incident",
+        "origin": list(ORIGIN),
+        "scale": _SCALE,
+        "categories": [
+            {"key": key, "label": style.label, "color": style.color, "shape": style.shape}
+            for key, style in styles.items()
+        ],
+        "confidences": [[key, CONFIDENCE_LABELS[key]] for key in _CONFIDENCES],
+        "precisions": [[key, PRECISION_LABELS[key]] for key in _PRECISIONS],
+        "radii": list(SEVERITY_RADII),
+    }
+    n = len(rows)
+    geoms = rows.geometry.to_numpy()
+    is_point = (shapely.get_type_id(geoms) == 0) if n else np.zeros(0, dtype=bool)
+    anchors = geoms.copy()
+    if n and not is_point.all():
+        anchors[~is_point] = shapely.point_on_surface(geoms[~is_point])
+    if n:
+        x = np.rint((shapely.get_x(anchors) - ORIGIN[0]) * _SCALE).astype("int64")
+        y = np.rint((shapely.get_y(anchors) - ORIGIN[1]) * _SCALE).astype("int64")
+    else:
+        x = y = np.zeros(0, dtype="int64")
+    precision = rows["location_precision"].astype("string").fillna("exact").to_numpy(dtype=object)
+    uncertainty = rows["uncertainty_km"].to_numpy(dtype="float64")
+    radius = np.where(np.isfinite(uncertainty), np.rint(uncertainty * 1000), 0).astype("int64")
+    kind = np.full(n, _SHAPE, dtype="int64")
+    kind[is_point & (precision == "exact")] = _EXACT_POINT
+    kind[is_point & (precision == "approximate")] = _APPROXIMATE_POINT
+    kind[is_point & (precision == "area")] = _AREA_POINT
+
+    interval = layer != "incident"
+    starts, ends = rows["start"], rows["end"]
+    time_precisions = rows["time_precision"].astype(object).where(rows["time_precision"].notna(), "day")
+
+    def describe_times(first: np.ndarray) -> list[str]:
+        picked = zip(
+            starts.iloc[first].tolist(),
+            ends.iloc[first].tolist(),
+            time_precisions.iloc[first].tolist(),
+            strict=True,
+        )
+        return [describe_when(start, end, level, interval=interval) for start, end, level in picked]
+
+    when = _rows_index(
+        pd.DataFrame(
+            {
+                "start": pd.DatetimeIndex(starts).asi8,
+                "end": pd.DatetimeIndex(ends).asi8,
+                "precision": time_precisions.to_numpy(dtype=object),
+            }
+        ),
+        describe_times,
+        strings,
+    )
+    counts = rows[["fatalities_min", "fatalities_max", "injured_min", "injured_max"]]
+    casualties = _rows_index(
+        counts.astype("Int64").fillna(-1).astype("int64"),
+        lambda first: [
+            describe_casualties(*row) for row in counts.iloc[first].astype(object).to_numpy().tolist()
+        ],
+        strings,
+    )
+    location = rows["location"].astype(object)
+    municipality = rows["municipality"].astype(object)
+    same = municipality.isna().to_numpy(dtype=bool) | (municipality == location).to_numpy(dtype=bool)
+    place_text = location.where(same, location.astype(str) + ", " + municipality.astype(str))
+    places = _column_index(place_text, strings)
+    actor_text = pd.Series(["; ".join(items) if items else "not named" for items in rows["actors"].tolist()])
+    actors = _column_index(actor_text, strings)
+    source_counts, source_refs, source_table = _encode_sources(rows["sources"], strings)
+
+    shapes: dict[str, Any] = {}
+    for i in np.flatnonzero(kind == _SHAPE).tolist():
+        shapes[str(i)] = _encode_shape(geoms[i])
+
+    payload.update(
+        {
+            "id": rows["id"].astype(str).tolist(),
+            "x": x.tolist(),
+            "y": y.tolist(),
+            "k": kind.tolist(),
+            "r": radius.tolist(),
+            "c": _codes(rows["category"], categories, "other"),
+            "v": severity_classes(rows).tolist() if layer == "incident" else [0] * n,
+            "f": _codes(rows["confidence"], _CONFIDENCES, "reported"),
+            "p": _codes(rows["location_precision"], _PRECISIONS, "exact"),
+            "t": _column_index(rows["title"], strings),
+            "w": when,
+            "l": places,
+            "a": actors,
+            "q": casualties,
+            "o": _column_index(rows["geometry_note"], strings),
+            "sn": source_counts,
+            "s": source_refs,
+            "geom": shapes,
+            "sources": source_table,
+            "strings": strings.items,
+        }
+    )
+    return payload
+
+
+# --------------------------------------------------------------------------- reference
+
+
+def _round_geometry(geom: BaseGeometry) -> Any:
+    rounded = shapely.transform(geom, lambda coords: np.round(coords, 5))
+    return json.loads(shapely.to_geojson(rounded))
+
+
+def encode_reference(
+    frame: gpd.GeoDataFrame,
+    *,
+    style: str | Sequence[str],
+    label: Sequence[str | None] | None = None,
+    rows: Sequence[Sequence[tuple[str, str]]] | None = None,
+    links: Sequence[Sequence[tuple[str, str]]] | None = None,
+    title: Sequence[str | None] | None = None,
+) -> dict[str, Any]:
+    """A reference layer as a GeoJSON FeatureCollection with display properties only.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Reference features (EPSG:4326).
+    style : str or sequence of str
+        Style key per feature (or one for all), known to the map script.
+    label : sequence of str or None, optional
+        Permanent label per feature.
+    rows : sequence of sequences of (label, value), optional
+        Popup rows per feature; no popup when empty.
+    links : sequence of sequences of (text, url), optional
+        Popup links per feature.
+    title : sequence of str or None, optional
+        Popup heading per feature.
+
+    Returns
+    -------
+    dict
+        ``{"type": "FeatureCollection", "features": [...]}``, coordinates rounded to 1e-5°.
+    """
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        frame = frame.to_crs("EPSG:4326")
+    n = len(frame)
+    styles = [style] * n if isinstance(style, str) else list(style)
+    features = []
+    for i, geom in enumerate(frame.geometry.tolist()):
+        if geom is None or geom.is_empty:
+            continue
+        props: dict[str, Any] = {"s": styles[i]}
+        if label is not None and label[i]:
+            props["label"] = label[i]
+        if title is not None and title[i]:
+            props["title"] = title[i]
+        if rows is not None and rows[i]:
+            props["rows"] = [list(row) for row in rows[i]]
+        if links is not None and links[i]:
+            props["links"] = [list(link) for link in links[i]]
+        features.append({"type": "Feature", "geometry": _round_geometry(geom), "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --------------------------------------------------------------------------- embedding
+
+
+def js_string(payload: Any) -> str:
+    """JSON as a single-quoted JavaScript string literal, safe inside an HTML ``<script>``.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes, so neither ``</script>`` nor
+    ``<!--`` can occur; the script parses it with ``JSON.parse`` (faster than an object
+    literal for large data).
+    """
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\\", "\\\\").replace("'", "\\'")
+    return "'" + text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "'"

@@ -1,0 +1,154 @@
+"""``bordermon export`` and ``export_html``: standalone, deterministic, the view it was asked for."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import layers.export as export_module
+from layers.assets import ASSETS, AssetsMissingWarning, assets_installed, external_links
+from layers.cli import main
+from layers.export import export_html, parse_layers, write_html
+from layers.filters import Filters
+from layers.map import MAP_LAYERS
+from layers.paths import ROOT
+from layers.store import read_store
+from tests.map_factories import payloads, write_map_store
+
+LEAFLET_CDN = next(a.cdn_url for a in ASSETS if a.name == "leaflet")
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_map_store(tmp_path_factory.mktemp("store"))
+
+
+def _bordermon(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    code = "import sys; from layers.cli import main; sys.exit(main(sys.argv[1:]))"
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "random"}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, cwd=cwd, env=env
+    )
+
+
+def test_same_inputs_give_identical_bytes_across_processes(store_dir: Path, tmp_path: Path) -> None:
+    digests = set()
+    for name in ("one.html", "two.html"):
+        result = _bordermon("export", "--store", str(store_dir), "--out", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+        digests.add(hashlib.sha256((tmp_path / name).read_bytes()).hexdigest())
+    assert len(digests) == 1
+
+
+def test_export_is_self_contained(store_dir: Path) -> None:
+    if not assets_installed():
+        pytest.skip("map assets not installed")
+    page = export_html(read_store(store_dir).events)
+    assert external_links(page) == []
+    assert "<script src=" not in page and '<link rel="stylesheet"' not in page
+    assert "L.Icon.Default.mergeOptions" in page
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert "<noscript>" in page
+
+
+def test_cdn_variant_links_leaflet(store_dir: Path) -> None:
+    page = export_html(read_store(store_dir).events, self_contained=False)
+    assert f'<script src="{LEAFLET_CDN}"></script>' in page
+    assert external_links(page) == [LEAFLET_CDN, LEAFLET_CDN.removesuffix(".js") + ".css"]
+
+
+def test_without_assets_the_export_links_the_cdn_and_warns(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_module, "assets_installed", lambda: False)
+    with pytest.warns(AssetsMissingWarning, match="needs the network"):
+        page = export_html(read_store(store_dir).events)
+    assert LEAFLET_CDN in page
+
+
+def test_export_carries_window_title_date_and_attribution(store_dir: Path) -> None:
+    events = read_store(store_dir).events
+    page = export_html(
+        events,
+        filters=Filters(start=date(2023, 9, 20), end=date(2023, 9, 30)),
+        title="Report: September 2023",
+    )
+    text = page.replace("\\u003c", "<").replace("\\u003e", ">")
+    assert "<title>Report: September 2023</title>" in page
+    assert "20 Sep 2023 – 30 Sep 2023" in text
+    assert "Data up to 5 Oct 2023" in text
+    assert "© OpenStreetMap contributors" in page and "every event lists its sources" in text
+    data = payloads(page)
+    assert "inc-approx" not in data["incident"]["id"]  # June: outside the window
+    assert "inc-exact" in data["incident"]["id"]
+
+
+def test_cli_export_window_layers_and_summary(
+    store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sub" / "map.html"
+    status = main(
+        [
+            "export",
+            "--store",
+            str(store_dir),
+            "--start",
+            "2023-09-01",
+            "--end",
+            "2023-09-30",
+            "--layers",
+            "incidents,boundary,zones",
+            "--out",
+            str(out),
+        ]
+    )
+    assert status == 0
+    said = capsys.readouterr().out
+    assert f"wrote {out}" in said and "data up to 2023-10-05" in said
+    data = payloads(out.read_text(encoding="utf-8"))
+    assert set(data) == {"incident", "boundary", "safety_zones"}
+    assert oct(out.stat().st_mode & 0o777) != oct(0o600)  # shareable, not private
+
+
+def test_cli_export_defaults_to_the_shipped_store(tmp_path: Path) -> None:
+    result = _bordermon("export", "--out", "map.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "map.html").stat().st_size > 10_000
+    assert "wrote map.html" in result.stdout
+
+
+def test_cli_export_errors_are_one_line(tmp_path: Path) -> None:
+    missing = _bordermon("export", "--store", str(tmp_path / "nope"), "--out", str(tmp_path / "x.html"))
+    assert missing.returncode == 2 and missing.stderr.strip().count("\n") == 0
+    assert "no event store" in missing.stderr
+    bad_layer = _bordermon("export", "--layers", "roads")
+    assert bad_layer.returncode == 2 and "unknown layer 'roads'" in bad_layer.stderr
+    backwards = _bordermon("export", "--start", "2023-10-01", "--end", "2023-09-01")
+    assert backwards.returncode == 2 and "before --start" in backwards.stderr
+    bad_date = _bordermon("export", "--start", "2023-02-30")
+    assert bad_date.returncode == 2 and "is not a date" in bad_date.stderr
+    assert "Traceback" not in missing.stderr + bad_layer.stderr + backwards.stderr + bad_date.stderr
+
+
+def test_cli_export_to_stdout(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--store", str(store_dir), "--cdn", "--out", "-"]) == 0
+    assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+
+
+def test_parse_layers() -> None:
+    assert parse_layers("all") == MAP_LAYERS
+    assert parse_layers("zones, incidents,gsz") == ("incident", "safety_zones")
+    with pytest.raises(ValueError, match="unknown layer"):
+        parse_layers("roads")
+
+
+def test_write_html_replaces_atomically(tmp_path: Path) -> None:
+    target = write_html("<p>one</p>", tmp_path / "a.html")
+    write_html("<p>two</p>", target)
+    assert target.read_text(encoding="utf-8") == "<p>two</p>"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.html"]

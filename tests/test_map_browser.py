@@ -1,0 +1,232 @@
+"""The exported map in headless Chromium with the network cut off.
+
+Every request that is not file: or data: is refused: the page must load Leaflet, draw
+every layer, open popups and run no injected script without it. Screenshots go to
+``test-output/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pytest
+
+from layers.assets import assets_installed, cdn_assets, inline_assets
+from layers.cli import main
+from layers.export import export_html, write_html
+from layers.map import BASEMAPS
+from layers.mapdata import mapped_mask
+from layers.store import read_store
+from tests.browser import NetworkLog, screenshot_path
+from tests.map_factories import HOSTILE, HOSTILE_URL, write_map_store
+
+pytestmark = pytest.mark.browser
+
+READY = "window.bordermon && window.bordermon.ready === true"
+TILE_HOSTS = tuple(
+    re.sub(r"^https://(\{s\}\.)?([^/]+)/.*$", r"\2", url) for _, url, *_ in BASEMAPS.values() if url
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def assets() -> None:
+    if not assets_installed():
+        reason = "map assets not installed: run `npm ci --ignore-scripts` (python3 dev.py test does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
+    return read_store(write_map_store(tmp_path_factory.mktemp("store"))).events
+
+
+@pytest.fixture(scope="module")
+def exported(events: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    page = export_html(events, title=HOSTILE)
+    return write_html(page, tmp_path_factory.mktemp("export") / "map.html")
+
+
+def _open(page: Any, path: Path) -> None:
+    page.goto(path.as_uri())
+    page.wait_for_function(READY, timeout=20_000)
+
+
+def _assert_clean(log: NetworkLog) -> None:
+    assert log.page_errors == []
+    assert log.errors_except_blocked() == []
+    for url in log.blocked:  # only base map tiles may be missing offline
+        assert url.split("/")[2].endswith(TILE_HOSTS), url
+
+
+def _click_event(page: Any, layer: str, event_id: str) -> None:
+    x, y = page.evaluate(
+        """([layer, id]) => {
+            const set = bordermon.layers[layer].symbols, d = bordermon.layers[layer].data;
+            const i = d.id.indexOf(id);
+            const k = Array.from(set._e.event).lastIndexOf(i);
+            const p = bordermon.map.latLngToContainerPoint(set.latLngOf(k));
+            const box = bordermon.map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        [layer, event_id],
+    )
+    page.mouse.click(x, y)
+    page.wait_for_selector(f'.bm-popup[data-event-id="{event_id}"]', timeout=5_000)
+
+
+def test_offline_export_loads_leaflet_and_draws_every_layer(
+    offline_page: tuple[Any, NetworkLog], exported: Path, events: gpd.GeoDataFrame
+) -> None:
+    page, log = offline_page
+    _open(page, exported)
+    assert page.evaluate("L.version") == "1.9.3"
+    mapped = events[mapped_mask(events)]
+    for layer in ("incident", "deployment", "kfor"):
+        expected = int((mapped["layer"] == layer).sum())
+        assert page.evaluate(f"bordermon.layers[{layer!r}].events") == expected
+        assert page.evaluate(f"bordermon.drawnEvents({layer!r})") == expected, layer
+    drawn_reference = page.evaluate(
+        "Object.fromEntries(Object.entries(bordermon.reference)"
+        ".map(([key, ref]) => [key, ref.layer.getLayers().length]))"
+    )
+    assert drawn_reference["boundary"] == 1 and drawn_reference["countries"] >= 5
+    assert drawn_reference["crossings"] >= 2 and drawn_reference["places"] >= 5
+    labels = page.locator(".bm-label").all_inner_texts()
+    assert "Jarinje / Jarinjë" in labels and "KOSOVO" in [label.upper() for label in labels]
+    assert "Data up to 5 Oct 2023" in page.inner_text(".bm-title")
+    assert "© OpenStreetMap contributors" in page.inner_text(".leaflet-control-attribution")
+    page.screenshot(path=screenshot_path("map-export-offline"))
+    _assert_clean(log)
+
+
+def test_cli_export_of_the_shipped_store_is_complete_offline(
+    offline_page: tuple[Any, NetworkLog], tmp_path: Path
+) -> None:
+    """The issue's "done when": `bordermon export --out map.html` shows complete, network off."""
+    out = tmp_path / "map.html"
+    assert main(["export", "--out", str(out)]) == 0
+    events = read_store().events
+    page, log = offline_page
+    _open(page, out)
+    mapped = events[mapped_mask(events)]
+    for layer in ("incident", "deployment", "kfor"):
+        assert page.evaluate(f"bordermon.drawnEvents({layer!r})") == int((mapped["layer"] == layer).sum())
+    page.screenshot(path=screenshot_path("map-shipped-store-offline"))
+    _assert_clean(log)
+
+
+def test_uncertain_places_are_drawn_as_what_they_are(
+    offline_page: tuple[Any, NetworkLog], exported: Path
+) -> None:
+    page, log = offline_page
+    _open(page, exported)
+    circle = page.evaluate(
+        """(() => {
+            const L0 = bordermon.layers.incident, d = L0.data, i = d.id.indexOf("inc-approx");
+            const ring = L0.areas.getLayers().find(l => l._bordermonIndex === i);
+            const set = L0.symbols, k = Array.from(set._e.event).indexOf(i);
+            return {circle: ring instanceof L.Circle, radius: ring.getRadius(),
+                    centreFill: set.options.styles[set._e.style[k]].fillColor};
+        })()"""
+    )
+    assert circle == {"circle": True, "radius": 5000, "centreFill": "#ffffff"}
+    area = page.evaluate(
+        """(() => {
+            const L0 = bordermon.layers.incident, i = L0.data.id.indexOf("inc-area");
+            const shape = L0.areas.getLayers().find(l => l._bordermonIndex === i);
+            const symbols = Array.from(L0.symbols._e.event).includes(i);
+            return {polygon: shape instanceof L.Polygon, symbols: symbols};
+        })()"""
+    )
+    assert area == {"polygon": True, "symbols": False}
+    _assert_clean(log)
+
+
+def test_clicking_an_incident_opens_its_popup_with_every_source(
+    offline_page: tuple[Any, NetworkLog], exported: Path
+) -> None:
+    page, log = offline_page
+    _open(page, exported)
+    _click_event(page, "incident", "inc-exact")
+    popup = page.locator('.bm-popup[data-event-id="inc-exact"]')
+    text = popup.inner_text()
+    for expected in (
+        "Shots fired at the Jarinje crossing",
+        "24 Sep 2023 (to the day)",
+        "Kosovo Police",
+        "killed 2; injured 1–3 (sources disagree)",
+        "confirmed",
+        "Sources (2)",
+        "Example Wire",
+        "Second Paper",
+        "report by Wire Agency",
+    ):
+        assert expected in text, expected
+    links = popup.locator("a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        "https://example.org/report",
+        "https://example.org/second",
+    ]
+    assert links.first.get_attribute("rel") == "noopener noreferrer"
+    # What st_folium reports to Python as last_object_clicked_tooltip: the event's id.
+    assert page.evaluate("bordermon.layers.incident.symbols.getTooltip().getContent()") == "inc-exact"
+    page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    page.screenshot(path=screenshot_path("map-popup-sources"))
+    _assert_clean(log)
+
+
+def test_hostile_text_shows_literally_and_runs_nothing(
+    offline_page: tuple[Any, NetworkLog], exported: Path
+) -> None:
+    page, log = offline_page
+    _open(page, exported)
+    assert page.evaluate("document.title") == HOSTILE
+    assert page.evaluate("document.querySelector('.bm-title h1').textContent") == HOSTILE
+    _click_event(page, "incident", "inc-hostile")
+    shown = page.evaluate(
+        """(() => {
+            const popup = document.querySelector('.bm-popup[data-event-id="inc-hostile"]');
+            const link = popup.querySelector('a');
+            return {title: popup.querySelector('.bm-popup-title').textContent,
+                    publisher: popup.querySelector('.bm-source-publisher').textContent,
+                    link: link.textContent, href: link.getAttribute('href'),
+                    facts: popup.querySelector('dl').textContent,
+                    injected: popup.querySelectorAll('script, img, style').length};
+        })()"""
+    )
+    assert shown["title"] == HOSTILE and shown["publisher"] == HOSTILE and shown["link"] == HOSTILE
+    assert shown["href"] == HOSTILE_URL
+    assert HOSTILE in shown["facts"] and shown["injected"] == 0
+    assert page.evaluate("window.__pwned") is None
+    page.screenshot(path=screenshot_path("map-hostile-text"))
+    _assert_clean(log)
+
+
+def test_any_inlined_folium_map_works_offline(offline_page: tuple[Any, NetworkLog], tmp_path: Path) -> None:
+    m = folium.Map(location=[42.9, 20.8], zoom_start=9, tiles=None)
+    folium.Marker([42.9, 20.8], icon=folium.Icon(icon="info-sign")).add_to(m)
+    folium.Marker([42.8, 20.9], icon=folium.Icon(icon="flag", prefix="fa")).add_to(m)
+    folium.Marker([42.7, 20.7]).add_to(m)  # Leaflet's default image
+    with cdn_assets():
+        page_html = inline_assets(m.get_root().render())
+    path = write_html(page_html, tmp_path / "plain.html")
+    page, log = offline_page
+    page.goto(path.as_uri())
+    page.wait_for_function("document.readyState === 'complete' && document.fonts.status === 'loaded'")
+    assert page.evaluate("typeof L.AwesomeMarkers.icon") == "function"
+    assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+    assert page.evaluate("document.fonts.check('16px \"Glyphicons Halflings\"')")
+    images = page.evaluate(
+        "Array.from(document.querySelectorAll('img.leaflet-marker-icon'))"
+        ".map(img => img.complete && img.naturalWidth)"
+    )
+    assert images and all(images)
+    page.screenshot(path=screenshot_path("folium-inlined-offline"))
+    assert log.blocked == [] and log.page_errors == [] and log.console_errors == []
