@@ -1,0 +1,446 @@
+"""``bordermon stats``: the analysis measures of a store, as a table or as JSON.
+
+The command reads a store, applies the same :class:`layers.filters.Filters` as the
+dashboard, and reports per-event measures (:mod:`layers.measures`), deployment zones,
+and the weekly series and escalation indicator (:mod:`layers.timeseries`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.filters import Filters, filter_events
+from layers.measures import AnalysisReference, measure_events, zone_measures
+from layers.paths import STORE_ENV, default_store
+from layers.store import read_store
+from layers.timeseries import (
+    CASUALTY_COLUMNS,
+    DEFAULT_WEIGHTS,
+    ESCALATION_COMPONENTS,
+    EscalationWeights,
+    escalation_index,
+    escalation_inputs,
+    weekly_casualties,
+    weekly_counts,
+)
+from layers.validate import LAYERS
+
+__all__ = [
+    "EVENT_FIELDS",
+    "FORMULA",
+    "Stats",
+    "add_stats_command",
+    "compute_stats",
+    "format_stats",
+    "run_stats",
+    "stats_json",
+]
+
+#: Columns of each event record in ``--json``, in order.
+EVENT_FIELDS: tuple[str, ...] = (
+    "id",
+    "layer",
+    "category",
+    "start",
+    "side",
+    "location_precision",
+    "uncertainty_km",
+    "distance_to_boundary_km",
+    "distance_min_km",
+    "distance_max_km",
+    "side_measured",
+    "in_gsz",
+    "in_asz",
+    "distance_band",
+    "nearest_crossing",
+    "nearest_crossing_id",
+    "nearest_crossing_km",
+    "nearest_kfor",
+    "nearest_kfor_id",
+    "nearest_kfor_km",
+    "nearest_kfor_confidence",
+)
+FORMULA = (
+    "total = incidents + casualties + deployments + crossings + kfor, "
+    "per ISO week (Monday, Europe/Belgrade): "
+    "incidents = sum of incident weights by category (incidents starting in the week); "
+    "casualties = fatality weight x killed (low end) + injured weight x injured (low end); "
+    "deployments = sum of deployment weights of reports in effect during the week "
+    "(a report without an end counts for deployment_days); "
+    "crossings = crossing weight x crossings closed at some time in the week; "
+    "kfor = sum of KFOR weights by category (events starting in the week). "
+    "See docs/methodology-analysis.md."
+)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Everything ``bordermon stats`` reports, as frames (for the dashboard too).
+
+    Attributes
+    ----------
+    events : GeoDataFrame
+        The events of the view, in store order.
+    measures : DataFrame
+        :func:`layers.measures.measure_events` of ``events``.
+    zones : DataFrame
+        :func:`layers.measures.zone_measures` of the deployment events with an area.
+    by_layer, by_side, by_category, casualties, escalation, inputs : DataFrame
+        Weekly series over the same weeks (:mod:`layers.timeseries`).
+    weights : EscalationWeights
+        The weights the indicator used.
+    """
+
+    events: gpd.GeoDataFrame
+    measures: pd.DataFrame
+    zones: pd.DataFrame
+    by_layer: pd.DataFrame
+    by_side: pd.DataFrame
+    by_category: pd.DataFrame
+    casualties: pd.DataFrame
+    escalation: pd.DataFrame
+    inputs: pd.DataFrame
+    weights: EscalationWeights
+
+    def active_weeks(self) -> pd.DatetimeIndex:
+        """Weeks in which any series is not zero (the rest carry no information)."""
+        frames = (self.by_layer, self.casualties, self.escalation, self.inputs)
+        busy = pd.concat([f.astype(float) for f in frames], axis=1).ne(0).any(axis=1)
+        return pd.DatetimeIndex(busy.index[busy.to_numpy()], name="week")
+
+
+def compute_stats(
+    events: gpd.GeoDataFrame,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    weights: EscalationWeights = DEFAULT_WEIGHTS,
+    reference: AnalysisReference | None = None,
+) -> Stats:
+    """Measure a view of the store and build its weekly series (no printing).
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        The events of the view (already filtered).
+    start, end : date, optional
+        Window of the weekly series; default the events' own span.
+    weights : EscalationWeights
+        Weights of the escalation indicator.
+    reference : AnalysisReference, optional
+        Reference geography; default the shipped files.
+    """
+    deployments = events[(events["layer"] == "deployment") & events.geometry.notna()]
+    zones = zone_measures(deployments, reference)
+    zones = zones[zones["area_km2"] > 0]
+    window = {"start": start, "end": end}
+    return Stats(
+        events=events,
+        measures=measure_events(events, reference),
+        zones=zones,
+        by_layer=weekly_counts(events, "layer", **window),
+        by_side=weekly_counts(events, "side", **window),
+        by_category=weekly_counts(events, "category", **window),
+        casualties=weekly_casualties(events, **window),
+        escalation=escalation_index(events, weights=weights, reference=reference, **window),
+        inputs=escalation_inputs(events, weights=weights, reference=reference, **window),
+        weights=weights,
+    )
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _plain(value: Any, digits: int = 3) -> Any:
+    """A JSON-ready value: NA and NaN become null, floats are rounded to metres."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalars
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, digits)
+    if isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def _records(frame: pd.DataFrame, weeks: pd.DatetimeIndex) -> dict[str, dict[str, Any]]:
+    rows = frame.loc[weeks]
+    return {
+        week.date().isoformat(): {str(k): _plain(v) for k, v in row.items()}
+        for week, row in zip(weeks, rows.to_dict("records"), strict=True)
+    }
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    """The JSON document of ``bordermon stats --json``.
+
+    Returns
+    -------
+    dict
+        ``events`` (one record per event, :data:`EVENT_FIELDS`), ``zones`` (deployment
+        areas), ``weeks`` (one record per week with any activity: counts by layer, side
+        and ``layer/category``, casualties, escalation parts and total, and their inputs)
+        and ``escalation`` (formula and weights).
+    """
+    joined = pd.concat([stats.events.drop(columns=stats.events.geometry.name), stats.measures], axis=1)
+    events = [{name: _plain(row.get(name)) for name in EVENT_FIELDS} for row in joined.to_dict("records")]
+    zones = [
+        {"id": str(stats.events.loc[index, "id"]), **{k: _plain(v) for k, v in row.items()}}
+        for index, row in zip(stats.zones.index, stats.zones.to_dict("records"), strict=True)
+    ]
+    active = stats.active_weeks()
+    parts = {
+        "by_layer": _records(stats.by_layer, active),
+        "by_side": _records(stats.by_side, active),
+        "by_category": _records(stats.by_category, active),
+        "casualties": _records(stats.casualties, active),
+        "escalation": _records(stats.escalation, active),
+        "escalation_inputs": _records(stats.inputs, active),
+    }
+    weeks = [
+        {
+            "week": week.date().isoformat(),
+            "iso_week": f"{week.isocalendar().year}-W{week.isocalendar().week:02d}",
+            **{name: part[week.date().isoformat()] for name, part in parts.items()},
+        }
+        for week in active
+    ]
+    all_weeks = stats.escalation.index
+    return {
+        "events": events,
+        "zones": zones,
+        "weeks": weeks,
+        "weeks_window": {
+            "first": all_weeks[0].date().isoformat() if len(all_weeks) else None,
+            "last": all_weeks[-1].date().isoformat() if len(all_weeks) else None,
+            "omitted": "weeks in the window where every count and the indicator are zero",
+        },
+        "escalation": {
+            "formula": FORMULA,
+            "components": [*ESCALATION_COMPONENTS, "total"],
+            "weights": {
+                "incident": dict(stats.weights.incident),
+                "fatality": stats.weights.fatality,
+                "injured": stats.weights.injured,
+                "deployment": dict(stats.weights.deployment),
+                "deployment_days": stats.weights.deployment_days,
+                "crossing": stats.weights.crossing,
+                "closure_days": stats.weights.closure_days,
+                "kfor": dict(stats.weights.kfor),
+            },
+        },
+    }
+
+
+# --------------------------------------------------------------------------- table
+
+
+def _km(value: Any, signed: bool = True) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    if round(float(value), 1) == 0:
+        return "0.0"  # not "-0.0": a sign that close to the line says nothing
+    return f"{value:+.1f}" if signed else f"{value:.1f}"
+
+
+def _yes(value: Any, area: bool) -> str:
+    if value is None or pd.isna(value):
+        return "partly" if area else "maybe"
+    return "yes" if bool(value) else "no"
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        out = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(out).rstrip()
+
+    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _event_rows(stats: Stats) -> list[list[str]]:
+    rows = []
+    measured = stats.measures["side_measured"].notna()
+    for index in stats.measures.index[measured.to_numpy()]:
+        event, m = stats.events.loc[index], stats.measures.loc[index]
+        area = event.geometry.geom_type not in ("Point",)
+        best, lo, hi = m["distance_to_boundary_km"], m["distance_min_km"], m["distance_max_km"]
+        spread = "" if abs(hi - lo) < 0.05 else f"{_km(lo)} to {_km(hi)}"
+        kfor = "" if pd.isna(m["nearest_kfor"]) else f"{m['nearest_kfor']} {_km(m['nearest_kfor_km'], False)}"
+        if str(m["nearest_kfor_confidence"]) == "low":
+            kfor += "*"
+        rows.append(
+            [
+                str(event["id"]),
+                event["start"].date().isoformat(),
+                "—" if pd.isna(event["side"]) else str(event["side"]),
+                str(m["side_measured"]),
+                _km(best),
+                spread,
+                _yes(m["in_gsz"], area),
+                _yes(m["in_asz"], area),
+                f"{m['nearest_crossing']} {_km(m['nearest_crossing_km'], False)}",
+                kfor,
+            ]
+        )
+    return rows
+
+
+def _week_label(week: pd.Timestamp) -> str:
+    iso = week.isocalendar()
+    return f"{iso.year}-W{iso.week:02d} ({week.date().isoformat()})"
+
+
+def format_stats(stats: Stats, *, title: str = "") -> str:
+    """The readable report of ``bordermon stats``: per-event measures, zones, weekly series."""
+    out = [title] if title else []
+    total = len(stats.events)
+    rows = _event_rows(stats)
+    out += [
+        f"{total} event(s) in the view; {len(rows)} with a position are measured.",
+        "",
+        "Distance to the Kosovo–Serbia boundary, km: + inside Kosovo, − outside it; the range",
+        "covers the record's stated uncertainty or the extent of its area. GSZ/ASZ: historical 1999",
+        "safety zones (5 / 25 km, Serbian side): 'partly' = an area reaching across a zone's edge,",
+        "'maybe' = a position whose uncertainty (or the line's, within 0.1 km) straddles an edge.",
+        "",
+    ]
+    header = [
+        "id",
+        "start",
+        "side",
+        "measured",
+        "km",
+        "range km",
+        "GSZ",
+        "ASZ",
+        "nearest crossing km",
+        "nearest KFOR km",
+    ]
+    out += _table(header, rows, right={4})
+    if any(r[-1].endswith("*") for r in rows):
+        out.append("* unverified position of the KFOR installation (gazetteer confidence low)")
+    unmeasured = total - len(rows)
+    if unmeasured:
+        out.append(f"{unmeasured} event(s) have no position (precision none) and are not measured.")
+
+    if not stats.zones.empty:
+        out += ["", "Deployment zones (area events): area and share within 5 / 25 km of the line"]
+        zone_rows = [
+            [
+                str(stats.events.loc[index, "id"]),
+                f"{z['area_km2']:,.0f}",
+                f"{z['share_within_5km']:.0%}",
+                f"{z['share_within_25km']:.0%}",
+                _km(z["min_distance_km"], False),
+            ]
+            for index, z in stats.zones.iterrows()
+        ]
+        out += _table(["id", "area km²", "≤5 km", "≤25 km", "min km"], zone_rows, right={1, 2, 3, 4})
+
+    out += [
+        "",
+        "Weekly activity (weeks in which events start; killed and injured as low–high of reported ranges)",
+    ]
+    counts = stats.by_layer.reindex(columns=list(LAYERS), fill_value=0)
+    week_rows = []
+    started = counts.sum(axis=1) > 0
+    for week in counts.index[started.to_numpy()]:
+        c, s, k = counts.loc[week], stats.by_side.loc[week], stats.casualties.loc[week]
+        low, high = (
+            k[list(CASUALTY_COLUMNS)].astype(int).tolist()[::2],
+            k[list(CASUALTY_COLUMNS)].astype(int).tolist()[1::2],
+        )
+        week_rows.append(
+            [
+                _week_label(week),
+                *(str(int(c[layer])) for layer in LAYERS),
+                str(int(s["XK"])),
+                str(int(s["RS"])),
+                f"{low[0]}–{high[0]}" if low[0] != high[0] else str(low[0]),
+                f"{low[1]}–{high[1]}" if low[1] != high[1] else str(low[1]),
+            ]
+        )
+    out += _table(["week", *LAYERS, "XK", "RS", "killed", "injured"], week_rows, right=set(range(1, 8)))
+
+    out += ["", "Escalation indicator (points; total = sum of the parts; docs/methodology-analysis.md)"]
+    esc_rows = [
+        [
+            _week_label(week),
+            *(f"{stats.escalation.loc[week, c]:.1f}" for c in (*ESCALATION_COMPONENTS, "total")),
+        ]
+        for week in stats.escalation.index[(stats.escalation["total"] != 0).to_numpy()]
+    ]
+    out += _table(["week", *ESCALATION_COMPONENTS, "total"], esc_rows, right=set(range(1, 7)))
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- command
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    """Run ``bordermon stats`` with parsed arguments; returns the exit status."""
+    path = Path(args.store) if args.store else default_store()
+    try:
+        store = read_store(path)
+    except FileNotFoundError as exc:
+        print(f"bordermon stats: {exc}", file=sys.stderr)
+        return 2
+    if store.report.set_aside:
+        print(
+            f"bordermon stats: {store.report.set_aside} record(s) set aside by validation are not counted; "
+            "run 'bordermon validate' to see why",
+            file=sys.stderr,
+        )
+    layers = tuple(args.layer) if args.layer else LAYERS
+    view = filter_events(store.events, Filters(start=args.start, end=args.end, layers=layers))
+    stats = compute_stats(view, start=args.start, end=args.end)
+    if args.json:
+        print(json.dumps(stats_json(stats), ensure_ascii=False, indent=1))
+    else:
+        print(format_stats(stats, title=f"bordermon stats: {path}"))
+    return 0
+
+
+def add_stats_command(commands: Any) -> None:
+    """Register ``stats`` on the ``bordermon`` sub-command parser."""
+    stats = commands.add_parser(
+        "stats",
+        help="distances to the boundary, 1999 zones, nearest crossing and KFOR, weekly series and escalation",
+    )
+    stats.add_argument(
+        "--store", help=f"store directory or one .geojson file (default: ${STORE_ENV} or the shipped store)"
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON for machines instead of tables")
+    stats.add_argument("--start", type=_day, help="first day of the view (YYYY-MM-DD)")
+    stats.add_argument("--end", type=_day, help="last day of the view (YYYY-MM-DD)")
+    stats.add_argument(
+        "--layer", action="append", choices=LAYERS, help="keep only this layer (repeat for several)"
+    )
+    stats.set_defaults(run=run_stats)
