@@ -27,6 +27,7 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from layers.jsonfmt import dumps_indented, iter_indented
 from layers.paths import default_store
 from layers.validate import (
     LAYERS,
@@ -428,12 +429,16 @@ def frame_to_features(events: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- writing
 
 
-def dumps_collection(features: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None = None) -> str:
-    """Serialise a collection the one way the store is written (stable bytes)."""
+def _collection(features: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None) -> dict[str, Any]:
     header = dict(meta or {})
     header.setdefault("schema_version", SCHEMA_VERSION)
-    collection = {"type": "FeatureCollection", "bordermon": header, "features": list(features)}
-    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+    return {"type": "FeatureCollection", "bordermon": header, "features": list(features)}
+
+
+def dumps_collection(features: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None = None) -> str:
+    """Serialise a collection the one way the store is written (stable bytes)."""
+    # dumps_indented gives the bytes of json.dumps(..., ensure_ascii=False, indent=2), faster.
+    return dumps_indented(_collection(features, meta)) + "\n"
 
 
 def write_collection(
@@ -443,12 +448,14 @@ def write_collection(
 
     A reader sees either the old file or the new one, never a half-written file.
     """
-    text = dumps_collection(features, meta)
+    collection = _collection(features, meta)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            for piece in iter_indented(collection):  # the text of dumps_collection, streamed
+                handle.write(piece)
+            handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import fastjsonschema
 import jsonschema
+import numpy as np
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -37,8 +39,10 @@ __all__ = [
     "CheckedFeature",
     "Problem",
     "ValidationReport",
+    "categories_by_layer",
     "check_collection",
     "check_feature",
+    "check_features",
     "describe_json_error",
     "event_schema",
     "find_duplicates",
@@ -144,6 +148,17 @@ def event_schema() -> dict[str, Any]:
     """The event JSON Schema, loaded once (a fresh copy each call is not needed)."""
     loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return loaded
+
+
+def categories_by_layer() -> dict[str, tuple[str, ...]]:
+    """The categories the schema allows in each layer (the schema is the one source)."""
+    rules = event_schema()["$defs"]["properties"]["allOf"]
+    found: dict[str, tuple[str, ...]] = {}
+    for rule in rules:
+        layer = rule.get("if", {}).get("properties", {}).get("layer", {}).get("const")
+        if layer:
+            found[layer] = tuple(rule["then"]["properties"]["category"]["enum"])
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -377,8 +392,7 @@ def check_collection(data: Any, *, file: str) -> tuple[list[CheckedFeature], lis
         )
         return [], problems, len(features)
     kept: list[CheckedFeature] = []
-    for index, feature in enumerate(features):
-        checked, found = check_feature(feature, file=file, index=index)
+    for checked, found in check_features(features, file=file):
         problems.extend(found)
         if checked is not None:
             kept.append(checked)
@@ -420,3 +434,306 @@ def layer_counts(features: Iterable[CheckedFeature]) -> dict[str, int]:
         layer = item.feature["properties"]["layer"]
         counts[layer] = counts.get(layer, 0) + 1
     return counts
+
+
+# --------------------------------------------------------------------------- batch checks
+
+
+@dataclass(frozen=True)
+class _FastRules:
+    """What the fast path of :func:`check_features` accepts, read from the schema once."""
+
+    id_match: Callable[[str], Any]
+    time_match: Callable[[str], bool]
+    partial_date_match: Callable[[str], bool]
+    url_match: Callable[[str], bool]
+    language_match: Callable[[str], bool]
+    categories: dict[str, frozenset[str]]
+    time_precisions: frozenset[str]
+    sides: frozenset[str | None]
+    location_precisions: frozenset[str]
+    confidences: frozenset[str]
+    property_names: frozenset[str]
+    required: frozenset[str]
+    source_names: frozenset[str]
+    source_required: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _fast_rules() -> _FastRules:
+    schema = event_schema()
+    defs = schema["$defs"]
+    props = defs["properties"]
+    fields = props["properties"]
+    source = defs["source"]
+    categories: dict[str, frozenset[str]] = {}
+    for rule in props["allOf"]:
+        layer = rule["if"]["properties"].get("layer", {}).get("const")
+        if layer is not None:
+            categories[layer] = frozenset(rule["then"]["properties"]["category"]["enum"])
+    return _FastRules(
+        id_match=re.compile(defs["event_id"]["pattern"]).fullmatch,
+        time_match=_memo(re.compile(defs["time"]["pattern"]).fullmatch),
+        partial_date_match=_memo(re.compile(defs["partial_date"]["pattern"]).fullmatch),
+        url_match=_memo(re.compile(source["properties"]["url"]["pattern"]).fullmatch),
+        language_match=_memo(re.compile(source["properties"]["language"]["pattern"]).fullmatch),
+        categories=categories,
+        time_precisions=frozenset(fields["time_precision"]["enum"]),
+        sides=frozenset(fields["side"]["enum"]),
+        location_precisions=frozenset(fields["location_precision"]["enum"]),
+        confidences=frozenset(fields["confidence"]["enum"]),
+        property_names=frozenset(fields),
+        required=frozenset(props["required"]),
+        source_names=frozenset(source["properties"]),
+        source_required=frozenset(source["required"]),
+    )
+
+
+_FEATURE_KEYS = frozenset(("type", "id", "geometry", "properties"))
+_POINT_KEYS = frozenset(("type", "coordinates"))
+_RANGE_KEYS = frozenset(("min", "max"))
+
+
+def _memo(match: Callable[[str], Any]) -> Callable[[str], bool]:
+    """A pattern check remembering its answers: dates, URLs and languages repeat a lot."""
+    answers: dict[str, bool] = {}
+
+    def check(text: str) -> bool:
+        answer = answers.get(text)
+        if answer is None:
+            if len(answers) > 65_536:
+                answers.clear()
+            answer = answers[text] = match(text) is not None
+        return answer
+
+    return check
+
+
+def _plain_texts(values: Any) -> bool:
+    """A list of non-empty strings."""
+    return type(values) is list and all(type(v) is str and v for v in values)
+
+
+def _plain_count(value: Any) -> bool:
+    if value is None:
+        return True
+    if type(value) is int:
+        return value >= 0
+    if type(value) is dict and value.keys() == _RANGE_KEYS:
+        low, high = value["min"], value["max"]
+        return type(low) is int and type(high) is int and 0 <= low <= high
+    return False
+
+
+def _plain_source(source: Any, rules: _FastRules) -> bool:
+    if type(source) is not dict:
+        return False
+    keys = source.keys()
+    if not (keys <= rules.source_names and rules.source_required <= keys):
+        return False
+    url, published, language = source["url"], source["published"], source["language"]
+    publisher, title = source["publisher"], source["title"]
+    original, dataset = source.get("original_publisher", "x"), source.get("dataset_id", "")
+    return bool(
+        type(url) is str
+        and type(published) is str
+        and type(language) is str
+        and type(publisher) is str
+        and type(title) is str
+        and type(original) is str
+        and type(dataset) is str
+        and publisher
+        and title
+        and original
+        and rules.url_match(url)
+        and rules.partial_date_match(published)
+        and rules.language_match(language)
+    )
+
+
+def _plain_properties(props: Any, rules: _FastRules) -> bool:
+    """True only when the properties certainly pass the schema (False: "not sure")."""
+    if type(props) is not dict:
+        return False
+    keys = props.keys()
+    if not rules.required <= keys:
+        return False
+    extra = keys - rules.property_names
+    if extra and not all(type(k) is str and k.startswith("x_") for k in extra):
+        return False
+    layer, category, title = props["layer"], props["category"], props["title"]
+    time_precision, precision = props["time_precision"], props["location_precision"]
+    confidence, side, location = props["confidence"], props["side"], props["location"]
+    # Values are looked up in sets only when they are strings (a list would not hash).
+    if not (
+        type(layer) is str
+        and type(category) is str
+        and type(title) is str
+        and type(time_precision) is str
+        and type(precision) is str
+        and type(confidence) is str
+        and type(location) is str
+        and (side is None or type(side) is str)
+        and type(props["summary"]) is str
+    ):
+        return False
+    layer_categories = rules.categories.get(layer)
+    if (
+        layer_categories is None
+        or category not in layer_categories
+        or not 0 < len(title) <= 300
+        or not location
+        or time_precision not in rules.time_precisions
+        or side not in rules.sides
+        or precision not in rules.location_precisions
+        or confidence not in rules.confidences
+        or not _plain_count(props["fatalities"])
+        or not _plain_count(props["injured"])
+        or not _plain_texts(props["actors"])
+    ):
+        return False
+    if "uncertainty_km" in keys:
+        uncertainty = props["uncertainty_km"]
+        if type(uncertainty) not in (int, float) or not 0 < uncertainty <= 200:
+            return False
+    elif precision == "approximate":
+        return False
+    start, end = props["start"], props.get("end", "2000-01-01")
+    if not (type(start) is str and type(end) is str and rules.time_match(start) and rules.time_match(end)):
+        return False
+    if not _plain_optional(props, keys):
+        return False
+    sources = props["sources"]
+    if type(sources) is not list or not sources:
+        return False
+    return all(_plain_source(source, rules) for source in sources)
+
+
+def _plain_optional(props: dict[str, Any], keys: Any) -> bool:
+    """The optional fields that need a check: municipality, geometry_note, group, tags, ..."""
+    for name in ("municipality", "group"):
+        if name in keys and not (type(props[name]) is str and props[name]):
+            return False
+    if "geometry_note" in keys and type(props["geometry_note"]) is not str:
+        return False
+    if "tags" in keys and not _plain_texts(props["tags"]):
+        return False
+    if "disputes" in keys and props["disputes"] != []:
+        return False
+    if "external_ids" in keys:
+        external = props["external_ids"]
+        if type(external) is not dict or not all(
+            type(k) is str and type(v) is str for k, v in external.items()
+        ):
+            return False
+    return True
+
+
+def _plain_point(geometry: Any) -> tuple[float, float] | None:
+    if type(geometry) is not dict or geometry.keys() != _POINT_KEYS or geometry["type"] != "Point":
+        return None
+    coords = geometry["coordinates"]
+    if type(coords) is not list or len(coords) != 2:
+        return None
+    x, y = coords
+    if type(x) not in (float, int) or type(y) not in (float, int):
+        return None
+    return float(x), float(y)
+
+
+def _parsed(times: dict[str, datetime], text: str) -> datetime:
+    parsed = times.get(text)
+    if parsed is None:
+        parsed = times[text] = parse_time(text)
+    return parsed
+
+
+def check_features(
+    features: Sequence[Any], *, file: str = "<feature>", start_index: int = 0
+) -> list[tuple[CheckedFeature | None, list[Problem]]]:
+    """Validate many features at once; the same results as :func:`check_feature` on each.
+
+    Features that are plainly valid (a point or no geometry, every field of the expected
+    type and value) are checked in bulk; geometry and region checks are vectorised. Any
+    feature the fast path is not sure about goes through :func:`check_feature`, so the
+    problems reported are exactly the ones it reports.
+
+    Parameters
+    ----------
+    features : sequence
+        Decoded GeoJSON Features.
+    file : str
+        Where the features come from, for the report.
+    start_index : int
+        Index of the first feature (features are numbered from it, in order).
+
+    Returns
+    -------
+    list of (CheckedFeature or None, list of Problem)
+        One entry per feature, in order, as :func:`check_feature` returns it.
+    """
+    rules = _fast_rules()
+    tomorrow = datetime.now(LOCAL_TZ) + timedelta(days=1)
+    earliest = datetime.combine(EARLIEST, datetime.min.time(), LOCAL_TZ)
+    results: list[tuple[CheckedFeature | None, list[Problem]] | None] = [None] * len(features)
+    fast: list[tuple[int, datetime, datetime | None]] = []
+    times: dict[str, datetime] = {}  # the same dates recur: parse each once
+    point_rows: list[int] = []
+    points: list[tuple[float, float]] = []
+    for position, feature in enumerate(features):
+        plain = (
+            type(feature) is dict
+            and feature.keys() == _FEATURE_KEYS
+            and feature["type"] == "Feature"
+            and type(feature["id"]) is str
+            and rules.id_match(feature["id"])
+            and _plain_properties(feature["properties"], rules)
+        )
+        point = None
+        if plain:
+            geometry, precision = feature["geometry"], feature["properties"]["location_precision"]
+            if geometry is None:
+                plain = precision == "none"
+            else:
+                point = _plain_point(geometry)
+                plain = point is not None and precision != "none"
+        start = end = None
+        if plain:
+            props = feature["properties"]
+            try:
+                start = _parsed(times, props["start"])
+                end = _parsed(times, props["end"]) if "end" in props else None
+            except ValueError:
+                plain = False
+            else:
+                plain = earliest <= start <= tomorrow and (
+                    end is None or (earliest <= end <= tomorrow and end >= start)
+                )
+        if not plain or start is None:
+            results[position] = check_feature(feature, file=file, index=start_index + position)
+            continue
+        fast.append((position, start, end))
+        if point is not None:
+            point_rows.append(position)
+            points.append(point)
+
+    geometries: dict[int, BaseGeometry] = {}
+    if points:
+        coords = np.asarray(points, dtype="float64")
+        west, south, east, north = REGION_BOUNDS
+        lon, lat = coords[:, 0], coords[:, 1]
+        inside = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+        good = np.isfinite(coords).all(axis=1) & inside
+        built = shapely.points(coords)
+        for position, ok, geom in zip(point_rows, good.tolist(), built.tolist(), strict=True):
+            if ok:
+                geometries[position] = geom
+            else:
+                results[position] = check_feature(features[position], file=file, index=start_index + position)
+    for position, start, end in fast:
+        if results[position] is not None:
+            continue
+        feature = features[position]
+        geom = geometries.get(position) if feature["geometry"] is not None else None
+        results[position] = (CheckedFeature(file, start_index + position, feature, geom, start, end), [])
+    return [item for item in results if item is not None]
