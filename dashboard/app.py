@@ -1,7 +1,7 @@
-"""bordermon dashboard entry point (``streamlit run dashboard/app.py``).
+"""bordermon dashboard: ``streamlit run dashboard/app.py`` from the repository root.
 
-A first page: what the store holds and what validation set aside. The map, filters and
-shareable views arrive with the dashboard work.
+The pages only wire widgets to :mod:`layers`; the store to show is the setting
+``BORDERMON_STORE`` (default: the shipped store in ``geodata/events``).
 """
 
 from __future__ import annotations
@@ -11,27 +11,21 @@ from pathlib import Path
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # hosted apps run from a checkout
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # a hosted app runs this file from a checkout, not an install
+    sys.path.insert(0, str(ROOT))
 
-from layers.paths import default_store  # noqa: E402
-from layers.store import read_store  # noqa: E402
+from dashboard.views import analysis, editor, methodology, overview  # noqa: E402
 
-st.set_page_config(page_title="bordermon — Kosovo–Serbia boundary monitor", layout="wide")
-st.title("bordermon")
-st.caption(
-    "Sourced incidents, reported deployments and KFOR presence along the Kosovo–Serbia boundary "
-    "(in Serbian usage, the administrative boundary line)."
+st.set_page_config(
+    page_title="bordermon — Kosovo–Serbia boundary monitor",
+    page_icon="🗺️",  # an emoji is drawn locally; a material icon is fetched from a font CDN
+    layout="wide",
 )
-
-store = read_store(default_store())
-columns = st.columns(4)
-figures = [*store.report.counts.items(), ("set aside", store.report.set_aside)]
-for column, (label, count) in zip(columns, figures, strict=False):
-    column.metric(label, count)
-if not store.report.ok:
-    st.warning(f"{len(store.report.errors)} problem(s) in the store; these records are set aside.")
-    st.code(store.report.format(root=str(store.root)))
-st.dataframe(
-    store.events[["id", "layer", "category", "title", "start", "location", "confidence", "n_sources"]],
-    hide_index=True,
-)
+pages = [
+    st.Page(overview.render, title="Map and events", icon=":material/map:", url_path="map", default=True),
+    st.Page(analysis.render, title="Analysis", icon=":material/insights:", url_path="analysis"),
+    st.Page(editor.render, title="Editor", icon=":material/edit:", url_path="editor"),
+    st.Page(methodology.render, title="Methodology", icon=":material/menu_book:", url_path="methodology"),
+]
+st.navigation(pages).run()

@@ -9,7 +9,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from layers.export import add_export_command
+from layers.ingest.command import add_import_command
 from layers.paths import ROOT, STORE_ENV, default_store
+from layers.stats import add_stats_command
 from layers.store import format_store, read_store
 
 __all__ = ["main"]
@@ -79,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard.add_argument("--store", help="event store to show (default: the shipped store)")
     dashboard.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="passed on to streamlit run")
     dashboard.set_defaults(run=_dashboard)
+
+    add_stats_command(commands)
+    add_import_command(commands)
+    add_export_command(commands)
     return parser
 
 

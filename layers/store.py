@@ -56,6 +56,7 @@ __all__ = [
     "events_frame",
     "format_store",
     "format_time",
+    "format_times",
     "frame_to_features",
     "read_collection_file",
     "read_store",
@@ -326,6 +327,18 @@ def format_time(value: datetime | pd.Timestamp) -> str:
     return str(local.isoformat(timespec="seconds"))
 
 
+def format_times(values: pd.Series) -> list[str | None]:
+    """:func:`format_time` for a whole column at once (None where there is no time)."""
+    if values.empty:
+        return []
+    local = values.dt.tz_convert(LOCAL_TZ.key)
+    midnight = local == local.dt.normalize()
+    full = local.dt.strftime("%Y-%m-%dT%H:%M:%S%z")  # +0200; ISO 8601 writes +02:00
+    full = full.str.slice(0, -2) + ":" + full.str.slice(-2)
+    text = local.dt.strftime("%Y-%m-%d").where(midnight, full)
+    return [None if pd.isna(v) else str(v) for v in text]
+
+
 def _canonical_time(text: str) -> str:
     return format_time(parse_time(text))
 
@@ -356,7 +369,7 @@ def _geometry_json(geom: BaseGeometry | None) -> dict[str, Any] | None:
     return as_json
 
 
-def canonical_feature(feature: Mapping[str, Any]) -> dict[str, Any]:
+def canonical_feature(feature: Mapping[str, Any], *, times_canonical: bool = False) -> dict[str, Any]:
     """A valid feature in the store's canonical form (key order, times, numbers, rings).
 
     Canonical form changes no data: reading a canonical feature and writing it again
@@ -364,7 +377,7 @@ def canonical_feature(feature: Mapping[str, Any]) -> dict[str, Any]:
     """
     props = dict(feature["properties"])
     for name in ("start", "end"):
-        if isinstance(props.get(name), str):
+        if isinstance(props.get(name), str) and not times_canonical:
             props[name] = _canonical_time(props[name])
     for name in ("fatalities", "injured"):
         if name in props:
@@ -405,24 +418,24 @@ def _frame_count(low: Any, high: Any) -> Any:
 
 def frame_to_features(events: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Turn an events frame back into canonical GeoJSON features (the inverse of reading)."""
+    times = {name: format_times(events[name]) for name in ("start", "end")}
     features = []
-    for row in events.to_dict("records"):
+    for position, row in enumerate(events.to_dict("records")):
         props: dict[str, Any] = {}
         for name in PROPERTY_ORDER:
             if name in ("fatalities", "injured"):
                 props[name] = _frame_count(row[f"{name}_min"], row[f"{name}_max"])
             elif name in ("start", "end"):
-                if not _missing(row[name]):
-                    props[name] = format_time(row[name])
+                if times[name][position] is not None:
+                    props[name] = times[name][position]
             elif name == "side":  # required, and null has a meaning (on neither side)
                 props[name] = None if _missing(row[name]) else row[name]
             elif name in row and not _missing(row[name]):
                 props[name] = row[name]
         props.update(row.get("extensions") or {})
         geometry = _geometry_json(row["geometry"])
-        features.append(
-            canonical_feature({"type": "Feature", "id": row["id"], "geometry": geometry, "properties": props})
-        )
+        feature = {"type": "Feature", "id": row["id"], "geometry": geometry, "properties": props}
+        features.append(canonical_feature(feature, times_canonical=True))
     return features
 
 

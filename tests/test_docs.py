@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from layers.editing import EDITING_ENV
 from layers.paths import GEODATA, ROOT, STORE_ENV
 
 GEODATA_README = (GEODATA / "README.md").read_text(encoding="utf-8")
@@ -45,7 +46,8 @@ def test_readme_holds_the_two_commands_and_ci_runs_the_test_one() -> None:
 
 def test_settings_are_documented() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert STORE_ENV in readme
+    for setting in (STORE_ENV, EDITING_ENV):
+        assert f"`{setting}`" in readme, f"{setting} is not documented in README.md"
 
 
 def test_attribution_stands_next_to_the_osm_data() -> None:

@@ -1,0 +1,90 @@
+"""The selected event in full: every field, its linked events, every source as a link."""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from layers.tables import casualty_text, when_text
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def md(text: object) -> str:
+    """Escape text for Streamlit markdown, so event text shows literally."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def md_url(url: str) -> str:
+    """A URL that cannot end a markdown link early."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def select(event_id: str | None) -> None:
+    st.session_state["selected"] = event_id
+
+
+def render_detail(events: gpd.GeoDataFrame, event_id: str) -> None:
+    """Draw the detail panel of one event of ``events`` (the whole store)."""
+    matches = events[events["id"] == event_id]
+    if matches.empty:
+        st.info(f"Event {event_id} is not in the store.")
+        return
+    event = matches.iloc[0]
+    st.subheader(str(event["title"]))
+    st.button("Close", key="close_detail", on_click=select, args=(None,), icon=":material/close:")
+    when = when_text(event["start"], event["end"], str(event["time_precision"]))
+    place = str(event["location"])
+    if pd.notna(event["municipality"]):
+        place += f", {event['municipality']}"
+    precision = str(event["location_precision"])
+    if precision == "approximate" and pd.notna(event["uncertainty_km"]):
+        precision += f", within about {event['uncertainty_km']:g} km"
+    facts = {
+        "When": f"{when} — precision: {event['time_precision']}",
+        "Where": f"{place} — side: {event['side'] if pd.notna(event['side']) else 'neither'}",
+        "Location precision": precision,
+        "Layer / category": f"{event['layer']} / {str(event['category']).replace('_', ' ')}",
+        "Actors": "; ".join(event["actors"]) or "not named",
+        "Fatalities": casualty_text(event["fatalities_min"], event["fatalities_max"]),
+        "Injured": casualty_text(event["injured_min"], event["injured_max"]),
+        "Confidence": str(event["confidence"]),
+        "Id": str(event["id"]),
+    }
+    if pd.notna(event["geometry_note"]):
+        facts["How it is drawn"] = str(event["geometry_note"])
+    st.markdown("\n".join(f"- **{name}:** {md(value)}" for name, value in facts.items()))
+    st.markdown(md(event["summary"]))
+
+    for dispute in event["disputes"]:
+        st.markdown(f"**Sources disagree on {md(dispute['field'])}:**")
+        lines = []
+        for claim in dispute["claims"]:
+            link = f" ([source]({md_url(claim['source_url'])}))" if claim.get("source_url") else ""
+            lines.append(f"- {md(claim['by'])}: {md(claim['claim'])}{link}")
+        st.markdown("\n".join(lines))
+
+    st.markdown(f"**Sources ({len(event['sources'])})**")
+    lines = []
+    for source in event["sources"]:
+        via = f", carrying {md(source['original_publisher'])}" if source.get("original_publisher") else ""
+        lines.append(
+            f"- [{md(source['title'])}]({md_url(source['url'])}) — {md(source['publisher'])}{via}, "
+            f"{md(source['published'])}, language: {md(source['language'])}"
+        )
+    st.markdown("\n".join(lines))
+
+    if pd.notna(event["group"]):
+        linked = events[(events["group"] == event["group"]) & (events["id"] != event_id)].sort_values("start")
+        if not linked.empty:
+            st.markdown(f"**Linked events** (group {md(event['group'])})")
+            for _, other in linked.iterrows():
+                st.button(
+                    f"{other['start']:%Y-%m-%d} · {other['title']}",
+                    key=f"linked_{other['id']}",
+                    on_click=select,
+                    args=(str(other["id"]),),
+                )

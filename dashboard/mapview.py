@@ -1,0 +1,77 @@
+"""The map of the view through ``st_folium``, clicks that select an event, and the HTML download."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard.data import load_store
+from layers.assets import STATIC_VENDOR_DIR, STATIC_VENDOR_URL, assets_installed, use_local_assets
+from layers.export import export_html
+from layers.map import build_map, read_map_reference
+from layers.store import EventStore
+from layers.views import View
+
+
+@st.cache_resource(show_spinner=False)
+def _configure_assets() -> bool:
+    """Point folium at the copies Streamlit serves itself, once per server process."""
+    if assets_installed() and STATIC_VENDOR_DIR.is_dir():
+        return use_local_assets(STATIC_VENDOR_URL)
+    return False
+
+
+def render_map(store: EventStore, view: View, *, height: int = 560) -> str | None:
+    """Draw the map of the view; return the id of an event the reader clicked, if any."""
+    if not _configure_assets():
+        st.caption(
+            "Map scripts load from public CDNs: run `python3 dev.py dashboard` with Node.js "
+            "installed to serve them from this app."
+        )
+    m = build_map(
+        store.events,
+        read_map_reference(),
+        filters=view.filters,
+        set_aside=store.report.set_aside,
+        info=False,
+    )
+    result: dict[str, Any] = st_folium(
+        m,
+        height=height,
+        use_container_width=True,
+        # Only clicks come back (the clicked event's id, as its tooltip): panning and
+        # zooming do not rerun the script.
+        returned_objects=["last_object_clicked_tooltip"],
+        key="map",
+    )
+    clicked = (result or {}).get("last_object_clicked_tooltip")
+    if not clicked or clicked == st.session_state.get("handled_click"):
+        return None
+    st.session_state["handled_click"] = clicked
+    return str(clicked) if (store.events["id"] == str(clicked)).any() else None
+
+
+def html_download(container: Any, view: View) -> None:
+    """A button that downloads the self-contained HTML map of exactly this view.
+
+    The page (about 1.5 MB with every script inlined) is built only when clicked.
+    """
+
+    def build() -> bytes:
+        store = load_store()
+        page = export_html(store.events, filters=view.filters, set_aside=store.report.set_aside)
+        return page.encode("utf-8")
+
+    container.download_button(
+        "HTML map",
+        build,
+        f"bordermon-map-{date.today().isoformat()}.html",
+        "text/html",
+        icon=":material/download:",
+        on_click="ignore",
+        key="download_html",
+        help="One self-contained file: opens in any browser, offline (base map tiles aside).",
+    )

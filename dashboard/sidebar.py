@@ -1,0 +1,110 @@
+"""The one sidebar every page shares; its state lives in the URL so a view can be cited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from layers.filters import CONFIDENCES, SIDES, Filters
+from layers.validate import LAYERS
+from layers.views import PRESETS, View, parse_view, preset_window, view_params
+
+LAYER_LABELS = {"incident": "Incidents", "deployment": "Reported deployments", "kfor": "KFOR presence"}
+SIDE_LABELS = {"XK": "Kosovo (XK)", "RS": "Serbia (RS)", "disputed": "Disputed"}
+
+
+def label(value: str) -> str:
+    """``crossing_closure`` → ``Crossing closure``."""
+    return value.replace("_", " ").capitalize()
+
+
+def _data_range(events: gpd.GeoDataFrame) -> tuple[date, date]:
+    if events.empty:
+        today = date.today()
+        return today, today
+    return pd.Timestamp(events["start"].min()).date(), pd.Timestamp(events["start"].max()).date()
+
+
+def _seed(view: View, events: gpd.GeoDataFrame) -> None:
+    """Put a view parsed from the URL into the widgets' state, once per session."""
+    first, last = _data_range(events)
+    f = view.filters
+    state = st.session_state
+    state["preset"] = view.preset
+    start = min(max(f.start or first, first), last)
+    end = max(min(f.end or last, last), start)
+    state["window"] = (start, end)
+    state["as_of"] = f.as_of
+    for layer in LAYERS:
+        state[f"layer_{layer}"] = layer in f.layers
+    state["categories"] = list(f.categories)
+    state["actors"] = list(f.actors)
+    state["sides"] = list(f.sides)
+    state["confidences"] = list(f.confidences)
+    state["q"] = f.text
+    state["selected"] = view.selected
+    state["notices"] = view.notices
+
+
+def render_sidebar(events: gpd.GeoDataFrame) -> View:
+    """Draw the filters, keep the URL in step with them, and return the view."""
+    state = st.session_state
+    if not state.get("view_seeded"):
+        params = {key: st.query_params.get_all(key) for key in st.query_params}
+        _seed(parse_view(params, events), events)
+        state["view_seeded"] = True
+
+    first, last = _data_range(events)
+    bar = st.sidebar
+    bar.header("View")
+    preset = bar.selectbox("Time window", list(PRESETS), format_func=PRESETS.__getitem__, key="preset")
+    if preset == "custom":
+        start, end = bar.slider("Dates", min_value=first, max_value=max(last, first), key="window")
+    else:
+        start, end = preset_window(preset, events)
+        if start and end:
+            bar.caption(f"{start:%d %b %Y} – {end:%d %b %Y}")
+    as_of = bar.date_input(
+        "Deployments and KFOR as of",
+        key="as_of",
+        help="Keep only the deployment reports and KFOR presence in effect on this day. Empty: all.",
+        format="YYYY-MM-DD",
+    )
+    bar.subheader("Layers")
+    layers = tuple(layer for layer in LAYERS if bar.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
+    bar.subheader("Filters")
+    categories = sorted(set(events["category"].dropna())) if not events.empty else []
+    actors = sorted({a for items in events["actors"] for a in items}) if not events.empty else []
+    chosen_categories = bar.multiselect("Category", categories, format_func=label, key="categories")
+    chosen_actors = bar.multiselect("Actor", actors, key="actors")
+    sides = bar.multiselect("Side", list(SIDES), format_func=SIDE_LABELS.__getitem__, key="sides")
+    confidences = bar.multiselect("Confidence", list(CONFIDENCES), format_func=label, key="confidences")
+    text = bar.text_input("Search titles, summaries and sources", key="q", max_chars=200)
+
+    view = View(
+        filters=Filters(
+            start=start,
+            end=end,
+            as_of=as_of if isinstance(as_of, date) else None,
+            layers=layers,
+            categories=tuple(chosen_categories),
+            actors=tuple(chosen_actors),
+            sides=tuple(sides),
+            confidences=tuple(confidences),
+            text=text,
+        ),
+        preset=preset,
+        selected=state.get("selected"),
+    )
+    st.query_params.from_dict(view_params(view))
+    bar.caption("The address bar holds this view: copy it to cite or share exactly what you see.")
+    return view
+
+
+def show_notices() -> None:
+    """Tell the reader which URL parameters could not be used, once."""
+    for notice in st.session_state.pop("notices", ()):
+        st.warning(notice, icon=":material/link_off:")

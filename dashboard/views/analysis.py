@@ -1,0 +1,124 @@
+"""Analysis: distances to the boundary, the 1999 zones, nearest places, weekly series, escalation."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard.data import load_stats, load_store
+from dashboard.sidebar import render_sidebar, show_notices
+from layers.paths import ROOT
+from layers.tables import csv_bytes
+from layers.timeseries import ESCALATION_COMPONENTS
+
+MEASURE_VIEW = {
+    "title": "event",
+    "distance_to_boundary_km": "distance to line, km (+ Kosovo, − outside)",
+    "distance_min_km": "min km",
+    "distance_max_km": "max km",
+    "side_measured": "measured side",
+    "in_gsz": "in 1999 GSZ (5 km)",
+    "in_asz": "in 1999 ASZ (25 km)",
+    "nearest_crossing": "nearest crossing",
+    "nearest_crossing_km": "km",
+    "nearest_kfor": "nearest KFOR installation",
+    "nearest_kfor_km": "km ",
+}
+
+
+def _local(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.reset_index()
+    out["week"] = out["week"].dt.tz_localize(None)
+    return out
+
+
+def _escalation_chart(escalation: pd.DataFrame) -> None:
+    parts = _local(escalation).melt(
+        id_vars="week", value_vars=list(ESCALATION_COMPONENTS), var_name="component", value_name="points"
+    )
+    bars = (
+        alt.Chart(parts[parts["points"] != 0])
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonthdate(week):T", title="week (Monday)"),
+            y=alt.Y("sum(points):Q", title="escalation points"),
+            color=alt.Color("component:N", sort=list(ESCALATION_COMPONENTS)),
+            tooltip=[
+                alt.Tooltip("week:T", title="week of"),
+                "component:N",
+                alt.Tooltip("points:Q", format=".1f"),
+            ],
+        )
+        .properties(height=260)
+    )
+    st.altair_chart(bars, width="stretch")
+
+
+def render() -> None:
+    store = load_store()
+    view = render_sidebar(store.events)
+    st.title("Analysis")
+    show_notices()
+    stats = load_stats(view.filters)
+    if stats.events.empty:
+        st.info("No events in this view: widen the time window or clear a filter.")
+        return
+
+    st.header("Escalation indicator")
+    st.caption(
+        "A weighted weekly sum whose parts are shown, so you can see why it moved: incidents by "
+        "severity, casualties, deployment reports in effect, crossings closed, KFOR reinforcements. "
+        "The formula, weights and limits are on the Methodology page."
+    )
+    active = stats.active_weeks()
+    _escalation_chart(stats.escalation)
+    with st.expander("Weekly parts and totals (weeks with activity)"):
+        table = _local(stats.escalation.loc[active].join(stats.inputs.loc[active].add_suffix(" (count)")))
+        st.dataframe(table, hide_index=True)
+
+    st.header("Distance to the Kosovo–Serbia boundary")
+    measured = stats.events[["id", "title"]].join(stats.measures)
+    mapped = measured[measured["distance_to_boundary_km"].notna()]
+    st.caption(
+        f"{len(mapped)} of {len(measured)} events have a position and are measured (in UTM 34N). "
+        "Ranges carry each record's stated uncertainty or the extent of its area; NA in a zone "
+        "column means the possible positions straddle the zone's edge."
+    )
+    bands = mapped["distance_band"].value_counts(sort=False).rename("events").reset_index()
+    st.altair_chart(
+        alt.Chart(bands[bands["events"] > 0])
+        .mark_bar()
+        .encode(x=alt.X("events:Q"), y=alt.Y("distance_band:N", sort=None, title=None))
+        .properties(height=200),
+        use_container_width=True,
+    )
+    shown = mapped.set_index("id")[list(MEASURE_VIEW)].rename(columns=MEASURE_VIEW)
+    st.dataframe(
+        shown,
+        column_config={c: st.column_config.NumberColumn(format="%.2f") for c in shown.columns if "km" in c},
+    )
+    st.download_button(
+        "Measures as CSV", csv_bytes(mapped.reset_index(drop=True)), "bordermon-measures.csv", "text/csv"
+    )
+
+    if not stats.zones.empty:
+        st.header("Reported deployment areas")
+        st.caption(
+            "Areas are a drawing convention where sources give no positions: these figures describe "
+            "the drawn area, not where forces are."
+        )
+        zones = stats.events[["id", "title"]].join(stats.zones, how="inner")
+        st.dataframe(zones.set_index("id"))
+
+    st.header("Events per week by side")
+    by_side = _local(stats.by_side.loc[active]).melt(id_vars="week", var_name="side", value_name="events")
+    st.altair_chart(
+        alt.Chart(by_side[by_side["events"] > 0])
+        .mark_bar()
+        .encode(x=alt.X("yearmonthdate(week):T", title="week (Monday)"), y="sum(events):Q", color="side:N")
+        .properties(height=200),
+        use_container_width=True,
+    )
+    doc = ROOT / "docs" / "methodology-analysis.md"
+    st.caption(f"Method: see the Methodology page ({doc.name}).")

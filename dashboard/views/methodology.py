@@ -1,0 +1,45 @@
+"""Methodology: sources, licences, definitions, how to cite, and the validation report."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.data import load_store
+from dashboard.sidebar import render_sidebar
+from layers.paths import ROOT
+
+DOCS = ROOT / "docs"
+
+
+def render() -> None:
+    store = load_store()
+    render_sidebar(store.events)
+    st.markdown((DOCS / "methodology.md").read_text(encoding="utf-8"))
+    analysis = DOCS / "methodology-analysis.md"
+    if analysis.exists():
+        st.markdown(analysis.read_text(encoding="utf-8"))
+
+    st.header("Validation report of this store")
+    report = store.report
+    cols = st.columns(4)
+    for col, (layer, count) in zip(cols, report.counts.items(), strict=False):
+        col.metric(layer, count)
+    cols[3].metric("set aside", report.set_aside)
+    if report.problems:
+        st.dataframe(
+            [
+                {
+                    "severity": p.severity,
+                    "file": p.file,
+                    "feature": p.index,
+                    "id": p.id,
+                    "field": p.field,
+                    "reason": p.reason,
+                }
+                for p in report.problems
+            ],
+            hide_index=True,
+        )
+    else:
+        st.success(f"All {sum(report.counts.values())} records of {report.files} file(s) passed validation.")
+    st.caption(f"Store: `{store.root}`")

@@ -1,0 +1,114 @@
+"""Map and events: the count, key figures, the map, the selected event, timeline, table, downloads."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from dashboard import charts, mapview
+from dashboard.data import csv_download, geojson_download, load_store
+from dashboard.detail import render_detail
+from dashboard.sidebar import render_sidebar, show_notices
+from layers.filters import filter_events
+from layers.tables import KeyFigures, events_table, key_figures
+
+
+def _figures(shown: int, total: int, f: KeyFigures) -> None:
+    st.markdown(f"Showing **{shown}** of **{total}** events")
+    cols = st.columns(5)
+    cols[0].metric("Incidents", f.incidents)
+    low, high = f.fatalities
+    cols[1].metric(
+        "Fatalities", f"{low}" if low == high else f"{low}–{high}", help="Ranges where sources disagree"
+    )
+    low, high = f.injured
+    cols[2].metric(
+        "Injured", f"{low}" if low == high else f"{low}–{high}", help="Ranges where sources disagree"
+    )
+    cols[3].metric(
+        "Deployment reports active",
+        f.deployments_active,
+        help="In effect on the 'as of' day, or on the last day of the selection",
+    )
+    cols[4].metric("KFOR reinforcements", f.reinforcements)
+
+
+def render() -> None:
+    store = load_store()
+    events = store.events
+    view = render_sidebar(events)
+    st.title("Kosovo–Serbia boundary monitor")
+    st.caption(
+        "Sourced incidents, reported military deployments and KFOR presence along the "
+        "Kosovo–Serbia boundary (in Serbian usage, the administrative boundary line)."
+    )
+    show_notices()
+    if store.report.set_aside or not store.report.ok:
+        st.warning(
+            f"{store.report.set_aside} record(s) of the store were set aside by validation; "
+            "the Methodology page lists each with its file, field and reason.",
+            icon=":material/report:",
+        )
+
+    shown = filter_events(events, view.filters)
+    figures = key_figures(shown, len(events), view.filters.as_of)
+    _figures(len(shown), len(events), figures)
+
+    clicked = mapview.render_map(store, view)
+    if clicked and clicked != st.session_state.get("selected"):
+        st.session_state["selected"] = clicked
+        st.rerun()
+    if figures.not_mapped:
+        st.caption(
+            f"{figures.not_mapped} event(s) of this selection have no map position (precision 'none'); "
+            "they appear in the timeline and the table."
+        )
+
+    selected = st.session_state.get("selected")
+    if selected:
+        with st.container(border=True):
+            render_detail(events, selected)
+
+    st.subheader("Timeline")
+    charts.weekly_chart(shown, view)
+
+    st.subheader("Events")
+    table = events_table(shown)
+    picked = st.dataframe(
+        table.drop(columns=["summary"]),
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="table",
+        column_config={"sources": st.column_config.TextColumn("sources", width="medium")},
+    )
+    rows = picked.selection.rows if picked else []
+    if rows:
+        chosen = str(table.iloc[rows[0]]["id"])
+        if chosen != selected:
+            st.session_state["selected"] = chosen
+            st.rerun()
+
+    st.subheader("Download what is shown")
+    st.caption("Files are built when you click: exactly the events of this view, with their measures.")
+    cols = st.columns(3)
+    cols[0].download_button(
+        "GeoJSON",
+        partial(geojson_download, view.filters),
+        "bordermon-events.geojson",
+        "application/geo+json",
+        icon=":material/download:",
+        on_click="ignore",
+        key="download_geojson",
+    )
+    cols[1].download_button(
+        "CSV",
+        partial(csv_download, view.filters),
+        "bordermon-events.csv",
+        "text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="download_csv",
+    )
+    mapview.html_download(cols[2], view)

@@ -1,0 +1,203 @@
+"""Readable tables, key figures and downloads of a selection of events.
+
+What the dashboard shows as a table is what it offers as CSV; the GeoJSON download is
+the store's own canonical form of the same events. Both are exactly the filtered events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.filters import effective_end
+from layers.store import dumps_collection, frame_to_features
+from layers.validate import LOCAL_TZ
+
+__all__ = [
+    "TABLE_MEASURES",
+    "KeyFigures",
+    "casualty_text",
+    "csv_bytes",
+    "events_table",
+    "geojson_bytes",
+    "key_figures",
+    "neutralise_cell",
+    "when_text",
+]
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_DATE_FORMATS = {
+    "year": "%Y",
+    "month": "%Y-%m",
+    "week": "%Y-%m-%d",
+    "day": "%Y-%m-%d",
+    "hour": "%Y-%m-%d %H:%M",
+}
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """Headline numbers of a selection; casualty totals are ranges (low, high)."""
+
+    shown: int
+    total: int
+    incidents: int
+    fatalities: tuple[int, int]
+    injured: tuple[int, int]
+    fatalities_unknown: int
+    deployments_active: int
+    reinforcements: int
+    not_mapped: int
+
+
+def casualty_text(low: Any, high: Any) -> str:
+    """``3``, ``3–5`` or ``unknown``."""
+    if pd.isna(low):
+        return "unknown"
+    return str(int(low)) if low == high else f"{int(low)}–{int(high)}"
+
+
+def when_text(start: pd.Timestamp, end: Any, precision: str) -> str:
+    """A date as precise as it is known, e.g. ``2023-09 (month)`` or ``2023-09-24 – 2023-10-18``."""
+    fmt = _DATE_FORMATS.get(precision, "%Y-%m-%d")
+    text = str(start.strftime(fmt))
+    if precision == "week":
+        text = f"week of {text}"
+    if not pd.isna(end):
+        text += f" – {pd.Timestamp(end).strftime(fmt)}"
+    if precision in ("week", "month", "year"):
+        text += f" ({precision})"
+    return text
+
+
+def key_figures(events: gpd.GeoDataFrame, total: int, as_of: date | None = None) -> KeyFigures:
+    """Headline numbers for a selection of events.
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        The selection (already filtered).
+    total : int
+        Number of events in the whole store, for "showing X of Y".
+    as_of : date, optional
+        Day on which deployment reports are counted as active; default the last day of
+        data in the selection.
+    """
+    incidents = events[events["layer"] == "incident"]
+    deployments = events[events["layer"] == "deployment"]
+    if as_of is None and not events.empty:
+        as_of = pd.Timestamp(events["start"].max()).date()
+    active = 0
+    if as_of is not None and not deployments.empty:
+        day = pd.Timestamp(as_of.isoformat(), tz=LOCAL_TZ.key)
+        in_effect = (deployments["start"] < day + pd.Timedelta(days=1)) & (effective_end(deployments) >= day)
+        active = int(in_effect.sum())
+    reinforcements = int(((events["layer"] == "kfor") & (events["category"] == "reinforcement")).sum())
+
+    def span(name: str) -> tuple[int, int]:
+        return int(incidents[f"{name}_min"].fillna(0).sum()), int(incidents[f"{name}_max"].fillna(0).sum())
+
+    return KeyFigures(
+        shown=len(events),
+        total=total,
+        incidents=len(incidents),
+        fatalities=span("fatalities"),
+        injured=span("injured"),
+        fatalities_unknown=int(incidents["fatalities_min"].isna().sum()),
+        deployments_active=active,
+        reinforcements=reinforcements,
+        not_mapped=int(events.geometry.isna().sum()),
+    )
+
+
+#: Measures (:func:`layers.measures.measure_events`) added to tables and downloads.
+TABLE_MEASURES: tuple[str, ...] = (
+    "distance_to_boundary_km",
+    "distance_min_km",
+    "distance_max_km",
+    "side_measured",
+    "in_gsz",
+    "in_asz",
+    "nearest_crossing",
+    "nearest_crossing_km",
+    "nearest_kfor",
+    "nearest_kfor_km",
+)
+
+
+def events_table(events: gpd.GeoDataFrame, measures: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One readable row per event, precision stated, sources listed; same order as ``events``.
+
+    With ``measures`` (indexed like ``events``), the distance to the boundary, the 1999
+    zones and the nearest places are added as columns.
+    """
+    rows = pd.DataFrame(index=events.index)
+    rows["id"] = events["id"]
+    rows["when"] = [
+        when_text(s, e, p)
+        for s, e, p in zip(events["start"], events["end"], events["time_precision"], strict=True)
+    ]
+    for name in ("layer", "category", "title", "location", "municipality", "side"):
+        rows[name] = events[name]
+    rows["location_precision"] = [
+        f"{p} (±{u:g} km)" if p == "approximate" and pd.notna(u) else str(p)
+        for p, u in zip(events["location_precision"], events["uncertainty_km"], strict=True)
+    ]
+    rows["fatalities"] = [
+        casualty_text(lo, hi)
+        for lo, hi in zip(events["fatalities_min"], events["fatalities_max"], strict=True)
+    ]
+    rows["injured"] = [
+        casualty_text(lo, hi) for lo, hi in zip(events["injured_min"], events["injured_max"], strict=True)
+    ]
+    rows["confidence"] = events["confidence"]
+    rows["actors"] = events["actors"].map("; ".join)
+    rows["sources"] = events["sources"].map(lambda items: " | ".join(s["url"] for s in items))
+    rows["n_sources"] = events["n_sources"]
+    rows["summary"] = events["summary"]
+    if measures is not None:
+        for name in TABLE_MEASURES:
+            rows[name] = measures.loc[events.index, name]
+    return rows.reset_index(drop=True)
+
+
+def neutralise_cell(value: Any) -> Any:
+    """Make a text cell inert in spreadsheets: a leading ``= + - @`` (formula) gets a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """CSV (UTF-8 with BOM, so spreadsheets read the names right), safe against formula injection."""
+    safe = table.astype(object).map(neutralise_cell)
+    text: str = safe.to_csv(index=False, lineterminator="\n")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return round(value, 3) if isinstance(value, float) else value
+
+
+def geojson_bytes(
+    events: gpd.GeoDataFrame, meta: dict[str, Any] | None = None, measures: pd.DataFrame | None = None
+) -> bytes:
+    """The events as a bordermon collection (canonical form, readable by ``bordermon validate``).
+
+    With ``measures``, each feature carries them as the extension property ``x_measures``
+    (derived values, recomputed by bordermon; they never replace sourced fields).
+    """
+    features = frame_to_features(events)
+    if measures is not None:
+        rows = measures.loc[events.index, list(TABLE_MEASURES)].to_dict("records")
+        for feature, row in zip(features, rows, strict=True):
+            feature["properties"]["x_measures"] = {k: _plain(v) for k, v in row.items()}
+    return dumps_collection(features, meta).encode("utf-8")

@@ -1,0 +1,291 @@
+"""The dashboard under Streamlit's AppTest: every page, filters, shared URLs, selection, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from layers.filters import Filters, filter_events
+from layers.paths import ROOT, SHIPPED_STORE
+from layers.store import read_store
+from layers.views import parse_view
+from tests.factories import collection, make_feature, write_json
+
+APP = str(ROOT / "dashboard" / "app.py")
+EVENTS = read_store(SHIPPED_STORE).events
+SIEGE = "2023-09-24-banjska-monastery-siege"
+SIEGE_TITLE = str(EVENTS.set_index("id").loc[SIEGE, "title"])
+TIMEOUT = 60
+
+
+def page(name: str) -> AppTest:
+    """One page of the app on its own (the pages are functions behind st.navigation)."""
+    script = (
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+        f"from dashboard.views import {name}\n{name}.render()\n"
+    )
+    return AppTest.from_string(script, default_timeout=TIMEOUT)
+
+
+def app(**params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def shown_count(at: AppTest) -> tuple[int, int]:
+    text = next(m.value for m in at.markdown if m.value.startswith("Showing"))
+    numbers = [int(part.strip("*")) for part in text.split() if part.strip("*").isdigit()]
+    return numbers[0], numbers[1]
+
+
+def table_ids(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value["id"])
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture
+def media() -> Iterator[list[MediaFileManager]]:
+    """Keep the media managers AppTest creates, to run what a download button offers."""
+    import streamlit.testing.v1.app_test as app_test
+
+    made: list[MediaFileManager] = []
+    original = app_test.MediaFileManager
+
+    class Recording(original):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    app_test.MediaFileManager = Recording
+    try:
+        yield made
+    finally:
+        app_test.MediaFileManager = original
+
+
+def download(at: AppTest, managers: list[MediaFileManager], label: str) -> bytes:
+    """What clicking a download button gives: its file is built on demand, as the server does."""
+    button = next(b for b in at.get("download_button") if b.proto.label == label)
+    manager = managers[-1]
+    url = manager.execute_deferred(button.proto.deferred_file_id)
+    return bytes(manager.read_file(url.rsplit("/", 1)[-1].split(".")[0]).content)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_main_page_runs_and_counts_the_store() -> None:
+    at = app()
+    assert not at.exception
+    assert shown_count(at) == (len(EVENTS), len(EVENTS))
+    assert table_ids(at) == list(EVENTS["id"])
+    assert metrics(at)["Incidents"] == str((EVENTS["layer"] == "incident").sum())
+
+
+@pytest.mark.parametrize("name", ["overview", "analysis", "methodology", "editor"])
+def test_every_page_runs_without_exception(name: str) -> None:
+    at = page(name).run()
+    assert not at.exception, at.exception
+
+
+def test_methodology_page_shows_definitions_and_the_validation_report() -> None:
+    at = page("methodology").run()
+    text = " ".join(m.value for m in at.markdown)
+    for words in ("administrative boundary line", "claimed", "approximate", "How to cite a view", "ODbL"):
+        assert words in text
+    assert any("passed validation" in s.value for s in at.success)
+
+
+def test_analysis_page_shows_measures_and_the_indicator() -> None:
+    at = page("analysis").run()
+    headers = [h.value for h in at.header]
+    assert "Escalation indicator" in headers and "Distance to the Kosovo–Serbia boundary" in headers
+    measures = at.dataframe[1].value
+    assert SIEGE_TITLE in list(measures.iloc[:, 0])
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def test_changing_filters_changes_count_figures_and_table_consistently() -> None:
+    at = app()
+    at.multiselect(key="categories").set_value(["crossing_closure", "crossing_reopening"]).run()
+    expected = filter_events(EVENTS, Filters(categories=("crossing_closure", "crossing_reopening")))
+    assert shown_count(at) == (len(expected), len(EVENTS))
+    assert table_ids(at) == list(expected["id"])
+    assert metrics(at)["Incidents"] == str(len(expected))
+    assert metrics(at)["Fatalities"] == "0"
+    assert at.query_params["cat"] == "crossing_closure,crossing_reopening"
+
+    at.text_input(key="q").set_value("Jarinje reopens").run()
+    searched = filter_events(
+        EVENTS, Filters(categories=("crossing_closure", "crossing_reopening"), text="Jarinje reopens")
+    )
+    assert table_ids(at) == list(searched["id"])
+    assert "2023-10-18-jarinje-crossing-reopening" in table_ids(at) and len(searched) < len(expected)
+
+
+def test_time_window_preset_changes_the_count() -> None:
+    at = app()
+    at.selectbox(key="preset").set_value("sep-oct-2023").run()
+    view = parse_view({"preset": ["sep-oct-2023"]}, EVENTS)
+    assert shown_count(at)[0] == len(filter_events(EVENTS, view.filters)) < len(EVENTS)
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+def test_a_shared_url_restores_the_same_view() -> None:
+    params = {"preset": "sep-oct-2023", "layers": "incident", "conf": "confirmed", "q": "banjska"}
+    at = app(**params)
+    view = parse_view({k: [v] for k, v in params.items()}, EVENTS)
+    expected = filter_events(EVENTS, view.filters)
+    assert shown_count(at)[0] == len(expected) > 0
+    assert table_ids(at) == list(expected["id"])
+    assert at.selectbox(key="preset").value == "sep-oct-2023"
+    assert not at.checkbox(key="layer_kfor").value and at.checkbox(key="layer_incident").value
+    assert at.multiselect(key="confidences").value == ["confirmed"]
+    assert {k: at.query_params[k] for k in params} == params
+
+
+def test_bad_url_parameters_get_notices_and_defaults() -> None:
+    at = app(start="2023-99-01", layers="tanks", event="no-such-event", conf="sure")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "start='2023-99-01'" in warnings and "tanks" in warnings and "no-such-event" in warnings
+    assert shown_count(at)[0] == 0  # no known layer was asked for
+    assert at.checkbox(key="layer_incident").value is False
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def test_a_selected_event_shows_every_source_and_its_linked_events() -> None:
+    event_id = "2023-09-24-banjska-ambush"
+    at = app(event=event_id)
+    event = EVENTS.set_index("id").loc[event_id]
+    text = " ".join(m.value for m in at.markdown)
+    for source in event["sources"]:
+        assert source["url"].replace("(", "%28").replace(")", "%29") in text
+    linked = [b for b in at.button if SIEGE_TITLE in b.label]
+    assert len(linked) == 1
+    linked[0].click().run()
+    assert at.query_params["event"] == SIEGE
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def test_downloads_hold_exactly_the_filtered_events(media: list[MediaFileManager]) -> None:
+    at = app(preset="sep-oct-2023", layers="incident")
+    view = parse_view({"preset": ["sep-oct-2023"], "layers": ["incident"]}, EVENTS)
+    expected = list(filter_events(EVENTS, view.filters)["id"])
+    geojson = json.loads(download(at, media, "GeoJSON"))
+    assert [f["id"] for f in geojson["features"]] == expected
+    assert "distance_to_boundary_km" in geojson["features"][0]["properties"]["x_measures"]
+    rows = list(csv.DictReader(io.StringIO(download(at, media, "CSV").decode("utf-8-sig"))))
+    assert [r["id"] for r in rows] == expected
+
+
+def test_csv_download_neutralises_formulas(
+    media: list[MediaFileManager], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile = make_feature("evil", title="=cmd|' /C calc'!A0", summary="@SUM(1+1)")
+    hostile["properties"]["actors"] = ["+danger", "-minus"]
+    monkeypatch.setenv(
+        "BORDERMON_STORE", str(write_json(tmp_path / "s" / "e.geojson", collection(hostile)).parent)
+    )
+    at = app()
+    row = next(csv.DictReader(io.StringIO(download(at, media, "CSV").decode("utf-8-sig"))))
+    assert row["title"] == "'=cmd|' /C calc'!A0"
+    assert row["summary"] == "'@SUM(1+1)"
+    assert row["actors"] == "'+danger; -minus"
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def test_a_broken_store_file_shows_the_report_and_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    write_json(store / "good.geojson", collection(make_feature("good")))
+    (store / "broken.geojson").write_text("{oops", encoding="utf-8")
+    monkeypatch.setenv("BORDERMON_STORE", str(store))
+    at = app()
+    assert not at.exception
+    assert shown_count(at) == (1, 1)
+    methodology = page("methodology").run()
+    problems = methodology.dataframe[0].value
+    assert list(problems["file"]) == ["broken.geojson"] and "invalid JSON" in problems["reason"].iloc[0]
+
+
+def test_an_edited_store_shows_up_without_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "store"
+    path = write_json(store / "e.geojson", collection(make_feature("a")))
+    monkeypatch.setenv("BORDERMON_STORE", str(store))
+    assert shown_count(app()) == (1, 1)
+    write_json(path, collection(make_feature("a"), make_feature("b")))
+    assert shown_count(app()) == (2, 2)
+
+
+def test_editor_is_off_by_default_and_says_how_to_enable_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BORDERMON_EDITING", raising=False)
+    at = page("editor").run()
+    assert "BORDERMON_EDITING=1" in at.info[0].value
+
+
+def test_editor_imports_an_upload_after_a_dry_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Upload an ACLED export: the dry-run report first, nothing written, then Import writes."""
+    store = tmp_path / "store"
+    write_json(store / "main.geojson", collection(make_feature("a")))
+    monkeypatch.setenv("BORDERMON_STORE", str(store))
+    monkeypatch.setenv("BORDERMON_EDITING", "1")
+    upload = ROOT / "tests" / "data" / "acled" / "current-layout.csv"
+    at = page("editor").run()
+    assert not at.exception
+    before = sorted(p.name for p in store.rglob("*.geojson"))
+    at.get("file_uploader")[0].upload(upload.name, upload.read_bytes(), "text/csv")
+    at.run()
+    assert not at.exception
+    numbers = {m.label: m.value for m in at.metric}
+    assert int(numbers["rows read"]) > 0 and int(numbers["new events"]) > 0
+    assert any("rows read" in c.value for c in at.code)
+    assert sorted(p.name for p in store.rglob("*.geojson")) == before  # a dry run writes nothing
+    at.button(key="import_apply").click().run()
+    assert any("Imported" in s.value for s in at.success), [e.value for e in at.error]
+    assert len(read_store(store).events) == 1 + int(numbers["new events"])
+
+
+def test_editor_form_corrects_an_event_and_refuses_one_without_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    write_json(store / "main.geojson", collection(make_feature("a")))
+    monkeypatch.setenv("BORDERMON_STORE", str(store))
+    monkeypatch.setenv("BORDERMON_EDITING", "1")
+    at = page("editor").run()
+    at.selectbox(key="editor_event").set_value("a").run()
+    at.text_input(key="title_a").set_value("Corrected title")
+    at.button(key="FormSubmitter:event-Save").click().run()
+    assert any("Saved a" in s.value for s in at.success), [e.value for e in at.error]
+    assert read_store(store).events["title"].tolist() == ["Corrected title"]
+
+    at.selectbox(key="editor_event").set_value("— a new event —").run()
+    at.text_input(key="title_— a new event —").set_value("No sources given")
+    at.button(key="FormSubmitter:event-Save").click().run()
+    assert any("Not saved" in e.value for e in at.error)
+    assert len(read_store(store).events) == 1

@@ -1,0 +1,189 @@
+"""The running dashboard in headless Chromium: map drawn, click to select, window change, shared URL.
+
+``streamlit run`` is started on a free port; the test polls ``/_stcore/health`` and then
+the page itself, never sleeping a fixed time. Every request that does not go to that
+server is refused, so the map must be served by the app itself. Screenshots go to
+``test-output/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from layers.assets import assets_installed, sync_static
+from layers.filters import filter_events
+from layers.mapdata import mapped_mask
+from layers.paths import ROOT, SHIPPED_STORE
+from layers.store import read_store
+from layers.views import parse_view
+from tests.browser import TILE_HOSTS, NetworkLog, block_network, screenshot_path
+
+pytestmark = pytest.mark.browser
+
+EVENTS = read_store(SHIPPED_STORE).events
+READY = "() => !!(window.bordermon && window.bordermon.ready === true)"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling interval, not a wait for readiness
+    raise TimeoutError(f"{url} did not become healthy in {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    if not assets_installed():
+        reason = "map assets not installed: run `npm ci --ignore-scripts` (python3 dev.py test does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    sync_static()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "BORDERMON_STORE": str(SHIPPED_STORE)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def app_page(chromium: Any, server: str) -> Iterator[tuple[Any, NetworkLog]]:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    log = block_network(page, allow=[server])
+    yield page, log
+    context.close()
+
+
+def _map_frame(page: Any, timeout: float = 45.0) -> Any:
+    """The iframe st_folium draws the map in, once the map says it is ready."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.evaluate(READY):
+                    return frame
+            except Exception:  # a frame may navigate or detach while we look
+                continue
+        page.wait_for_timeout(250)
+    raise TimeoutError("no map became ready")
+
+
+def _wait_idle(page: Any) -> None:
+    """Until the app's script run has finished (Streamlit shows a status widget while running)."""
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+
+
+def _count(page: Any) -> tuple[int, int]:
+    text = page.get_by_text("Showing").first.inner_text()
+    numbers = [int(word) for word in text.split() if word.isdigit()]
+    return numbers[0], numbers[1]
+
+
+def _click_event(page: Any, frame: Any, event_id: str) -> None:
+    x, y = frame.evaluate(
+        """(id) => {
+            const layer = bordermon.layers.incident, set = layer.symbols;
+            const i = layer.data.id.indexOf(id);
+            const k = Array.from(set._e.event).lastIndexOf(i);
+            const p = bordermon.map.latLngToContainerPoint(set.latLngOf(k));
+            const box = bordermon.map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        event_id,
+    )
+    box = frame.frame_element().bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_dashboard_map_selection_window_and_shared_url(app_page: tuple[Any, NetworkLog], server: str) -> None:
+    page, log = app_page
+    page.goto(server)
+    page.get_by_text("Showing").first.wait_for(timeout=60_000)
+    assert _count(page) == (len(EVENTS), len(EVENTS))
+
+    frame = _map_frame(page)
+    mapped = EVENTS[mapped_mask(EVENTS)]
+    for layer in ("incident", "deployment", "kfor"):
+        assert frame.evaluate(f"bordermon.drawnEvents({layer!r})") == int((mapped["layer"] == layer).sum())
+    assert frame.evaluate("L.version") == "1.9.3"
+    page.screenshot(path=screenshot_path("dashboard-map"), full_page=True)
+
+    siege = "2023-09-24-banjska-monastery-siege"
+    title = str(EVENTS.set_index("id").loc[siege, "title"])
+    _click_event(page, frame, siege)
+    page.get_by_role("heading", name=title).wait_for(timeout=30_000)
+    assert "event=" + siege in page.url
+    page.screenshot(path=screenshot_path("dashboard-selected-event"), full_page=True)
+
+    page.get_by_label("Time window").click()  # Streamlit's selectbox is a combobox
+    page.get_by_role("option", name="September–October 2023").click()
+    expected = len(filter_events(EVENTS, parse_view({"preset": ["sep-oct-2023"]}, EVENTS).filters))
+    page.wait_for_function(
+        "(n) => [...document.querySelectorAll('p')].some(p => p.innerText.startsWith(`Showing ${n} of`))",
+        arg=expected,
+        timeout=30_000,
+    )
+    page.wait_for_function("() => location.search.includes('preset=sep-oct-2023')")
+    shared = page.url
+
+    _wait_idle(page)  # a download button registers its file anew on every run
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="GeoJSON").click()
+    features = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))["features"]
+    window = filter_events(EVENTS, parse_view({"preset": ["sep-oct-2023"]}, EVENTS).filters)
+    assert [f["id"] for f in features] == list(window["id"])
+
+    other = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        fresh = other.new_page()
+        fresh_log = block_network(fresh, allow=[server])
+        fresh.goto(shared)
+        fresh.get_by_role("heading", name=title).wait_for(timeout=60_000)
+        assert _count(fresh) == (expected, len(EVENTS))
+        assert "01 Sep 2023 – 31 Oct 2023" in fresh.inner_text("section[data-testid='stSidebar']")
+        _map_frame(fresh)
+        fresh.screenshot(path=screenshot_path("dashboard-shared-url"), full_page=True)
+        assert fresh_log.page_errors == []
+    finally:
+        other.close()
+    # Scripts, styles and fonts come from the app itself; only base-map tiles may be refused.
+    assert all(url.split("/")[2].endswith(TILE_HOSTS) for url in log.blocked), log.blocked
+    assert log.page_errors == []

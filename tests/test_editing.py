@@ -1,0 +1,89 @@
+"""The editor's form becomes a valid feature; corrections keep what the form does not show."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from layers.editing import EventForm, editing_enabled, feature_from_form, form_from_event, slug_id
+from layers.paths import SHIPPED_STORE
+from layers.store import read_store, save_event
+from layers.validate import check_feature
+from tests.factories import SOURCE, collection, make_feature, write_json
+
+
+def _form(**changes: object) -> EventForm:
+    values: dict[str, object] = {
+        "id": "2023-09-24-test",
+        "layer": "incident",
+        "category": "armed_clash",
+        "title": "Test",
+        "summary": "",
+        "start": date(2023, 9, 24),
+        "location": "Banjska / Banjskë",
+        "side": "XK",
+        "lon": 20.7825,
+        "lat": 42.97139,
+        "sources": [dict(SOURCE)],
+    }
+    values.update(changes)
+    return EventForm(**values)  # type: ignore[arg-type]
+
+
+def test_setting_is_off_unless_turned_on() -> None:
+    assert not editing_enabled({})
+    assert not editing_enabled({"BORDERMON_EDITING": "0"})
+    assert editing_enabled({"BORDERMON_EDITING": "1"}) and editing_enabled({"BORDERMON_EDITING": "yes"})
+
+
+def test_slug_ids_are_readable_and_unused() -> None:
+    assert (
+        slug_id("Siege of Banjska Monastery!", date(2023, 9, 24)) == "2023-09-24-siege-of-banjska-monastery"
+    )
+    assert slug_id("Zvečan clashes", date(2023, 5, 29), taken=["2023-05-29-zvecan-clashes"]) == (
+        "2023-05-29-zvecan-clashes-2"
+    )
+
+
+def test_form_gives_a_valid_feature() -> None:
+    feature = feature_from_form(
+        _form(
+            start_time="02:30", time_precision="hour", fatalities=(3, 5), injured=(2, None), actors=["A", " "]
+        )
+    )
+    checked, problems = check_feature(feature)
+    assert checked is not None, [str(p) for p in problems]
+    props = feature["properties"]
+    assert props["start"] == "2023-09-24T02:30:00+02:00"
+    assert props["fatalities"] == {"min": 3, "max": 5} and props["injured"] == 2
+    assert props["actors"] == ["A"]
+
+
+def test_a_form_without_sources_is_refused_by_the_store(tmp_path: Path) -> None:
+    checked, problems = check_feature(feature_from_form(_form(sources=[{"url": " ", "title": None}])))
+    assert checked is None and any(p.field == "properties.sources" for p in problems)
+
+
+def test_correcting_every_shipped_event_unchanged_changes_no_byte(tmp_path: Path) -> None:
+    """Round trip through the form keeps areas, extension fields and every value."""
+    store_dir = tmp_path / "store"
+    for file in SHIPPED_STORE.glob("*.geojson"):
+        (store_dir / file.name).parent.mkdir(parents=True, exist_ok=True)
+        (store_dir / file.name).write_bytes(file.read_bytes())
+    before = {p.name: p.read_bytes() for p in store_dir.glob("*.geojson")}
+    for file in store_dir.glob("*.geojson"):
+        for feature in json.loads(file.read_text(encoding="utf-8"))["features"]:
+            save_event(feature_from_form(form_from_event(feature)), store_dir, update=True)
+    assert {p.name: p.read_bytes() for p in store_dir.glob("*.geojson")} == before
+
+
+def test_correction_through_the_form_is_saved(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_json(root / "main.geojson", collection(make_feature("a")))
+    form = form_from_event(json.loads((root / "main.geojson").read_text(encoding="utf-8"))["features"][0])
+    form.title = "Corrected title"
+    form.injured = (1, 4)
+    save_event(feature_from_form(form), root, update=True)
+    event = read_store(root).events.iloc[0]
+    assert event["title"] == "Corrected title" and (event["injured_min"], event["injured_max"]) == (1, 4)

@@ -1,0 +1,81 @@
+"""Tables, key figures and downloads of a selection."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from layers.store import read_store
+from layers.tables import casualty_text, csv_bytes, events_table, geojson_bytes, key_figures, when_text
+from tests.factories import collection, make_feature, write_json
+
+
+@pytest.fixture
+def events(tmp_path: Path) -> gpd.GeoDataFrame:
+    deployment = {"layer": "deployment", "category": "buildup", "side": "RS"}
+    hostile = make_feature(
+        "evil", title='=HYPERLINK("http://x")', summary="+1 cmd", fatalities={"min": 3, "max": 5}, injured=2
+    )
+    hostile["properties"]["actors"] = ["@attacker", "-minus"]
+    features = [
+        hostile,
+        make_feature("two", fatalities=1, injured=None, time_precision="month", start="2023-09-01"),
+        make_feature("dep", start="2023-09-29", **deployment),
+        make_feature("uk", layer="kfor", category="reinforcement", start="2023-10-06"),
+    ]
+    return read_store(write_json(tmp_path / "s.geojson", collection(*features))).events
+
+
+def test_key_figures_sum_ranges_and_count_active_reports(events: gpd.GeoDataFrame) -> None:
+    figures = key_figures(events, total=10, as_of=date(2023, 10, 1))
+    assert (figures.shown, figures.total, figures.incidents) == (4, 10, 2)
+    assert figures.fatalities == (4, 6)
+    assert figures.injured == (2, 2)
+    assert figures.deployments_active == 1 and figures.reinforcements == 1
+    assert key_figures(events, 10, as_of=date(2023, 12, 1)).deployments_active == 0
+
+
+def test_text_helpers() -> None:
+    assert (
+        casualty_text(3, 5) == "3–5"
+        and casualty_text(2, 2) == "2"
+        and casualty_text(pd.NA, pd.NA) == "unknown"
+    )
+    start = pd.Timestamp("2023-09-01", tz="Europe/Belgrade")
+    assert when_text(start, pd.NaT, "month") == "2023-09 (month)"
+    assert (
+        when_text(start, pd.Timestamp("2023-09-05", tz="Europe/Belgrade"), "day") == "2023-09-01 – 2023-09-05"
+    )
+
+
+def test_csv_neutralises_formulas_and_keeps_every_row(events: gpd.GeoDataFrame) -> None:
+    data = csv_bytes(events_table(events))
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [r["id"] for r in rows] == ["evil", "two", "dep", "uk"]
+    assert rows[0]["title"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["summary"] == "'+1 cmd"
+    assert rows[0]["actors"] == "'@attacker; -minus"
+    assert rows[0]["fatalities"] == "3–5"
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@")), value
+
+
+def test_geojson_download_is_exactly_the_selection(events: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    subset = events[events["layer"] == "incident"]
+    path = tmp_path / "download.geojson"
+    path.write_bytes(geojson_bytes(subset))
+    again = read_store(path)
+    assert again.report.ok and list(again.events["id"]) == ["evil", "two"]
+    assert json.loads(path.read_text(encoding="utf-8"))["features"][0]["properties"]["fatalities"] == {
+        "min": 3,
+        "max": 5,
+    }
