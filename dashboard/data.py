@@ -10,7 +10,7 @@ import streamlit as st
 
 from layers.filters import Filters, filter_events
 from layers.measures import measure_events
-from layers.paths import default_store
+from layers.paths import STORE_ENV, default_store
 from layers.stats import Stats, compute_stats
 from layers.store import EventStore, collection_files, read_store
 from layers.tables import csv_bytes, events_table, geojson_bytes
@@ -35,8 +35,19 @@ def _load(path: str, stamp: tuple[tuple[str, int, int], ...]) -> EventStore:
 
 
 def load_store() -> EventStore:
-    """The configured store, re-read only when one of its files has changed."""
+    """The configured store, re-read only when one of its files has changed.
+
+    A store that does not exist stops the page with a message saying how to point the
+    app at one; it never reaches the reader as an exception.
+    """
     path = default_store()
+    if not path.exists():
+        st.error(
+            f"No event store at `{path}`. Set `{STORE_ENV}` to a directory of .geojson collections "
+            "or to one file, or unset it to show the shipped store.",
+            icon=":material/error:",
+        )
+        st.stop()
     return _load(str(path), store_stamp(path))
 
 

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from layers.tables import casualty_text, when_text
+from layers.tables import casualty_text, measure_facts, when_text
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -27,8 +27,8 @@ def select(event_id: str | None) -> None:
     st.session_state["selected"] = event_id
 
 
-def render_detail(events: gpd.GeoDataFrame, event_id: str) -> None:
-    """Draw the detail panel of one event of ``events`` (the whole store)."""
+def render_detail(events: gpd.GeoDataFrame, event_id: str, measures: pd.DataFrame) -> None:
+    """Draw the detail panel of one event of ``events`` (the whole store), with its measures."""
     matches = events[events["id"] == event_id]
     if matches.empty:
         st.info(f"Event {event_id} is not in the store.")
@@ -56,6 +56,8 @@ def render_detail(events: gpd.GeoDataFrame, event_id: str) -> None:
     }
     if pd.notna(event["geometry_note"]):
         facts["How it is drawn"] = str(event["geometry_note"])
+    area = event.geometry is not None and event.geometry.geom_type != "Point"
+    facts.update(measure_facts(measures.loc[matches.index[0]].to_dict(), area=area))
     st.markdown("\n".join(f"- **{name}:** {md(value)}" for name, value in facts.items()))
     st.markdown(md(event["summary"]))
 

@@ -6,6 +6,7 @@ the store's own canonical form of the same events. Both are exactly the filtered
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,6 +26,7 @@ __all__ = [
     "events_table",
     "geojson_bytes",
     "key_figures",
+    "measure_facts",
     "neutralise_cell",
     "when_text",
 ]
@@ -163,6 +165,49 @@ def events_table(events: gpd.GeoDataFrame, measures: pd.DataFrame | None = None)
         for name in TABLE_MEASURES:
             rows[name] = measures.loc[events.index, name]
     return rows.reset_index(drop=True)
+
+
+def _signed_place(km: float) -> str:
+    if abs(km) < 0.05:
+        return "on the line"
+    return f"{abs(km):.1f} km inside Kosovo" if km > 0 else f"{abs(km):.1f} km outside Kosovo"
+
+
+def _zone(value: Any, area: bool) -> str:
+    if value is None or pd.isna(value):
+        return "partly" if area else "maybe (the uncertainty straddles the edge)"
+    return "yes" if bool(value) else "no"
+
+
+def measure_facts(measures: Mapping[str, Any], *, area: bool) -> dict[str, str]:
+    """The measures of one event (a row of :func:`layers.measures.measure_events`) in words.
+
+    Empty for an event without a position.
+    """
+    best = measures.get("distance_to_boundary_km")
+    if best is None or pd.isna(best):
+        return {}
+    low, high = measures["distance_min_km"], measures["distance_max_km"]
+    distance = _signed_place(float(best))
+    if abs(float(high) - float(low)) >= 0.05:
+        distance += f" (from {_signed_place(float(low))} to {_signed_place(float(high))})"
+    facts = {
+        "Distance to the boundary": distance,
+        "Measured side": str(measures["side_measured"]),
+        "In the 1999 GSZ (5 km) / ASZ (25 km)": (
+            f"{_zone(measures['in_gsz'], area)} / {_zone(measures['in_asz'], area)}"
+        ),
+    }
+    if not pd.isna(measures.get("nearest_crossing")):
+        facts["Nearest crossing"] = (
+            f"{measures['nearest_crossing']}, {float(measures['nearest_crossing_km']):.1f} km"
+        )
+    if not pd.isna(measures.get("nearest_kfor")):
+        kfor = f"{measures['nearest_kfor']}, {float(measures['nearest_kfor_km']):.1f} km"
+        if str(measures.get("nearest_kfor_confidence")) == "low":
+            kfor += " (the installation's position is unverified)"
+        facts["Nearest KFOR installation"] = kfor
+    return facts
 
 
 def neutralise_cell(value: Any) -> Any:

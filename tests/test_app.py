@@ -180,6 +180,8 @@ def test_a_selected_event_shows_every_source_and_its_linked_events() -> None:
     text = " ".join(m.value for m in at.markdown)
     for source in event["sources"]:
         assert source["url"].replace("(", "%28").replace(")", "%29") in text
+    assert "Distance to the boundary:** 11\\.2 km inside Kosovo \\(from 10\\.2 km inside Kosovo" in text
+    assert "Nearest crossing:** Brnjak / Bërnjak, 19\\.0 km" in text
     linked = [b for b in at.button if SIEGE_TITLE in b.label]
     assert len(linked) == 1
     linked[0].click().run()
@@ -231,6 +233,15 @@ def test_a_broken_store_file_shows_the_report_and_the_rest(
     methodology = page("methodology").run()
     problems = methodology.dataframe[0].value
     assert list(problems["file"]) == ["broken.geojson"] and "invalid JSON" in problems["reason"].iloc[0]
+
+
+def test_a_missing_store_is_a_message_not_an_exception(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BORDERMON_STORE", str(tmp_path / "nowhere"))
+    for at in (app(), page("analysis").run(), page("methodology").run(), page("editor").run()):
+        assert not at.exception
+        assert "No event store at" in at.error[0].value and "BORDERMON_STORE" in at.error[0].value
 
 
 def test_an_edited_store_shows_up_without_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

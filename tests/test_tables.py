@@ -79,3 +79,29 @@ def test_geojson_download_is_exactly_the_selection(events: gpd.GeoDataFrame, tmp
         "min": 3,
         "max": 5,
     }
+
+
+def test_measure_facts_in_words() -> None:
+    from layers.tables import measure_facts
+
+    assert measure_facts({"distance_to_boundary_km": pd.NA}, area=False) == {}
+    row = {
+        "distance_to_boundary_km": -2.04,
+        "distance_min_km": -3.0,
+        "distance_max_km": 0.01,
+        "side_measured": "RS",
+        "in_gsz": pd.NA,
+        "in_asz": True,
+        "nearest_crossing": "Jarinje / Jarinjë",
+        "nearest_crossing_km": 4.25,
+        "nearest_kfor": pd.NA,
+    }
+    facts = measure_facts(row, area=False)
+    assert (
+        facts["Distance to the boundary"]
+        == "2.0 km outside Kosovo (from 3.0 km outside Kosovo to on the line)"
+    )
+    assert facts["In the 1999 GSZ (5 km) / ASZ (25 km)"] == "maybe (the uncertainty straddles the edge) / yes"
+    assert facts["Nearest crossing"] == "Jarinje / Jarinjë, 4.2 km"
+    assert "Nearest KFOR installation" not in facts
+    assert measure_facts(row, area=True)["In the 1999 GSZ (5 km) / ASZ (25 km)"] == "partly / yes"

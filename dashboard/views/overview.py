@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import charts, mapview
-from dashboard.data import csv_download, geojson_download, load_store
+from dashboard.data import csv_download, geojson_download, load_measures, load_store
 from dashboard.detail import render_detail
 from dashboard.sidebar import render_sidebar, show_notices
 from layers.filters import filter_events
@@ -68,7 +68,7 @@ def render() -> None:
     selected = st.session_state.get("selected")
     if selected:
         with st.container(border=True):
-            render_detail(events, selected)
+            render_detail(events, selected, load_measures())
 
     st.subheader("Timeline")
     charts.weekly_chart(shown, view)
