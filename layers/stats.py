@@ -20,7 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from layers.filters import Filters, filter_events
-from layers.measures import AnalysisReference, measure_events, zone_measures
+from layers.measures import MEASURE_COLUMNS, AnalysisReference, measure_events, zone_measures
 from layers.paths import STORE_ENV, default_store
 from layers.store import read_store
 from layers.timeseries import (
@@ -55,20 +55,7 @@ EVENT_FIELDS: tuple[str, ...] = (
     "side",
     "location_precision",
     "uncertainty_km",
-    "distance_to_boundary_km",
-    "distance_min_km",
-    "distance_max_km",
-    "side_measured",
-    "in_gsz",
-    "in_asz",
-    "distance_band",
-    "nearest_crossing",
-    "nearest_crossing_id",
-    "nearest_crossing_km",
-    "nearest_kfor",
-    "nearest_kfor_id",
-    "nearest_kfor_km",
-    "nearest_kfor_confidence",
+    *MEASURE_COLUMNS,
 )
 FORMULA = (
     "total = incidents + casualties + deployments + crossings + kfor, "
