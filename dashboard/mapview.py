@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.data import load_store
+from dashboard.data import load_measures, load_store
 from layers.assets import STATIC_VENDOR_DIR, STATIC_VENDOR_URL, assets_installed, use_local_assets
 from layers.export import export_html
 from layers.map import build_map, read_map_reference
@@ -24,8 +24,19 @@ def _configure_assets() -> bool:
     return False
 
 
-def render_map(store: EventStore, view: View, *, height: int = 560) -> str | None:
-    """Draw the map of the view; return the id of an event the reader clicked, if any."""
+def render_map(
+    store: EventStore,
+    view: View,
+    *,
+    height: int = 560,
+    color_by: Literal["category", "distance_band"] = "category",
+    key: str = "map",
+) -> str | None:
+    """Draw the map of the view; return the id of an event the reader clicked, if any.
+
+    With ``color_by="distance_band"`` incidents are coloured by their distance to the
+    boundary, from the store's cached measures.
+    """
     if not _configure_assets():
         st.caption(
             "Map scripts load from public CDNs: run `python3 dev.py dashboard` with Node.js "
@@ -37,6 +48,8 @@ def render_map(store: EventStore, view: View, *, height: int = 560) -> str | Non
         filters=view.filters,
         set_aside=store.report.set_aside,
         info=False,
+        color_by=color_by,
+        measures=load_measures() if color_by == "distance_band" else None,
     )
     result: dict[str, Any] = st_folium(
         m,
@@ -45,12 +58,12 @@ def render_map(store: EventStore, view: View, *, height: int = 560) -> str | Non
         # Only clicks come back (the clicked event's id, as its tooltip): panning and
         # zooming do not rerun the script.
         returned_objects=["last_object_clicked_tooltip"],
-        key="map",
+        key=key,
     )
     clicked = (result or {}).get("last_object_clicked_tooltip")
-    if not clicked or clicked == st.session_state.get("handled_click"):
+    if not clicked or clicked == st.session_state.get(f"handled_{key}"):
         return None
-    st.session_state["handled_click"] = clicked
+    st.session_state[f"handled_{key}"] = clicked
     return str(clicked) if (store.events["id"] == str(clicked)).any() else None
 
 

@@ -21,9 +21,10 @@ import warnings
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
+import pandas as pd
 from branca.element import Element
 
 from layers.assets import AssetsMissingWarning, assets_installed, external_links, inline_assets
@@ -68,6 +69,8 @@ def export_html(
     events: gpd.GeoDataFrame,
     *,
     filters: Filters | None = None,
+    color_by: Literal["category", "distance_band"] = "category",
+    measures: pd.DataFrame | None = None,
     layers: Sequence[str] = MAP_LAYERS,
     reference: MapReference | None = None,
     title: str = DEFAULT_TITLE,
@@ -85,6 +88,11 @@ def export_html(
         data's date is the latest date in ``events``).
     filters : Filters, optional
         Time window and other filters (:class:`layers.filters.Filters`).
+    color_by : {"category", "distance_band"}
+        Colour incidents by category or by distance band to the boundary.
+    measures : DataFrame, optional
+        :func:`layers.measures.measure_events` of ``events``, if already computed.
+        See :func:`layers.map.build_map` for both.
     layers : sequence of str
         Layer groups (:data:`layers.map.MAP_LAYERS`).
     reference : MapReference, optional
@@ -111,6 +119,8 @@ def export_html(
         events,
         reference,
         filters=filters,
+        color_by=color_by,
+        measures=measures,
         layers=layers,
         title=title,
         basemap=basemap,

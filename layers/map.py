@@ -8,9 +8,9 @@ The same builder serves the dashboard (``st_folium``) and the static export
 - a vector context that reads without tiles: country polygons, the Kosovo–Serbia
   boundary, place labels in Serbian and Albanian;
 - toggleable layer groups in a layer control: incidents (symbol and colour by category,
-  size by severity), reported deployment zones (styled by confidence, with their
-  reported period), KFOR presence, the boundary, the historical 1999 GSZ/ASZ, crossings
-  and places;
+  or colour by distance band to the boundary; size by severity), reported deployment
+  zones (styled by confidence, with their reported period), KFOR presence, the boundary,
+  the historical 1999 GSZ/ASZ, crossings and places;
 - a title box (title, time window, filters, counts, the data's date, sources and
   attribution) and a legend.
 
@@ -42,7 +42,10 @@ from folium.template import Template
 from layers.assets import ASSETS
 from layers.filters import Filters, filter_events
 from layers.mapdata import (
+    BAND_COLORS,
+    COLOR_BY,
     CONFIDENCE_LABELS,
+    NOT_MEASURED,
     SEVERITY_LABELS,
     SEVERITY_RADII,
     STYLES,
@@ -51,6 +54,7 @@ from layers.mapdata import (
     js_string,
     mapped_mask,
 )
+from layers.measures import DISTANCE_BANDS, measure_events
 from layers.reference import (
     BOUNDARY_FILE,
     COUNTRIES_FILE,
@@ -142,6 +146,8 @@ _KIND_LABELS = {
     "city": "city",
     "kfor_installation": "KFOR installation",
 }
+#: What the legend says the colours mean when incidents are coloured by distance band.
+_BAND_NOTE = "Colour: distance to the Kosovo–Serbia boundary (UTM 34N)."
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -562,29 +568,56 @@ def _item(svg: str, text: str) -> str:
     return f"<li>{svg}<span>{_esc(text)}</span></li>"
 
 
-def _legend_html(layers: Sequence[str], counts: dict[str, dict[str, int]]) -> str:
+def _note(text: str) -> str:
+    return f'<li><span class="bm-muted">{_esc(text)}</span></li>'
+
+
+def _band_legend(band_counts: dict[str, int]) -> str:
+    """The distance bands, from deep in Serbia to deep in Kosovo, with their counts.
+
+    The bands of the scale are always listed, so it reads as one; "outside Kosovo and
+    Serbia" and "not measured" only when an event is in them.
+    """
+    parts = ['<ul class="bm-bands">', _note(_BAND_NOTE)]
+    scale = DISTANCE_BANDS[:-1]
+    for label, count in band_counts.items():
+        if label in scale or count:
+            color = BAND_COLORS.get(label, NOT_MEASURED[1])
+            parts.append(_item(_svg_symbol("circle", color), f"{label} ({count:,})"))
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+def _legend_html(
+    layers: Sequence[str], counts: dict[str, dict[str, int]], band_counts: dict[str, int] | None = None
+) -> str:
     parts = ['<details open><summary>Legend</summary><div class="bm-legend">']
     for layer in ("incident", "deployment", "kfor"):
         if layer not in layers:
             continue
+        by_band = layer == "incident" and band_counts is not None
         parts.append(f"<h2>{_esc(_GROUP_NAMES[layer])}</h2><ul>")
         present = counts.get(layer, {})
         styles = STYLES[layer]
         keys = [k for k in styles if present.get(k)] or []
         for key in keys:
             style = styles[key]
-            parts.append(_item(_svg_symbol(style.shape, style.color), f"{style.label} ({present[key]:,})"))
+            # Coloured by band, a category is its shape alone.
+            fill = "none" if by_band else style.color
+            parts.append(_item(_svg_symbol(style.shape, fill), f"{style.label} ({present[key]:,})"))
         if not keys:
             parts.append(f"<li><span>{_esc('none in this view')}</span></li>")
+        if by_band and keys:
+            parts.append(_note("Symbol: category."))
         parts.append("</ul>")
+        if by_band and band_counts is not None:
+            parts.append(_band_legend(band_counts))
         if layer == "incident":
             parts.append("<ul>")
             for radius, label in zip(SEVERITY_RADII, SEVERITY_LABELS, strict=True):
-                parts.append(_item(_svg_symbol("circle", "#9e9e9e", radius), label))
-            parts.append(
-                '<li><span class="bm-muted">'
-                f"{_esc('Size: casualties, the lower figure where sources disagree.')}</span></li></ul>"
-            )
+                size_fill = "none" if by_band else "#9e9e9e"  # a grey would read as a band
+                parts.append(_item(_svg_symbol("circle", size_fill, radius), label))
+            parts.append(_note("Size: casualties, the lower figure where sources disagree.") + "</ul>")
     if any(layer in layers for layer in ("incident", "deployment", "kfor")):
         parts.append("<h2>Precision and confidence</h2><ul>")
         parts.append(
@@ -785,6 +818,8 @@ def build_map(
     reference: MapReference | None = None,
     *,
     filters: Filters | None = None,
+    color_by: Literal["category", "distance_band"] = "category",
+    measures: pd.DataFrame | None = None,
     layers: Sequence[str] = MAP_LAYERS,
     shown: Sequence[str] | None = None,
     title: str = DEFAULT_TITLE,
@@ -810,6 +845,18 @@ def build_map(
         (:func:`read_map_reference`). ``MapReference()`` draws the events alone.
     filters : Filters, optional
         The view; default everything. Also described in the title box.
+    color_by : {"category", "distance_band"}
+        Fill colour of the incidents: by category (default), or by distance band to the
+        Kosovo–Serbia boundary (:data:`layers.mapdata.BAND_COLORS`, measured in UTM 34N),
+        with the bands and their counts in the legend. Symbols keep their category's
+        shape; deployments and KFOR keep their styles.
+    measures : DataFrame, optional
+        :func:`layers.measures.measure_events` of ``events`` (or of a frame holding every
+        incident drawn), indexed like ``events``: the dashboard passes the measures it
+        caches. Without it, ``color_by="distance_band"`` measures the drawn incidents
+        against the shipped reference geography (:func:`layers.measures.load_reference`).
+        When measures are given or computed, incident popups state the distance to the
+        boundary and its range; otherwise nothing is measured.
     layers : sequence of str
         Layer groups to draw, from :data:`MAP_LAYERS`.
     shown : sequence of str, optional
@@ -846,6 +893,10 @@ def build_map(
         raise ValueError(f"unknown map layer(s) {', '.join(unknown)}; choose from {', '.join(MAP_LAYERS)}")
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; choose from {', '.join(BASEMAPS)}")
+    if color_by not in COLOR_BY:
+        raise ValueError(f"unknown color_by {color_by!r}; choose from {', '.join(COLOR_BY)}")
+    if measures is not None and not isinstance(measures, pd.DataFrame):
+        raise TypeError(f"measures must be a DataFrame, not {type(measures).__name__}")
     view = filters or Filters()
     if reference is None:
         reference = read_map_reference()
@@ -896,13 +947,22 @@ def build_map(
             ).add_to(m)
 
     counts: dict[str, dict[str, int]] = {}
+    band_counts: dict[str, int] | None = None
     shown_counts: dict[str, int] = {}
     groups: dict[str, folium.FeatureGroup] = {}
+    drawn = selected[on_map] if not selected.empty else selected
     for layer in MAP_LAYERS:
         if layer not in layers:
             continue
         if layer in LAYERS:
-            payload = encode_events(selected[on_map] if not selected.empty else selected, layer)
+            if layer == "incident" and (measures is not None or color_by == "distance_band"):
+                payload = encode_events(
+                    drawn, layer, measures=_incident_measures(drawn, measures), color_by=color_by
+                )
+                if color_by == "distance_band":
+                    band_counts = _band_counts(payload)
+            else:
+                payload = encode_events(drawn, layer)
             n = len(payload["id"])
             shown_counts[layer] = n
             codes = np.bincount(np.asarray(payload["c"], dtype="int64"), minlength=len(payload["categories"]))
@@ -924,9 +984,26 @@ def build_map(
         content = _title_html(title, view, shown_counts, not_mapped, set_aside, when, has_reference)
         _Box(content, "topleft", "bm-title").add_to(m)
     if legend:
-        _Box(_legend_html(list(groups), counts), "bottomleft", "bm-legend-box").add_to(m)
+        _Box(_legend_html(list(groups), counts, band_counts), "bottomleft", "bm-legend-box").add_to(m)
     _Ready(BASEMAPS[basemap][0], BASEMAPS["none"][0]).add_to(m)
     return m
+
+
+def _incident_measures(drawn: gpd.GeoDataFrame, measures: pd.DataFrame | None) -> pd.DataFrame:
+    """The measures to encode the incidents with: those given, or the drawn incidents' own."""
+    if measures is not None:
+        return measures
+    if drawn.empty:
+        return measure_events(drawn)
+    # Only what is drawn is measured: a filtered view of a large store measures little.
+    return measure_events(drawn[(drawn["layer"] == "incident").to_numpy(dtype=bool)])
+
+
+def _band_counts(payload: dict[str, Any]) -> dict[str, int]:
+    """Events per distance band (and "not measured") of an encoded layer, in band order."""
+    bands = payload["bands"]
+    codes = np.bincount(np.asarray(payload["b"], dtype="int64"), minlength=len(bands))
+    return {band["label"]: int(c) for band, c in zip(bands, codes, strict=True)}
 
 
 @lru_cache(maxsize=8)

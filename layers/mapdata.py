@@ -4,7 +4,9 @@ One folium object per event costs ~1 KB of HTML and ~1.5 ms of Python; at 100k e
 the page is ~90 MB and takes minutes to build. Instead each event layer becomes one
 columnar structure: integer coordinates, small integer codes for category, severity,
 confidence and precision, and indexes into a table of distinct strings (titles, dates,
-places, actors, casualty texts) and a table of distinct sources. The map script
+places, actors, casualty texts) and a table of distinct sources. Given the events'
+measures (:func:`layers.measures.measure_events`), it also carries each event's distance
+band and signed distance to the boundary, to colour by and to state in popups. The map script
 (``layers/static/bordermon-map.js``) draws it on one canvas and builds a popup only when
 an event is clicked, setting every piece of text with ``textContent``.
 
@@ -25,11 +27,16 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from layers.measures import DISTANCE_BANDS, ON_LINE_KM
 from layers.validate import LAYERS
 
 __all__ = [
+    "BAND_COLORS",
+    "COLOR_BY",
     "CONFIDENCE_LABELS",
+    "DISTANCE_STEP_KM",
     "LAYER_LABELS",
+    "NOT_MEASURED",
     "ORIGIN",
     "PRECISION_LABELS",
     "SEVERITY_LABELS",
@@ -37,6 +44,7 @@ __all__ = [
     "STYLES",
     "CategoryStyle",
     "describe_casualties",
+    "describe_distance",
     "describe_when",
     "encode_events",
     "encode_reference",
@@ -90,6 +98,49 @@ STYLES: dict[str, dict[str, CategoryStyle]] = {
         "other": CategoryStyle("Other KFOR", "#878787", "hexagon"),
     },
 }
+
+#: What can colour the symbols of the incident layer (the other layers keep their styles).
+COLOR_BY: tuple[str, ...] = ("category", "distance_band")
+
+#: Fill colour of each distance band (:data:`layers.measures.DISTANCE_BANDS`), a diverging
+#: scale: oranges on the Serbian side and blues on the Kosovo side (ColorBrewer PuOr and
+#: RdBu halves), darker with depth; greys at the line, black beyond both countries. Every
+#: pair stays more than 20 CIELAB ΔE (16 in CIEDE2000) apart under simulated protanopia,
+#: deuteranopia and tritanopia (Machado et al. 2009, full severity); tests check it.
+BAND_COLORS: dict[str, str] = {
+    ">25 km in Serbia": "#b35806",
+    "5–25 km in Serbia": "#f1a340",
+    "0–5 km in Serbia": "#fee0b6",
+    "on the line": "#969696",
+    "across the line": "#525252",
+    "0–5 km in Kosovo": "#d1e5f0",
+    "5–25 km in Kosovo": "#67a9cf",
+    ">25 km in Kosovo": "#2166ac",
+    "outside Kosovo and Serbia": "#000000",
+}
+if tuple(BAND_COLORS) != DISTANCE_BANDS:  # pragma: no cover - a guard for whoever edits the bands
+    raise RuntimeError("BAND_COLORS must name every distance band of layers.measures, in order")
+#: Label and colour of events the measures leave without a band (no measurable position).
+NOT_MEASURED: tuple[str, str] = ("distance not measured", "#ffffff")
+# Popup wording of each band; "{km}" is the distance to the line. Serbian and Kosovo
+# bands are positions on one side; the others say where they are.
+_BAND_TEXTS: dict[str, str] = {
+    **{band: "{km} km inside Serbia" for band in DISTANCE_BANDS if band.endswith(" in Serbia")},
+    **{band: "{km} km inside Kosovo" for band in DISTANCE_BANDS if band.endswith(" in Kosovo")},
+    "on the line": f"on the line, within {ON_LINE_KM:g} km",
+    "across the line": "across the line",
+    "outside Kosovo and Serbia": "{km} km from the line, outside Kosovo and Serbia",
+}
+#: Distances travel as integers of this many km (what popups show: one decimal).
+DISTANCE_STEP_KM = 0.1
+# The range of distances a record allows, on one side of the line or across it; "why"
+# is the first phrase for a point with an uncertainty, the second for a line or an area.
+_DISTANCE_TEXTS: dict[str, Any] = {
+    "range": "{low}–{high} km {why}",
+    "across": "from {low} km outside to {high} km inside Kosovo {why}",
+    "why": ["given the uncertainty", "over its extent"],
+}
+_MEASURE_NEEDS = ("distance_band", "distance_to_boundary_km", "distance_min_km", "distance_max_km")
 
 LAYER_LABELS: dict[str, str] = {"incident": "Incident", "deployment": "Reported deployment", "kfor": "KFOR"}
 CONFIDENCE_LABELS: dict[str, str] = {
@@ -208,6 +259,61 @@ def describe_casualties(fatalities_min: Any, fatalities_max: Any, injured_min: A
     killed_text = f"killed {killed}" if killed is not None else "killed: not reported"
     injured_text = f"injured {injured}" if injured is not None else "injured: not reported"
     return f"{killed_text}; {injured_text}"
+
+
+def _steps(km: Any) -> int:
+    return int(np.rint(float(km) / DISTANCE_STEP_KM))
+
+
+def _km_text(steps: int) -> str:
+    return f"{abs(steps) * DISTANCE_STEP_KM:.1f}"
+
+
+def describe_distance(band: Any, km: Any, low: Any = None, high: Any = None, *, extent: bool = False) -> str:
+    """Where an event lies relative to the boundary, as its popup says it.
+
+    The map script writes the same text from the payload's integers and templates; this
+    is the reference (tests compare the two).
+
+    Parameters
+    ----------
+    band : str or missing
+        The event's ``distance_band`` (:data:`layers.measures.DISTANCE_BANDS`).
+    km, low, high : float or missing
+        ``distance_to_boundary_km``, ``distance_min_km`` and ``distance_max_km``: signed,
+        positive inside Kosovo. ``low``/``high`` default to ``km``.
+    extent : bool
+        The event is drawn as a line or an area: its range is over its extent rather
+        than from an uncertainty.
+
+    Returns
+    -------
+    str
+        Distances to 0.1 km, e.g. ``"11.5 km inside Kosovo (10.2–12.2 km given the
+        uncertainty)"``; empty when there is no measure.
+
+    Examples
+    --------
+    >>> describe_distance("5–25 km in Serbia", -7.04, -9.0, -5.0)
+    '7.0 km inside Serbia (5.0–9.0 km given the uncertainty)'
+    >>> describe_distance("0–5 km in Kosovo", 1.0, -4.0, 6.0)
+    '1.0 km inside Kosovo (from 4.0 km outside to 6.0 km inside Kosovo given the uncertainty)'
+    """
+    if _missing(band) or _missing(km) or str(band) not in _BAND_TEXTS:
+        return ""
+    steps = _steps(km)
+    lo = steps if _missing(low) else _steps(low)
+    hi = steps if _missing(high) else _steps(high)
+    text = _BAND_TEXTS[str(band)].replace("{km}", _km_text(steps))
+    if lo == hi:
+        return text
+    why = _DISTANCE_TEXTS["why"][1 if extent else 0]
+    if lo < 0 < hi:
+        template, first, last = _DISTANCE_TEXTS["across"], lo, hi
+    else:
+        template, (first, last) = _DISTANCE_TEXTS["range"], sorted((abs(lo), abs(hi)))
+    span = template.replace("{low}", _km_text(first)).replace("{high}", _km_text(last)).replace("{why}", why)
+    return f"{text} ({span})"
 
 
 def severity_classes(events: pd.DataFrame) -> np.ndarray:
@@ -355,7 +461,13 @@ def _codes(values: pd.Series, table: Sequence[str], fallback: str) -> list[int]:
     return out
 
 
-def encode_events(events: gpd.GeoDataFrame, layer: str) -> dict[str, Any]:
+def encode_events(
+    events: gpd.GeoDataFrame,
+    layer: str,
+    *,
+    measures: pd.DataFrame | None = None,
+    color_by: str = "category",
+) -> dict[str, Any]:
     """The columnar payload of one event layer, for the map script.
 
     Parameters
@@ -365,6 +477,13 @@ def encode_events(events: gpd.GeoDataFrame, layer: str) -> dict[str, Any]:
         ``layer`` with a position (:func:`mapped_mask`) are encoded.
     layer : str
         ``incident``, ``deployment`` or ``kfor``.
+    measures : DataFrame, optional
+        :func:`layers.measures.measure_events` of (at least) the encoded rows, indexed
+        like ``events``. With it, popups state each event's distance to the boundary.
+    color_by : {"category", "distance_band"}
+        Fill colour of the symbols and areas: by category (the default), or by distance
+        band (:data:`BAND_COLORS`; needs ``measures``). Symbols keep their category's
+        shape either way.
 
     Returns
     -------
@@ -377,11 +496,29 @@ def encode_events(events: gpd.GeoDataFrame, layer: str) -> dict[str, Any]:
         (casualties), ``o`` (geometry note), ``sn`` (number of sources per event), ``s`` (their indexes
         in ``sources``, event after event), and the
         tables ``strings``, ``sources``, ``categories``, ``confidences``, ``precisions``.
+        With ``measures`` also ``color_by``, codes ``b`` (distance band, an index into
+        the table ``bands``; its last entry is "not measured"), ``d`` (signed distance
+        to the boundary in steps of :data:`DISTANCE_STEP_KM`, positive inside Kosovo),
+        ``dn``/``dx`` (how far the lowest / highest distance the record allows lies
+        below / above ``d``, in steps) and the popup templates ``distance``. Without
+        ``measures`` none of these keys is there.
+
+    Raises
+    ------
+    ValueError
+        For an unknown layer or ``color_by``, ``color_by="distance_band"`` without
+        ``measures``, or ``measures`` without a row or a column the encoding needs.
     """
     if layer not in LAYERS:
         raise ValueError(f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
     if not isinstance(events, gpd.GeoDataFrame):
         raise TypeError(f"events must be a GeoDataFrame, not {type(events).__name__}")
+    if color_by not in COLOR_BY:
+        raise ValueError(f"unknown color_by {color_by!r}; choose from {', '.join(COLOR_BY)}")
+    if color_by == "distance_band" and measures is None:
+        raise ValueError(
+            "colouring by distance band needs the events' measures (layers.measures.measure_events)"
+        )
     if not events.empty and events.crs is not None and not events.crs.equals("EPSG:4326"):
         events = events.to_crs("EPSG:4326")
     rows = events[(events["layer"] == layer).to_numpy(dtype=bool) & mapped_mask(events).to_numpy(dtype=bool)]
@@ -490,7 +627,50 @@ def encode_events(events: gpd.GeoDataFrame, layer: str) -> dict[str, Any]:
             "strings": strings.items,
         }
     )
+    if measures is not None:
+        payload["color_by"] = color_by
+        payload.update(_encode_distances(rows, measures))
     return payload
+
+
+def _encode_distances(rows: gpd.GeoDataFrame, measures: pd.DataFrame) -> dict[str, Any]:
+    """Band codes, signed distances and their ranges of the encoded rows, in steps."""
+    if not isinstance(measures, pd.DataFrame):
+        raise TypeError(f"measures must be a DataFrame, not {type(measures).__name__}")
+    missing = [column for column in _MEASURE_NEEDS if column not in measures.columns]
+    if missing:
+        raise ValueError(f"measures lack {', '.join(missing)}; pass layers.measures.measure_events(events)")
+    unmeasured = ~rows.index.isin(measures.index)
+    if unmeasured.any():
+        raise ValueError(
+            f"measures must be indexed like events: {int(unmeasured.sum())} event(s) to draw have no row, "
+            f"e.g. {rows['id'].iloc[int(np.argmax(unmeasured))]!r}"
+        )
+    measured = measures.reindex(rows.index)
+
+    def steps(column: str) -> np.ndarray:
+        km = pd.to_numeric(measured[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        return np.asarray(np.rint(km / DISTANCE_STEP_KM), dtype="float64")
+
+    best, low, high = steps("distance_to_boundary_km"), steps("distance_min_km"), steps("distance_max_km")
+    codes = np.asarray(pd.Categorical(measured["distance_band"], categories=list(DISTANCE_BANDS)).codes)
+    codes = np.where((codes < 0) | np.isnan(best), len(DISTANCE_BANDS), codes).astype("int64")
+    known = ~np.isnan(best)
+    best = np.where(known, best, 0)
+    below = np.where(known & ~np.isnan(low), best - low, 0)
+    above = np.where(known & ~np.isnan(high), high - best, 0)
+    bands = [
+        {"label": band, "color": BAND_COLORS[band], "text": _BAND_TEXTS[band]} for band in DISTANCE_BANDS
+    ]
+    bands.append({"label": NOT_MEASURED[0], "color": NOT_MEASURED[1], "text": ""})
+    return {
+        "bands": bands,
+        "b": codes.tolist(),
+        "d": best.astype("int64").tolist(),
+        "dn": below.astype("int64").tolist(),
+        "dx": above.astype("int64").tolist(),
+        "distance": {"step": DISTANCE_STEP_KM, **_DISTANCE_TEXTS},
+    }
 
 
 # --------------------------------------------------------------------------- reference

@@ -8,6 +8,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+from shapely.geometry import Point
+
 from tests.factories import SOURCE, collection, make_feature, write_json
 
 #: Text that must reach the page as text: script end tags, an HTML comment, quotes,
@@ -146,6 +149,17 @@ def map_features() -> list[dict[str, Any]]:
     )
     kfor["geometry"]["coordinates"] = [21.25, 42.37]
     return [exact, approximate, area, unmapped, hour, hostile, zone, readiness, kfor]
+
+
+#: A place in Serbia about 9 km from the boundary (west of Raška), lon/lat.
+IN_SERBIA: tuple[float, float] = (20.50, 43.25)
+
+
+def moved(events: gpd.GeoDataFrame, event_id: str, lon: float, lat: float) -> gpd.GeoDataFrame:
+    """A copy of ``events`` with one event moved to a point (to put it in another band)."""
+    out = events.copy()
+    out.loc[out["id"] == event_id, out.geometry.name] = Point(lon, lat)
+    return out
 
 
 def write_map_store(directory: Path) -> Path:

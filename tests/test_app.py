@@ -115,6 +115,17 @@ def test_analysis_page_shows_measures_and_the_indicator() -> None:
     assert "Escalation indicator" in headers and "Distance to the Kosovo–Serbia boundary" in headers
     measures = at.dataframe[1].value
     assert SIEGE_TITLE in list(measures.iloc[:, 0])
+    (band_map,) = at.get("component_instance")
+    script = json.loads(band_map.proto.json_args)["script"]
+    assert "distance to the Kosovo–Serbia boundary (UTM 34N)" in json.loads(json.dumps(script))
+
+
+def test_main_map_returns_only_clicks() -> None:
+    """Panning and zooming must not rerun the script: only the clicked event comes back."""
+    (the_map,) = app().get("component_instance")
+    args = json.loads(the_map.proto.json_args)
+    assert args["returned_objects"] == ["last_object_clicked_tooltip"]
+    assert "distance to the Kosovo–Serbia boundary (UTM 34N)" not in args["script"]  # colours by category
 
 
 # --------------------------------------------------------------------------- filters

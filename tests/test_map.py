@@ -8,18 +8,22 @@ import warnings
 from collections.abc import Iterator
 from datetime import date
 from html import escape as html_escape
+from html import unescape
 from pathlib import Path
+from typing import Any
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import pytest
 
 from layers.assets import ASSETS, AssetsMissingWarning, use_cdn_assets, use_local_assets
 from layers.filters import Filters
 from layers.map import BASEMAPS, MAP_LAYERS, MapReference, build_map, layer_names, read_map_reference
-from layers.mapdata import mapped_mask
+from layers.mapdata import BAND_COLORS, encode_events, mapped_mask
+from layers.measures import DISTANCE_BANDS, measure_events
 from layers.store import read_store
-from tests.map_factories import HOSTILE, HOSTILE_URL, payloads, write_map_store
+from tests.map_factories import HOSTILE, HOSTILE_URL, IN_SERBIA, js_literal, moved, payloads, write_map_store
 
 CDN = {asset.name: asset.cdn_url for asset in ASSETS}
 
@@ -33,6 +37,12 @@ def events(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
 def page(events: gpd.GeoDataFrame) -> str:
     html: str = build_map(events, read_map_reference(), assets="cdn", set_aside=2).get_root().render()
     return html
+
+
+@pytest.fixture(scope="module")
+def across(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The events with one incident moved into Serbia: incidents on both sides of the line."""
+    return moved(events, "inc-hour", *IN_SERBIA)
 
 
 @pytest.fixture
@@ -131,9 +141,12 @@ def test_safety_zones_hidden_unless_asked(events: gpd.GeoDataFrame) -> None:
     assert shown(build_map(events, layers=("incident", "safety_zones"), assets="cdn").get_root().render())
 
 
-def test_hostile_text_is_escaped_everywhere(events: gpd.GeoDataFrame) -> None:
-    clean = build_map(events[events["id"] != "inc-hostile"], assets="cdn").get_root().render()
-    html = build_map(events, assets="cdn", title=HOSTILE).get_root().render()
+@pytest.mark.parametrize("color_by", ["category", "distance_band"])
+def test_hostile_text_is_escaped_everywhere(events: gpd.GeoDataFrame, color_by: Any) -> None:
+    clean = (
+        build_map(events[events["id"] != "inc-hostile"], assets="cdn", color_by=color_by).get_root().render()
+    )
+    html = build_map(events, assets="cdn", title=HOSTILE, color_by=color_by).get_root().render()
     # No tag, comment or handler from the text reaches the markup: the page has the
     # same elements with and without it.
     for tag in ("<script", "</script>", "<style", "</style>", "<img", "<!--"):
@@ -185,6 +198,8 @@ def test_map_without_events_or_reference_still_renders(events: gpd.GeoDataFrame)
         warnings.simplefilter("error")
         html = build_map(events.iloc[:0], MapReference(), assets="cdn").get_root().render()
     assert "Incidents (0)" in html and "No events." in html.replace("\\u003c", "<")
+    banded = build_map(events.iloc[:0], MapReference(), color_by="distance_band", assets="cdn")
+    assert payloads(banded.get_root().render())["incident"]["b"] == []
 
 
 def test_bad_arguments_are_refused(events: gpd.GeoDataFrame) -> None:
@@ -195,3 +210,123 @@ def test_bad_arguments_are_refused(events: gpd.GeoDataFrame) -> None:
     with pytest.raises(TypeError):
         build_map(events.drop(columns="geometry"))  # type: ignore[arg-type]
     assert set(MAP_LAYERS) == set(layer_names())
+
+
+# --------------------------------------------------------------------------- colour by distance band
+
+_LEGEND = re.compile(r"bordermon\.addControl\([^,]+, JSON\.parse\('((?:[^'\\]|\\.)*)'\), \"bottomleft\"")
+
+
+def _legend(page: str) -> list[tuple[str, str]]:
+    """The legend's entries as (symbol markup, text), in order."""
+    match = _LEGEND.search(page)
+    assert match, "no legend"
+    markup = json.loads(js_literal(match.group(1)))
+    return [
+        (symbol, unescape(text))
+        for symbol, text in re.findall(r"<li>(<svg.*?</svg>)?<span[^>]*>(.*?)</span></li>", markup)
+    ]
+
+
+def _band_map(events: gpd.GeoDataFrame, **kwargs: Any) -> str:
+    page: str = (
+        build_map(events, MapReference(), color_by="distance_band", assets="cdn", **kwargs)
+        .get_root()
+        .render()
+    )
+    return page
+
+
+def test_legend_shows_band_colours_with_counts(across: gpd.GeoDataFrame) -> None:
+    legend = _legend(_band_map(across))
+    texts = [text for _, text in legend]
+    assert "Colour: distance to the Kosovo–Serbia boundary (UTM 34N)." in texts
+    incidents = across[(across["layer"] == "incident") & mapped_mask(across)]
+    counts = measure_events(incidents)["distance_band"].value_counts()
+    assert counts["5–25 km in Serbia"] == 1 and counts["5–25 km in Kosovo"] == 1
+    scale = DISTANCE_BANDS[:-1]  # the whole scale, with its empty bands
+    entries = [(symbol, text) for symbol, text in legend if text.rsplit(" (", 1)[0] in scale]
+    assert [text for _, text in entries] == [f"{band} ({counts[band]})" for band in scale]
+    for (symbol, _), band in zip(entries, scale, strict=True):
+        assert f'fill="{BAND_COLORS[band]}"' in symbol
+    assert not any(text.startswith(("outside Kosovo", "distance not measured")) for text in texts)
+    # The categories are told by their shape alone; deployments keep their colours.
+    armed_attack = next(symbol for symbol, text in legend if text == "Armed attack (1)")
+    assert 'fill="none"' in armed_attack and "<polygon" in armed_attack
+    assert "Symbol: category." in texts
+    buildup = next(symbol for symbol, text in legend if text == "Build-up (1)")
+    assert 'fill="#c51b7d"' in buildup
+
+
+def test_every_incident_carries_its_band_code(across: gpd.GeoDataFrame) -> None:
+    data = payloads(_band_map(across))
+    incident = data["incident"]
+    assert incident["color_by"] == "distance_band"
+    band_of = dict(zip(across["id"], measure_events(across)["distance_band"].astype(object), strict=True))
+    labels = [incident["bands"][code]["label"] for code in incident["b"]]
+    assert labels == [band_of[event_id] for event_id in incident["id"]]
+    assert {"5–25 km in Serbia", "0–5 km in Kosovo", ">25 km in Kosovo"} <= set(labels)
+    assert [band["color"] for band in incident["bands"][: len(DISTANCE_BANDS)]] == list(BAND_COLORS.values())
+    for layer in ("deployment", "kfor"):  # only incidents change colour
+        assert "b" not in data[layer] and "color_by" not in data[layer]
+        assert data[layer] == encode_events(across[mapped_mask(across)], layer)
+
+
+def test_default_map_is_unchanged(events: gpd.GeoDataFrame) -> None:
+    page = build_map(events, MapReference(), assets="cdn").get_root().render()
+    data = payloads(page)
+    for layer in ("incident", "deployment", "kfor"):
+        assert data[layer] == encode_events(events[mapped_mask(events)], layer)
+    texts = [text for _, text in _legend(page)]
+    assert "Colour: distance to the Kosovo–Serbia boundary (UTM 34N)." not in texts
+    assert not any(text.startswith(DISTANCE_BANDS) for text in texts)
+    assert _legend(
+        build_map(events, MapReference(), color_by="category", assets="cdn").get_root().render()
+    ) == (_legend(page))
+
+
+def test_given_measures_are_used_as_they_are(
+    across: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    measures = measure_events(across)
+    measures["distance_band"] = pd.Categorical(
+        [">25 km in Serbia"] * len(measures), categories=list(DISTANCE_BANDS), ordered=True
+    )
+
+    def measure_again(*args: Any) -> None:
+        raise AssertionError("build_map measured again although measures were given")
+
+    monkeypatch.setattr("layers.map.measure_events", measure_again)
+    page = _band_map(across, measures=measures)
+    incident = payloads(page)["incident"]
+    assert {incident["bands"][code]["label"] for code in incident["b"]} == {">25 km in Serbia"}
+    assert ">25 km in Serbia (5)" in [text for _, text in _legend(page)]
+
+
+def test_store_measures_serve_a_filtered_view(events: gpd.GeoDataFrame) -> None:
+    """The dashboard's case: measures of the whole store, a map of part of it."""
+    measures = measure_events(events)
+    page = _band_map(events, measures=measures, filters=Filters(categories=("protest",)))
+    incident = payloads(page)["incident"]
+    assert incident["id"] == ["inc-approx"]
+    assert [incident["bands"][code]["label"] for code in incident["b"]] == [">25 km in Kosovo"]
+    assert ">25 km in Kosovo (1)" in [text for _, text in _legend(page)]
+
+
+def test_measures_with_category_colours_put_distances_in_popups(events: gpd.GeoDataFrame) -> None:
+    page = (
+        build_map(events, MapReference(), measures=measure_events(events), assets="cdn").get_root().render()
+    )
+    incident = payloads(page)["incident"]
+    assert incident["color_by"] == "category"
+    assert len(incident["b"]) == len(incident["d"]) == len(incident["id"])
+    assert "Colour: distance to the Kosovo–Serbia boundary (UTM 34N)." not in [t for _, t in _legend(page)]
+
+
+def test_bad_colour_arguments_are_refused(events: gpd.GeoDataFrame) -> None:
+    with pytest.raises(ValueError, match="unknown color_by"):
+        build_map(events, color_by="side")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="indexed like events"):
+        build_map(events, color_by="distance_band", measures=measure_events(events).iloc[:1])
+    with pytest.raises(TypeError, match="measures must be a DataFrame"):
+        build_map(events, measures="distance_band")  # type: ignore[arg-type]

@@ -20,10 +20,11 @@ from layers.assets import assets_installed, cdn_assets, inline_assets
 from layers.cli import main
 from layers.export import export_html, write_html
 from layers.map import BASEMAPS
-from layers.mapdata import mapped_mask
+from layers.mapdata import BAND_COLORS, describe_distance, mapped_mask
+from layers.measures import measure_events
 from layers.store import read_store
 from tests.browser import NetworkLog, screenshot_path
-from tests.map_factories import HOSTILE, HOSTILE_URL, write_map_store
+from tests.map_factories import HOSTILE, HOSTILE_URL, IN_SERBIA, moved, write_map_store
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +52,16 @@ def events(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
 def exported(events: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
     page = export_html(events, title=HOSTILE)
     return write_html(page, tmp_path_factory.mktemp("export") / "map.html")
+
+
+@pytest.fixture(scope="module")
+def banded(
+    events: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, gpd.GeoDataFrame]:
+    """An export coloured by distance band, with incidents on both sides of the line."""
+    across = moved(events, "inc-hour", *IN_SERBIA)
+    page = export_html(across, color_by="distance_band")
+    return write_html(page, tmp_path_factory.mktemp("export") / "map-bands.html"), across
 
 
 def _open(page: Any, path: Path) -> None:
@@ -230,3 +241,63 @@ def test_any_inlined_folium_map_works_offline(offline_page: tuple[Any, NetworkLo
     assert images and all(images)
     page.screenshot(path=screenshot_path("folium-inlined-offline"))
     assert log.blocked == [] and log.page_errors == [] and log.console_errors == []
+
+
+def _rgb(color: str) -> tuple[int, ...]:
+    return tuple(int(color[k : k + 2], 16) for k in (1, 3, 5))
+
+
+def test_incidents_are_filled_with_their_distance_band_colour(
+    offline_page: tuple[Any, NetworkLog], banded: tuple[Path, gpd.GeoDataFrame]
+) -> None:
+    path, across = banded
+    page, log = offline_page
+    _open(page, path)
+    measures = measure_events(across)
+    band_of = dict(zip(across["id"], measures["distance_band"].astype(object), strict=True))
+    assert (band_of["inc-exact"], band_of["inc-hour"]) == ("0–5 km in Kosovo", "5–25 km in Serbia")
+    for event_id in ("inc-exact", "inc-hour"):
+        # The style of the event's symbol, and the pixel at its centre on the canvas.
+        shown = page.evaluate(
+            """(id) => {
+                const set = bordermon.layers.incident.symbols, d = bordermon.layers.incident.data;
+                const k = Array.from(set._e.event).lastIndexOf(d.id.indexOf(id));
+                const style = set.options.styles[set._e.style[k]];
+                const r = set._renderer, b = r._bounds;
+                const ratio = r._container.width / (b.max.x - b.min.x);
+                const x = Math.round((set._x[k] - b.min.x) * ratio);
+                const y = Math.round((set._y[k] - b.min.y) * ratio);
+                const pixel = Array.from(r._ctx.getImageData(x, y, 1, 1).data);
+                return {fill: style.fillColor, shape: style.shape, pixel: pixel};
+            }""",
+            event_id,
+        )
+        expected = BAND_COLORS[band_of[event_id]]
+        assert shown["fill"] == expected, event_id
+        category = across.loc[across["id"] == event_id, "category"].iloc[0]
+        assert shown["shape"] == {"armed_attack": "triangle", "explosion": "star"}[category]
+        red, green, blue, alpha = shown["pixel"]
+        assert alpha > 200, shown  # the symbol is drawn there, nearly opaque
+        nearest = min(
+            BAND_COLORS.values(),
+            key=lambda color: sum((a - b) ** 2 for a, b in zip(_rgb(color), (red, green, blue), strict=True)),
+        )
+        assert nearest == expected, (event_id, shown)
+    legend = page.inner_text(".bm-legend")
+    assert "Colour: distance to the Kosovo–Serbia boundary (UTM 34N)." in legend
+    assert "5–25 km in Serbia (1)" in legend
+    # The popup states the distance as layers.mapdata.describe_distance words it.
+    row = across.index[across["id"] == "inc-approx"][0]
+    _click_event(page, "incident", "inc-approx")
+    facts = page.locator('.bm-popup[data-event-id="inc-approx"] dl').inner_text()
+    measured = measures.loc[row]
+    expected_text = describe_distance(
+        measured["distance_band"],
+        measured["distance_to_boundary_km"],
+        measured["distance_min_km"],
+        measured["distance_max_km"],
+    )
+    assert expected_text == "27.2 km inside Kosovo (22.2–32.2 km given the uncertainty)"
+    assert expected_text in facts
+    page.screenshot(path=screenshot_path("map-distance-bands"))
+    _assert_clean(log)

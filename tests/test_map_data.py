@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from layers.mapdata import (
+    BAND_COLORS,
+    NOT_MEASURED,
     ORIGIN,
     describe_casualties,
+    describe_distance,
     describe_when,
     encode_events,
     encode_reference,
@@ -17,6 +22,7 @@ from layers.mapdata import (
     mapped_mask,
     severity_classes,
 )
+from layers.measures import DISTANCE_BANDS, measure_events
 from layers.reference import read_gazetteer
 from layers.store import empty_events, read_store
 from tests.map_factories import HOSTILE, js_literal, write_map_store
@@ -25,6 +31,11 @@ from tests.map_factories import HOSTILE, js_literal, write_map_store
 @pytest.fixture(scope="module")
 def events(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     return read_store(write_map_store(tmp_path_factory.mktemp("store"))).events
+
+
+@pytest.fixture(scope="module")
+def measures(events: pd.DataFrame) -> pd.DataFrame:
+    return measure_events(events)
 
 
 def _row(payload: dict, event_id: str) -> int:
@@ -171,3 +182,118 @@ def test_reference_coordinates_rounded() -> None:
     payload = encode_reference(gazetteer.iloc[:1], style="place")
     lon, lat = payload["features"][0]["geometry"]["coordinates"]
     assert round(lon, 5) == lon and round(lat, 5) == lat
+
+
+# --------------------------------------------------------------------------- distances
+
+_DISTANCE_KEYS = {"color_by", "bands", "b", "d", "dn", "dx", "distance"}
+
+
+def test_without_measures_the_payload_has_no_distances(events: pd.DataFrame) -> None:
+    assert _DISTANCE_KEYS.isdisjoint(encode_events(events, "incident"))
+
+
+def test_measures_give_each_event_its_band_and_distance(events: pd.DataFrame, measures: pd.DataFrame) -> None:
+    payload = encode_events(events, "incident", measures=measures)
+    assert payload["color_by"] == "category"
+    n = len(payload["id"])
+    assert all(len(payload[column]) == n for column in ("b", "d", "dn", "dx"))
+    band_of = dict(zip(events["id"], measures["distance_band"].astype(object), strict=True))
+    assert [payload["bands"][code]["label"] for code in payload["b"]] == [band_of[i] for i in payload["id"]]
+    assert [band["color"] for band in payload["bands"]] == [*BAND_COLORS.values(), NOT_MEASURED[1]]
+    km = dict(zip(events["id"], measures["distance_to_boundary_km"], strict=True))
+    i = _row(payload, "inc-approx")  # ± 5 km around a point 27.2 km inside Kosovo
+    assert (payload["d"][i], payload["dn"][i], payload["dx"][i]) == (round(km["inc-approx"] * 10), 50, 50)
+    exact = _row(payload, "inc-exact")
+    assert payload["dn"][exact] == payload["dx"][exact] == 0
+
+
+def test_colouring_by_band_is_recorded_in_the_payload(events: pd.DataFrame, measures: pd.DataFrame) -> None:
+    payload = encode_events(events, "incident", measures=measures, color_by="distance_band")
+    assert payload["color_by"] == "distance_band"
+
+
+def test_an_event_without_a_measure_is_not_measured(events: pd.DataFrame, measures: pd.DataFrame) -> None:
+    blank = measures.copy()
+    row = events.index[events["id"] == "inc-exact"][0]
+    blank.loc[row, "distance_band"] = None
+    blank.loc[row, ["distance_to_boundary_km", "distance_min_km", "distance_max_km"]] = np.nan
+    payload = encode_events(events, "incident", measures=blank, color_by="distance_band")
+    i = _row(payload, "inc-exact")
+    assert payload["b"][i] == len(DISTANCE_BANDS) and payload["d"][i] == 0
+    assert payload["bands"][payload["b"][i]] == {
+        "label": NOT_MEASURED[0],
+        "color": NOT_MEASURED[1],
+        "text": "",
+    }
+
+
+def test_bad_measures_are_refused(events: pd.DataFrame, measures: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="needs the events' measures"):
+        encode_events(events, "incident", color_by="distance_band")
+    with pytest.raises(ValueError, match="unknown color_by"):
+        encode_events(events, "incident", measures=measures, color_by="side")
+    with pytest.raises(ValueError, match="indexed like events"):
+        encode_events(events, "incident", measures=measures.iloc[:2])
+    with pytest.raises(ValueError, match="lack distance_band"):
+        encode_events(events, "incident", measures=measures.drop(columns="distance_band"))
+    with pytest.raises(TypeError):
+        encode_events(events, "incident", measures=measures.to_dict())  # type: ignore[arg-type]
+
+
+def test_describe_distance() -> None:
+    assert (
+        describe_distance("5–25 km in Kosovo", 11.5, 10.2, 12.2)
+        == "11.5 km inside Kosovo (10.2–12.2 km given the uncertainty)"
+    )
+    assert describe_distance(">25 km in Serbia", -33.18) == "33.2 km inside Serbia"
+    assert (
+        describe_distance("0–5 km in Serbia", -1.96, -13.5, -1.96, extent=True)
+        == "2.0 km inside Serbia (2.0–13.5 km over its extent)"
+    )
+    assert (
+        describe_distance("across the line", 0.0, -3.2, 4.1, extent=True)
+        == "across the line (from 3.2 km outside to 4.1 km inside Kosovo over its extent)"
+    )
+    assert describe_distance("on the line", 0.04, 0.04, 0.04) == "on the line, within 0.1 km"
+    assert (
+        describe_distance("outside Kosovo and Serbia", -19.43)
+        == "19.4 km from the line, outside Kosovo and Serbia"
+    )
+    assert describe_distance(None, None) == describe_distance(pd.NA, float("nan")) == ""
+
+
+# Machado, Oliveira & Fernandes (2009), full severity, on linear sRGB.
+_VISION = {
+    "normal": np.eye(3),
+    "protanopia": np.array(
+        [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+    ),
+    "deuteranopia": np.array(
+        [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+    ),
+    "tritanopia": np.array(
+        [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.308900]]
+    ),
+}
+
+
+def _lab(color: str, vision: np.ndarray) -> np.ndarray:
+    srgb = np.array([int(color[k : k + 2], 16) for k in (1, 3, 5)]) / 255
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    xyz_matrix = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    xyz = xyz_matrix @ np.clip(vision @ linear, 0, 1) / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_band_colours_diverge_from_the_line_and_stay_apart_for_colour_blind_readers() -> None:
+    assert tuple(BAND_COLORS) == DISTANCE_BANDS
+    lightness = {band: _lab(color, _VISION["normal"])[0] for band, color in BAND_COLORS.items()}
+    serbia = [lightness[band] for band in DISTANCE_BANDS[:3]]
+    kosovo = [lightness[band] for band in DISTANCE_BANDS[5:8]]
+    assert serbia == sorted(serbia) and kosovo == sorted(kosovo, reverse=True)  # darker with depth
+    for name, vision in _VISION.items():
+        labs = {band: _lab(color, vision) for band, color in BAND_COLORS.items()}
+        for (a, lab_a), (b, lab_b) in itertools.combinations(labs.items(), 2):
+            assert np.linalg.norm(lab_a - lab_b) > 20, (name, a, b)

@@ -6,7 +6,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import load_stats, load_store
+from dashboard import mapview
+from dashboard.data import load_measures, load_stats, load_store
+from dashboard.detail import render_detail
 from dashboard.sidebar import render_sidebar, show_notices
 from layers.paths import ROOT
 from layers.tables import csv_bytes
@@ -78,6 +80,15 @@ def render() -> None:
         st.dataframe(table, hide_index=True)
 
     st.header("Distance to the Kosovo–Serbia boundary")
+    st.caption("Incidents coloured by their distance band; click one to see it in full.")
+    clicked = mapview.render_map(store, view, height=460, color_by="distance_band", key="band_map")
+    if clicked and clicked != st.session_state.get("selected"):
+        st.session_state["selected"] = clicked
+        st.rerun()
+    selected = st.session_state.get("selected")
+    if selected:
+        with st.container(border=True):
+            render_detail(store.events, selected, load_measures())
     measured = stats.events[["id", "title"]].join(stats.measures)
     mapped = measured[measured["distance_to_boundary_km"].notna()]
     st.caption(

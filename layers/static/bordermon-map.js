@@ -98,6 +98,15 @@
       g.lineWidth = o.weight;
       g.strokeStyle = o.color;
       g.stroke();
+      if (o.edge) {
+        // A thin dark rim around the coloured ring, so that pale colours still show.
+        outlinePath(g, o.shape, half, half, o.radius + o.weight / 2 + 0.5);
+        g.setLineDash([]);
+        g.globalAlpha = 0.8;
+        g.lineWidth = 1;
+        g.strokeStyle = o.edge;
+        g.stroke();
+      }
       var image = offscreen && c.transferToImageBitmap ? c.transferToImageBitmap() : c;
       sprites[key] = { image: image, half: half, size: size, scaled: ratio !== 1 };
     }
@@ -368,6 +377,36 @@
     return i >= 0 ? d.strings[i] : null;
   }
 
+  // Where the event lies relative to the boundary, from the measures the payload carries
+  // (none without them): the same words as layers.mapdata.describe_distance.
+  function distanceText(d, i) {
+    var band = d.bands ? d.bands[d.b[i]] : null;
+    if (!band || !band.text) {
+      return null;
+    }
+    var t = d.distance;
+    var km = function (steps) { return (Math.abs(steps) * t.step).toFixed(1); };
+    var best = d.d[i], lo = best - d.dn[i], hi = best + d.dx[i];
+    var out = band.text.replace("{km}", km(best));
+    if (lo === hi) {
+      return out;
+    }
+    var across = lo < 0 && hi > 0;
+    var first = across ? lo : Math.min(Math.abs(lo), Math.abs(hi));
+    var last = across ? hi : Math.max(Math.abs(lo), Math.abs(hi));
+    var span = (across ? t.across : t.range)
+      .replace("{low}", km(first))
+      .replace("{high}", km(last))
+      .replace("{why}", t.why[d.k[i] === 3 ? 1 : 0]);
+    return out + " (" + span + ")";
+  }
+  B.distanceText = distanceText;
+
+  // The fill colour of an event: its category's, or its distance band's.
+  function colorOf(d, i) {
+    return d.color_by === "distance_band" ? d.bands[d.b[i]].color : d.categories[d.c[i]].color;
+  }
+
   function eventPopup(d, i) {
     var cat = d.categories[d.c[i]];
     var root = el("div", "bm-popup");
@@ -390,6 +429,7 @@
       precision += " (extent not mapped)";
     }
     row(dl, "Location", precision);
+    row(dl, "From the boundary", distanceText(d, i));
     row(dl, "Note", text(d, d.o[i]));
     root.appendChild(dl);
     var first = d.so[i], count = d.sn[i];
@@ -422,13 +462,14 @@
   }
 
   // Fill and outline of areas: solid translucent for confirmed/reported, hatched for
-  // claimed/disputed; a dashed outline when the place is approximate or an area.
-  function areaStyle(d, i, color, r) {
+  // claimed/disputed; a dashed outline when the place is approximate or an area. The
+  // outline is the fill's colour, or "edge" (coloured by distance band: pale bands).
+  function areaStyle(d, i, color, r, edge) {
     var conf = d.confidences[d.f[i]][0];
     var soft = conf === "claimed" || conf === "disputed";
     return {
       renderer: r,
-      color: color,
+      color: edge || color,
       weight: 1.5,
       opacity: 0.9,
       dashArray: d.p[i] === 0 ? null : "6 4",
@@ -441,18 +482,19 @@
   function styleKey(s) {
     // Everything _fillStroke reads; symbols with the same key look the same.
     var fill = s.fillColor && typeof s.fillColor !== "string" ? "hatch:" + s.color : s.fillColor;
-    return [s.color, s.weight, s.opacity, s.dashArray, fill, s.fillOpacity].join("|");
+    return [s.color, s.weight, s.opacity, s.dashArray, fill, s.fillOpacity, s.edge].join("|");
   }
 
-  // Symbol looks, shared: each becomes one sprite.
-  function symbolStyle(cache, cat, radius, soft, hollow) {
-    var name = cat.key + "|" + radius + "|" + soft + "|" + hollow;
+  // Symbol looks, shared: each becomes one sprite. The shape is the category's, the
+  // colour the category's or the distance band's; "edge" rims a hollow symbol's ring.
+  function symbolStyle(cache, cat, color, radius, soft, hollow, edge) {
+    var name = cat.key + "|" + color + "|" + radius + "|" + soft + "|" + hollow + "|" + edge;
     if (!cache[name]) {
       var s = hollow
-        ? { shape: cat.shape, radius: radius, color: cat.color, weight: 2, dashArray: "3 2",
-            fillColor: "#ffffff", fillOpacity: 0.85 }
+        ? { shape: cat.shape, radius: radius, color: color, weight: 2, dashArray: "3 2",
+            fillColor: "#ffffff", fillOpacity: 0.85, edge: edge }
         : { shape: cat.shape, radius: radius, color: "#1a1a1a", weight: 1,
-            fillColor: cat.color, fillOpacity: soft ? 0.45 : 0.9 };
+            fillColor: color, fillOpacity: soft ? 0.45 : 0.9 };
       s.sprite = cat.shape + "|" + radius + "|" + styleKey(s);
       cache[name] = s;
     }
@@ -472,10 +514,14 @@
     var n = d.id.length;
     var objects = 0, looks = {};
     var soft = d.confidences.map(function (c) { return c[0] === "claimed" || c[0] === "disputed"; });
+    var byBand = d.color_by === "distance_band";
+    // Band colours near the line are pale: outlines of areas and of hollow symbols get
+    // a dark edge so they show on any base map.
+    var edge = byBand ? "#4d4d4d" : null;
     // Events are drawn grouped by look, larger (more severe) symbols last, on top.
     var buckets = {}, names = [], i;
     for (i = 0; i < n; i++) {
-      var name = d.v[i] + "|" + d.c[i] + "|" + (soft[d.f[i]] ? 1 : 0);
+      var name = d.v[i] + "|" + d.c[i] + "|" + (soft[d.f[i]] ? 1 : 0) + (byBand ? "|" + d.b[i] : "");
       if (!buckets[name]) {
         buckets[name] = [];
         names.push(name);
@@ -507,17 +553,17 @@
       var members = buckets[names[b]];
       for (var m = 0; m < members.length; m++) {
         i = members[m];
-        var cat = d.categories[d.c[i]];
+        var cat = d.categories[d.c[i]], color = colorOf(d, i);
         var isSoft = soft[d.f[i]];
         var radius = d.radii[d.v[i]];
         var ll = [oy + d.y[i] / scale, ox + d.x[i] / scale];
         var kind = d.k[i];
         if (kind === 0) {
-          symbol(ll, symbolStyle(looks, cat, radius, isSoft, false), i);
+          symbol(ll, symbolStyle(looks, cat, color, radius, isSoft, false), i);
         } else if (kind === 1 || kind === 2) {
           if (d.r[i] > 0) {
             // A thin solid ring: a dashed one costs twice the drawing time at 100k events.
-            var ring = areaStyle(d, i, cat.color, r);
+            var ring = areaStyle(d, i, color, r);
             ring.dashArray = null;
             ring.weight = 1;
             ring.opacity = 0.75;
@@ -528,24 +574,24 @@
             area(L.circle(ll, L.extend(ring, { radius: d.r[i] })), i);
           }
           // The centre of an uncertain place: a hollow symbol, never a filled pin.
-          symbol(ll, symbolStyle(looks, cat, radius, isSoft, true), i);
+          symbol(ll, symbolStyle(looks, cat, color, radius, isSoft, true, edge), i);
         } else {
           var g = d.geom[String(i)];
           if (g[0] === "P") {
             var polys = g[1].map(function (rings) {
               return rings.map(function (ringCoords) { return latlngs(ringCoords, ox, oy, scale); });
             });
-            area(L.polygon(polys, areaStyle(d, i, cat.color, r)), i);
+            area(L.polygon(polys, areaStyle(d, i, color, r, edge)), i);
           } else if (g[0] === "L") {
             var lines = g[1].map(function (line) { return latlngs(line, ox, oy, scale); });
             area(L.polyline(lines, {
-              renderer: r, color: cat.color, weight: 4, opacity: isSoft ? 0.55 : 0.9,
+              renderer: r, color: color, weight: 4, opacity: isSoft ? 0.55 : 0.9,
               dashArray: d.p[i] === 0 ? null : "8 5"
             }), i);
           } else {
             var pts = latlngs(g[1], ox, oy, scale);
             for (var j = 0; j < pts.length; j++) {
-              symbol(pts[j], symbolStyle(looks, cat, radius, isSoft, false), i);
+              symbol(pts[j], symbolStyle(looks, cat, color, radius, isSoft, false), i);
             }
           }
         }
