@@ -47,7 +47,8 @@ def render_map(
         read_map_reference(),
         filters=view.filters,
         set_aside=store.report.set_aside,
-        info=False,
+        info=False,  # the page says what is shown; on a 500 px map the boxes crowd it
+        collapsed_control=True,
         color_by=color_by,
         measures=load_measures() if color_by == "distance_band" else None,
     )
