@@ -106,9 +106,45 @@ def _map_frame(page: Any, timeout: float = 45.0) -> Any:
     raise TimeoutError("no map became ready")
 
 
-def _wait_idle(page: Any) -> None:
-    """Until the app's script run has finished (Streamlit shows a status widget while running)."""
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+def _wait_idle(page: Any, quiet_checks: int = 4) -> None:
+    """Until the app has finished its script runs and shows no stale element.
+
+    Streamlit shows its running indicator only after a moment, and a run can start
+    another (the map's component reports its first value), so the page must be seen
+    quiet several polls in a row.
+    """
+    busy = (
+        '() => !!document.querySelector(\'[data-testid="stStatusWidgetRunningIcon"], '
+        '[data-testid="stStatusWidgetRunningManIcon"], [data-stale="true"]\')'
+    )
+    deadline = time.monotonic() + 60
+    quiet = 0
+    while quiet < quiet_checks:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not settle in 60 s")
+        quiet = 0 if page.evaluate(busy) else quiet + 1
+        page.wait_for_timeout(250)  # polling interval
+
+
+def _download(page: Any, label: str, tries: int = 3) -> Any:
+    """Click a download button and return the download.
+
+    A download button registers its file anew on every script run, and the map's
+    component can start one more run after it first draws; a click that lands while a
+    run is under way holds the old file id and gets nothing, as it would for a reader,
+    who clicks again. So: wait until the app is idle, click, and try again if nothing came.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(tries):
+        _wait_idle(page)
+        try:
+            with page.expect_download(timeout=10_000) as download:
+                page.get_by_role("button", name=label).click()
+            return download.value
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"no download from the {label!r} button after {tries} clicks")
 
 
 def _count(page: Any) -> tuple[int, int]:
@@ -164,10 +200,8 @@ def test_dashboard_map_selection_window_and_shared_url(app_page: tuple[Any, Netw
     page.wait_for_function("() => location.search.includes('preset=sep-oct-2023')")
     shared = page.url
 
-    _wait_idle(page)  # a download button registers its file anew on every run
-    with page.expect_download(timeout=30_000) as download:
-        page.get_by_role("button", name="GeoJSON").click()
-    features = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))["features"]
+    download = _download(page, "GeoJSON")
+    features = json.loads(Path(download.path()).read_text(encoding="utf-8"))["features"]
     window = filter_events(EVENTS, parse_view({"preset": ["sep-oct-2023"]}, EVENTS).filters)
     assert [f["id"] for f in features] == list(window["id"])
 
