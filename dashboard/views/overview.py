@@ -27,9 +27,12 @@ def _figures(shown: int, total: int, f: KeyFigures) -> None:
         "Injured", f"{low}" if low == high else f"{low}–{high}", help="Ranges where sources disagree"
     )
     cols[3].metric(
-        "Deployment reports active",
+        "Deployment reports",
         f.deployments_active,
-        help="In effect on the 'as of' day, or on the last day of the selection",
+        help=(
+            "Reports of deployment in effect on the 'as of' day, or on the last day of the selection "
+            "(a report without a sourced end counts for 30 days)"
+        ),
     )
     cols[4].metric("KFOR reinforcements", f.reinforcements)
 
