@@ -48,18 +48,8 @@ from layers.assets import assets_installed, inline_assets  # noqa: E402
 from layers.export import export_html  # noqa: E402
 from layers.map import REGION_VIEW, read_map_reference  # noqa: E402
 from layers.store import read_store  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the same browser the tests drive
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CATEGORIES = {
     "armed_attack": "Shots fired",
     "armed_clash": "Exchange of fire",
@@ -228,7 +218,7 @@ class Browser:
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
-        self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        self._browser = self._pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
     def drawn_seconds(self, path: Path, ready: str, timeout_s: float) -> float | None:
         page = self._browser.new_page(viewport={"width": 1280, "height": 800})

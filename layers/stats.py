@@ -28,8 +28,7 @@ from layers.timeseries import (
     DEFAULT_WEIGHTS,
     ESCALATION_COMPONENTS,
     EscalationWeights,
-    escalation_index,
-    escalation_inputs,
+    escalation,
     weekly_casualties,
     weekly_counts,
 )
@@ -131,6 +130,7 @@ def compute_stats(
     zones = zone_measures(deployments, reference)
     zones = zones[zones["area_km2"] > 0]
     window = {"start": start, "end": end}
+    points, counts = escalation(events, weights=weights, reference=reference, **window)
     return Stats(
         events=events,
         measures=measure_events(events, reference),
@@ -139,8 +139,8 @@ def compute_stats(
         by_side=weekly_counts(events, "side", **window),
         by_category=weekly_counts(events, "category", **window),
         casualties=weekly_casualties(events, **window),
-        escalation=escalation_index(events, weights=weights, reference=reference, **window),
-        inputs=escalation_inputs(events, weights=weights, reference=reference, **window),
+        escalation=points,
+        inputs=counts,
         weights=weights,
     )
 

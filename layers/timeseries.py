@@ -33,6 +33,7 @@ __all__ = [
     "SIDE_COLUMNS",
     "EscalationWeights",
     "closure_intervals",
+    "escalation",
     "escalation_index",
     "escalation_inputs",
     "week_index",
@@ -453,6 +454,18 @@ def escalation_index(
     points, counts = _escalation(events, start, end, weights, reference)
     del counts
     return points
+
+
+def escalation(
+    events: gpd.GeoDataFrame,
+    *,
+    start: DayLike = None,
+    end: DayLike = None,
+    weights: EscalationWeights = DEFAULT_WEIGHTS,
+    reference: AnalysisReference | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`escalation_index` and :func:`escalation_inputs` from one computation."""
+    return _escalation(events, start, end, weights, reference)
 
 
 def _escalation(
