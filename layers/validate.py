@@ -30,6 +30,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from layers.paths import SCHEMA_PATH
+from layers.publishers import source_problems
 
 __all__ = [
     "LAYERS",
@@ -394,9 +395,16 @@ def check_collection(data: Any, *, file: str) -> tuple[list[CheckedFeature], lis
     kept: list[CheckedFeature] = []
     for checked, found in check_features(features, file=file):
         problems.extend(found)
-        if checked is not None:
+        if checked is not None and not _publisher_problems(checked, problems):
             kept.append(checked)
     return kept, problems, len(features) - len(kept)
+
+
+def _publisher_problems(item: CheckedFeature, problems: list[Problem]) -> bool:
+    """Check the sources against the publisher register; True when any error was found."""
+    found = source_problems(item.feature["properties"])
+    problems.extend(Problem(item.file, item.index, item.feature["id"], name, why) for name, why in found)
+    return bool(found)
 
 
 def find_duplicates(features: Sequence[CheckedFeature]) -> tuple[list[CheckedFeature], list[Problem]]:
@@ -534,6 +542,7 @@ def _plain_source(source: Any, rules: _FastRules) -> bool:
     url, published, language = source["url"], source["published"], source["language"]
     publisher, title = source["publisher"], source["title"]
     original, dataset = source.get("original_publisher", "x"), source.get("dataset_id", "")
+    archived, note = source.get("archived_url", "https://x"), source.get("note", "x")
     return bool(
         type(url) is str
         and type(published) is str
@@ -542,10 +551,14 @@ def _plain_source(source: Any, rules: _FastRules) -> bool:
         and type(title) is str
         and type(original) is str
         and type(dataset) is str
+        and type(note) is str
+        and type(archived) is str
         and publisher
+        and note
         and title
         and original
         and rules.url_match(url)
+        and rules.url_match(archived)
         and rules.partial_date_match(published)
         and rules.language_match(language)
     )

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from layers.publishers import PUBLISHERS_ENV
 from tests.browser import NetworkLog, block_network, launch_chromium
+
+# The fixtures cite a fictional publisher at example.org: register it for every test, and
+# for the dashboards the browser tests start in subprocesses (they inherit the setting).
+os.environ[PUBLISHERS_ENV] = str(Path(__file__).parent / "data" / "publishers.csv")
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,8 @@ def _variants() -> list[Any]:
         "language",
         "title",
         "dataset_id",
+        "archived_url",
+        "note",
         "other",
     ]:
         for value in values:
