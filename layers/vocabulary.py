@@ -1,0 +1,297 @@
+"""The words of bordermon's domain, said once.
+
+Layers, categories, confidence grades, sides and precisions are the enumerations of the
+event schema (``geodata/schema/event.schema.json``); this module reads them from there and
+adds what the schema cannot carry: how each value reads to a person, how each category is
+drawn, and the time rule of each layer (when an event without an ``end`` stops counting).
+Every other module, the map script's payload and the dashboard's widgets take their lists
+and labels from here, so a new category is added in the schema and given a label and a
+style here, and nowhere else. Importing this module fails loudly when the two disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Literal
+
+import pandas as pd
+
+from layers.paths import SCHEMA_PATH
+
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_STYLES",
+    "CONFIDENCES",
+    "CONFIDENCE_LABELS",
+    "LAYERS",
+    "LAYER_LABELS",
+    "LAYER_TIME_RULES",
+    "LOCATION_PRECISIONS",
+    "MONTHS",
+    "MONTHS_LONG",
+    "PRECISION_LABELS",
+    "REPORT_CURRENT_DAYS",
+    "SCHEMA_VERSION",
+    "SIDES",
+    "SIDE_LABELS",
+    "TIME_PRECISIONS",
+    "CategoryStyle",
+    "TimeRule",
+    "category_label",
+    "describe_when",
+    "format_day",
+    "schema",
+]
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The event schema as a dict (read once; callers must not mutate it)."""
+    data: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def _props() -> dict[str, Any]:
+    props: dict[str, Any] = schema()["$defs"]["properties"]
+    return props
+
+
+def _enum(name: str) -> tuple[str, ...]:
+    values = _props()["properties"][name]["enum"]
+    return tuple(value for value in values if value is not None)
+
+
+def _categories() -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    for rule in _props()["allOf"]:
+        layer = rule.get("if", {}).get("properties", {}).get("layer", {}).get("const")
+        if layer is not None:
+            found[layer] = tuple(rule["then"]["properties"]["category"]["enum"])
+    return found
+
+
+#: Version of the event schema, as the schema file states it.
+SCHEMA_VERSION: str = schema()["x-bordermon-schema-version"]
+#: ``incident``, ``deployment`` (reported military deployment), ``kfor`` (KFOR presence).
+LAYERS: tuple[str, ...] = _enum("layer")
+#: The categories allowed in each layer, in the schema's order.
+CATEGORIES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(_categories())
+#: ``confirmed``, ``reported``, ``claimed`` (by one party), ``disputed``.
+CONFIDENCES: tuple[str, ...] = _enum("confidence")
+#: ``XK`` (Kosovo), ``RS`` (Serbia), ``disputed``; the schema also allows null (neither).
+SIDES: tuple[str, ...] = _enum("side")
+#: ``exact``, ``approximate`` (with a radius), ``area``, ``none`` (no position).
+LOCATION_PRECISIONS: tuple[str, ...] = _enum("location_precision")
+#: ``hour`` … ``year``.
+TIME_PRECISIONS: tuple[str, ...] = _enum("time_precision")
+
+LAYER_LABELS: MappingProxyType[str, str] = MappingProxyType(
+    {"incident": "Incident", "deployment": "Reported deployment", "kfor": "KFOR"}
+)
+CONFIDENCE_LABELS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "confirmed": "confirmed",
+        "reported": "reported",
+        "claimed": "claimed by one party",
+        "disputed": "disputed",
+    }
+)
+SIDE_LABELS: MappingProxyType[str, str] = MappingProxyType(
+    {"XK": "Kosovo (XK)", "RS": "Serbia (RS)", "disputed": "Disputed"}
+)
+#: How a precision reads in a sentence ("the position is …"); ``none`` is never drawn.
+PRECISION_LABELS: MappingProxyType[str, str] = MappingProxyType(
+    {"exact": "exact", "approximate": "approximate", "area": "an area", "none": "not known"}
+)
+
+MONTHS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS_LONG: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass(frozen=True)
+class CategoryStyle:
+    """How one category reads and is drawn: its label, fill colour and symbol."""
+
+    label: str
+    color: str
+    shape: str
+
+
+#: Symbol and colour per category, per layer. Shapes group kinds of event (violence:
+#: triangle/star; unrest: circle; law enforcement: square; crossings: diamond; each
+#: interval layer one shape); colours tell the categories of a group apart.
+CATEGORY_STYLES: MappingProxyType[str, MappingProxyType[str, CategoryStyle]] = MappingProxyType(
+    {
+        "incident": MappingProxyType(
+            {
+                "armed_attack": CategoryStyle("Armed attack", "#b2182b", "triangle"),
+                "armed_clash": CategoryStyle("Armed clash", "#e66101", "triangle"),
+                "explosion": CategoryStyle("Explosion", "#7b3294", "star"),
+                "riot": CategoryStyle("Riot", "#d6604d", "circle"),
+                "protest": CategoryStyle("Protest", "#f4a582", "circle"),
+                "detention": CategoryStyle("Detention", "#2166ac", "square"),
+                "arrest": CategoryStyle("Arrest", "#67a9cf", "square"),
+                "crossing_closure": CategoryStyle("Crossing closure", "#252525", "diamond"),
+                "crossing_reopening": CategoryStyle("Crossing reopening", "#1b7837", "diamond"),
+                "other": CategoryStyle("Other incident", "#878787", "circle"),
+            }
+        ),
+        "deployment": MappingProxyType(
+            {
+                "buildup": CategoryStyle("Build-up", "#c51b7d", "pentagon"),
+                "readiness": CategoryStyle("Raised readiness", "#e7298a", "pentagon"),
+                "drawdown": CategoryStyle("Drawdown", "#4d9221", "pentagon"),
+                "visit": CategoryStyle("Visit", "#8073ac", "pentagon"),
+                "other": CategoryStyle("Other deployment", "#878787", "pentagon"),
+            }
+        ),
+        "kfor": MappingProxyType(
+            {
+                "installation": CategoryStyle("Installation", "#08306b", "hexagon"),
+                "reinforcement": CategoryStyle("Reinforcement", "#2171b5", "hexagon"),
+                "authorisation": CategoryStyle("Authorisation", "#6baed6", "hexagon"),
+                "operation": CategoryStyle("Operation", "#4292c6", "hexagon"),
+                "other": CategoryStyle("Other KFOR", "#878787", "hexagon"),
+            }
+        ),
+    }
+)
+
+#: A deployment report with no sourced end is taken as current for this many days after
+#: its date (calendar days, local time). A convention, stated on the methodology page,
+#: not a fact from the sources.
+REPORT_CURRENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class TimeRule:
+    """When an event of a layer stops counting if its sources give no ``end``.
+
+    ``instant``: it happened at its ``start``; ``current``: it counts for ``days``
+    calendar days from its ``start``; ``ongoing``: it lasts until a source says otherwise.
+    """
+
+    kind: Literal["instant", "current", "ongoing"]
+    days: int = 0
+
+    @property
+    def lasts(self) -> bool:
+        """True for layers whose events last (a missing end reads "no end reported")."""
+        return self.kind != "instant"
+
+
+LAYER_TIME_RULES: MappingProxyType[str, TimeRule] = MappingProxyType(
+    {
+        "incident": TimeRule("instant"),
+        "deployment": TimeRule("current", REPORT_CURRENT_DAYS),
+        "kfor": TimeRule("ongoing"),
+    }
+)
+
+
+def category_label(layer: str, category: str) -> str:
+    """The label of a category, or the raw value when the pair is unknown."""
+    styles = CATEGORY_STYLES.get(layer)
+    style = styles.get(category) if styles is not None else None
+    return style.label if style is not None else category
+
+
+def _missing(value: Any) -> bool:
+    return (
+        value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    )
+
+
+def format_day(value: Any) -> str:
+    """A day as people read it: ``24 Sep 2023``."""
+    stamp = pd.Timestamp(value)
+    return f"{stamp.day} {MONTHS[stamp.month - 1]} {stamp.year}"
+
+
+def _format_instant(value: pd.Timestamp, precision: str) -> str:
+    if precision == "year":
+        return f"{value.year}"
+    if precision == "month":
+        return f"{MONTHS_LONG[value.month - 1]} {value.year}"
+    day = format_day(value)
+    if precision == "week":
+        return f"week of {day}"
+    if precision == "hour":
+        return f"{day}, {value.hour:02d}:{value.minute:02d}"
+    return day
+
+
+def describe_when(start: Any, end: Any, precision: Any, *, interval: bool = False) -> str:
+    """A date or period as people read it, with its precision.
+
+    Parameters
+    ----------
+    start, end : Timestamp or missing
+        Local (Europe/Belgrade) times as read from the store; ``end`` may be missing.
+    precision : str
+        ``hour``, ``day``, ``week``, ``month`` or ``year``.
+    interval : bool
+        True for layers whose events last (deployments, KFOR presence): a missing end
+        reads "no end reported".
+
+    Returns
+    -------
+    str
+        E.g. ``"24 Sep 2023 (to the day)"``, ``"September 2023 (to the month)"``,
+        ``"1 Sep 2023 – 3 Oct 2023 (to the day)"``, ``"from 1 Sep 2023, no end reported (to the day)"``.
+    """
+    if _missing(start):
+        return "date unknown"
+    level = str(precision) if not _missing(precision) else "day"
+    first = _format_instant(pd.Timestamp(start), level)
+    if not _missing(end):
+        last = _format_instant(pd.Timestamp(end), level)
+        text = first if last == first else f"{first} – {last}"
+    elif interval:
+        text = f"from {first}, no end reported"
+    else:
+        text = first
+    return f"{text} (to the {level})"
+
+
+def _check() -> None:
+    """Every schema value has a label, a style and a rule; nothing else has one."""
+    problems: list[str] = []
+    pairs: list[tuple[str, set[str], set[str]]] = [
+        ("layer labels", set(LAYERS), set(LAYER_LABELS)),
+        ("layer time rules", set(LAYERS), set(LAYER_TIME_RULES)),
+        ("confidence labels", set(CONFIDENCES), set(CONFIDENCE_LABELS)),
+        ("side labels", set(SIDES), set(SIDE_LABELS)),
+        ("precision labels", set(LOCATION_PRECISIONS), set(PRECISION_LABELS)),
+        ("layers with categories", set(LAYERS), set(CATEGORIES)),
+        ("layers with styles", set(LAYERS), set(CATEGORY_STYLES)),
+    ]
+    pairs += [
+        (f"{layer} category styles", set(CATEGORIES.get(layer, ())), set(CATEGORY_STYLES.get(layer, {})))
+        for layer in LAYERS
+    ]
+    for what, wanted, given in pairs:
+        if wanted != given:
+            problems.append(f"{what}: missing {sorted(wanted - given)}, unknown {sorted(given - wanted)}")
+    if problems:
+        raise RuntimeError("layers/vocabulary.py disagrees with the event schema: " + "; ".join(problems))
+
+
+_check()
