@@ -8,7 +8,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from layers.tables import casualty_text, measure_facts, when_text
+from layers.tables import casualty_text, measure_facts
+from layers.vocabulary import LAYER_TIME_RULES, describe_when
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -36,7 +37,8 @@ def render_detail(events: gpd.GeoDataFrame, event_id: str, measures: pd.DataFram
     event = matches.iloc[0]
     st.subheader(str(event["title"]))
     st.button("Close", key="close_detail", on_click=select, args=(None,), icon=":material/close:")
-    when = when_text(event["start"], event["end"], str(event["time_precision"]))
+    lasts = LAYER_TIME_RULES[str(event["layer"])].lasts
+    when = describe_when(event["start"], event["end"], event["time_precision"], interval=lasts)
     place = str(event["location"])
     if pd.notna(event["municipality"]):
         place += f", {event['municipality']}"
@@ -44,7 +46,7 @@ def render_detail(events: gpd.GeoDataFrame, event_id: str, measures: pd.DataFram
     if precision == "approximate" and pd.notna(event["uncertainty_km"]):
         precision += f", within about {event['uncertainty_km']:g} km"
     facts = {
-        "When": f"{when} — precision: {event['time_precision']}",
+        "When": when,
         "Where": f"{place} — side: {event['side'] if pd.notna(event['side']) else 'neither'}",
         "Location precision": precision,
         "Layer / category": f"{event['layer']} / {str(event['category']).replace('_', ' ')}",

@@ -8,12 +8,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from layers.filters import CONFIDENCES, SIDES, Filters
-from layers.validate import LAYERS
+from layers.filters import Filters
 from layers.views import PRESETS, View, parse_view, preset_window, view_params
-
-LAYER_LABELS = {"incident": "Incidents", "deployment": "Reported deployments", "kfor": "KFOR presence"}
-SIDE_LABELS = {"XK": "Kosovo (XK)", "RS": "Serbia (RS)", "disputed": "Disputed"}
+from layers.vocabulary import CONFIDENCES, LAYER_TITLES, LAYERS, SIDE_LABELS, SIDES
 
 
 def label(value: str) -> str:
@@ -74,7 +71,7 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         format="YYYY-MM-DD",
     )
     bar.subheader("Layers")
-    layers = tuple(layer for layer in LAYERS if bar.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
+    layers = tuple(layer for layer in LAYERS if bar.checkbox(LAYER_TITLES[layer], key=f"layer_{layer}"))
     bar.subheader("Filters")
     categories = sorted(set(events["category"].dropna())) if not events.empty else []
     actors = sorted({a for items in events["actors"] for a in items}) if not events.empty else []

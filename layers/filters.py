@@ -13,7 +13,8 @@ from datetime import date, timedelta
 import geopandas as gpd
 import pandas as pd
 
-from layers.validate import LAYERS, LOCAL_TZ
+from layers.validate import LOCAL_TZ
+from layers.vocabulary import CONFIDENCES, LAYERS, REPORT_CURRENT_DAYS, SIDES
 
 __all__ = [
     "CONFIDENCES",
@@ -26,11 +27,6 @@ __all__ = [
     "time_overlaps",
 ]
 
-CONFIDENCES: tuple[str, ...] = ("confirmed", "reported", "claimed", "disputed")
-SIDES: tuple[str, ...] = ("XK", "RS", "disputed")
-#: A deployment report with no sourced end is taken as current for this many days after
-#: its date. A convention, stated on the methodology page, not a fact from the sources.
-REPORT_CURRENT_DAYS = 30
 _FOREVER = pd.Timestamp("2262-01-01", tz=LOCAL_TZ.key)
 
 

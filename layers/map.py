@@ -67,6 +67,7 @@ from layers.reference import (
     read_safety_zones,
 )
 from layers.validate import LAYERS
+from layers.vocabulary import format_day
 
 __all__ = [
     "BASEMAPS",
@@ -148,7 +149,6 @@ _KIND_LABELS = {
 }
 #: What the legend says the colours mean when incidents are coloured by distance band.
 _BAND_NOTE = "Colour: distance to the Kosovo–Serbia boundary (UTM 34N)."
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True, eq=False)
@@ -387,10 +387,6 @@ class _BlankBase(Layer):
 # --------------------------------------------------------------------------- text helpers
 
 
-def _day(value: date) -> str:
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
 def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
@@ -408,18 +404,18 @@ def data_date(events: gpd.GeoDataFrame) -> date | None:
 
 def _window_text(filters: Filters) -> str:
     if filters.start and filters.end:
-        return f"{_day(filters.start)} – {_day(filters.end)}"
+        return f"{format_day(filters.start)} – {format_day(filters.end)}"
     if filters.start:
-        return f"from {_day(filters.start)}"
+        return f"from {format_day(filters.start)}"
     if filters.end:
-        return f"up to {_day(filters.end)}"
+        return f"up to {format_day(filters.end)}"
     return "all dates"
 
 
 def _filter_text(filters: Filters) -> list[str]:
     parts = []
     if filters.as_of:
-        parts.append(f"deployments and KFOR in effect on {_day(filters.as_of)}")
+        parts.append(f"deployments and KFOR in effect on {format_day(filters.as_of)}")
     labelled = {key: style.label for styles in STYLES.values() for key, style in styles.items()}
     if filters.categories:
         parts.append("category: " + ", ".join(labelled.get(c, c) for c in filters.categories))
@@ -471,7 +467,9 @@ def _title_html(
             f'<p class="bm-set-aside">{_esc(_plural(set_aside, "record", "records"))} set aside by '
             "validation: not shown.</p>"
         )
-    data_text = f"Data up to {_day(as_of_data)} (latest date in the store)." if as_of_data else "No events."
+    data_text = (
+        f"Data up to {format_day(as_of_data)} (latest date in the store)." if as_of_data else "No events."
+    )
     lines.append(f'<p class="bm-data-date bm-muted">{_esc(data_text)}</p>')
     lines.append(
         '<p class="bm-sources bm-muted">Sources: every event lists its sources; click it to read them. '
@@ -734,7 +732,7 @@ def _zones_payload(zones: gpd.GeoDataFrame) -> dict[str, Any]:
     rows = []
     for r in records:
         established = r.get("established")
-        established_text = _day(pd.Timestamp(established).date()) if established is not None else ""
+        established_text = format_day(pd.Timestamp(established).date()) if established is not None else ""
         rows.append(
             [
                 row

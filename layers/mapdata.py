@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -28,7 +27,15 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.measures import DISTANCE_BANDS, ON_LINE_KM
-from layers.validate import LAYERS
+from layers.vocabulary import (
+    CATEGORY_STYLES,
+    CONFIDENCE_LABELS,
+    LAYER_LABELS,
+    LAYERS,
+    PRECISION_LABELS,
+    CategoryStyle,
+    describe_when,
+)
 
 __all__ = [
     "BAND_COLORS",
@@ -58,46 +65,8 @@ ORIGIN: tuple[float, float] = (18.0, 40.5)
 _SCALE = 100_000
 
 
-@dataclass(frozen=True)
-class CategoryStyle:
-    """How one category is drawn: its label, fill colour and symbol."""
-
-    label: str
-    color: str
-    shape: str
-
-
-#: Symbol and colour per category, per layer. Shapes group kinds of event (violence:
-#: triangle/star; unrest: circle; law enforcement: square; crossings: diamond); colours
-#: tell the categories of a group apart.
-STYLES: dict[str, dict[str, CategoryStyle]] = {
-    "incident": {
-        "armed_attack": CategoryStyle("Armed attack", "#b2182b", "triangle"),
-        "armed_clash": CategoryStyle("Armed clash", "#e66101", "triangle"),
-        "explosion": CategoryStyle("Explosion", "#7b3294", "star"),
-        "riot": CategoryStyle("Riot", "#d6604d", "circle"),
-        "protest": CategoryStyle("Protest", "#f4a582", "circle"),
-        "detention": CategoryStyle("Detention", "#2166ac", "square"),
-        "arrest": CategoryStyle("Arrest", "#67a9cf", "square"),
-        "crossing_closure": CategoryStyle("Crossing closure", "#252525", "diamond"),
-        "crossing_reopening": CategoryStyle("Crossing reopening", "#1b7837", "diamond"),
-        "other": CategoryStyle("Other incident", "#878787", "circle"),
-    },
-    "deployment": {
-        "buildup": CategoryStyle("Build-up", "#c51b7d", "pentagon"),
-        "readiness": CategoryStyle("Raised readiness", "#e7298a", "pentagon"),
-        "drawdown": CategoryStyle("Drawdown", "#4d9221", "pentagon"),
-        "visit": CategoryStyle("Visit", "#8073ac", "pentagon"),
-        "other": CategoryStyle("Other deployment", "#878787", "pentagon"),
-    },
-    "kfor": {
-        "installation": CategoryStyle("Installation", "#08306b", "hexagon"),
-        "reinforcement": CategoryStyle("Reinforcement", "#2171b5", "hexagon"),
-        "authorisation": CategoryStyle("Authorisation", "#6baed6", "hexagon"),
-        "operation": CategoryStyle("Operation", "#4292c6", "hexagon"),
-        "other": CategoryStyle("Other KFOR", "#878787", "hexagon"),
-    },
-}
+#: Symbol and colour per category, per layer (the one table is in :mod:`layers.vocabulary`).
+STYLES = CATEGORY_STYLES
 
 #: What can colour the symbols of the incident layer (the other layers keep their styles).
 COLOR_BY: tuple[str, ...] = ("category", "distance_band")
@@ -142,15 +111,7 @@ _DISTANCE_TEXTS: dict[str, Any] = {
 }
 _MEASURE_NEEDS = ("distance_band", "distance_to_boundary_km", "distance_min_km", "distance_max_km")
 
-LAYER_LABELS: dict[str, str] = {"incident": "Incident", "deployment": "Reported deployment", "kfor": "KFOR"}
-CONFIDENCE_LABELS: dict[str, str] = {
-    "confirmed": "confirmed",
-    "reported": "reported",
-    "claimed": "claimed by one party",
-    "disputed": "disputed",
-}
 _CONFIDENCES = tuple(CONFIDENCE_LABELS)
-PRECISION_LABELS: dict[str, str] = {"exact": "exact", "approximate": "approximate", "area": "an area"}
 _PRECISIONS = tuple(PRECISION_LABELS)
 #: Symbol radius in pixels per severity class.
 SEVERITY_RADII: tuple[int, ...] = (5, 7, 9, 12)
@@ -159,21 +120,6 @@ SEVERITY_LABELS: tuple[str, ...] = (
     "injured, none killed",
     "1–4 killed",
     "5 or more killed",
-)
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTHS_LONG = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 )
 # Draw kinds: how the map script draws an event.
 _EXACT_POINT, _APPROXIMATE_POINT, _AREA_POINT, _SHAPE = 0, 1, 2, 3
@@ -186,52 +132,6 @@ def _missing(value: Any) -> bool:
     return (
         value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
     )
-
-
-def _format_instant(value: pd.Timestamp, precision: str) -> str:
-    if precision == "year":
-        return f"{value.year}"
-    if precision == "month":
-        return f"{_MONTHS_LONG[value.month - 1]} {value.year}"
-    day = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-    if precision == "week":
-        return f"week of {day}"
-    if precision == "hour":
-        return f"{day}, {value.hour:02d}:{value.minute:02d}"
-    return day
-
-
-def describe_when(start: Any, end: Any, precision: Any, *, interval: bool = False) -> str:
-    """A date or period as people read it, with its precision.
-
-    Parameters
-    ----------
-    start, end : Timestamp or missing
-        Local (Europe/Belgrade) times as read from the store; ``end`` may be missing.
-    precision : str
-        ``hour``, ``day``, ``week``, ``month`` or ``year``.
-    interval : bool
-        True for layers whose events last (deployments, KFOR presence): a missing end
-        reads "no end reported".
-
-    Returns
-    -------
-    str
-        E.g. ``"24 Sep 2023 (to the day)"``, ``"September 2023 (to the month)"``,
-        ``"1 Sep 2023 – 3 Oct 2023 (to the day)"``, ``"from 1 Sep 2023, no end reported (to the day)"``.
-    """
-    if _missing(start):
-        return "date unknown"
-    level = str(precision) if not _missing(precision) else "day"
-    first = _format_instant(pd.Timestamp(start), level)
-    if not _missing(end):
-        last = _format_instant(pd.Timestamp(end), level)
-        text = first if last == first else f"{first} – {last}"
-    elif interval:
-        text = f"from {first}, no end reported"
-    else:
-        text = first
-    return f"{text} (to the {level})"
 
 
 def _count_text(low: Any, high: Any) -> str | None:

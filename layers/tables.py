@@ -17,6 +17,7 @@ import pandas as pd
 from layers.filters import effective_end
 from layers.store import dumps_collection, frame_to_features
 from layers.validate import LOCAL_TZ
+from layers.vocabulary import LAYER_TIME_RULES, describe_when
 
 __all__ = [
     "TABLE_MEASURES",
@@ -28,17 +29,9 @@ __all__ = [
     "key_figures",
     "measure_facts",
     "neutralise_cell",
-    "when_text",
 ]
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_DATE_FORMATS = {
-    "year": "%Y",
-    "month": "%Y-%m",
-    "week": "%Y-%m-%d",
-    "day": "%Y-%m-%d",
-    "hour": "%Y-%m-%d %H:%M",
-}
 
 
 @dataclass(frozen=True)
@@ -61,19 +54,6 @@ def casualty_text(low: Any, high: Any) -> str:
     if pd.isna(low):
         return "unknown"
     return str(int(low)) if low == high else f"{int(low)}–{int(high)}"
-
-
-def when_text(start: pd.Timestamp, end: Any, precision: str) -> str:
-    """A date as precise as it is known, e.g. ``2023-09 (month)`` or ``2023-09-24 – 2023-10-18``."""
-    fmt = _DATE_FORMATS.get(precision, "%Y-%m-%d")
-    text = str(start.strftime(fmt))
-    if precision == "week":
-        text = f"week of {text}"
-    if not pd.isna(end):
-        text += f" – {pd.Timestamp(end).strftime(fmt)}"
-    if precision in ("week", "month", "year"):
-        text += f" ({precision})"
-    return text
 
 
 def key_figures(events: gpd.GeoDataFrame, total: int, as_of: date | None = None) -> KeyFigures:
@@ -139,9 +119,10 @@ def events_table(events: gpd.GeoDataFrame, measures: pd.DataFrame | None = None)
     """
     rows = pd.DataFrame(index=events.index)
     rows["id"] = events["id"]
+    lasts = events["layer"].map({layer: rule.lasts for layer, rule in LAYER_TIME_RULES.items()})
     rows["when"] = [
-        when_text(s, e, p)
-        for s, e, p in zip(events["start"], events["end"], events["time_precision"], strict=True)
+        describe_when(s, e, p, interval=bool(i))
+        for s, e, p, i in zip(events["start"], events["end"], events["time_precision"], lasts, strict=True)
     ]
     for name in ("layer", "category", "title", "location", "municipality", "side"):
         rows[name] = events[name]

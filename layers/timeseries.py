@@ -20,9 +20,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from layers.filters import REPORT_CURRENT_DAYS
 from layers.measures import AnalysisReference, measure_events
 from layers.validate import LOCAL_TZ
+from layers.vocabulary import REPORT_CURRENT_DAYS, SIDES
 
 __all__ = [
     "CASUALTY_COLUMNS",
@@ -45,7 +45,7 @@ __all__ = [
 #: Columns of :func:`weekly_casualties`.
 CASUALTY_COLUMNS: tuple[str, ...] = ("fatalities_min", "fatalities_max", "injured_min", "injured_max")
 #: Columns of :func:`weekly_counts` with ``by="side"`` (``none``: on neither side).
-SIDE_COLUMNS: tuple[str, ...] = ("XK", "RS", "disputed", "none")
+SIDE_COLUMNS: tuple[str, ...] = (*SIDES, "none")
 #: Weighted parts of the escalation indicator, in order; ``total`` is their sum.
 ESCALATION_COMPONENTS: tuple[str, ...] = ("incidents", "casualties", "deployments", "crossings", "kfor")
 #: Unweighted counts behind the parts (:func:`escalation_inputs`).

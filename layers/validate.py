@@ -31,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.paths import SCHEMA_PATH
 from layers.publishers import source_problems
+from layers.vocabulary import CATEGORIES, LAYERS, SCHEMA_VERSION
 
 __all__ = [
     "LAYERS",
@@ -51,8 +52,6 @@ __all__ = [
     "parse_time",
 ]
 
-SCHEMA_VERSION = "1.0"
-LAYERS: tuple[str, ...] = ("incident", "deployment", "kfor")
 LOCAL_TZ = ZoneInfo("Europe/Belgrade")
 #: Longitude/latitude box of the region (Kosovo, Serbia and their neighbours). A point
 #: outside it is almost always a typo or latitude and longitude given the wrong way round.
@@ -152,14 +151,8 @@ def event_schema() -> dict[str, Any]:
 
 
 def categories_by_layer() -> dict[str, tuple[str, ...]]:
-    """The categories the schema allows in each layer (the schema is the one source)."""
-    rules = event_schema()["$defs"]["properties"]["allOf"]
-    found: dict[str, tuple[str, ...]] = {}
-    for rule in rules:
-        layer = rule.get("if", {}).get("properties", {}).get("layer", {}).get("const")
-        if layer:
-            found[layer] = tuple(rule["then"]["properties"]["category"]["enum"])
-    return found
+    """The categories the schema allows in each layer (see :mod:`layers.vocabulary`)."""
+    return dict(CATEGORIES)
 
 
 @lru_cache(maxsize=1)

@@ -30,6 +30,7 @@ __all__ = [
     "LAYERS",
     "LAYER_LABELS",
     "LAYER_TIME_RULES",
+    "LAYER_TITLES",
     "LOCATION_PRECISIONS",
     "MONTHS",
     "MONTHS_LONG",
@@ -91,6 +92,10 @@ TIME_PRECISIONS: tuple[str, ...] = _enum("time_precision")
 
 LAYER_LABELS: MappingProxyType[str, str] = MappingProxyType(
     {"incident": "Incident", "deployment": "Reported deployment", "kfor": "KFOR"}
+)
+#: A layer's name as a group of events (a layer switch, a legend heading).
+LAYER_TITLES: MappingProxyType[str, str] = MappingProxyType(
+    {"incident": "Incidents", "deployment": "Reported deployments", "kfor": "KFOR presence"}
 )
 CONFIDENCE_LABELS: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -276,6 +281,7 @@ def _check() -> None:
     problems: list[str] = []
     pairs: list[tuple[str, set[str], set[str]]] = [
         ("layer labels", set(LAYERS), set(LAYER_LABELS)),
+        ("layer titles", set(LAYERS), set(LAYER_TITLES)),
         ("layer time rules", set(LAYERS), set(LAYER_TIME_RULES)),
         ("confidence labels", set(CONFIDENCES), set(CONFIDENCE_LABELS)),
         ("side labels", set(SIDES), set(SIDE_LABELS)),

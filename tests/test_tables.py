@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from layers.store import read_store
-from layers.tables import casualty_text, csv_bytes, events_table, geojson_bytes, key_figures, when_text
+from layers.tables import casualty_text, csv_bytes, events_table, geojson_bytes, key_figures
 from tests.factories import collection, make_feature, write_json
 
 
@@ -47,11 +47,6 @@ def test_text_helpers() -> None:
         casualty_text(3, 5) == "3–5"
         and casualty_text(2, 2) == "2"
         and casualty_text(pd.NA, pd.NA) == "unknown"
-    )
-    start = pd.Timestamp("2023-09-01", tz="Europe/Belgrade")
-    assert when_text(start, pd.NaT, "month") == "2023-09 (month)"
-    assert (
-        when_text(start, pd.Timestamp("2023-09-05", tz="Europe/Belgrade"), "day") == "2023-09-01 – 2023-09-05"
     )
 
 

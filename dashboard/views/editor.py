@@ -19,11 +19,10 @@ from layers.editing import (
     form_from_event,
     slug_id,
 )
-from layers.filters import CONFIDENCES
 from layers.map import build_map, read_map_reference
 from layers.paths import default_store
 from layers.store import StoreError, frame_to_features, save_event
-from layers.validate import LAYERS, categories_by_layer
+from layers.vocabulary import CATEGORIES, CONFIDENCES, LAYERS, LOCATION_PRECISIONS, SIDES, TIME_PRECISIONS
 
 SOURCE_COLUMNS = ["url", "publisher", "published", "language", "title"]
 NEW = "— a new event —"
@@ -58,7 +57,7 @@ def _event_form(events: pd.DataFrame) -> None:
         form = form_from_event(frame_to_features(row)[0])
     lon, lat = _position_picker(form, chosen)
     with st.form("event"):
-        categories = categories_by_layer()[layer]
+        categories = CATEGORIES[layer]
         form.layer = layer
         form.category = st.selectbox(
             "Category",
@@ -72,19 +71,19 @@ def _event_form(events: pd.DataFrame) -> None:
         form.start = cols[0].date_input("Start", form.start)
         form.start_time = cols[1].text_input("Time (HH:MM, local)", form.start_time)
         form.end = cols[2].date_input("End (optional)", form.end)
-        precisions = ["hour", "day", "week", "month", "year"]
+        precisions = list(TIME_PRECISIONS)
         form.time_precision = cols[3].selectbox(
             "Time precision", precisions, index=precisions.index(form.time_precision)
         )
         cols = st.columns(3)
         form.location = cols[0].text_input("Place (Serbian / Albanian)", form.location)
         form.municipality = cols[1].text_input("Municipality", form.municipality)
-        sides = [None, "XK", "RS", "disputed"]
+        sides = [None, *SIDES]
         form.side = cols[2].selectbox(
             "Side", sides, index=sides.index(form.side), format_func=lambda s: s or "neither"
         )
         cols = st.columns(2)
-        kinds = ["exact", "approximate", "area", "none"]
+        kinds = list(LOCATION_PRECISIONS)
         form.location_precision = cols[0].selectbox(
             "Location precision", kinds, index=kinds.index(form.location_precision)
         )
