@@ -28,6 +28,8 @@ def events(tmp_path: Path) -> gpd.GeoDataFrame:
         make_feature("text", start="2023-06-14", title="Three officers detained", side="disputed"),
     ]
     features[6]["properties"]["sources"][0]["publisher"] = "Radio Free Europe"
+    second = {**features[1]["properties"]["sources"][0], "url": "https://example.net/a"}
+    features[1]["properties"]["sources"].append(second)  # 'confirmed' rests on two publishers
     return read_store(write_json(tmp_path / "s.geojson", collection(*features))).events
 
 
