@@ -38,7 +38,7 @@ from layers.validate import (
     ValidationReport,
     check_collection,
     check_feature,
-    describe_json_error,
+    decode_json,
     find_duplicates,
     layer_counts,
     parse_time,
@@ -215,10 +215,10 @@ def read_collection_file(path: Path, label: str) -> tuple[Any, Problem | None]:
         return None, Problem(label, None, None, "(file)", f"cannot be read: {exc.strerror}")
     if not text.strip():
         return None, Problem(label, None, None, "(file)", "is empty")
-    try:
-        return json.loads(text), None
-    except json.JSONDecodeError as exc:
-        return None, Problem(label, None, None, "(file)", describe_json_error(exc))
+    data, reason = decode_json(text)
+    if reason is not None:
+        return None, Problem(label, None, None, "(file)", reason)
+    return data, None
 
 
 def read_store(path: str | Path | None = None) -> EventStore:

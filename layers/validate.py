@@ -45,6 +45,7 @@ __all__ = [
     "check_collection",
     "check_feature",
     "check_features",
+    "decode_json",
     "describe_json_error",
     "event_schema",
     "find_duplicates",
@@ -57,6 +58,20 @@ LOCAL_TZ = ZoneInfo("Europe/Belgrade")
 #: outside it is almost always a typo or latitude and longitude given the wrong way round.
 REGION_BOUNDS: tuple[float, float, float, float] = (18.0, 40.5, 23.5, 46.5)
 EARLIEST = date(1900, 1, 1)
+#: The largest casualty figure (the schema's ``count`` maximum, 2**53 - 1).
+MAX_COUNT = 9_007_199_254_740_991
+#: Deepest nesting allowed inside an extension (``x_``) field. Everything else in a
+#: feature has a fixed shape; a deeper value would break writing and caching it.
+MAX_EXTENSION_DEPTH = 32
+#: GeoJSON position: which level of nesting holds ``[lon, lat]`` in each geometry type.
+_POSITION_DEPTH = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
 
 Severity = Literal["error", "warning"]
 
@@ -214,7 +229,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if validator == "additionalProperties":
         return f"unknown field(s): {error.message.split('(')[-1].rstrip(')')}"
     if validator == "oneOf" and list(error.absolute_path)[-1:] in (["fatalities"], ["injured"]):
-        return "must be a whole number >= 0, a {min, max} range, or null"
+        return f"must be a whole number >= 0 (at most {MAX_COUNT}), a {{min, max}} range, or null"
     if validator == "pattern" and list(error.absolute_path)[-1:] in (["start"], ["end"]):
         return f"{error.instance!r} is not an ISO 8601 date (YYYY-MM-DD) or date-time"
     return str(error.message)
@@ -233,8 +248,63 @@ def _check_time(value: str, name: str) -> tuple[datetime | None, str | None]:
     return parsed, None
 
 
+def _is_number(value: Any) -> bool:
+    return type(value) is int or type(value) is float
+
+
+def _position_problem(position: Any, where: str) -> str | None:
+    """Why a GeoJSON position is not ``[lon, lat]`` or ``[lon, lat, height]``, if it is not."""
+    if type(position) is not list or not 2 <= len(position) <= 3:
+        return f"{where} must be a position [longitude, latitude], found {_kind(position)}"
+    for n, value in enumerate(position):
+        if not _is_number(value):
+            return f"{where}[{n}] must be a number, found {_kind(value)}"
+        # Compared before any conversion: a 400-digit integer cannot become a float.
+        if type(value) is float and not math.isfinite(value):
+            return f"{where}[{n}] is NaN or infinite"
+    lon, lat = position[0], position[1]
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return f"out of range at {where} (longitude ±180, latitude ±90)"
+    return None
+
+
+def _kind(value: Any) -> str:
+    if type(value) is list:
+        return f"a list of {len(value)}"
+    return {str: "a string", bool: "a boolean", dict: "an object", type(None): "null"}.get(
+        type(value), f"a {type(value).__name__}"
+    )
+
+
+def _coordinates_problem(kind: str, coordinates: Any) -> str | None:
+    """Check the nesting of GeoJSON coordinates (RFC 7946 §3.1) before shapely reads them.
+
+    shapely would accept ``["20.7", "42.9"]`` or ``[[20.7, 42.9]]`` for a point; GeoJSON
+    does not, and neither does the store.
+    """
+    depth = _POSITION_DEPTH.get(kind)
+    if depth is None:
+        return None  # the schema reports an unknown type
+    level: list[tuple[Any, str]] = [(coordinates, "coordinates")]
+    for _ in range(depth):
+        below: list[tuple[Any, str]] = []
+        for items, where in level:
+            if type(items) is not list or not items:
+                return f"{where} must be a non-empty list for a {kind}, found {_kind(items)}"
+            below.extend((item, f"{where}[{n}]") for n, item in enumerate(items))
+        level = below
+    for position, where in level:
+        problem = _position_problem(position, where)
+        if problem:
+            return problem
+    return None
+
+
 def _check_geometry(raw: Mapping[str, Any]) -> tuple[BaseGeometry | None, str | None, str]:
     """Build the shapely geometry and say what is wrong with it, if anything."""
+    problem = _coordinates_problem(str(raw.get("type")), raw.get("coordinates"))
+    if problem:
+        return None, f"malformed {raw.get('type')} coordinates: {problem}", "geometry.coordinates"
     try:
         geom = shape(raw)
     except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
@@ -242,11 +312,7 @@ def _check_geometry(raw: Mapping[str, Any]) -> tuple[BaseGeometry | None, str | 
     coords = shapely.get_coordinates(geom)
     if coords.size == 0:
         return None, "has no coordinates", "geometry.coordinates"
-    if not all(math.isfinite(v) for v in coords.ravel()):
-        return None, "has NaN or infinite coordinates", "geometry.coordinates"
     lon, lat = coords[:, 0], coords[:, 1]
-    if (abs(lon) > 180).any() or (abs(lat) > 90).any():
-        return None, "coordinates out of range (longitude ±180, latitude ±90)", "geometry.coordinates"
     west, south, east, north = REGION_BOUNDS
     outside = (lon < west) | (lon > east) | (lat < south) | (lat > north)
     if outside.any():
@@ -262,6 +328,22 @@ def _check_geometry(raw: Mapping[str, Any]) -> tuple[BaseGeometry | None, str | 
     if not geom.is_valid:
         return None, f"invalid geometry: {shapely.is_valid_reason(geom)}", "geometry"
     return geom, None, "geometry"
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """True when lists or objects nest more than ``limit`` levels (checked without recursion)."""
+    level = [value]
+    for _ in range(limit + 1):
+        below: list[Any] = []
+        for item in level:
+            if type(item) is list:
+                below.extend(item)
+            elif type(item) is dict:
+                below.extend(item.values())
+        if not below:
+            return False
+        level = below
+    return True
 
 
 def check_feature(
@@ -321,6 +403,21 @@ def check_feature(
                     fid,
                     f"properties.{name}",
                     f"range min {value['min']} > max {value['max']}",
+                )
+            )
+
+    uncertainty = props.get("uncertainty_km")
+    if type(uncertainty) is float and not math.isfinite(uncertainty):
+        problems.append(Problem(file, index, fid, "properties.uncertainty_km", "is NaN or infinite"))
+    for name, value in props.items():
+        if isinstance(name, str) and name.startswith("x_") and _too_deep(value, MAX_EXTENSION_DEPTH):
+            problems.append(
+                Problem(
+                    file,
+                    index,
+                    fid,
+                    f"properties.{name}",
+                    f"is nested more than {MAX_EXTENSION_DEPTH} levels deep",
                 )
             )
 
@@ -429,6 +526,23 @@ def describe_json_error(exc: json.JSONDecodeError) -> str:
     return f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
 
 
+def decode_json(text: str) -> tuple[Any, str | None]:
+    """Decode JSON text, or say in one line why it cannot be decoded.
+
+    Hostile input fails here as one reason rather than an exception: a syntax error, an
+    integer longer than Python will convert (4,300 digits), or nesting deeper than the
+    interpreter's recursion limit (a file of 100,000 ``[``).
+    """
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, describe_json_error(exc)
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply (arrays or objects inside each other)"
+    except ValueError as exc:  # an integer with more digits than int() accepts
+        return None, f"invalid JSON: {str(exc).split(';')[0]}"
+
+
 def layer_counts(features: Iterable[CheckedFeature]) -> dict[str, int]:
     counts = dict.fromkeys(LAYERS, 0)
     for item in features:
@@ -519,10 +633,10 @@ def _plain_count(value: Any) -> bool:
     if value is None:
         return True
     if type(value) is int:
-        return value >= 0
+        return 0 <= value <= MAX_COUNT
     if type(value) is dict and value.keys() == _RANGE_KEYS:
         low, high = value["min"], value["max"]
-        return type(low) is int and type(high) is int and 0 <= low <= high
+        return type(low) is int and type(high) is int and 0 <= low <= high <= MAX_COUNT
     return False
 
 
@@ -565,7 +679,9 @@ def _plain_properties(props: Any, rules: _FastRules) -> bool:
     if not rules.required <= keys:
         return False
     extra = keys - rules.property_names
-    if extra and not all(type(k) is str and k.startswith("x_") for k in extra):
+    if extra and not all(
+        type(k) is str and k.startswith("x_") and not _too_deep(props[k], MAX_EXTENSION_DEPTH) for k in extra
+    ):
         return False
     layer, category, title = props["layer"], props["category"], props["title"]
     time_precision, precision = props["time_precision"], props["location_precision"]
@@ -643,6 +759,8 @@ def _plain_point(geometry: Any) -> tuple[float, float] | None:
         return None
     x, y = coords
     if type(x) not in (float, int) or type(y) not in (float, int):
+        return None
+    if not (-180 <= x <= 180 and -90 <= y <= 90):  # also keeps huge integers from float()
         return None
     return float(x), float(y)
 

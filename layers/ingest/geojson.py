@@ -9,13 +9,12 @@ reasons: nothing is guessed.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from layers.ingest.model import Candidate, ImportFileError, Rejected
 from layers.ingest.table import check_text
 from layers.store import canonical_feature
-from layers.validate import SCHEMA_VERSION, check_features, describe_json_error
+from layers.validate import SCHEMA_VERSION, check_features, decode_json
 
 __all__ = ["read_geojson_features", "validate_geojson_features"]
 
@@ -30,10 +29,9 @@ def read_geojson_features(data: bytes, label: str) -> list[Any]:
         schema version, or has no features.
     """
     check_text(data, label)
-    try:
-        decoded = json.loads(data.decode("utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(f"{label}: {describe_json_error(exc)}") from None
+    decoded, reason = decode_json(data.decode("utf-8-sig"))
+    if reason is not None:
+        raise ImportFileError(f"{label}: {reason}")
     if isinstance(decoded, dict) and decoded.get("type") == "Feature":
         return [decoded]
     if not isinstance(decoded, dict) or decoded.get("type") != "FeatureCollection":
