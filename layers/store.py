@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import secrets
+import stat
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,6 +62,7 @@ __all__ = [
     "frame_to_features",
     "read_collection_file",
     "read_store",
+    "remove_stale_temporaries",
     "save_event",
     "store_lock",
     "write_collection",
@@ -67,6 +70,9 @@ __all__ = [
 
 CRS = "EPSG:4326"
 LOCK_NAME = ".bordermon.lock"
+TEMP_SUFFIX = ".tmp"
+#: A writer's temporary: ``.<collection>.geojson.<random>.tmp`` beside the collection.
+_TEMP_NAME = re.compile(r"\..+\.geojson\.[A-Za-z0-9_]+\.tmp")
 
 #: Canonical order of a feature's properties when written.
 PROPERTY_ORDER: tuple[str, ...] = (
@@ -454,16 +460,37 @@ def dumps_collection(features: Sequence[Mapping[str, Any]], meta: Mapping[str, A
     return dumps_indented(_collection(features, meta)) + "\n"
 
 
+def _temporary_beside(path: Path) -> tuple[int, Path]:
+    """Create a new temporary file next to ``path``; the process umask decides its mode.
+
+    (``tempfile.mkstemp`` makes every file 0600, so a rewritten store file became private.)
+    """
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # pragma: no cover - 48 random bits
+            continue
+
+
 def write_collection(
     path: Path, features: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None = None
 ) -> None:
     """Write a collection atomically: a temporary file beside it, then a rename.
 
-    A reader sees either the old file or the new one, never a half-written file.
+    A reader sees either the old file or the new one, never a half-written file. A file
+    that is replaced keeps its permissions; a new file gets the usual ones (0666 less the
+    umask). Call it while holding :func:`store_lock`, which removes the temporaries of
+    writers that were killed.
     """
     collection = _collection(features, meta)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    fd, tmp = _temporary_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             for piece in iter_indented(collection):  # the text of dumps_collection, streamed
@@ -471,6 +498,8 @@ def write_collection(
             handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -484,9 +513,28 @@ def write_collection(
             os.close(dir_fd)
 
 
+def remove_stale_temporaries(root: Path) -> list[Path]:
+    """Delete the temporary files that killed writers left in a store; returns them.
+
+    Only call this holding :func:`store_lock`: every writer writes its temporaries while
+    holding the lock, so any found then belongs to a writer that is gone (an import
+    killed halfway leaves one as big as the collection it was writing).
+    """
+    removed = []
+    for candidate in root.rglob(f".*{TEMP_SUFFIX}"):
+        if _TEMP_NAME.fullmatch(candidate.name) and candidate.is_file():
+            with contextlib.suppress(FileNotFoundError):
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
+
+
 @contextlib.contextmanager
 def store_lock(root: Path) -> Iterator[None]:
-    """Hold an exclusive lock on a store directory while reading, checking and writing."""
+    """Hold an exclusive lock on a store directory while reading, checking and writing.
+
+    On taking the lock, the temporaries of writers that were killed are removed.
+    """
     root.mkdir(parents=True, exist_ok=True)
     with open(root / LOCK_NAME, "a+b") as handle:
         if sys.platform == "win32":
@@ -494,6 +542,7 @@ def store_lock(root: Path) -> Iterator[None]:
 
             msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
             try:
+                remove_stale_temporaries(root)
                 yield
             finally:
                 msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
@@ -502,6 +551,7 @@ def store_lock(root: Path) -> Iterator[None]:
 
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
+                remove_stale_temporaries(root)
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -185,3 +189,62 @@ def test_parallel_writers_lose_no_event(tmp_path: Path) -> None:
     assert store.report.ok
     assert len(store.events) == workers * each
     assert set(store.events["id"]) == {f"w{w}-{n}" for w in range(workers) for n in range(each)}
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o664])
+def test_a_rewritten_file_keeps_its_mode(tmp_path: Path, mode: int) -> None:
+    root = tmp_path / "store"
+    path = write_json(root / "main.geojson", collection(make_feature("a")))
+    path.chmod(mode)
+    save_event(make_feature("b"), root, "main.geojson")
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    save_event(make_feature("b", title="Changed"), root, update=True)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_a_new_file_gets_the_usual_mode(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    root.mkdir()
+    path = save_event(make_feature("a"), root, "new.geojson")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~_umask()  # not 0600
+
+
+_KILLED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+from layers import store
+from tests.factories import make_feature
+
+def killed(src, dst):  # the process dies after writing its temporary, before the rename
+    os.kill(os.getpid(), signal.SIGKILL)
+
+store.os.replace = killed
+store.save_event(make_feature("lost"), Path(sys.argv[1]), "main.geojson")
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
+def test_a_killed_writers_temporary_is_removed_under_the_lock(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_json(root / "main.geojson", collection(make_feature("a")))
+    (root / "notes.tmp").write_text("not ours")
+    (root / "sub").mkdir()
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_WRITER, str(root)], cwd=Path(__file__).parents[1], check=False
+    )
+    assert killed.returncode == -signal.SIGKILL
+    left = [p.name for p in root.iterdir() if p.name.startswith(".main.geojson.")]
+    assert len(left) == 1 and left[0].endswith(".tmp")  # what a killed import leaves
+    stale_below = root / "sub" / ".events.geojson.k3y_x9.tmp"  # a tempfile.mkstemp name
+    stale_below.write_text("{")
+
+    save_event(make_feature("b"), root, "main.geojson")
+    assert not [p for p in root.rglob("*.geojson.*.tmp")]
+    assert (root / "notes.tmp").read_text() == "not ours"
+    assert sorted(read_store(root).events["id"]) == ["a", "b"]
