@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import gc
+import time
 from pathlib import Path
 
 import pytest
 
 from layers.ingest import MAX_IMPORT_BYTES, ImportFileError, plan_import
 from layers.ingest.acled import CURRENT_COLUMNS
-from layers.ingest.table import load_input, read_csv_table
+from layers.ingest.table import MAX_COLUMNS, MAX_LINE_BYTES, load_input, read_csv_table
 
 DATA = Path(__file__).parent / "data"
 ACLED = DATA / "acled" / "current-layout.csv"
@@ -121,3 +124,58 @@ def test_line_numbers_follow_rows_across_line_breaks_and_blank_lines() -> None:
     assert crlf.lines().tolist() == [2, 3, 5]
     plain = read_csv_table(b"a,b\n1,x\n2,y", "p.csv")
     assert plain.lines().tolist() == [2, 3]
+
+
+def _plan(tmp_path: Path, name: str, raw: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(raw)
+    with pytest.raises(ImportFileError) as caught:
+        plan_import("acled", path, tmp_path / "store")
+    assert not (tmp_path / "store").exists()
+    return str(caught.value)
+
+
+def test_a_million_columns_fail_fast(tmp_path: Path) -> None:
+    header = ",".join(f"c{n}" for n in range(1_000_000))
+    started = time.perf_counter()
+    message = _plan(tmp_path, "wide.csv", (header + "\n" + "1," * 999_999 + "1\n").encode())
+    assert time.perf_counter() - started < 10  # it ran for over ten minutes at 4 GB
+    assert message.startswith("wide.csv: line 1 is 7,888,889 bytes long; the limit is 131,072 bytes per line")
+
+
+def test_too_many_columns_in_a_short_header(tmp_path: Path) -> None:
+    header = ",".join(f"c{n}" for n in range(MAX_COLUMNS + 1))
+    message = _plan(tmp_path, "cols.csv", (header + "\n" + "," * MAX_COLUMNS + "\n").encode())
+    assert message == (
+        "cols.csv: line 1 (the header) has 1,001 columns; the limit is 1,000 "
+        "(is it a CSV export of ACLED or UCDP?)"
+    )
+
+
+def test_a_huge_line_is_named(tmp_path: Path) -> None:
+    notes = "x" * (MAX_LINE_BYTES + 10)
+    raw = (HEADER + "\n" + _row() + "\n" + _row(event_id_cnty="XKX2", notes=notes) + "\n").encode()
+    message = _plan(tmp_path, "long.csv", raw)
+    assert message.startswith("long.csv: line 3 is ") and "\n" not in message
+    assert read_csv_table((HEADER + "\n" + _row(notes="x" * 1000) + "\n").encode(), "ok.csv").rows == 1
+
+
+def test_reading_changes_no_process_wide_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dashboard sessions share the process: the csv field limit and the collector stay as they are."""
+    set_limits: list[int] = []
+    real_limit = csv.field_size_limit
+
+    def field_size_limit(*new: int) -> int:
+        set_limits.extend(new)
+        return real_limit(*new)
+
+    monkeypatch.setattr(csv, "field_size_limit", field_size_limit)
+    table = read_csv_table(b'a,b\n1,"x\n\ny"\n\n2,z\n', "t.csv")
+    assert table.lines().tolist() == [2, 6]  # found by the csv module (a blank line)
+    assert set_limits == []
+
+    collector: list[bool] = []
+    plan_import(
+        "acled", ACLED, tmp_path / "store", progress=lambda stage, done: collector.append(gc.isenabled())
+    )
+    assert collector and all(collector)

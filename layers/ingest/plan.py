@@ -10,17 +10,15 @@ them, in one atomic write, to the import's own collection file under ``imports/`
 
 from __future__ import annotations
 
-import functools
-import gc
 import hashlib
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import Any, Literal
 
 import geopandas as gpd
 
@@ -61,8 +59,6 @@ IMPORT_KINDS: tuple[ImportKind, ...] = ("acled", "ucdp", "geojson")
 #: Directory of the store that receives imports, one collection file per imported file.
 IMPORTS_DIR = "imports"
 _CHUNK = 20_000
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 @dataclass
@@ -227,26 +223,6 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
-def _gc_paused(func: Callable[P, R]) -> Callable[P, R]:
-    """Run ``func`` with the cyclic garbage collector paused.
-
-    An import allocates a million small objects that all live to its end; the collector
-    would walk them again and again (a tenth of the time) and find nothing to free.
-    """
-
-    @functools.wraps(func)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return paused
-
-
 def detect_kind(name: str, data: bytes) -> ImportKind | None:
     """Guess the kind of an input from its name and first line (for an upload form)."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -333,7 +309,6 @@ def _repeats(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Dup
     return unique, repeats
 
 
-@_gc_paused
 def plan_import(
     kind: str,
     source: str | Path | bytes,
@@ -447,7 +422,6 @@ def _mark_possible_duplicate(duplicate: Duplicate) -> Candidate:
     return Candidate(candidate.record, candidate.line, checked)
 
 
-@_gc_paused
 def apply_import(
     plan: ImportPlan,
     store: str | Path | None = None,

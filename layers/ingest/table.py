@@ -22,7 +22,16 @@ import pandas as pd
 
 from layers.ingest.model import MAX_IMPORT_BYTES, ImportFileError
 
-__all__ = ["ColumnSelector", "CsvTable", "check_text", "load_input", "read_csv_table"]
+__all__ = [
+    "MAX_COLUMNS",
+    "MAX_LINE_BYTES",
+    "ColumnSelector",
+    "CsvTable",
+    "check_table_shape",
+    "check_text",
+    "load_input",
+    "read_csv_table",
+]
 
 _MAGIC = (
     (b"PK\x03\x04", "is a ZIP archive (an Excel .xlsx workbook?), not CSV; save or export it as CSV (UTF-8)"),
@@ -31,6 +40,15 @@ _MAGIC = (
     (b"\xff\xfe", "is UTF-16 text; re-export it as UTF-8"),
     (b"\xfe\xff", "is UTF-16 text; re-export it as UTF-8"),
 )
+
+
+#: Most columns a CSV may have. ACLED exports have 31, UCDP GED 49; a file with a million
+#: columns kept an import busy for over ten minutes at 4 GB.
+MAX_COLUMNS = 1_000
+#: Longest line a CSV may have, in bytes: the csv module's own field limit (128 KiB), far
+#: beyond any ACLED or UCDP row.
+MAX_LINE_BYTES = 128 * 1024
+_CHUNK = 32 * 1024 * 1024
 
 
 def _size(n: int) -> str:
@@ -108,6 +126,40 @@ def check_text(data: bytes, label: str) -> None:
         raise ImportFileError(f"{label}: has a NUL byte at offset {nul} (line {line}); it is not a text file")
 
 
+def _longest_line(data: bytes) -> tuple[int, int]:
+    """The length in bytes of the longest line and its number (from 1), without copying."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    breaks = [np.flatnonzero(view[at : at + _CHUNK] == 10) + at for at in range(0, len(view), _CHUNK)]
+    ends = np.concatenate([*breaks, np.asarray([len(view)])])
+    starts = np.concatenate([np.asarray([0]), ends[:-1] + 1])
+    lengths = ends - starts
+    longest = int(lengths.argmax())
+    return int(lengths[longest]), longest + 1
+
+
+def check_table_shape(data: bytes, label: str) -> None:
+    """Refuse a CSV with overlong lines or too many columns, before parsing it.
+
+    Raises
+    ------
+    ImportFileError
+        Naming the line and the limit (:data:`MAX_LINE_BYTES`, :data:`MAX_COLUMNS`).
+    """
+    length, line = _longest_line(data)
+    if length > MAX_LINE_BYTES:
+        raise ImportFileError(
+            f"{label}: line {line} is {length:,} bytes long; the limit is {MAX_LINE_BYTES:,} bytes per line "
+            "(is it a CSV export of ACLED or UCDP?)"
+        )
+    first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    columns = len(next(csv.reader([first]), []))
+    if columns > MAX_COLUMNS:
+        raise ImportFileError(
+            f"{label}: line 1 (the header) has {columns:,} columns; the limit is {MAX_COLUMNS:,} "
+            "(is it a CSV export of ACLED or UCDP?)"
+        )
+
+
 @dataclass
 class CsvTable:
     """A CSV file read as strings: every cell a ``str`` (empty when blank), no guessing.
@@ -181,18 +233,16 @@ def _record_lines_by_csv(data: bytes, n_records: int) -> np.ndarray:
     """Where each row starts, found by the csv module (blank lines, lone CRs, ...)."""
     text = data.decode("utf-8-sig")
     starts: list[int] = []
-    limit = csv.field_size_limit()
-    try:
-        csv.field_size_limit(max(limit, len(text) + 1))
-        reader = csv.reader(io.StringIO(text, newline=""))
-        previous = 0
-        with contextlib.suppress(csv.Error):
-            for row in reader:
-                if row and any(cell.strip() for cell in row):
-                    starts.append(previous + 1)
-                previous = reader.line_num
-    finally:
-        csv.field_size_limit(limit)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    previous = 0
+    # The csv module's field limit is process-wide, so it is left alone: lines are at most
+    # that long (check_table_shape), and only a quoted field spanning lines past it
+    # leaves the lines after it unknown (0).
+    with contextlib.suppress(csv.Error):
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                starts.append(previous + 1)
+            previous = reader.line_num
     lines = np.zeros(n_records, dtype="int64")  # 0: unknown
     found = np.asarray(starts[1 : n_records + 1], dtype="int64")
     lines[: len(found)] = found
@@ -246,10 +296,11 @@ def read_csv_table(data: bytes, label: str, select: ColumnSelector | None = None
     Raises
     ------
     ImportFileError
-        If the file is empty, not UTF-8, binary, lacks columns, has broken quoting, or
-        has a header and no data rows.
+        If the file is empty, not UTF-8, binary, has too many columns or too long lines,
+        lacks columns, has broken quoting, or has a header and no data rows.
     """
     check_text(data, label)
+    check_table_shape(data, label)
     options: dict[str, Any] = {"dtype": str, "encoding": "utf-8-sig", "engine": "c", "na_filter": False}
     try:
         header = [str(c).strip().lower() for c in pd.read_csv(io.BytesIO(data), nrows=0, **options).columns]
