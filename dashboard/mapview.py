@@ -9,19 +9,21 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.data import load_measures, load_store
-from layers.assets import STATIC_VENDOR_DIR, STATIC_VENDOR_URL, assets_installed, use_local_assets
+from layers.assets import MAP_ASSET_NAMES, STATIC_VENDOR_DIR, STATIC_VENDOR_URL, MapAssets, assets_installed
 from layers.export import export_html
 from layers.map import build_map, read_map_reference
 from layers.store import EventStore
 from layers.views import View
 
 
-@st.cache_resource(show_spinner=False)
-def _configure_assets() -> bool:
-    """Point folium at the copies Streamlit serves itself, once per server process."""
-    if assets_installed() and STATIC_VENDOR_DIR.is_dir():
-        return use_local_assets(STATIC_VENDOR_URL)
-    return False
+def served_assets() -> MapAssets:
+    """Where the dashboard's maps link Leaflet from: the copies this app serves, else the CDN.
+
+    A value each map carries (``build_map(assets=...)``); nothing process-wide is changed.
+    """
+    if assets_installed(names=MAP_ASSET_NAMES) and STATIC_VENDOR_DIR.is_dir():
+        return MapAssets.local(STATIC_VENDOR_URL)
+    return MapAssets.cdn()
 
 
 def render_map(
@@ -37,7 +39,8 @@ def render_map(
     With ``color_by="distance_band"`` incidents are coloured by their distance to the
     boundary, from the store's cached measures.
     """
-    if not _configure_assets():
+    assets = served_assets()
+    if assets.source == "cdn":
         st.caption(
             "Map scripts load from public CDNs: run `python3 dev.py dashboard` with Node.js "
             "installed to serve them from this app."
@@ -51,6 +54,7 @@ def render_map(
         collapsed_control=True,
         color_by=color_by,
         measures=load_measures() if color_by == "distance_band" else None,
+        assets=assets,
     )
     result: dict[str, Any] = st_folium(
         m,

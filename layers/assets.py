@@ -3,12 +3,17 @@
 folium links Leaflet and its companions from CDNs; with no network such a page is
 entirely blank. The same files are installed, at the exact versions folium asks for,
 from the pinned ``package.json`` / ``package-lock.json`` into ``node_modules/``
-(``npm ci --ignore-scripts``). This module knows which CDN URL is which installed file
-(:data:`ASSETS`) and offers three ways to use them:
+(``npm ci --ignore-scripts``). bordermon's own maps need Leaflet alone
+(:data:`MAP_ASSET_NAMES`, the one runtime dependency); the rest of folium's links are
+development dependencies, for the benchmarks' peer maps and the tests of other folium
+maps. This module knows which CDN URL is which installed file (:data:`ASSETS`) and offers
+three ways to use them:
 
-- :func:`use_local_assets` points every folium map (``folium.Map``, plugins, branca,
-  ``GeoDataFrame.explore``, ``st_folium``) at the installed files: as ``file:`` URIs, or
-  under a base URL such as Streamlit's ``/app/static/vendor/``;
+- :class:`MapAssets` is where ONE map links its files from: the CDNs, ``file:`` URIs of
+  the installed files, or a base URL such as Streamlit's ``/app/static/vendor/``. It is
+  carried by the map (:meth:`MapAssets.apply` sets the links of that map's elements);
+  nothing process-wide changes, so two maps built with different settings in one
+  process, or two sessions of one server, never affect each other;
 - :func:`sync_static` copies the files, with the fonts and images their CSS refers
   to, into a directory a web server serves (``dashboard/static/vendor/``);
 - :func:`inline_assets` makes a rendered page self-contained: every script and style
@@ -23,40 +28,36 @@ blank one.
 from __future__ import annotations
 
 import base64
-import contextlib
 import html
-import importlib
-import pkgutil
 import re
 import shutil
 import warnings
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from layers.paths import ROOT
 
 __all__ = [
     "ASSETS",
+    "MAP_ASSET_NAMES",
     "NODE_MODULES",
     "PACKAGE_STATIC",
     "STATIC_VENDOR_DIR",
     "STATIC_VENDOR_URL",
     "Asset",
     "AssetsMissingWarning",
+    "MapAssets",
     "asset_for_url",
     "asset_url",
     "assets_installed",
-    "cdn_assets",
     "external_links",
     "inline_assets",
     "missing_assets",
     "rotate_css",
     "sync_static",
-    "use_cdn_assets",
-    "use_local_assets",
     "vendor_files",
 ]
 
@@ -228,6 +229,10 @@ ASSETS: tuple[Asset, ...] = (
     ),
 )
 
+#: The assets bordermon's own maps link (:func:`layers.map.build_map`): Leaflet alone.
+MAP_ASSET_NAMES: tuple[str, ...] = ("leaflet", "leaflet_css")
+
+_BY_NAME: dict[str, Asset] = {asset.name: asset for asset in ASSETS}
 _BY_CDN_URL: dict[str, Asset] = {url: asset for asset in ASSETS for url in asset.cdn_urls}
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
@@ -287,13 +292,24 @@ def _join(base_path: str, ref: str) -> str:
     return "/".join(parts)
 
 
-def vendor_files(node_modules: Path | None = None) -> list[str]:
+def _selected(names: Sequence[str] | None) -> tuple[Asset, ...]:
+    if names is None:
+        return ASSETS
+    unknown = [name for name in names if name not in _BY_NAME]
+    if unknown:
+        raise ValueError(f"unknown asset(s) {', '.join(unknown)}; known: {', '.join(_BY_NAME)}")
+    return tuple(_BY_NAME[name] for name in names)
+
+
+def vendor_files(node_modules: Path | None = None, names: Sequence[str] | None = None) -> list[str]:
     """Every vendor path the assets need: the files, their inline variants, and what their CSS refers to.
 
     Parameters
     ----------
     node_modules : Path, optional
         The npm install directory (default :data:`NODE_MODULES`).
+    names : sequence of str, optional
+        Only these assets (e.g. :data:`MAP_ASSET_NAMES`); default every one.
 
     Returns
     -------
@@ -302,7 +318,7 @@ def vendor_files(node_modules: Path | None = None) -> list[str]:
         stylesheet that are missing on disk are left out (e.g. a font format not shipped).
     """
     paths: list[str] = []
-    for asset in ASSETS:
+    for asset in _selected(names):
         for path in (asset.path, *asset.inline_paths, *asset.companions):
             if path in paths:
                 continue
@@ -316,19 +332,19 @@ def vendor_files(node_modules: Path | None = None) -> list[str]:
     return paths
 
 
-def missing_assets(node_modules: Path | None = None) -> list[str]:
-    """The vendor paths of :data:`ASSETS` that are not installed."""
+def missing_assets(node_modules: Path | None = None, names: Sequence[str] | None = None) -> list[str]:
+    """The vendor paths of :data:`ASSETS` (or of the named ones) that are not installed."""
     return [
         path
-        for asset in ASSETS
+        for asset in _selected(names)
         for path in (asset.path, *asset.inline_paths, *asset.companions)
         if not _source_file(path, node_modules).is_file()
     ]
 
 
-def assets_installed(node_modules: Path | None = None) -> bool:
-    """True when every pinned asset file is installed (``npm ci`` has run)."""
-    return not missing_assets(node_modules)
+def assets_installed(node_modules: Path | None = None, names: Sequence[str] | None = None) -> bool:
+    """True when every pinned asset file (or every named one) is installed (``npm ci`` has run)."""
+    return not missing_assets(node_modules, names)
 
 
 _warned: set[str] = set()
@@ -348,34 +364,7 @@ def _warn_missing(context: str, node_modules: Path | None) -> None:
     )
 
 
-# --------------------------------------------------------------------------- folium's link lists
-
-
-def _asset_classes() -> list[type]:
-    """Every class of folium, its plugins and branca that declares asset links."""
-    import branca.element
-    import folium.plugins
-
-    for module in pkgutil.iter_modules(folium.plugins.__path__):
-        importlib.import_module(f"folium.plugins.{module.name}")
-    found: list[type] = []
-    stack: list[type] = [branca.element.Element]
-    while stack:
-        cls = stack.pop()
-        if cls not in found:
-            found.append(cls)
-            stack.extend(cls.__subclasses__())
-    return [c for c in found if "default_js" in c.__dict__ or "default_css" in c.__dict__]
-
-
-_original_links: dict[tuple[type, str], list[tuple[str, str]]] = {}
-
-
-def _remember_originals() -> None:
-    for cls in _asset_classes():
-        for attr in ("default_js", "default_css"):
-            if attr in cls.__dict__ and (cls, attr) not in _original_links:
-                _original_links[(cls, attr)] = list(cls.__dict__[attr])
+# --------------------------------------------------------------------------- one map's links
 
 
 def asset_url(asset: Asset, base_url: str | None = None, node_modules: Path | None = None) -> str:
@@ -385,64 +374,96 @@ def asset_url(asset: Asset, base_url: str | None = None, node_modules: Path | No
     return base_url.rstrip("/") + "/" + asset.path
 
 
-def _rewrite(mapping: dict[str, str]) -> None:
-    _remember_originals()
-    for (cls, attr), links in _original_links.items():
-        setattr(cls, attr, [(name, mapping.get(url, url)) for name, url in links])
+_Links = list[tuple[str, str]]
 
 
-def use_local_assets(base_url: str | None = None, node_modules: Path | None = None) -> bool:
-    """Point every folium map at the installed asset files instead of the CDNs.
+@dataclass(frozen=True)
+class MapAssets:
+    """Where one map links its scripts and stylesheets from.
 
-    Rewrites the class-level ``default_js``/``default_css`` lists of folium, its plugins
-    and branca, so every map built afterwards (``folium.Map``, ``GeoDataFrame.explore``,
-    ``st_folium``) links the local files. Call it once, before building maps.
+    A value a map carries, never a setting of the process: :meth:`apply` gives the
+    elements of one map their own ``default_js``/``default_css`` (instance attributes
+    that shadow folium's class lists, which stay as folium ships them). ``st_folium``
+    and ``Figure.render`` read the instance's lists.
 
-    Parameters
+    Attributes
     ----------
+    source : {"cdn", "local"}
+        folium's CDN links, or the installed files.
     base_url : str, optional
-        URL prefix under which the vendor directory is served, e.g.
-        :data:`STATIC_VENDOR_URL` after :func:`sync_static` (the dashboard). Default:
-        ``file:`` URIs of the installed files (a page opened on this machine).
+        With ``source="local"``: URL prefix under which the vendor directory is served
+        (e.g. :data:`STATIC_VENDOR_URL` after :func:`sync_static`); None for ``file:``
+        URIs of the installed files (a page opened on this machine).
     node_modules : Path, optional
         The npm install directory (default :data:`NODE_MODULES`).
-
-    Returns
-    -------
-    bool
-        True when the local files are used; False when they are not installed, in which
-        case the CDN links stay and an :class:`AssetsMissingWarning` is issued.
     """
-    if not assets_installed(node_modules):
-        _warn_missing("use_local_assets", node_modules)
-        return False
-    mapping = {url: asset_url(asset, base_url, node_modules) for url, asset in _BY_CDN_URL.items()}
-    _rewrite(mapping)
-    return True
 
+    source: Literal["cdn", "local"] = "cdn"
+    base_url: str | None = None
+    node_modules: Path | None = None
 
-def use_cdn_assets() -> None:
-    """Restore folium's own CDN links (undo :func:`use_local_assets`)."""
-    _remember_originals()
-    for (cls, attr), links in _original_links.items():
-        setattr(cls, attr, list(links))
+    @classmethod
+    def cdn(cls) -> MapAssets:
+        """folium's own CDN links (what :mod:`layers.export` renders, then inlines)."""
+        return cls("cdn")
 
+    @classmethod
+    def local(
+        cls,
+        base_url: str | None = None,
+        node_modules: Path | None = None,
+        names: Sequence[str] = MAP_ASSET_NAMES,
+    ) -> MapAssets:
+        """The installed files, or the CDN links with a warning when they are not installed.
 
-@contextlib.contextmanager
-def cdn_assets() -> Iterator[None]:
-    """Within the block, folium links the CDNs; afterwards the previous links come back.
+        Parameters
+        ----------
+        base_url : str, optional
+            See :attr:`base_url`.
+        node_modules : Path, optional
+            The npm install directory (default :data:`NODE_MODULES`).
+        names : sequence of str
+            The assets the map needs (default :data:`MAP_ASSET_NAMES`): only their
+            absence makes it fall back to the CDNs.
+        """
+        if not assets_installed(node_modules, names):
+            _warn_missing("MapAssets.local", node_modules)
+            return cls("cdn")
+        return cls("local", base_url, node_modules)
 
-    The export renders with the canonical CDN links so that its output does not depend
-    on how this process configured assets, then inlines or keeps them.
-    """
-    _remember_originals()
-    saved = {(cls, attr): list(getattr(cls, attr)) for (cls, attr) in _original_links}
-    use_cdn_assets()
-    try:
-        yield
-    finally:
-        for (cls, attr), links in saved.items():
-            setattr(cls, attr, links)
+    def url(self, url: str) -> str:
+        """Where this map loads a file folium links at ``url`` (unknown links stay as they are)."""
+        asset = _BY_CDN_URL.get(url)
+        if self.source == "cdn" or asset is None:
+            return url
+        return asset_url(asset, self.base_url, self.node_modules)
+
+    def links(
+        self, names: Sequence[str] = MAP_ASSET_NAMES
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """``(default_js, default_css)`` lists linking the named assets."""
+        js: list[tuple[str, str]] = []
+        css: list[tuple[str, str]] = []
+        for asset in _selected(names):
+            (js if asset.kind == "js" else css).append((asset.name, self.url(asset.cdn_url)))
+        return js, css
+
+    def apply(self, element: Any) -> Any:
+        """Give ``element`` and every element below it links from this asset set; returns it.
+
+        Only the elements of this map get instance attributes: folium's classes, and so
+        every other map of the process, are left alone. Elements added afterwards keep
+        folium's CDN links until :meth:`apply` is called again.
+        """
+        stack = [element]
+        while stack:
+            node = stack.pop()
+            for attr in ("default_js", "default_css"):
+                links = getattr(node, attr, None)
+                if isinstance(links, list):
+                    setattr(node, attr, [(name, self.url(url)) for name, url in links])
+            stack.extend(getattr(node, "_children", {}).values())
+        return element
 
 
 def asset_for_url(url: str) -> Asset | None:
@@ -458,7 +479,11 @@ def asset_for_url(url: str) -> Asset | None:
 # --------------------------------------------------------------------------- static serving
 
 
-def sync_static(dest: str | Path = STATIC_VENDOR_DIR, node_modules: Path | None = None) -> list[Path]:
+def sync_static(
+    dest: str | Path = STATIC_VENDOR_DIR,
+    node_modules: Path | None = None,
+    names: Sequence[str] = MAP_ASSET_NAMES,
+) -> list[Path]:
     """Copy the asset files into a directory a web server serves.
 
     Streamlit serves ``dashboard/static/`` under ``/app/static/`` when
@@ -472,6 +497,8 @@ def sync_static(dest: str | Path = STATIC_VENDOR_DIR, node_modules: Path | None 
         below it, e.g. ``dest/leaflet/dist/leaflet.js``.
     node_modules : Path, optional
         The npm install directory (default :data:`NODE_MODULES`).
+    names : sequence of str
+        The assets to copy: default :data:`MAP_ASSET_NAMES`, what bordermon's maps link.
 
     Returns
     -------
@@ -479,12 +506,12 @@ def sync_static(dest: str | Path = STATIC_VENDOR_DIR, node_modules: Path | None 
         Every file now in place (copied or already current); empty when the assets are
         not installed (an :class:`AssetsMissingWarning` is issued then).
     """
-    if not assets_installed(node_modules):
+    if not assets_installed(node_modules, names):
         _warn_missing("sync_static", node_modules)
         return []
     target_root = Path(dest)
     placed: list[Path] = []
-    for path in vendor_files(node_modules):
+    for path in vendor_files(node_modules, names):
         source = _source_file(path, node_modules)
         target = target_root / path
         if not (target.is_file() and target.read_bytes() == source.read_bytes()):
@@ -605,10 +632,12 @@ def inline_assets(page: str, node_modules: Path | None = None) -> str:
     Raises
     ------
     FileNotFoundError
-        If the assets are not installed; check :func:`assets_installed` first.
+        If an asset the page links is not installed; check :func:`assets_installed` first.
     """
-    if not assets_installed(node_modules):
-        missing = ", ".join(missing_assets(node_modules)[:3])
+    linked = [asset_for_url(url) for url in external_links(page)]
+    names = list(dict.fromkeys(asset.name for asset in linked if asset is not None))
+    if not assets_installed(node_modules, names):
+        missing = ", ".join(missing_assets(node_modules, names)[:3])
         raise FileNotFoundError(
             f"map assets not installed (missing {missing} …); run `npm ci --ignore-scripts`"
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,19 +14,18 @@ import pytest
 
 from layers.assets import (
     ASSETS,
+    MAP_ASSET_NAMES,
     NODE_MODULES,
     PACKAGE_STATIC,
     AssetsMissingWarning,
+    MapAssets,
     asset_for_url,
     assets_installed,
-    cdn_assets,
     external_links,
     inline_assets,
     missing_assets,
     rotate_css,
     sync_static,
-    use_cdn_assets,
-    use_local_assets,
     vendor_files,
 )
 from layers.paths import ROOT
@@ -43,26 +41,21 @@ def installed() -> None:
         pytest.skip(reason)
 
 
-@pytest.fixture
-def restore() -> Iterator[None]:
-    yield
-    use_cdn_assets()
+ALL = tuple(asset.name for asset in ASSETS)
 
 
 def test_every_link_of_a_folium_map_is_a_known_asset() -> None:
-    with cdn_assets():
-        links = [url for _, url in folium.Map.default_js + folium.Map.default_css]
-        links += [
-            url
-            for _, url in folium.plugins.MarkerCluster.default_js + folium.plugins.MarkerCluster.default_css
-        ]
+    links = [url for _, url in folium.Map.default_js + folium.Map.default_css]
+    links += [
+        url for _, url in folium.plugins.MarkerCluster.default_js + folium.plugins.MarkerCluster.default_css
+    ]
     for url in links:
         assert asset_for_url(url) is not None, url
 
 
 def test_package_json_pins_the_versions_folium_asks_for() -> None:
     package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
-    pinned = package["dependencies"]
+    pinned = {**package["dependencies"], **package["devDependencies"]}
     assert all(re.fullmatch(r"\d+\.\d+\.\d+", version) for version in pinned.values()), "exact versions only"
     for name, version in {"leaflet": "1.9.3", "jquery": "3.7.1", "bootstrap": "5.2.2"}.items():
         assert pinned[name] == version
@@ -75,6 +68,18 @@ def test_package_json_pins_the_versions_folium_asks_for() -> None:
     packages = {p for p in packages if not p.startswith("bordermon")}
     for package_dir in packages:
         assert any(package_dir.startswith(name) for name in pinned), package_dir
+
+
+def test_only_what_the_maps_link_is_a_runtime_dependency() -> None:
+    """bordermon's maps link Leaflet alone; folium's other files serve benchmarks and tests."""
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    assert set(package["dependencies"]) == {"leaflet"}
+    assert {a.path.split("/")[0] for a in ASSETS if a.name in MAP_ASSET_NAMES} == {"leaflet"}
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    assert lock["packages"][""]["dependencies"] == package["dependencies"]
+    assert lock["packages"][""]["devDependencies"] == package["devDependencies"]
+    runtime = {name for name, entry in lock["packages"].items() if name and not entry.get("dev")}
+    assert runtime == {"node_modules/leaflet"}
 
 
 def test_lock_file_is_committed_and_names_no_host() -> None:
@@ -90,29 +95,60 @@ def test_generated_rotate_css_is_current() -> None:
     assert ".fa-rotate-359{" in rotate_css()
 
 
-def test_local_links_for_every_folium_class(installed: None, restore: None) -> None:
-    assert use_local_assets("/app/static/vendor/")
-    assert folium.Map.default_js[0] == ("leaflet", "/app/static/vendor/leaflet/dist/leaflet.js")
-    assert folium.plugins.MarkerCluster.default_js == [
-        ("markerclusterjs", "/app/static/vendor/leaflet.markercluster/dist/leaflet.markercluster.js")
-    ]
-    with cdn_assets():
-        assert folium.Map.default_js[0][1].startswith("https://cdn.jsdelivr.net/")
-    assert folium.Map.default_js[0][1].startswith("/app/static/")
-    assert use_local_assets()  # file: URIs for a page opened on this machine
-    assert folium.Map.default_js[0][1] == (NODE_MODULES / "leaflet/dist/leaflet.js").resolve().as_uri()
+def _links(m: folium.Map) -> list[str]:
+    page = m.get_root().render()
+    return re.findall(r'<script src="([^"]+)"', page) + re.findall(
+        r'<link rel="stylesheet" href="([^"]+)"', page
+    )
 
 
-def test_missing_assets_warn_once_and_keep_cdn(tmp_path: Path, restore: None) -> None:
+def test_asset_links_belong_to_one_map_and_change_nothing_else(installed: None) -> None:
+    before = {
+        cls: (list(cls.default_js), list(cls.default_css))
+        for cls in (folium.Map, folium.plugins.MarkerCluster)
+    }
+    served = MapAssets.local("/app/static/vendor/").apply(folium.Map(tiles=None))
+    on_disk = MapAssets.local().apply(folium.Map(tiles=None))
+    cdn = MapAssets.cdn().apply(folium.Map(tiles=None))
+    plain = folium.Map(tiles=None)  # built after the others: folium's own links
+    assert _links(served)[0] == "/app/static/vendor/leaflet/dist/leaflet.js"
+    assert all(url.startswith("/app/static/vendor/") for url in _links(served))
+    assert _links(on_disk)[0] == (NODE_MODULES / "leaflet/dist/leaflet.js").resolve().as_uri()
+    assert all(url.startswith("file:") for url in _links(on_disk))
+    assert _links(cdn) == _links(plain)
+    assert all(url.startswith("https://") for url in _links(plain))
+    # The first map did not change when the others were built, and no class changed.
+    assert _links(served)[0] == "/app/static/vendor/leaflet/dist/leaflet.js"
+    assert {cls: (cls.default_js, cls.default_css) for cls in before} == before
+
+
+def test_apply_reaches_plugins_of_the_map(installed: None) -> None:
+    m = folium.Map(tiles=None)
+    folium.plugins.MarkerCluster().add_to(m)
+    MapAssets.local("/v/", names=ALL).apply(m)
+    assert "/v/leaflet.markercluster/dist/leaflet.markercluster.js" in _links(m)
+    other = folium.Map(tiles=None)
+    folium.plugins.MarkerCluster().add_to(other)
+    assert all(url.startswith("https://") for url in _links(other))
+
+
+def test_missing_assets_warn_and_keep_cdn(tmp_path: Path) -> None:
     with pytest.warns(AssetsMissingWarning):
-        assert use_local_assets(node_modules=tmp_path) is False
-    assert folium.Map.default_js[0][1].startswith("https://")
+        assert MapAssets.local(node_modules=tmp_path) == MapAssets.cdn()
     with pytest.warns(AssetsMissingWarning):
         assert sync_static(tmp_path / "out", node_modules=tmp_path) == []
 
 
-def test_sync_static_copies_files_with_what_their_css_needs(installed: None, tmp_path: Path) -> None:
+def test_sync_static_copies_what_the_maps_link(installed: None, tmp_path: Path) -> None:
     placed = sync_static(tmp_path)
+    relative = {p.relative_to(tmp_path).as_posix() for p in placed}
+    assert relative == set(vendor_files(names=MAP_ASSET_NAMES))
+    assert {path.split("/")[0] for path in relative} == {"leaflet"}
+    assert "leaflet/dist/images/layers.png" in relative
+
+
+def test_sync_static_copies_files_with_what_their_css_needs(installed: None, tmp_path: Path) -> None:
+    placed = sync_static(tmp_path, names=ALL)
     relative = {p.relative_to(tmp_path).as_posix() for p in placed}
     assert relative == set(vendor_files())
     for needed in (
@@ -127,7 +163,7 @@ def test_sync_static_copies_files_with_what_their_css_needs(installed: None, tmp
         assert needed in relative, needed
     assert all(not p.is_symlink() and p.stat().st_size > 0 for p in placed)
     before = {p: p.stat().st_mtime_ns for p in placed}
-    sync_static(tmp_path)  # up to date: nothing rewritten
+    sync_static(tmp_path, names=ALL)  # up to date: nothing rewritten
     assert {p: p.stat().st_mtime_ns for p in placed} == before
 
 
@@ -140,8 +176,7 @@ def test_inline_assets_makes_any_folium_map_self_contained(installed: None) -> N
     m = folium.Map(location=[42.9, 20.8], zoom_start=9, tiles=None)
     folium.Marker([42.9, 20.8], icon=folium.Icon(icon="info-sign")).add_to(m)
     folium.Marker([42.8, 20.9], icon=folium.Icon(icon="flag", prefix="fa", angle=45)).add_to(m)
-    with cdn_assets():
-        page = m.get_root().render()
+    page = m.get_root().render()
     inlined = inline_assets(page)
     assert external_links(inlined) == []
     assert "all.min.css" not in inlined.split("<body>")[0].replace("/css/all.min.css (", "")
@@ -170,5 +205,7 @@ class _TagCounter(HTMLParser):
 
 
 def test_inline_assets_refuses_without_installed_files(tmp_path: Path) -> None:
+    page = folium.Map(tiles=None).get_root().render()
     with pytest.raises(FileNotFoundError, match="npm ci"):
-        inline_assets("<html></html>", node_modules=tmp_path)
+        inline_assets(page, node_modules=tmp_path)
+    assert inline_assets("<html></html>", node_modules=tmp_path) == "<html></html>"  # nothing linked

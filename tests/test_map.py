@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Iterator
 from datetime import date
 from html import escape as html_escape
 from html import unescape
@@ -17,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from layers.assets import ASSETS, AssetsMissingWarning, use_cdn_assets, use_local_assets
+from layers.assets import ASSETS, AssetsMissingWarning, MapAssets, assets_installed
 from layers.filters import Filters
 from layers.map import BASEMAPS, MAP_LAYERS, MapReference, build_map, layer_names, read_map_reference
 from layers.mapdata import BAND_COLORS, encode_events, mapped_mask
@@ -43,12 +42,6 @@ def page(events: gpd.GeoDataFrame) -> str:
 def across(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The events with one incident moved into Serbia: incidents on both sides of the line."""
     return moved(events, "inc-hour", *IN_SERBIA)
-
-
-@pytest.fixture
-def restore_assets() -> Iterator[None]:
-    yield
-    use_cdn_assets()
 
 
 def _overlay_names(page: str) -> list[str]:
@@ -173,23 +166,24 @@ def test_only_leaflet_is_linked_from_the_cdn(page: str) -> None:
     assert scripts == [CDN["leaflet"]] and styles == [CDN["leaflet_css"]]
 
 
-def test_configured_local_assets_are_used(events: gpd.GeoDataFrame, restore_assets: None) -> None:
-    if not use_local_assets("/app/static/vendor/"):
+def test_each_map_links_leaflet_from_its_own_asset_set(events: gpd.GeoDataFrame) -> None:
+    if not assets_installed():
         pytest.skip("map assets not installed")
-    html = build_map(events).get_root().render()
-    assert '<script src="/app/static/vendor/leaflet/dist/leaflet.js"></script>' in html
-    assert "cdn.jsdelivr.net" not in html
-    plain = folium.Map().get_root().render()  # every folium map, not only ours
-    assert "/app/static/vendor/jquery/dist/jquery.min.js" in plain
-    assert "/app/static/vendor/glyphicons-only-bootstrap/css/bootstrap.min.css" in plain
+    served = build_map(events, MapReference(), assets=MapAssets.local("/app/static/vendor/"))
+    cdn = build_map(events, MapReference(), assets="cdn")
+    served_html, cdn_html = served.get_root().render(), cdn.get_root().render()
+    assert '<script src="/app/static/vendor/leaflet/dist/leaflet.js"></script>' in served_html
+    assert "cdn.jsdelivr.net" not in served_html
+    assert f'<script src="{CDN["leaflet"]}"></script>' in cdn_html and "/app/static/" not in cdn_html
+    # Nothing process-wide: a plain folium map still links folium's CDNs.
+    plain = folium.Map().get_root().render()
+    assert "/app/static/" not in plain and CDN["leaflet"] in plain
 
 
-def test_missing_assets_fall_back_to_cdn_with_a_warning(
-    events: gpd.GeoDataFrame, tmp_path: Path, restore_assets: None
-) -> None:
+def test_missing_assets_fall_back_to_cdn_with_a_warning(events: gpd.GeoDataFrame, tmp_path: Path) -> None:
     with pytest.warns(AssetsMissingWarning, match="npm ci"):
-        assert use_local_assets("/app/static/vendor/", node_modules=tmp_path) is False
-    html = build_map(events).get_root().render()
+        assets = MapAssets.local("/app/static/vendor/", node_modules=tmp_path)
+    html = build_map(events, assets=assets).get_root().render()
     assert f'<script src="{CDN["leaflet"]}"></script>' in html
 
 

@@ -16,7 +16,7 @@ import folium
 import geopandas as gpd
 import pytest
 
-from layers.assets import assets_installed, cdn_assets, inline_assets
+from layers.assets import assets_installed, inline_assets
 from layers.cli import main
 from layers.export import export_html, write_html
 from layers.map import BASEMAPS
@@ -225,8 +225,7 @@ def test_any_inlined_folium_map_works_offline(offline_page: tuple[Any, NetworkLo
     folium.Marker([42.9, 20.8], icon=folium.Icon(icon="info-sign")).add_to(m)
     folium.Marker([42.8, 20.9], icon=folium.Icon(icon="flag", prefix="fa")).add_to(m)
     folium.Marker([42.7, 20.7]).add_to(m)  # Leaflet's default image
-    with cdn_assets():
-        page_html = inline_assets(m.get_root().render())
+    page_html = inline_assets(m.get_root().render())
     path = write_html(page_html, tmp_path / "plain.html")
     page, log = offline_page
     page.goto(path.as_uri())

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.data import load_store
+from dashboard.mapview import served_assets
 from dashboard.sidebar import label, render_sidebar
 from dashboard.views import importer
 from layers.editing import (
@@ -31,7 +32,14 @@ NEW = "— a new event —"
 def _position_picker(form: EventForm, chosen: str) -> tuple[float | None, float | None]:
     st.caption("Click the map to set the position, or type it below.")
     store = load_store()
-    m = build_map(store.events.iloc[:0], read_map_reference(), info=False, legend=False, height="320px")
+    m = build_map(
+        store.events.iloc[:0],
+        read_map_reference(),
+        info=False,
+        legend=False,
+        height="320px",
+        assets=served_assets(),
+    )
     result = st_folium(m, height=320, use_container_width=True, returned_objects=["last_clicked"], key="pick")
     click = (result or {}).get("last_clicked")
     if click and click != st.session_state.get("editor_click"):

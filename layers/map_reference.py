@@ -1,0 +1,286 @@
+"""The reference geography of the map: read once, encoded once, with its popups and labels.
+
+Countries, the Kosovo–Serbia boundary, the historical 1999 zones, crossings, places and
+KFOR sites become GeoJSON payloads with display properties only
+(:func:`layers.mapdata.encode_reference`), cached per :class:`MapReference`, so a map
+built many times (the dashboard, a benchmark) encodes them once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.mapdata import encode_reference, js_string
+from layers.reference import (
+    BOUNDARY_FILE,
+    COUNTRIES_FILE,
+    GAZETTEER_FILE,
+    REFERENCE_DIR,
+    SAFETY_ZONES_FILE,
+    read_boundary,
+    read_countries,
+    read_gazetteer,
+    read_safety_zones,
+)
+from layers.vocabulary import format_day
+
+__all__ = [
+    "ODBL",
+    "OSM_COPYRIGHT",
+    "REFERENCE_ATTRIBUTION",
+    "MapReference",
+    "ReferencePayload",
+    "read_map_reference",
+    "reference_payloads",
+]
+
+OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
+ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
+#: The attribution line of the reference layers.
+REFERENCE_ATTRIBUTION = (
+    f'Boundary, countries: <a href="{OSM_COPYRIGHT}">© OpenStreetMap contributors</a> '
+    f'(<a href="{ODBL}">ODbL</a>) · places: GeoNames, Wikipedia'
+)
+_KIND_LABELS = {
+    "crossing": "crossing point",
+    "village": "village",
+    "monastery": "monastery",
+    "municipality_seat": "municipality seat",
+    "town": "town",
+    "city": "city",
+    "kfor_installation": "KFOR installation",
+}
+
+
+class ReferencePayload(NamedTuple):
+    """One encoded reference layer.
+
+    Attributes
+    ----------
+    group : str
+        The map's layer group it belongs to (:data:`layers.map.MAP_LAYERS`).
+    payload : str
+        The GeoJSON as a JavaScript string literal (:func:`layers.mapdata.js_string`).
+    label_class : str
+        CSS class of its permanent labels.
+    symbols : bool
+        Symbols drawn above the group's events (KFOR sites), not areas under them.
+    """
+
+    group: str
+    payload: str
+    label_class: str
+    symbols: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class MapReference:
+    """The reference geography a map draws; any part may be missing (None).
+
+    Treat it as immutable: the encoded layers are cached per instance, so a map built
+    many times (the dashboard, a benchmark) encodes the reference geography once.
+
+    Attributes
+    ----------
+    countries, boundary, safety_zones, gazetteer : GeoDataFrame or None
+        As read by :mod:`layers.reference`.
+    """
+
+    countries: gpd.GeoDataFrame | None = None
+    boundary: gpd.GeoDataFrame | None = None
+    safety_zones: gpd.GeoDataFrame | None = None
+    gazetteer: gpd.GeoDataFrame | None = None
+
+
+def read_map_reference(path: str | Path | None = None) -> MapReference:
+    """Read the shipped reference geography (or the files in directory ``path``).
+
+    The same object comes back while the files are unchanged, so the layers encoded
+    from it are reused (a dashboard rerun does not encode them again).
+    """
+    directory = Path(path) if path is not None else REFERENCE_DIR
+    files = (COUNTRIES_FILE, BOUNDARY_FILE, SAFETY_ZONES_FILE, GAZETTEER_FILE)
+    stamps = tuple((directory / f).stat().st_mtime_ns if (directory / f).exists() else 0 for f in files)
+    return _read_map_reference(str(directory.resolve()), stamps)
+
+
+@lru_cache(maxsize=4)
+def _read_map_reference(directory: str, stamps: tuple[int, ...]) -> MapReference:
+    del stamps  # part of the cache key only
+    return MapReference(
+        countries=read_countries(directory),
+        boundary=read_boundary(directory),
+        safety_zones=read_safety_zones(directory),
+        gazetteer=read_gazetteer(directory),
+    )
+
+
+def _names(sr: Any, sq: Any) -> str:
+    sr_text = "" if sr is None or pd.isna(sr) else str(sr)
+    sq_text = "" if sq is None or pd.isna(sq) else str(sq)
+    if sr_text and sq_text and sr_text != sq_text:
+        return f"{sr_text} / {sq_text}"
+    return sr_text or sq_text
+
+
+def _value(record: dict[str, Any], key: str) -> str:
+    value = record.get(key)
+    if value is None or (not isinstance(value, list | dict) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _label_points(frame: gpd.GeoDataFrame, labels: list[str], style: str) -> gpd.GeoDataFrame:
+    points = frame.geometry.representative_point()
+    return gpd.GeoDataFrame({"label": labels, "s": style}, geometry=points.to_numpy(), crs=frame.crs)
+
+
+def _countries_payload(countries: gpd.GeoDataFrame) -> dict[str, Any]:
+    styles = [
+        "country_xk" if iso == "XK" else "country" for iso in countries.get("iso", [None] * len(countries))
+    ]
+    shapes = encode_reference(countries, style=styles)
+    names = [str(n) for n in countries.get("name_en", [""] * len(countries))]
+    labels = encode_reference(_label_points(countries, names, "label"), style="label", label=names)
+    shapes["features"].extend(labels["features"])
+    return shapes
+
+
+def _boundary_payload(boundary: gpd.GeoDataFrame) -> dict[str, Any]:
+    records = boundary.drop(columns="geometry").to_dict("records")
+    rows = [
+        [
+            ("Note", _value(r, "note")),
+            (
+                "Length",
+                f"{_value(r, 'length_km')} km (measured in UTM 34N)" if _value(r, "length_km") else "",
+            ),
+            ("Source", _value(r, "source")),
+            ("Licence", _value(r, "licence")),
+        ]
+        for r in records
+    ]
+    return encode_reference(
+        boundary,
+        style="boundary",
+        title=[_value(r, "name") or "Kosovo–Serbia boundary" for r in records],
+        rows=[[row for row in rs if row[1]] for rs in rows],
+        links=[[("© OpenStreetMap contributors (ODbL)", OSM_COPYRIGHT)] for _ in records],
+    )
+
+
+def _zones_payload(zones: gpd.GeoDataFrame) -> dict[str, Any]:
+    records = zones.drop(columns="geometry").to_dict("records")
+    styles = ["zone_gsz" if r.get("zone") == "GSZ" else "zone_asz" for r in records]
+    rows = []
+    for r in records:
+        established = r.get("established")
+        established_text = format_day(pd.Timestamp(established).date()) if established is not None else ""
+        rows.append(
+            [
+                row
+                for row in (
+                    ("Status", "historical reference zone, not in force"),
+                    ("Established", established_text),
+                    ("Agreement", _value(r, "agreement")),
+                    ("Width", f"{_value(r, 'width_km')} km" if _value(r, "width_km") else ""),
+                    ("Area", f"{_value(r, 'area_km2')} km²" if _value(r, "area_km2") else ""),
+                    ("Where", _value(r, "side")),
+                    ("History", _value(r, "history")),
+                )
+                if row[1]
+            ]
+        )
+    links = [[(str(url), str(url)) for url in (r.get("sources") or [])] for r in records]
+    shapes = encode_reference(
+        zones,
+        style=styles,
+        title=[_value(r, "name") or _value(r, "zone") for r in records],
+        rows=rows,
+        links=links,
+    )
+    labels = [f"{_value(r, 'zone')} 1999 (historical)" for r in records]
+    label_layer = encode_reference(_label_points(zones, labels, "label"), style="label", label=labels)
+    shapes["features"].extend(label_layer["features"])
+    return shapes
+
+
+def _gazetteer_payload(points: gpd.GeoDataFrame, *, kfor: bool) -> dict[str, Any]:
+    records = points.drop(columns="geometry").to_dict("records")
+    styles, labels, titles, rows, links = [], [], [], [], []
+    for r in records:
+        unverified = r.get("confidence") == "low"
+        names = _names(r.get("name_sr"), r.get("name_sq"))
+        english = _value(r, "name_en")
+        if kfor:
+            styles.append("kfor_site_unverified" if unverified else "kfor_site")
+            label = english or names
+            labels.append(f"{label} (position unverified)" if unverified else label)
+        else:
+            styles.append("crossing" if r.get("kind") == "crossing" else "place")
+            labels.append(names)
+        titles.append(english if english and kfor else names)
+        rows.append(
+            [
+                row
+                for row in (
+                    ("Serbian", _value(r, "name_sr")),
+                    ("Albanian", _value(r, "name_sq")),
+                    ("English", english),
+                    ("Kind", _KIND_LABELS.get(_value(r, "kind"), _value(r, "kind"))),
+                    ("Municipality", _value(r, "municipality")),
+                    ("Position", "unverified approximation" if unverified else _value(r, "confidence")),
+                    ("Note", _value(r, "note")),
+                    ("Source", _value(r, "source")),
+                )
+                if row[1]
+            ]
+        )
+        url = _value(r, "source_url")
+        links.append([(url, url)] if url else [])
+    return encode_reference(points, style=styles, label=labels, title=titles, rows=rows, links=links)
+
+
+@lru_cache(maxsize=8)
+def reference_payloads(reference: MapReference) -> dict[str, ReferencePayload]:
+    """The reference layers encoded for the map script, once per :class:`MapReference`.
+
+    Returns
+    -------
+    dict
+        Layer key (``countries``, ``boundary``, ``safety_zones``, ``crossings``,
+        ``places``, ``kfor_sites``) → :class:`ReferencePayload`; parts that are missing
+        or empty are left out.
+    """
+    out: dict[str, ReferencePayload] = {}
+    if reference.countries is not None and not reference.countries.empty:
+        payload = _countries_payload(reference.countries)
+        out["countries"] = ReferencePayload("countries", js_string(payload), "bm-label-country")
+    if reference.boundary is not None and not reference.boundary.empty:
+        out["boundary"] = ReferencePayload("boundary", js_string(_boundary_payload(reference.boundary)), "")
+    if reference.safety_zones is not None and not reference.safety_zones.empty:
+        payload = _zones_payload(reference.safety_zones)
+        out["safety_zones"] = ReferencePayload("safety_zones", js_string(payload), "bm-label-zone")
+    gazetteer = reference.gazetteer
+    if gazetteer is None or gazetteer.empty:
+        return out
+    is_kfor = (gazetteer["kind"] == "kfor_installation").to_numpy(dtype=bool)
+    places = gazetteer[~is_kfor]
+    crossing = (places["kind"] == "crossing").to_numpy(dtype=bool)
+    # Crossings get their own (bold) label class; both live in the "places" group.
+    if crossing.any():
+        payload = _gazetteer_payload(places[crossing], kfor=False)
+        out["crossings"] = ReferencePayload("places", js_string(payload), "bm-label-crossing")
+    if (~crossing).any():
+        payload = _gazetteer_payload(places[~crossing], kfor=False)
+        out["places"] = ReferencePayload("places", js_string(payload), "bm-label-place")
+    if is_kfor.any():
+        payload = _gazetteer_payload(gazetteer[is_kfor], kfor=True)
+        out["kfor_sites"] = ReferencePayload("kfor", js_string(payload), "", symbols=True)
+    return out
