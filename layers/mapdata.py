@@ -422,10 +422,36 @@ def encode_events(
     if not events.empty and events.crs is not None and not events.crs.equals("EPSG:4326"):
         events = events.to_crs("EPSG:4326")
     rows = events[(events["layer"] == layer).to_numpy(dtype=bool) & mapped_mask(events).to_numpy(dtype=bool)]
-    styles = STYLES[layer]
-    categories = list(styles)
     strings = _Strings()
-    payload: dict[str, Any] = {
+    payload = _layer_tables(layer)
+    payload.update({"id": rows["id"].astype(str).tolist()})
+    payload.update(_encode_positions(rows))
+    payload.update(_encode_codes(rows, layer))
+    payload.update(_encode_texts(rows, strings, interval=layer != "incident"))
+    source_counts, source_refs, source_table = _encode_sources(rows["sources"], strings)
+    payload.update({"sn": source_counts, "s": source_refs, "sources": source_table})
+    # Titles and notes enter the string table last: the table's order is the page's bytes.
+    payload["t"] = _column_index(rows["title"], strings)
+    payload["o"] = _column_index(rows["geometry_note"], strings)
+    payload["strings"] = strings.items
+    payload = {key: payload[key] for key in _PAYLOAD_ORDER}
+    if measures is not None:
+        payload["color_by"] = color_by
+        payload.update(_encode_distances(rows, measures))
+    return payload
+
+
+# The order of the payload's keys (the page's bytes depend on it).
+_PAYLOAD_ORDER = (
+    *("layer", "label", "interval", "origin", "scale", "categories", "confidences", "precisions", "radii"),
+    *("id", "x", "y", "k", "r", "c", "v", "f", "p", "t", "w", "l", "a", "q", "o", "sn", "s", "geom"),
+    *("sources", "strings"),
+)
+
+
+def _layer_tables(layer: str) -> dict[str, Any]:
+    """What every payload of a layer carries: labels, styles and the code tables."""
+    return {
         "layer": layer,
         "label": LAYER_LABELS[layer],
         "interval": layer != "incident",
@@ -433,12 +459,16 @@ def encode_events(
         "scale": _SCALE,
         "categories": [
             {"key": key, "label": style.label, "color": style.color, "shape": style.shape}
-            for key, style in styles.items()
+            for key, style in STYLES[layer].items()
         ],
         "confidences": [[key, CONFIDENCE_LABELS[key]] for key in _CONFIDENCES],
         "precisions": [[key, PRECISION_LABELS[key]] for key in _PRECISIONS],
         "radii": list(SEVERITY_RADII),
     }
+
+
+def _encode_positions(rows: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Anchor points (``x``, ``y``), how to draw (``k``), uncertainty radii (``r``) and shapes (``geom``)."""
     n = len(rows)
     geoms = rows.geometry.to_numpy()
     is_point = (shapely.get_type_id(geoms) == 0) if n else np.zeros(0, dtype=bool)
@@ -457,8 +487,22 @@ def encode_events(
     kind[is_point & (precision == "exact")] = _EXACT_POINT
     kind[is_point & (precision == "approximate")] = _APPROXIMATE_POINT
     kind[is_point & (precision == "area")] = _AREA_POINT
+    shapes = {str(i): _encode_shape(geoms[i]) for i in np.flatnonzero(kind == _SHAPE).tolist()}
+    return {"x": x.tolist(), "y": y.tolist(), "k": kind.tolist(), "r": radius.tolist(), "geom": shapes}
 
-    interval = layer != "incident"
+
+def _encode_codes(rows: gpd.GeoDataFrame, layer: str) -> dict[str, list[int]]:
+    """Small integer codes: category ``c``, severity ``v``, confidence ``f``, location precision ``p``."""
+    return {
+        "c": _codes(rows["category"], list(STYLES[layer]), "other"),
+        "v": severity_classes(rows).tolist() if layer == "incident" else [0] * len(rows),
+        "f": _codes(rows["confidence"], _CONFIDENCES, "reported"),
+        "p": _codes(rows["location_precision"], _PRECISIONS, "exact"),
+    }
+
+
+def _encode_texts(rows: gpd.GeoDataFrame, strings: _Strings, *, interval: bool) -> dict[str, list[int]]:
+    """String-table indexes of each event's when ``w``, casualties ``q``, place ``l`` and actors ``a``."""
     starts, ends = rows["start"], rows["end"]
     time_precisions = rows["time_precision"].astype(object).where(rows["time_precision"].notna(), "day")
 
@@ -497,40 +541,7 @@ def encode_events(
     places = _column_index(place_text, strings)
     actor_text = pd.Series(["; ".join(items) if items else "not named" for items in rows["actors"].tolist()])
     actors = _column_index(actor_text, strings)
-    source_counts, source_refs, source_table = _encode_sources(rows["sources"], strings)
-
-    shapes: dict[str, Any] = {}
-    for i in np.flatnonzero(kind == _SHAPE).tolist():
-        shapes[str(i)] = _encode_shape(geoms[i])
-
-    payload.update(
-        {
-            "id": rows["id"].astype(str).tolist(),
-            "x": x.tolist(),
-            "y": y.tolist(),
-            "k": kind.tolist(),
-            "r": radius.tolist(),
-            "c": _codes(rows["category"], categories, "other"),
-            "v": severity_classes(rows).tolist() if layer == "incident" else [0] * n,
-            "f": _codes(rows["confidence"], _CONFIDENCES, "reported"),
-            "p": _codes(rows["location_precision"], _PRECISIONS, "exact"),
-            "t": _column_index(rows["title"], strings),
-            "w": when,
-            "l": places,
-            "a": actors,
-            "q": casualties,
-            "o": _column_index(rows["geometry_note"], strings),
-            "sn": source_counts,
-            "s": source_refs,
-            "geom": shapes,
-            "sources": source_table,
-            "strings": strings.items,
-        }
-    )
-    if measures is not None:
-        payload["color_by"] = color_by
-        payload.update(_encode_distances(rows, measures))
-    return payload
+    return {"w": when, "q": casualties, "l": places, "a": actors}
 
 
 def _encode_distances(rows: gpd.GeoDataFrame, measures: pd.DataFrame) -> dict[str, Any]:
