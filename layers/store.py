@@ -25,11 +25,13 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from layers.paths import default_store
+from layers.paths import default_cache, default_store
+from layers.snapshot import Snapshot, frame_to_table, read_snapshot, table_to_frame
 from layers.validate import (
     LAYERS,
     LOCAL_TZ,
@@ -40,8 +42,6 @@ from layers.validate import (
     check_collection,
     check_feature,
     decode_json,
-    find_duplicates,
-    layer_counts,
     parse_time,
 )
 
@@ -173,11 +173,14 @@ class EventStore:
         Every valid event of every layer (columns :data:`EVENT_COLUMNS`, EPSG:4326).
     report : ValidationReport
         Problems found, counts per layer, and how many features were set aside.
+    validated : tuple of str
+        The files validated by this read (the others came from their snapshots).
     """
 
     root: Path
     events: gpd.GeoDataFrame
     report: ValidationReport
+    validated: tuple[str, ...] = ()
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
         """The events of one layer (``incident``, ``deployment`` or ``kfor``)."""
@@ -226,13 +229,69 @@ def read_collection_file(path: Path, label: str) -> tuple[Any, Problem | None]:
     return data, None
 
 
-def read_store(path: str | Path | None = None) -> EventStore:
+def _validate_file(file: Path, label: str) -> Snapshot:
+    """Read and validate one collection file (the slow path behind its snapshot)."""
+    data, problem = read_collection_file(file, label)
+    if problem is not None:
+        return Snapshot(frame_to_table(empty_events()), [problem], 0)
+    kept, problems, set_aside = check_collection(data, file=label)
+    return Snapshot(frame_to_table(events_frame(kept)), problems, set_aside)
+
+
+def _set_aside_duplicates(events: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Keep the first event of each id (store order); report and set aside the later ones."""
+    later = events["id"].duplicated(keep="first").to_numpy()
+    if not later.any():
+        return events, []
+    first = events.loc[~later, ["id", "file", "feature_index"]].set_index("id")
+    repeated = events.loc[later, ["id", "file", "feature_index"]]
+    seen = first.loc[repeated["id"]]
+    problems = [
+        Problem(
+            str(file),
+            int(index),
+            str(fid),
+            "id",
+            f"duplicate id: already used by {seen_file} feature {seen_index}",
+        )
+        for fid, file, index, seen_file, seen_index in zip(
+            repeated["id"],
+            repeated["file"],
+            repeated["feature_index"],
+            seen["file"],
+            seen["feature_index"],
+            strict=True,
+        )
+    ]
+    return events.loc[~later].reset_index(drop=True), problems
+
+
+#: Columns every read includes: what ids, counts and problems need.
+_KEY_COLUMNS = ("id", "layer", "file", "feature_index", "geometry")
+
+
+def read_store(
+    path: str | Path | None = None,
+    *,
+    columns: Sequence[str] | None = None,
+    cache: Path | bool | None = True,
+) -> EventStore:
     """Read and validate a store (a directory of collections, or one file).
+
+    Each file is validated once per version: the result is kept as a snapshot in the
+    cache directory (:mod:`layers.snapshot`) and read from there while the file, the
+    schema and the code are unchanged. The GeoJSON files stay the store of record.
 
     Parameters
     ----------
     path : str or Path, optional
         Store directory or collection file; default :func:`layers.paths.default_store`.
+    columns : sequence of str, optional
+        Read only these of :data:`EVENT_COLUMNS` (and ``id``, ``layer``, ``file``,
+        ``feature_index`` and the geometry, always); default all. The report is the same.
+    cache : Path, True or None
+        Snapshot directory; True (default) for :func:`layers.paths.default_cache`, None
+        (or ``BORDERMON_CACHE=off``) to validate every file now and keep nothing.
 
     Returns
     -------
@@ -243,27 +302,44 @@ def read_store(path: str | Path | None = None) -> EventStore:
     ------
     FileNotFoundError
         If nothing exists at ``path``.
+    ValueError
+        If ``columns`` names a column that is not an event column.
     """
     root = Path(path) if path is not None else default_store()
+    directory = default_cache() if cache is True else cache or None
+    wanted = set(EVENT_COLUMNS if columns is None else (*columns, *_KEY_COLUMNS))
+    if unknown := wanted - set(EVENT_COLUMNS):
+        raise ValueError(f"not event columns: {', '.join(sorted(unknown))}")
+    selected = [name for name in EVENT_COLUMNS if name in wanted]
     files = collection_files(root)
     base = root if root.is_dir() else root.parent
     report = ValidationReport(files=len(files))
-    checked: list[CheckedFeature] = []
+    tables: list[pa.Table] = []
+    validated: list[str] = []
     for file in files:
         label = file.relative_to(base).as_posix()
-        data, problem = read_collection_file(file, label)
-        if problem is not None:
-            report.problems.append(problem)
-            continue
-        kept, problems, set_aside = check_collection(data, file=label)
-        checked.extend(kept)
-        report.problems.extend(problems)
-        report.set_aside += set_aside
-    unique, duplicates = find_duplicates(checked)
+        if directory is None:
+            found = _validate_file(file, label)
+            found, fresh = Snapshot(found.table.select(selected), found.problems, found.set_aside), True
+        else:
+            found, fresh = read_snapshot(file, label, _validate_file, directory, selected)
+        if fresh:
+            validated.append(label)
+        report.problems.extend(found.problems)
+        report.set_aside += found.set_aside
+        tables.append(found.table)
+    template = empty_events()
+    if tables:
+        table = pa.concat_tables(tables, promote_options="permissive")
+        events = table_to_frame(table, template)
+    else:
+        events = template[selected]
+    events, duplicates = _set_aside_duplicates(events)
     report.problems.extend(duplicates)
     report.set_aside += len(duplicates)
-    report.counts = layer_counts(unique)
-    return EventStore(root=root, events=events_frame(unique), report=report)
+    counts = events["layer"].value_counts()
+    report.counts = {**dict.fromkeys(LAYERS, 0), **{str(k): int(v) for k, v in counts.items()}}
+    return EventStore(root=root, events=events, report=report, validated=tuple(validated))
 
 
 def empty_events() -> gpd.GeoDataFrame:

@@ -1,4 +1,4 @@
-"""Shared fixtures: headless Chromium (see ``tests/browser.py``)."""
+"""Shared fixtures: a private snapshot cache, headless Chromium (see ``tests/browser.py``)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,25 @@ from typing import Any
 
 import pytest
 
+from layers.paths import CACHE_ENV
 from layers.publishers import PUBLISHERS_ENV
 from tests.browser import NetworkLog, block_network, launch_chromium
 
 # The fixtures cite a fictional publisher at example.org: register it for every test, and
 # for the dashboards the browser tests start in subprocesses (they inherit the setting).
 os.environ[PUBLISHERS_ENV] = str(Path(__file__).parent / "data" / "publishers.csv")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Snapshots go to a temporary directory, never to the user's cache (subprocesses too)."""
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("bordermon-cache"))
+    yield
+    if previous is None:
+        del os.environ[CACHE_ENV]
+    else:
+        os.environ[CACHE_ENV] = previous
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from layers.editing import EDITING_ENV
-from layers.paths import GEODATA, ROOT, STORE_ENV
+from layers.paths import CACHE_ENV, GEODATA, ROOT, STORE_ENV
 from layers.publishers import PUBLISHERS_ENV
 
 GEODATA_README = (GEODATA / "README.md").read_text(encoding="utf-8")
@@ -47,7 +47,7 @@ def test_readme_holds_the_two_commands_and_ci_runs_the_test_one() -> None:
 
 def test_settings_are_documented() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for setting in (STORE_ENV, EDITING_ENV, PUBLISHERS_ENV):
+    for setting in (STORE_ENV, EDITING_ENV, PUBLISHERS_ENV, CACHE_ENV):
         assert f"`{setting}`" in readme, f"{setting} is not documented in README.md"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from datetime import date
@@ -16,7 +17,7 @@ from layers.cli import main
 from layers.export import export_html, parse_layers, write_html
 from layers.filters import Filters
 from layers.map import MAP_LAYERS
-from layers.paths import ROOT
+from layers.paths import CACHE_ENV, ROOT
 from layers.store import read_store
 from tests.map_factories import payloads, write_map_store
 
@@ -30,7 +31,12 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _bordermon(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     code = "import sys; from layers.cli import main; sys.exit(main(sys.argv[1:]))"
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "random"}
+    env = {
+        "PYTHONPATH": str(ROOT),
+        "PATH": "/usr/bin:/bin",
+        "PYTHONHASHSEED": "random",
+        CACHE_ENV: os.environ[CACHE_ENV],
+    }
     return subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, cwd=cwd, env=env
     )

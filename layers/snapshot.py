@@ -1,0 +1,331 @@
+"""Validated snapshots of collection files: validate once per version of a file.
+
+Reading a GeoJSON collection means decoding every feature and checking it against the
+schema and the rules; at 100,000 events that takes seconds. The result only changes when
+the file, the schema or the code that validates it changes, so :func:`read_snapshot`
+keeps it: the file's valid features as a GeoParquet table (every column of
+:data:`layers.store.EVENT_COLUMNS`, lists and mappings as JSON text, geometry as WKB),
+and the problems found and the count set aside in the table's metadata, so that every
+command still reports what was set aside.
+
+A snapshot is kept in a cache directory outside the store (:func:`layers.paths.default_cache`,
+``$BORDERMON_CACHE``); it is never the only copy of anything and deleting it is always
+safe. It is used only when
+
+- its format, the schema file, the schema version and the validating code are the ones
+  of this process (a digest of them, :func:`rules_digest`), and
+- the file's content is the one it was made from: its SHA-256 digest, with the size,
+  modification time and inode as a quick check that is trusted only when the file was
+  last changed well before the snapshot was made (a file edited in the same instant as it
+  was read is hashed again).
+
+Snapshots are written to a temporary file and renamed into place, so a reader sees a
+whole snapshot or none; one that cannot be read (truncated, corrupt, another format) is
+ignored and made again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pyproj
+import shapely
+
+from layers.paths import ROOT, SCHEMA_PATH
+from layers.reference import STORAGE_CRS
+from layers.validate import SCHEMA_VERSION, Problem
+
+__all__ = [
+    "NESTED_COLUMNS",
+    "SNAPSHOT_FORMAT",
+    "FileStamp",
+    "Snapshot",
+    "file_digest",
+    "frame_to_table",
+    "read_snapshot",
+    "rules_digest",
+    "snapshot_path",
+    "table_to_frame",
+]
+
+#: Version of the snapshot layout written here; a change makes every snapshot stale.
+SNAPSHOT_FORMAT = 1
+#: Columns holding lists or mappings; kept as JSON text so every value comes back as it was.
+NESTED_COLUMNS: tuple[str, ...] = ("actors", "sources", "disputes", "tags", "external_ids", "extensions")
+#: A file changed less than this long before its snapshot was made is hashed, not trusted
+#: on its size and time: some file systems keep modification times to a second or two.
+RACY_NS = 3_000_000_000
+_META_KEY = b"bordermon"
+_GEO_KEY = b"geo"
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """Size, modification time and inode of a file: a quick sign of a change."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileStamp:
+        stat = path.stat()
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@dataclass
+class Snapshot:
+    """What validating one collection file gave.
+
+    Attributes
+    ----------
+    table : pyarrow.Table
+        The file's valid features (:func:`frame_to_table` of an events frame), before
+        ids are checked across the store.
+    problems : list of Problem
+        Every problem found in the file.
+    set_aside : int
+        Features of the file that failed validation.
+    """
+
+    table: pa.Table
+    problems: list[Problem]
+    set_aside: int
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, in hex."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    # Any change to the code under layers/ may change what validation keeps, so every
+    # module's source is part of the key: an upgraded install never reuses old results.
+    digest = hashlib.sha256()
+    for source in sorted((ROOT / "layers").rglob("*.py")):
+        digest.update(source.relative_to(ROOT).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def rules_digest() -> str:
+    """Digest of what validation depends on: snapshot format, schema file and version, code."""
+    digest = hashlib.sha256(f"{SNAPSHOT_FORMAT}\0{SCHEMA_VERSION}\0".encode())
+    digest.update(SCHEMA_PATH.read_bytes())
+    digest.update(_code_digest().encode())
+    return digest.hexdigest()
+
+
+def snapshot_path(cache: Path, file: Path, label: str) -> Path:
+    """Where the snapshot of ``file``, read under ``label``, is kept in ``cache``."""
+    key = hashlib.sha256(f"{file.resolve()}\0{label}".encode()).hexdigest()[:40]
+    return cache / "snapshots" / f"{key}.parquet"
+
+
+# --------------------------------------------------------------------------- frame <-> table
+
+
+@lru_cache(maxsize=1)
+def _geo_metadata() -> bytes:
+    crs = pyproj.CRS.from_user_input(STORAGE_CRS).to_json_dict()
+    geometry = {"encoding": "WKB", "geometry_types": [], "crs": crs}
+    return json.dumps(
+        {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": geometry}}
+    ).encode()
+
+
+def frame_to_table(events: gpd.GeoDataFrame) -> pa.Table:
+    """An events frame as a GeoParquet-ready Arrow table (nested columns as JSON text).
+
+    The table carries GeoParquet metadata (WKB geometry, longitude/latitude), so any
+    GeoParquet reader can open it; :func:`table_to_frame` is its exact inverse.
+    """
+    plain = pd.DataFrame(events.drop(columns=events.geometry.name))
+    for name in NESTED_COLUMNS:
+        if name in plain.columns:
+            plain[name] = pd.array(
+                [json.dumps(value, ensure_ascii=False, separators=(",", ":")) for value in plain[name]],
+                dtype="string",
+            )
+    plain["geometry"] = shapely.to_wkb(events.geometry.to_numpy())
+    table = pa.Table.from_pandas(plain, preserve_index=False)
+    metadata = dict(table.schema.metadata or {})
+    metadata[_GEO_KEY] = _geo_metadata()
+    return table.replace_schema_metadata(metadata)
+
+
+def _decode_json(values: list[Any]) -> list[Any]:
+    # One parse of the whole column is several times faster than one per row.
+    return list(json.loads("[" + ",".join("null" if v is None else v for v in values) + "]"))
+
+
+def table_to_frame(table: pa.Table, template: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The events frame of a table written by :func:`frame_to_table`.
+
+    ``template`` (an empty events frame) gives the order and types of the columns; a
+    table holding only some of them gives a frame of those (and the geometry).
+    """
+    plain = table.drop_columns(["geometry", *(n for n in NESTED_COLUMNS if n in table.column_names)])
+    frame = plain.to_pandas()
+    for name in NESTED_COLUMNS:
+        if name in table.column_names:
+            frame[name] = pd.Series(
+                _decode_json(table.column(name).to_pylist()), index=frame.index, dtype=object
+            )
+    for name, dtype in template.dtypes.items():
+        if name != "geometry" and name in frame.columns and frame[name].dtype != dtype:
+            frame[name] = frame[name].astype(dtype)
+    geometry = gpd.GeoSeries(
+        shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False)),
+        index=frame.index,
+        crs=template.crs,
+    )
+    columns = [name for name in template.columns if name != "geometry" and name in frame.columns]
+    return gpd.GeoDataFrame(frame[columns], geometry=geometry, crs=template.crs)
+
+
+# --------------------------------------------------------------------------- reading, writing
+
+
+def _problem_rows(problems: list[Problem]) -> list[list[Any]]:
+    return [[p.file, p.index, p.id, p.field, p.reason, p.severity] for p in problems]
+
+
+def _problems(rows: list[list[Any]]) -> list[Problem]:
+    return [
+        Problem(file, index, fid, field, reason, severity)
+        for file, index, fid, field, reason, severity in rows
+    ]
+
+
+def _meta(path: Path) -> dict[str, Any] | None:
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+        found: dict[str, Any] = json.loads(metadata[_META_KEY])
+    except (OSError, KeyError, ValueError, pa.ArrowException):
+        return None
+    return found
+
+
+def _load(path: Path, columns: list[str], meta: dict[str, Any]) -> Snapshot | None:
+    try:
+        table = pq.read_table(path, columns=columns)
+        problems = _problems(meta["problems"])
+        set_aside = int(meta["set_aside"])
+    except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
+        return None  # damaged or from another version: made again from the file
+    if table.num_rows != meta.get("rows") or table.column_names != columns:
+        return None
+    return Snapshot(table, problems, set_aside)
+
+
+def _save(path: Path, snapshot: Snapshot, meta: dict[str, Any]) -> None:
+    """Write a snapshot atomically; a cache that cannot be written is simply not used."""
+    table = snapshot.table
+    meta = {
+        **meta,
+        "rows": table.num_rows,
+        "set_aside": snapshot.set_aside,
+        "problems": _problem_rows(snapshot.problems),
+    }
+    metadata = dict(table.schema.metadata or {})
+    metadata[_META_KEY] = json.dumps(meta, ensure_ascii=False).encode()
+    table = table.replace_schema_metadata(metadata)
+    tmp = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            pq.write_table(table, handle, compression="zstd")
+        os.replace(tmp, path)
+    except OSError:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def read_snapshot(
+    file: Path,
+    label: str,
+    build: Callable[[Path, str], Snapshot],
+    cache: Path,
+    columns: list[str],
+) -> tuple[Snapshot, bool]:
+    """The validated content of one collection file, from its snapshot when it is current.
+
+    Parameters
+    ----------
+    file : Path
+        The collection file.
+    label : str
+        Its name in problems and in the ``file`` column (relative to the store).
+    build : callable
+        ``build(file, label)`` reads and validates the file (the slow path).
+    cache : Path
+        The cache directory (:func:`layers.paths.default_cache`).
+    columns : list of str
+        The columns to read; a snapshot is always made with every column.
+
+    Returns
+    -------
+    (Snapshot, bool)
+        The result (its table holding ``columns``), and True when the file was validated
+        now (False: from its snapshot).
+    """
+    try:
+        before = FileStamp.of(file)
+    except OSError:
+        built = build(file, label)  # gone or unreadable: the builder says why
+        return Snapshot(built.table.select(columns), built.problems, built.set_aside), True
+    path = snapshot_path(cache, file, label)
+    rules = rules_digest()
+    meta = _meta(path)
+    if meta is not None and meta.get("rules") == rules and meta.get("label") == label:
+        trusted = (
+            meta.get("stamp") == [before.size, before.mtime_ns, before.inode]
+            and before.mtime_ns < int(meta.get("checked_ns", 0)) - RACY_NS
+        )
+        checked_ns = time.time_ns()
+        digest = None if trusted else file_digest(file)
+        if trusted or digest == meta.get("sha256"):
+            found = _load(path, columns, meta)
+            if found is not None:
+                if not trusted and FileStamp.of(file) == before:
+                    # Same bytes, new time (a touch, a checkout): remember the new stamp.
+                    whole = _load(path, pq.read_schema(path).names, meta)
+                    stamp = [before.size, before.mtime_ns, before.inode]
+                    if whole is not None:
+                        _save(path, whole, {**meta, "stamp": stamp, "checked_ns": checked_ns})
+                return found, False
+    checked_ns = time.time_ns()
+    digest = file_digest(file)
+    built = build(file, label)
+    with contextlib.suppress(OSError):
+        if FileStamp.of(file) == before:  # changed while it was read: keep nothing
+            meta = {
+                "format": SNAPSHOT_FORMAT,
+                "rules": rules,
+                "label": label,
+                "source": str(file.resolve()),
+                "sha256": digest,
+                "stamp": [before.size, before.mtime_ns, before.inode],
+                "checked_ns": checked_ns,
+            }
+            _save(path, built, meta)
+    return Snapshot(built.table.select(columns), built.problems, built.set_aside), True
