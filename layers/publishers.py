@@ -48,6 +48,7 @@ __all__ = [
     "domain_of",
     "independent_publishers",
     "read_register",
+    "register_paths",
     "source_problems",
 ]
 
@@ -190,13 +191,18 @@ def _cached_register(files: tuple[tuple[str, float], ...]) -> Register:
     return read_register(*(path for path, _ in files))
 
 
-def default_register() -> Register:
-    """The shipped register plus ``$BORDERMON_PUBLISHERS``, read once per file version."""
+def register_paths() -> list[Path]:
+    """The register files in force: the shipped one, then ``$BORDERMON_PUBLISHERS`` if set."""
     paths = [REGISTER_PATH]
     extra = os.environ.get(PUBLISHERS_ENV, "").strip()
     if extra:
         paths.append(Path(extra).expanduser())
-    return _cached_register(tuple((str(p), p.stat().st_mtime) for p in paths))
+    return paths
+
+
+def default_register() -> Register:
+    """The shipped register plus ``$BORDERMON_PUBLISHERS``, read once per file version."""
+    return _cached_register(tuple((str(p), p.stat().st_mtime) for p in register_paths()))
 
 
 def _identity(source: Mapping[str, Any], publisher: Publisher) -> str:

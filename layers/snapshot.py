@@ -12,8 +12,8 @@ A snapshot is kept in a cache directory outside the store (:func:`layers.paths.d
 ``$BORDERMON_CACHE``); it is never the only copy of anything and deleting it is always
 safe. It is used only when
 
-- its format, the schema file, the schema version and the validating code are the ones
-  of this process (a digest of them, :func:`rules_digest`), and
+- its format, the schema file and version, the publisher registers and the validating
+  code are the ones of this process (a digest of them, :func:`rules_digest`), and
 - the file's content is the one it was made from: its SHA-256 digest, with the size,
   modification time and inode as a quick check that is trusted only when the file was
   last changed well before the snapshot was made (a file edited in the same instant as it
@@ -46,6 +46,7 @@ import pyproj
 import shapely
 
 from layers.paths import ROOT, SCHEMA_PATH
+from layers.publishers import register_paths
 from layers.reference import STORAGE_CRS
 from layers.validate import SCHEMA_VERSION, Problem
 
@@ -125,9 +126,16 @@ def _code_digest() -> str:
 
 
 def rules_digest() -> str:
-    """Digest of what validation depends on: snapshot format, schema file and version, code."""
+    """Digest of what validation depends on.
+
+    The snapshot format, the schema version and file, the publisher registers in force
+    (:func:`layers.publishers.register_paths`) and the code.
+    """
     digest = hashlib.sha256(f"{SNAPSHOT_FORMAT}\0{SCHEMA_VERSION}\0".encode())
-    digest.update(SCHEMA_PATH.read_bytes())
+    for path in (SCHEMA_PATH, *register_paths()):
+        digest.update(f"\0{path}\0".encode())
+        with contextlib.suppress(OSError):  # a missing register is validation's to report
+            digest.update(path.read_bytes())
     digest.update(_code_digest().encode())
     return digest.hexdigest()
 

@@ -18,6 +18,7 @@ from geopandas.testing import assert_geodataframe_equal
 
 from layers import snapshot as snapshot_module
 from layers.paths import CACHE_ENV, SHIPPED_STORE, default_cache
+from layers.publishers import PUBLISHERS_ENV
 from layers.snapshot import NESTED_COLUMNS, frame_to_table, snapshot_path, table_to_frame
 from layers.store import EVENT_COLUMNS, empty_events, frame_to_features, read_store, write_collection
 from tests.factories import SOURCE, collection, make_feature, write_json
@@ -173,7 +174,7 @@ def test_an_old_unchanged_file_is_trusted_on_size_and_time(tmp_path: Path) -> No
     assert calls == []  # nothing was even hashed
 
 
-@pytest.mark.parametrize("change", ["schema version", "schema file", "code"])
+@pytest.mark.parametrize("change", ["schema version", "schema file", "publisher register", "code"])
 def test_a_change_of_rules_revalidates_every_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
@@ -186,6 +187,11 @@ def test_a_change_of_rules_revalidates_every_file(
         schema = tmp_path / "event.schema.json"
         schema.write_text(snapshot_module.SCHEMA_PATH.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         monkeypatch.setattr(snapshot_module, "SCHEMA_PATH", schema)
+    elif change == "publisher register":
+        register = tmp_path / "publishers.csv"
+        shipped = Path(os.environ[PUBLISHERS_ENV]).read_text(encoding="utf-8")
+        register.write_text(shipped + "example.com,Example Com,newspaper,XK,en\n", encoding="utf-8")
+        monkeypatch.setenv(PUBLISHERS_ENV, str(register))
     else:
         monkeypatch.setattr(snapshot_module, "_code_digest", lambda: "another version of the code")
     again = read_store(root, cache=cache)
