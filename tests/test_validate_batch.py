@@ -5,10 +5,15 @@ from __future__ import annotations
 import copy
 import math
 import random
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
+from layers import validate
 from layers.validate import check_feature, check_features
 from tests.factories import make_feature
+from tests.hostile import HOSTILE_FEATURES
 from tests.test_validate import FEATURE_CASES
 
 
@@ -67,6 +72,15 @@ def _variants() -> list[Any]:
         feature = copy.deepcopy(base)
         feature[key] = value
         features.append(feature)
+    features.extend(copy.deepcopy(feature) for _, feature, _ in HOSTILE_FEATURES)
+    for layer, category in [("kfor", "installation"), ("kfor", "riot"), (True, "riot"), ("deployment", 1)]:
+        feature = copy.deepcopy(base)  # the if/then rules: categories belong to their layer
+        feature["properties"].update(layer=layer, category=category)
+        features.append(feature)
+    for count in [1, 1.0, True, {"min": 1.0, "max": 2}, {"min": 2, "max": True}]:
+        feature = copy.deepcopy(base)  # JSON tells 1, 1.0 and true apart; Python's == does not
+        feature["properties"]["fatalities"] = count
+        features.append(feature)
     return features
 
 
@@ -95,3 +109,47 @@ def test_random_mutations() -> None:
     assert check_features(copy.deepcopy(features)) == [
         check_feature(f, index=n) for n, f in enumerate(copy.deepcopy(features))
     ]
+
+
+@pytest.fixture
+def edited_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """The event schema with edits a test makes; every compiled validator is rebuilt from it."""
+    schema = copy.deepcopy(validate.event_schema())
+    caches = [f for f in vars(validate).values() if callable(getattr(f, "cache_clear", None))]
+    for cache in caches:
+        cache.cache_clear()
+    monkeypatch.setattr(validate, "event_schema", lambda: schema)
+    yield schema
+    monkeypatch.undo()
+    for cache in caches:
+        cache.cache_clear()
+
+
+def test_the_schema_is_the_only_source_of_the_rules(edited_schema: dict[str, Any]) -> None:
+    """No rule is written twice: edit the schema and both paths follow it."""
+    fields = edited_schema["$defs"]["properties"]["properties"]
+    fields["title"]["maxLength"] = 10
+    fields["side"]["enum"].append("ZZ")
+    fields["tags"]["maxItems"] = 1
+    edited_schema["$defs"]["source"]["properties"]["language"]["pattern"] = "^en$"
+    edited_schema["$defs"]["properties"]["allOf"][0]["then"]["properties"]["category"]["enum"].remove("riot")
+    features = [
+        make_feature("short-title", title="Short"),
+        make_feature("long-title", title="Eleven char"),
+        make_feature("new-side", side="ZZ"),
+        make_feature("two-tags", tags=["a", "b"]),
+        make_feature("riot", category="riot"),
+        make_feature("serbian-source"),
+    ]
+    features[-1]["properties"]["sources"][0]["language"] = "sr"
+    batch = check_features(copy.deepcopy(features))
+    assert batch == [check_feature(f, index=n) for n, f in enumerate(copy.deepcopy(features))]
+    kept = [checked.feature["id"] for checked, _ in batch if checked is not None]
+    assert kept == ["short-title", "new-side"]
+    fields_at_fault = {problems[0].id: problems[0].field for _, problems in batch if problems}
+    assert fields_at_fault == {
+        "long-title": "properties.title",
+        "two-tags": "properties.tags",
+        "riot": "properties.category",
+        "serbian-source": "properties.sources.0.language",
+    }
