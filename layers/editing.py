@@ -11,17 +11,49 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import pandas as pd
 
-from layers.validate import LOCAL_TZ
+from layers.validate import LOCAL_TZ, event_schema
 
-__all__ = ["EDITING_ENV", "EventForm", "editing_enabled", "feature_from_form", "form_from_event", "slug_id"]
+__all__ = [
+    "EDITING_ENV",
+    "SOURCE_FIELDS",
+    "EventForm",
+    "FormError",
+    "edited_feature",
+    "editing_enabled",
+    "feature_from_form",
+    "form_from_event",
+    "slug_id",
+]
 
 #: Environment variable that turns the dashboard's editor on ("1", "true", "yes").
 EDITING_ENV = "BORDERMON_EDITING"
+#: The fields of a source, in the schema's order: the form shows every one of them, so a
+#: correction never drops one it did not show (``original_publisher``, ``dataset_id``).
+SOURCE_FIELDS: tuple[str, ...] = tuple(event_schema()["$defs"]["source"]["properties"])
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_ABSENT = object()
+
+
+class FormError(ValueError):
+    """A value typed into the form that cannot become a store value.
+
+    Attributes
+    ----------
+    field : str
+        The form field, as the form labels it.
+    reason : str
+        What is wrong and what is expected, in one line.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
 
 
 def editing_enabled(environ: Mapping[str, str] | None = None) -> bool:
@@ -83,11 +115,24 @@ def _count(low: int | None, high: int | None) -> int | dict[str, int] | None:
     return int(low) if low == high else {"min": int(low), "max": int(high)}
 
 
-def _time(day: date, clock: str) -> str:
-    if not clock.strip():
+def _clock(text: str, field: str) -> time | None:
+    """``"02:30"`` → 02:30; empty → None; anything else is a :class:`FormError` for ``field``."""
+    text = text.strip()
+    if not text:
+        return None
+    match = _CLOCK.fullmatch(text)
+    hour, minute, second = (int(part or 0) for part in match.groups()) if match else (99, 99, 99)
+    if hour > 23 or minute > 59 or second > 59:
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise FormError(field, f"{shown!r} is not a time of day; use HH:MM, from 00:00 to 23:59")
+    return time(hour, minute, second)
+
+
+def _time(day: date, clock: str, field: str) -> str:
+    moment = _clock(clock, field)
+    if moment is None:
         return day.isoformat()
-    moment = datetime.fromisoformat(f"{day.isoformat()}T{clock.strip()}").replace(tzinfo=LOCAL_TZ)
-    return moment.isoformat(timespec="seconds")
+    return datetime.combine(day, moment, tzinfo=LOCAL_TZ).isoformat(timespec="seconds")
 
 
 def _clean_sources(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
@@ -102,7 +147,13 @@ def _clean_sources(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
 
 
 def feature_from_form(form: EventForm) -> dict[str, Any]:
-    """The GeoJSON Feature for a form (validation is :func:`layers.store.save_event`'s job)."""
+    """The GeoJSON Feature for a form (validation is :func:`layers.store.save_event`'s job).
+
+    Raises
+    ------
+    FormError
+        If a time of day is not one (``"25:99"``, ``"noon"``).
+    """
     props: dict[str, Any] = dict(form.keep)
     props.update(
         {
@@ -110,7 +161,7 @@ def feature_from_form(form: EventForm) -> dict[str, Any]:
             "category": form.category,
             "title": form.title.strip(),
             "summary": form.summary.strip(),
-            "start": _time(form.start, form.start_time),
+            "start": _time(form.start, form.start_time, "Start time"),
             "time_precision": form.time_precision,
             "location": form.location.strip(),
             "side": form.side or None,
@@ -123,7 +174,7 @@ def feature_from_form(form: EventForm) -> dict[str, Any]:
         }
     )
     optional = {
-        "end": _time(form.end, form.end_time) if form.end else None,
+        "end": _time(form.end, form.end_time, "End time") if form.end else None,
         "municipality": form.municipality.strip() or None,
         "uncertainty_km": form.uncertainty_km if form.location_precision == "approximate" else None,
         "group": form.group.strip() or None,
@@ -142,6 +193,40 @@ def feature_from_form(form: EventForm) -> dict[str, Any]:
     if form.location_precision == "none":
         props.pop("uncertainty_km", None)
     return {"type": "Feature", "id": form.id.strip(), "geometry": geometry, "properties": props}
+
+
+def edited_feature(stored: Mapping[str, Any], form: EventForm) -> dict[str, Any]:
+    """The stored feature with exactly the changes the form makes to it.
+
+    The form is compared with the form the stored feature fills
+    (:func:`form_from_event`); a property or the geometry is replaced only where the two
+    differ, so whatever the form cannot show or would write differently (a source's
+    ``dataset_id``, an area's exact rings, a time's seconds) stays as it was, and a
+    correction with no edit gives the stored feature back unchanged.
+
+    Raises
+    ------
+    FormError
+        If a value of ``form`` cannot become a store value.
+    """
+    before = feature_from_form(form_from_event(stored))
+    after = feature_from_form(form)
+    props = dict(stored["properties"])
+    for name in before["properties"].keys() | after["properties"].keys():
+        was = before["properties"].get(name, _ABSENT)
+        now = after["properties"].get(name, _ABSENT)
+        if was == now:
+            continue
+        if now is _ABSENT:
+            props.pop(name, None)
+        else:
+            props[name] = now
+    geometry = stored.get("geometry") if before["geometry"] == after["geometry"] else after["geometry"]
+    return {"type": "Feature", "id": stored["id"], "geometry": geometry, "properties": props}
+
+
+def _clock_text(moment: datetime) -> str:
+    return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
 
 
 def _local(text: str) -> datetime:
@@ -173,9 +258,9 @@ def form_from_event(feature: Mapping[str, Any]) -> EventForm:
         title=props["title"],
         summary=props.get("summary", ""),
         start=local.date(),
-        start_time="" if "T" not in props["start"] else local.strftime("%H:%M"),
+        start_time="" if "T" not in props["start"] else _clock_text(local),
         end=_local(props["end"]).date() if props.get("end") else None,
-        end_time="" if "T" not in props.get("end", "") else _local(props["end"]).strftime("%H:%M"),
+        end_time="" if "T" not in props.get("end", "") else _clock_text(_local(props["end"])),
         time_precision=props["time_precision"],
         location=props["location"],
         municipality=props.get("municipality", ""),

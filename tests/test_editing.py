@@ -6,9 +6,19 @@ import json
 from datetime import date
 from pathlib import Path
 
-from layers.editing import EventForm, editing_enabled, feature_from_form, form_from_event, slug_id
+import pytest
+
+from layers.editing import (
+    EventForm,
+    FormError,
+    edited_feature,
+    editing_enabled,
+    feature_from_form,
+    form_from_event,
+    slug_id,
+)
 from layers.paths import SHIPPED_STORE
-from layers.store import read_store, save_event
+from layers.store import StoreError, read_store, save_event
 from layers.validate import check_feature
 from tests.factories import SOURCE, collection, make_feature, write_json
 
@@ -87,3 +97,42 @@ def test_correction_through_the_form_is_saved(tmp_path: Path) -> None:
     save_event(feature_from_form(form), root, update=True)
     event = read_store(root).events.iloc[0]
     assert event["title"] == "Corrected title" and (event["injured_min"], event["injured_max"]) == (1, 4)
+
+
+@pytest.mark.parametrize(
+    ("typed", "field"), [("25:99", "start_time"), ("noon", "start_time"), ("24:00", "end_time")]
+)
+def test_a_time_of_day_that_is_not_one_is_a_form_error(typed: str, field: str) -> None:
+    with pytest.raises(FormError) as caught:
+        feature_from_form(_form(**{field: typed, "end": date(2023, 9, 25)}))
+    assert caught.value.field == ("Start time" if field == "start_time" else "End time")
+    assert repr(typed) in caught.value.reason and "HH:MM" in caught.value.reason
+
+
+def test_times_of_day_keep_their_seconds() -> None:
+    feature = feature_from_form(_form(start_time="2:05:09"))
+    assert feature["properties"]["start"] == "2023-09-24T02:05:09+02:00"
+    assert form_from_event(feature).start_time == "02:05:09"
+
+
+def test_an_edit_changes_only_what_the_form_changed() -> None:
+    source = {**SOURCE, "original_publisher": "Wire", "dataset_id": "ACLED-1"}
+    stored = make_feature("a", sources=[source], x_kept=[1, 2], start="2023-09-24T02:30:00+02:00")
+    form = form_from_event(stored)
+    assert edited_feature(stored, form) == stored
+    form.summary = "New summary."
+    edited = edited_feature(stored, form)
+    assert edited["properties"] == {**stored["properties"], "summary": "New summary."}
+    assert edited["geometry"] == stored["geometry"]
+
+
+def test_an_update_keeps_the_layer_unless_asked_to_move_it(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    path = write_json(root / "main.geojson", collection(make_feature("a")))
+    before = path.read_bytes()
+    moved = make_feature("a", layer="kfor", category="installation")
+    with pytest.raises(StoreError, match="keeps the layer"):
+        save_event(moved, root, update=True)
+    assert path.read_bytes() == before
+    save_event(moved, root, update=True, change_layer=True)
+    assert read_store(root).events["layer"].tolist() == ["kfor"]

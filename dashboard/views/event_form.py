@@ -1,0 +1,172 @@
+"""The editor's form: add an event, or correct one without touching what was not edited.
+
+Every widget is keyed by the event it shows, so picking another event shows that event's
+own values (its layer and category included), never the previous one's. A correction
+writes :func:`layers.editing.edited_feature`: only what the reader changed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard.data import load_store
+from dashboard.detail import md
+from dashboard.mapview import served_assets
+from dashboard.sidebar import label
+from layers.editing import (
+    SOURCE_FIELDS,
+    EventForm,
+    FormError,
+    edited_feature,
+    feature_from_form,
+    form_from_event,
+    slug_id,
+)
+from layers.map import build_map, read_map_reference
+from layers.paths import default_store
+from layers.store import StoreError, frame_to_features, save_event
+from layers.vocabulary import CATEGORIES, CONFIDENCES, LAYERS, LOCATION_PRECISIONS, SIDES, TIME_PRECISIONS
+
+NEW = "— a new event —"
+
+
+def _position_picker(form: EventForm, chosen: str) -> tuple[float | None, float | None]:
+    st.caption("Click the map to set the position, or type it below.")
+    store = load_store()
+    m = build_map(
+        store.events.iloc[:0],
+        read_map_reference(),
+        info=False,
+        legend=False,
+        height="320px",
+        assets=served_assets(),
+    )
+    result = st_folium(m, height=320, use_container_width=True, returned_objects=["last_clicked"], key="pick")
+    click = (result or {}).get("last_clicked")
+    if click and click != st.session_state.get("editor_click"):
+        st.session_state["editor_click"] = click
+        st.session_state[f"lon_{chosen}"] = float(click["lng"])
+        st.session_state[f"lat_{chosen}"] = float(click["lat"])
+    cols = st.columns(2)  # keyed by event, so picking another event shows its own position
+    lon = cols[0].number_input("Longitude", value=form.lon, format="%.5f", key=f"lon_{chosen}")
+    lat = cols[1].number_input("Latitude", value=form.lat, format="%.5f", key=f"lat_{chosen}")
+    return lon, lat
+
+
+def _pick(name: str, options: list[Any], current: Any, key: str, **kwargs: Any) -> Any:
+    index = options.index(current) if current in options else 0
+    return st.selectbox(name, options, index=index, key=key, **kwargs)
+
+
+def _fields(form: EventForm, k: str, layer: str) -> None:
+    """The form's widgets, filled from ``form`` and read back into it (``k``: the event's key)."""
+    categories = list(CATEGORIES[layer])
+    form.category = _pick("Category", categories, form.category, f"category_{k}", format_func=label)
+    form.title = st.text_input("Title", form.title, key=f"title_{k}")
+    form.summary = st.text_area("Summary", form.summary, key=f"summary_{k}")
+    cols = st.columns(5)
+    form.start = cols[0].date_input("Start", form.start, key=f"start_{k}")
+    form.start_time = cols[1].text_input(
+        "Start time (HH:MM, local)", form.start_time, key=f"stime_{k}", max_chars=8
+    )
+    form.end = cols[2].date_input("End (optional)", form.end, key=f"end_{k}")
+    form.end_time = cols[3].text_input(
+        "End time (HH:MM, local)", form.end_time, key=f"etime_{k}", max_chars=8
+    )
+    form.time_precision = _pick("Time precision", list(TIME_PRECISIONS), form.time_precision, f"tp_{k}")
+    cols = st.columns(3)
+    form.location = cols[0].text_input("Place (Serbian / Albanian)", form.location, key=f"place_{k}")
+    form.municipality = cols[1].text_input("Municipality", form.municipality, key=f"muni_{k}")
+    with cols[2]:
+        form.side = _pick(
+            "Side", [None, *SIDES], form.side, f"side_{k}", format_func=lambda s: s or "neither"
+        )
+    cols = st.columns(2)
+    with cols[0]:
+        form.location_precision = _pick(
+            "Location precision", list(LOCATION_PRECISIONS), form.location_precision, f"lp_{k}"
+        )
+    form.uncertainty_km = cols[1].number_input(
+        "Uncertainty (km, if approximate)", value=form.uncertainty_km, key=f"unc_{k}"
+    )
+    form.actors = st.text_input("Actors (separated by ;)", "; ".join(form.actors), key=f"actors_{k}").split(
+        ";"
+    )
+    cols = st.columns(4)
+    counts = {"fatalities": form.fatalities, "injured": form.injured}
+    for i, (kind, bounds) in enumerate(counts.items()):
+        low = cols[2 * i].number_input(
+            f"{kind.capitalize()} (low)", value=bounds[0], min_value=0, step=1, key=f"{kind}_lo_{k}"
+        )
+        high = cols[2 * i + 1].number_input(
+            f"{kind.capitalize()} (high)", value=bounds[1], min_value=0, step=1, key=f"{kind}_hi_{k}"
+        )
+        setattr(form, kind, (low, high))
+    form.confidence = _pick("Confidence", list(CONFIDENCES), form.confidence, f"conf_{k}")
+    st.markdown(
+        "**Sources** — at least one: address, publisher, date published (YYYY-MM-DD), language, title"
+    )
+    rows = list(form.sources) or [dict.fromkeys(SOURCE_FIELDS, "")]
+    sources = st.data_editor(
+        pd.DataFrame(rows, columns=list(SOURCE_FIELDS)),
+        num_rows="dynamic",
+        hide_index=True,
+        key=f"sources_{k}",
+    )
+    form.sources = sources.to_dict("records")
+    form.group = st.text_input("Group (links events of one operation)", form.group, key=f"group_{k}")
+    form.tags = st.text_input("Tags (separated by ;)", "; ".join(form.tags), key=f"tags_{k}").split(";")
+
+
+def _refused(message: str, problems: list[tuple[str, str]]) -> None:
+    st.error("Not saved: " + md(message))
+    if problems:
+        st.markdown("\n".join(f"- {md(name)}: {md(reason)}" for name, reason in problems))
+
+
+def render(events: pd.DataFrame) -> None:
+    """Pick an event (or a new one), edit it, save it: validated, locked, atomic."""
+    chosen = st.selectbox(
+        "Event",
+        [NEW, *events["id"].tolist()],
+        key="editor_event",
+        help="Pick an event to correct it, or add a new one.",
+    )
+    stored: dict[str, Any] | None = None
+    if chosen == NEW:
+        form = EventForm(id="", layer=LAYERS[0], category="other", title="", summary="", start=date.today())
+    else:
+        stored = frame_to_features(events[events["id"] == chosen])[0]
+        form = form_from_event(stored)
+    k = str(chosen)
+    layer = _pick("Layer", list(LAYERS), form.layer, f"layer_{k}", format_func=label)
+    lon, lat = _position_picker(form, k)
+    with st.form("event"):
+        move = False
+        if stored is not None and layer != form.layer:
+            move = st.checkbox(f"Move this event from the layer {form.layer} to {layer}", key=f"move_{k}")
+        form.layer = layer
+        _fields(form, k, layer)
+        form.lon, form.lat = lon, lat
+        submitted = st.form_submit_button("Save", type="primary")
+    if not submitted:
+        return
+    try:
+        if stored is None:
+            form.id = slug_id(form.title or "event", form.start, events["id"])
+            feature = feature_from_form(form)
+        else:
+            feature = edited_feature(stored, form)
+        written = save_event(feature, default_store(), update=stored is not None, change_layer=move)
+    except FormError as error:
+        _refused(f"{error.field}: {error.reason}", [])
+        return
+    except StoreError as error:
+        _refused(str(error).splitlines()[0], [(p.field, p.reason) for p in error.problems])
+        return
+    st.success(f"Saved {md(form.id)} in {md(written.name)}.")
