@@ -684,12 +684,24 @@ def _store_ids(root: Path, files: Sequence[Path]) -> dict[str, str]:
     return ids
 
 
+def _check_layer_kept(old: Any, new: Mapping[str, Any], change_layer: bool) -> None:
+    props = old.get("properties") if isinstance(old, dict) else None
+    was = props.get("layer") if isinstance(props, dict) else None
+    now = new["properties"]["layer"]
+    if was != now and not change_layer:
+        raise StoreError(
+            f"{new['id']!r} is in the layer {was!r}, not {now!r}; a correction keeps the layer "
+            "(pass change_layer=True to move it)"
+        )
+
+
 def save_event(
     feature: Mapping[str, Any],
     store: str | Path | None = None,
     collection: str = "additions.geojson",
     *,
     update: bool = False,
+    change_layer: bool = False,
 ) -> Path:
     """Append a new event, or update an existing one, after validating it.
 
@@ -704,6 +716,9 @@ def save_event(
         rewrites the file that holds the event, keeping its position.
     update : bool
         False: the id must be new. True: the id must exist, and that event is replaced.
+    change_layer : bool
+        An update keeps the event's layer unless this is True: moving an event to another
+        layer is a decision, never the side effect of a correction.
 
     Returns
     -------
@@ -745,6 +760,7 @@ def save_event(
             meta, features = None, []
         if update:
             position = next(i for i, f in enumerate(features) if isinstance(f, dict) and f.get("id") == fid)
+            _check_layer_kept(features[position], new, change_layer)
             features[position] = new
         else:
             features.append(new)
