@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard.text import md, md_url
 from layers.tables import casualty_text, measure_facts
 from layers.vocabulary import LAYER_TIME_RULES, describe_when
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
-
-
-def md(text: object) -> str:
-    """Escape text for Streamlit markdown, so event text shows literally."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
-
-
-def md_url(url: str) -> str:
-    """A URL that cannot end a markdown link early."""
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 def select(event_id: str | None) -> None:
@@ -32,10 +19,10 @@ def render_detail(events: gpd.GeoDataFrame, event_id: str, measures: pd.DataFram
     """Draw the detail panel of one event of ``events`` (the whole store), with its measures."""
     matches = events[events["id"] == event_id]
     if matches.empty:
-        st.info(f"Event {event_id} is not in the store.")
+        st.info(f"Event {md(event_id)} is not in the store.")
         return
     event = matches.iloc[0]
-    st.subheader(str(event["title"]))
+    st.subheader(md(event["title"], inline=True))
     st.button("Close", key="close_detail", on_click=select, args=(None,), icon=":material/close:")
     lasts = LAYER_TIME_RULES[str(event["layer"])].lasts
     when = describe_when(event["start"], event["end"], event["time_precision"], interval=lasts)
@@ -87,7 +74,7 @@ def render_detail(events: gpd.GeoDataFrame, event_id: str, measures: pd.DataFram
             st.markdown(f"**Linked events** (group {md(event['group'])})")
             for _, other in linked.iterrows():
                 st.button(
-                    f"{other['start']:%Y-%m-%d} · {other['title']}",
+                    f"{other['start']:%Y-%m-%d} · {md(other['title'], inline=True)}",
                     key=f"linked_{other['id']}",
                     on_click=select,
                     args=(str(other["id"]),),

@@ -15,9 +15,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.data import load_store
-from dashboard.detail import md
 from dashboard.mapview import served_assets
 from dashboard.sidebar import label
+from dashboard.text import md
 from layers.editing import (
     SOURCE_FIELDS,
     EventForm,

@@ -6,6 +6,7 @@ import hashlib
 
 import streamlit as st
 
+from dashboard.text import md
 from layers.ingest import (
     DEFAULT_MAX_DISTANCE_KM,
     IMPORT_KINDS,
@@ -38,7 +39,7 @@ def _plan(kind: str, data: bytes, name: str, max_km: float) -> ImportPlan | None
         )
     except (ImportFileError, StoreError) as error:
         bar.empty()
-        st.error(str(error).splitlines()[0])
+        st.error(md(str(error).splitlines()[0]))
         return None
     bar.empty()
     st.session_state["import_plan"] = (key, plan)
@@ -79,10 +80,10 @@ def render() -> None:
         try:
             result = apply_import(plan, default_store())
         except (ImportFileError, StoreError) as error:
-            st.error(str(error).splitlines()[0])
+            st.error(md(str(error).splitlines()[0]))
             return
         st.session_state.pop("import_plan", None)
-        where = result.path.name if result.path else "no file"
+        where = md(result.path.name) if result.path else "no file"
         st.success(
             f"Imported {result.written} event(s) into {where}; "
             f"{len(result.skipped)} held back as possible duplicates."
