@@ -8,6 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard.text import md
 from layers.filters import Filters, filter_events
 from layers.measures import measure_events
 from layers.paths import STORE_ENV, default_store
@@ -42,9 +43,9 @@ def load_store() -> EventStore:
     """
     path = default_store()
     if not path.exists():
-        st.error(
-            f"No event store at `{path}`. Set `{STORE_ENV}` to a directory of .geojson collections "
-            "or to one file, or unset it to show the shipped store.",
+        st.error(  # the store's name only: a visitor is never shown the server's paths
+            f"No event store at the configured place ({md(path.name)}). Set `{STORE_ENV}` to a "
+            "directory of .geojson collections or to one file, or unset it to show the shipped store.",
             icon=":material/error:",
         )
         st.stop()

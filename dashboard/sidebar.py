@@ -8,7 +8,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard.text import md
 from layers.filters import Filters
+from layers.validate import ValidationReport
 from layers.views import PRESETS, View, parse_view, preset_window, view_params
 from layers.vocabulary import CONFIDENCES, LAYER_TITLES, LAYERS, SIDE_LABELS, SIDES
 
@@ -101,7 +103,20 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
     return view
 
 
-def show_notices() -> None:
-    """Tell the reader which URL parameters could not be used, once."""
+def show_notices(report: ValidationReport | None = None) -> None:
+    """Tell the reader which URL parameters could not be used (once), and what was set aside.
+
+    The count of set-aside records and unreadable files names no path: the Methodology
+    page lists each with its file (relative to the store), feature, field and reason.
+    """
     for notice in st.session_state.pop("notices", ()):
-        st.warning(notice, icon=":material/link_off:")
+        st.warning(md(notice), icon=":material/link_off:")
+    if report is None or (not report.set_aside and report.ok):
+        return
+    unreadable = sum(1 for p in report.errors if p.index is None)
+    parts = [f"{report.set_aside} record(s)"] + ([f"{unreadable} unreadable file(s)"] if unreadable else [])
+    st.warning(
+        f"{' and '.join(parts)} of the store were set aside by validation and are not shown; "
+        "the Methodology page lists each with its file, field and reason.",
+        icon=":material/report:",
+    )

@@ -15,10 +15,28 @@ import geopandas as gpd
 import pandas as pd
 
 from layers.filters import CONFIDENCES, SIDES, Filters
-from layers.validate import LAYERS
+from layers.validate import EARLIEST, LAYERS
 
-__all__ = ["PRESETS", "View", "parse_view", "preset_window", "view_params"]
+__all__ = ["DAY_RANGE", "PARAMETERS", "PRESETS", "View", "parse_view", "preset_window", "view_params"]
 
+#: The days a view may name: from the earliest date the store accepts to the last day
+#: pandas can hold with room for the longest time rule. A day outside is a typo, and
+#: would overflow the time arithmetic of filtering.
+DAY_RANGE: tuple[date, date] = (EARLIEST, date(2261, 12, 31))
+#: Every URL parameter a view has; any other is named in a notice and ignored.
+PARAMETERS: tuple[str, ...] = (
+    "preset",
+    "start",
+    "end",
+    "as_of",
+    "layers",
+    "cat",
+    "actor",
+    "side",
+    "conf",
+    "q",
+    "event",
+)
 #: Time-window presets: key → label.
 PRESETS: dict[str, str] = {
     "all": "All dates",
@@ -58,10 +76,15 @@ def _day(params: Mapping[str, Sequence[str]], key: str, notices: list[str]) -> d
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         notices.append(f"Ignored {key}={text!r}: not a date (use YYYY-MM-DD).")
         return None
+    first, last = DAY_RANGE
+    if not first <= day <= last:
+        notices.append(f"Ignored {key}={text!r}: outside the dates a view can hold ({first} to {last}).")
+        return None
+    return day
 
 
 def _choices(
@@ -113,7 +136,19 @@ def parse_view(params: Mapping[str, Sequence[str]], events: gpd.GeoDataFrame) ->
 
     categories = sorted(set(events["category"].dropna())) if not events.empty else []
     actors = sorted({a for items in events["actors"] for a in items}) if not events.empty else []
-    layers = _choices(params, "layers", LAYERS, "layer", notices) if "layers" in params else LAYERS
+    layers = LAYERS
+    if "layers" in params:
+        layers = _choices(params, "layers", LAYERS, "layer", notices)
+        if not layers and any(value.strip(",") for value in params["layers"]):
+            # "layers=" alone is a view of no layer; "layers=tanks" is a typo
+            notices.append(
+                f"No known layer asked for: showing the default, all layers ({', '.join(LAYERS)})."
+            )
+            layers = LAYERS
+    unknown = sorted(set(params) - set(PARAMETERS))
+    if unknown:
+        names = ", ".join(repr(key) for key in unknown)
+        notices.append(f"Ignored unknown parameter(s) {names}; this app reads {', '.join(PARAMETERS)}.")
     filters = Filters(
         start=start,
         end=end,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,11 @@ def shown_count(at: AppTest) -> tuple[int, int]:
 
 def table_ids(at: AppTest) -> list[str]:
     return list(at.dataframe[0].value["id"])
+
+
+def unescape(markdown: str) -> str:
+    """Markdown as it reads: the app escapes every special character of store and URL text."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -175,10 +181,39 @@ def test_a_shared_url_restores_the_same_view() -> None:
 def test_bad_url_parameters_get_notices_and_defaults() -> None:
     at = app(start="2023-99-01", layers="tanks", event="no-such-event", conf="sure")
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = unescape(" ".join(w.value for w in at.warning))
     assert "start='2023-99-01'" in warnings and "tanks" in warnings and "no-such-event" in warnings
-    assert shown_count(at)[0] == 0  # no known layer was asked for
-    assert at.checkbox(key="layer_incident").value is False
+    assert shown_count(at)[0] == len(EVENTS)  # no known layer asked for: the default, all layers
+    assert at.checkbox(key="layer_incident").value is True
+
+
+@pytest.mark.parametrize("key", ["as_of", "start", "end"])
+def test_a_day_beyond_any_store_is_a_notice_not_a_traceback(key: str) -> None:
+    at = app(**{key: "9999-12-31", "layers": "incident"})
+    assert not at.exception, at.exception
+    warnings = unescape(" ".join(w.value for w in at.warning))
+    assert "9999" in warnings and "outside the dates" in warnings
+    assert at.checkbox(key="layer_incident").value and not at.checkbox(key="layer_kfor").value
+
+
+def test_set_aside_records_are_counted_on_every_page_without_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    bad = make_feature("bad")
+    del bad["properties"]["sources"]
+    write_json(store / "good.geojson", collection(make_feature("good"), bad))
+    (store / "broken.geojson").write_text("{oops", encoding="utf-8")
+    monkeypatch.setenv("BORDERMON_STORE", str(store))
+    for name in ("overview", "analysis", "editor", "methodology"):
+        at = page(name).run()
+        assert not at.exception, (name, at.exception)
+        shown = [
+            e.value for kind in ("warning", "error", "info", "caption", "markdown") for e in getattr(at, kind)
+        ]
+        assert all(str(tmp_path) not in text for text in shown), name
+        if name != "methodology":
+            assert any("1 record(s) and 1 unreadable file(s)" in text for text in shown), name
 
 
 # --------------------------------------------------------------------------- selection
@@ -253,6 +288,7 @@ def test_a_missing_store_is_a_message_not_an_exception(
     for at in (app(), page("analysis").run(), page("methodology").run(), page("editor").run()):
         assert not at.exception
         assert "No event store at" in at.error[0].value and "BORDERMON_STORE" in at.error[0].value
+        assert str(tmp_path) not in at.error[0].value  # a visitor is never shown a server path
 
 
 def test_an_edited_store_shows_up_without_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from layers.filters import Filters
+from layers.filters import Filters, filter_events
+from layers.validate import LAYERS
 from layers.views import View, parse_view, view_params
 from tests.factories import collection, make_feature, write_json
 
@@ -92,3 +93,32 @@ def test_reversed_window_is_swapped_with_a_notice(events: gpd.GeoDataFrame) -> N
     view = parse_view({"start": ["2023-10-31"], "end": ["2023-09-01"]}, events)
     assert (view.filters.start, view.filters.end) == (date(2023, 9, 1), date(2023, 10, 31))
     assert "swapped" in view.notices[0]
+
+
+@pytest.mark.parametrize("key", ["as_of", "start", "end"])
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "2262-04-12"])
+def test_a_day_no_view_can_hold_is_named_and_only_it_is_dropped(
+    events: gpd.GeoDataFrame, key: str, text: str
+) -> None:
+    view = parse_view({key: [text], "layers": ["incident"], "q": ["banjska"]}, events)
+    assert getattr(view.filters, key) is None
+    assert view.filters.layers == ("incident",) and view.filters.text == "banjska"
+    (notice,) = view.notices
+    assert f"{key}={text!r}" in notice and "outside the dates" in notice
+    filter_events(events, view.filters)  # and the view filters without overflowing
+
+
+def test_an_invalid_value_falls_back_to_the_default_for_that_parameter_alone(
+    events: gpd.GeoDataFrame,
+) -> None:
+    view = parse_view({"layers": ["foo"], "conf": ["confirmed"]}, events)
+    assert view.filters.layers == LAYERS and view.filters.confidences == ("confirmed",)
+    assert any("foo" in n for n in view.notices) and any("all layers" in n for n in view.notices)
+    assert parse_view({"layers": [""]}, events).filters.layers == ()  # every layer unticked, on purpose
+
+
+def test_unknown_parameters_are_named(events: gpd.GeoDataFrame) -> None:
+    view = parse_view({"bogus": ["1"], "confidence": ["confirmed"], "q": ["x"]}, events)
+    (notice,) = view.notices
+    assert "'bogus'" in notice and "'confidence'" in notice and "conf" in notice
+    assert view.filters.text == "x"

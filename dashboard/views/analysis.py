@@ -61,7 +61,7 @@ def render() -> None:
     store = load_store()
     view = render_sidebar(store.events)
     st.title("Analysis")
-    show_notices()
+    show_notices(store.report)
     stats = load_stats(view.filters)
     if stats.events.empty:
         st.info("No events in this view: widen the time window or clear a filter.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.data import load_store
-from dashboard.sidebar import render_sidebar
+from dashboard.sidebar import render_sidebar, show_notices
 from dashboard.views import event_form, importer
 from layers.editing import EDITING_ENV, editing_enabled
 
@@ -14,6 +14,7 @@ def render() -> None:
     store = load_store()
     render_sidebar(store.events)
     st.title("Editor")
+    show_notices(store.report)
     if not editing_enabled():
         st.info(
             "Editing is off: this app is read-only, as a hosted public app should be. To edit a store "

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard.data import load_store
-from dashboard.sidebar import render_sidebar
+from dashboard.sidebar import render_sidebar, show_notices
+from dashboard.text import md
 from layers.paths import ROOT
 
 DOCS = ROOT / "docs"
 
 
+def store_name(root: Path) -> str:
+    """The store as a reader may see it: relative to the project, else its name alone."""
+    try:
+        return root.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return root.name
+
+
 def render() -> None:
     store = load_store()
     render_sidebar(store.events)
+    show_notices()
     st.markdown((DOCS / "methodology.md").read_text(encoding="utf-8"))
     analysis = DOCS / "methodology-analysis.md"
     if analysis.exists():
@@ -42,4 +54,4 @@ def render() -> None:
         )
     else:
         st.success(f"All {sum(report.counts.values())} records of {report.files} file(s) passed validation.")
-    st.caption(f"Store: `{store.root}`")
+    st.caption(f"Store: {md(store_name(store.root))}")

@@ -46,13 +46,7 @@ def render() -> None:
         "Sourced incidents, reported military deployments and KFOR presence along the "
         "Kosovo–Serbia boundary (in Serbian usage, the administrative boundary line)."
     )
-    show_notices()
-    if store.report.set_aside or not store.report.ok:
-        st.warning(
-            f"{store.report.set_aside} record(s) of the store were set aside by validation; "
-            "the Methodology page lists each with its file, field and reason.",
-            icon=":material/report:",
-        )
+    show_notices(store.report)
 
     shown = filter_events(events, view.filters)
     figures = key_figures(shown, len(events), view.filters.as_of)
