@@ -14,8 +14,9 @@ from datetime import date, timedelta
 import geopandas as gpd
 import pandas as pd
 
-from layers.filters import CONFIDENCES, SIDES, Filters
-from layers.validate import EARLIEST, LAYERS
+from layers.filters import Filters
+from layers.validate import EARLIEST
+from layers.vocabulary import CONFIDENCES, LAYERS, SIDES
 
 __all__ = ["DAY_RANGE", "PARAMETERS", "PRESETS", "View", "parse_view", "preset_window", "view_params"]
 
