@@ -1,4 +1,4 @@
-"""Export the map of a view as one standalone HTML file (``bordermon export``).
+"""Export the map of a view as one standalone HTML file, or as a picture (``bordermon export``).
 
 The file carries the title, the time window and filters, the data's date, the sources
 note and the attributions. By default it is self-contained: Leaflet, bordermon's map
@@ -8,6 +8,9 @@ its CDN instead (a smaller file that needs the network).
 
 Same inputs → byte-identical output: folium's random element ids are replaced by ids
 derived from each element's position in the map, and nothing depends on the clock.
+
+``--format png|svg|pdf`` draws the same view as a print-ready static map instead
+(:mod:`layers.picture`: no browser, no tiles; SVG byte-identical for the same inputs).
 """
 
 from __future__ import annotations
@@ -32,16 +35,21 @@ from layers.filters import CONFIDENCES, SIDES, Filters, filter_events
 from layers.map import BASEMAPS, DEFAULT_TITLE, MAP_LAYERS, MapReference, build_map, data_date
 from layers.mapdata import mapped_mask
 from layers.paths import STORE_ENV, default_store
+from layers.picture import FORMATS, PRESETS, PictureReference, draw_picture
+from layers.reference import read_boundary, read_countries, read_gazetteer, read_safety_zones
 from layers.store import read_store
 from layers.validate import LAYERS
+from layers.vocabulary import describe_window
 
 __all__ = [
     "LAYER_ALIASES",
     "add_export_command",
     "assign_stable_ids",
     "export_html",
+    "export_picture",
     "parse_layers",
     "write_html",
+    "write_output",
 ]
 
 
@@ -154,14 +162,55 @@ def export_html(
     return page
 
 
+def export_picture(
+    events: gpd.GeoDataFrame,
+    *,
+    filters: Filters | None = None,
+    layers: Sequence[str] = MAP_LAYERS,
+    title: str = DEFAULT_TITLE,
+    fmt: Literal["png", "svg", "pdf"] = "png",
+    preset: str = "a4",
+    set_aside: int = 0,
+) -> bytes:
+    """The view as a static picture (:func:`layers.picture.draw_picture`).
+
+    ``events`` is the whole store, as for :func:`export_html`: the view is selected with
+    ``filters`` and ``layers``, and the data's date is the latest date in ``events``.
+    """
+    filters = filters or Filters()
+    shown = filter_events(events, filters)
+    shown = shown[shown["layer"].isin([layer for layer in LAYERS if layer in layers])]
+    reference = PictureReference(
+        countries=read_countries(),
+        boundary=read_boundary() if "boundary" in layers else None,
+        safety_zones=read_safety_zones() if "safety_zones" in layers else None,
+        gazetteer=read_gazetteer() if "places" in layers else None,
+    )
+    return draw_picture(
+        shown,
+        reference=reference,
+        fmt=fmt,
+        preset=preset,
+        title=title,
+        window=describe_window(filters.start, filters.end),
+        data_date=data_date(events),
+        set_aside=set_aside,
+    )
+
+
 def write_html(page: str, out: str | Path) -> Path:
     """Write a page atomically (a temporary file beside it, then a rename); returns the path."""
+    return write_output(page.encode("utf-8"), out)
+
+
+def write_output(data: bytes, out: str | Path) -> Path:
+    """Write a file atomically (a temporary file beside it, then a rename); returns the path."""
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(page)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an export is meant to be shared
@@ -239,6 +288,8 @@ def _run_export(args: argparse.Namespace) -> int:
         confidences=args.confidence,
         text=args.text or "",
     )
+    if args.format != "html":
+        return _write_picture(args, store.events, filters, layers, store.report.set_aside)
     self_contained = not args.cdn
     if self_contained and not assets_installed():
         print(
@@ -260,7 +311,7 @@ def _run_export(args: argparse.Namespace) -> int:
     if args.out == "-":
         sys.stdout.write(page)
     else:
-        out = write_html(page, args.out)
+        out = write_html(page, args.out or "bordermon-map.html")
         shown = filter_events(store.events, filters)
         shown = shown[shown["layer"].isin([layer for layer in LAYERS if layer in layers])]
         mapped = int(mapped_mask(shown).sum()) if not shown.empty else 0
@@ -279,6 +330,37 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_picture(
+    args: argparse.Namespace,
+    events: gpd.GeoDataFrame,
+    filters: Filters,
+    layers: Sequence[str],
+    set_aside: int,
+) -> int:
+    data = export_picture(
+        events,
+        filters=filters,
+        layers=layers,
+        title=args.title,
+        fmt=args.format,
+        preset=args.preset,
+        set_aside=set_aside,
+    )
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        out = write_output(data, args.out or f"bordermon-map.{args.format}")
+        print(f"wrote {out} ({len(data) / 1e6:.1f} MB, {args.format.upper()}, {args.preset})")
+    if set_aside:
+        print(
+            f"bordermon export: {set_aside} record(s) set aside by validation are not shown "
+            "(`bordermon validate` lists them)",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def add_export_command(commands: Any) -> None:
     """Add ``bordermon export`` to the command line's subcommands."""
     export = commands.add_parser(
@@ -291,7 +373,16 @@ def add_export_command(commands: Any) -> None:
         ),
     )
     export.add_argument(
-        "--out", default="bordermon-map.html", help="output file, or - for stdout (%(default)s)"
+        "--out", help="output file, or - for stdout (default: bordermon-map.html, or .png/.svg/.pdf)"
+    )
+    export.add_argument(
+        "--format",
+        choices=("html", *FORMATS),
+        default="html",
+        help="html: the interactive map (default); png, svg, pdf: a print-ready static picture",
+    )
+    export.add_argument(
+        "--preset", choices=list(PRESETS), default="a4", help="page of a picture: A4 landscape or 16:9 (a4)"
     )
     export.add_argument(
         "--store", help=f"event store directory or .geojson file (default: ${STORE_ENV} or the shipped store)"

@@ -15,7 +15,7 @@ import pandas as pd
 from layers.filters import Filters
 from layers.map_reference import ODBL, OSM_COPYRIGHT
 from layers.mapdata import STYLES
-from layers.vocabulary import format_day
+from layers.vocabulary import describe_window, format_day
 
 __all__ = ["data_date", "title_html"]
 
@@ -36,13 +36,7 @@ def data_date(events: gpd.GeoDataFrame) -> date | None:
 
 
 def _window_text(filters: Filters) -> str:
-    if filters.start and filters.end:
-        return f"{format_day(filters.start)} – {format_day(filters.end)}"
-    if filters.start:
-        return f"from {format_day(filters.start)}"
-    if filters.end:
-        return f"up to {format_day(filters.end)}"
-    return "all dates"
+    return describe_window(filters.start, filters.end)
 
 
 def _filter_text(filters: Filters) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal
@@ -44,6 +45,7 @@ __all__ = [
     "TimeRule",
     "category_label",
     "describe_when",
+    "describe_window",
     "format_day",
     "schema",
 ]
@@ -274,6 +276,17 @@ def describe_when(start: Any, end: Any, precision: Any, *, interval: bool = Fals
     else:
         text = first
     return f"{text} (to the {level})"
+
+
+def describe_window(start: date | None, end: date | None) -> str:
+    """A time window as people read it: ``"1 Sep 2023 – 31 Oct 2023"``, ``"all dates"``."""
+    if start and end:
+        return f"{format_day(start)} – {format_day(end)}"
+    if start:
+        return f"from {format_day(start)}"
+    if end:
+        return f"up to {format_day(end)}"
+    return "all dates"
 
 
 def _check() -> None:
