@@ -1,8 +1,10 @@
-"""The map of the view through ``st_folium``, clicks that select an event, and the HTML download."""
+"""The map of the view through ``st_folium``, clicks that select an event, and the map downloads."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Any, Literal
 
 import streamlit as st
@@ -10,7 +12,7 @@ from streamlit_folium import st_folium
 
 from dashboard.data import load_measures, load_store
 from layers.assets import MAP_ASSET_NAMES, STATIC_VENDOR_DIR, STATIC_VENDOR_URL, MapAssets, assets_installed
-from layers.export import export_html
+from layers.export import export_html, export_picture
 from layers.map import build_map, read_map_reference
 from layers.store import EventStore
 from layers.views import View
@@ -70,6 +72,29 @@ def render_map(
         return None
     st.session_state[f"handled_{key}"] = clicked
     return str(clicked) if (store.events["id"] == str(clicked)).any() else None
+
+
+def picture_bytes(view: View, fmt: Literal["png", "pdf"]) -> bytes:
+    """The print-ready static picture of exactly this view (:func:`layers.export.export_picture`)."""
+    store = load_store()
+    return export_picture(store.events, filters=view.filters, fmt=fmt, set_aside=store.report.set_aside)
+
+
+def picture_downloads(containers: Sequence[Any], view: View) -> None:
+    """PNG and PDF buttons for the static picture of this view, built only when clicked."""
+    for container, fmt, mime in zip(
+        containers, ("png", "pdf"), ("image/png", "application/pdf"), strict=True
+    ):
+        container.download_button(
+            f"{fmt.upper()} picture",
+            partial(picture_bytes, view, fmt),
+            f"bordermon-map-{date.today().isoformat()}.{fmt}",
+            mime,
+            icon=":material/image:",
+            on_click="ignore",
+            key=f"download_{fmt}",
+            help="A print-ready static map of this view (A4): legend, scale bar, sources and attribution.",
+        )
 
 
 def html_download(container: Any, view: View) -> None:

@@ -248,6 +248,13 @@ def test_downloads_hold_exactly_the_filtered_events(media: list[MediaFileManager
     assert [r["id"] for r in rows] == expected
 
 
+def test_picture_downloads_are_the_view_as_png_and_pdf(media: list[MediaFileManager]) -> None:
+    at = app(preset="sep-oct-2023", layers="incident")
+    png = download(at, media, "PNG picture")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 50_000
+    assert download(at, media, "PDF picture").startswith(b"%PDF-")
+
+
 def test_csv_download_neutralises_formulas(
     media: list[MediaFileManager], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

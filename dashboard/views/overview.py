@@ -89,7 +89,7 @@ def render() -> None:
 
     st.subheader("Download what is shown")
     st.caption("Files are built when you click: exactly the events of this view, with their measures.")
-    cols = st.columns(3)
+    cols = st.columns(5)
     cols[0].download_button(
         "GeoJSON",
         partial(geojson_download, view.filters),
@@ -109,3 +109,4 @@ def render() -> None:
         key="download_csv",
     )
     mapview.html_download(cols[2], view)
+    mapview.picture_downloads(cols[3:], view)
