@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from layers.filters import Filters, filter_events
@@ -56,6 +58,9 @@ EVENT_FIELDS: tuple[str, ...] = (
     "uncertainty_km",
     *MEASURE_COLUMNS,
 )
+ObjectArray = npt.NDArray[np.object_]
+BoolArray = npt.NDArray[np.bool_]
+
 FORMULA = (
     "total = incidents + casualties + deployments + crossings + kfor, "
     "per ISO week (Monday, Europe/Belgrade): "
@@ -237,73 +242,113 @@ def stats_json(stats: Stats) -> dict[str, Any]:
 # --------------------------------------------------------------------------- table
 
 
-def _km(value: Any, signed: bool = True) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    if round(float(value), 1) == 0:
-        return "0.0"  # not "-0.0": a sign that close to the line says nothing
-    return f"{value:+.1f}" if signed else f"{value:.1f}"
+def _km_texts(values: Any, signed: bool = True) -> ObjectArray:
+    """Kilometres to one decimal, a whole column at once: ``+1.2`` (or ``1.2``), ``0.0``, ``—``."""
+    numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    missing = np.isnan(numbers)
+    text: ObjectArray = np.char.mod("%+.1f" if signed else "%.1f", np.where(missing, 0.0, numbers)).astype(
+        object
+    )
+    text[np.isin(text, ("+0.0", "-0.0"))] = "0.0"  # not "-0.0": a sign that close to the line says nothing
+    text[missing] = "—"
+    return text
 
 
-def _yes(value: Any, area: bool) -> str:
-    if value is None or pd.isna(value):
-        return "partly" if area else "maybe"
-    return "yes" if bool(value) else "no"
+def _yes_texts(values: Any, area: BoolArray) -> ObjectArray:
+    """``yes`` / ``no``, and where undecided ``partly`` (an area) or ``maybe`` (a position)."""
+    flags = pd.array(values, dtype="boolean")
+    undecided = np.asarray(flags.isna(), dtype=bool)
+    text: ObjectArray = np.where(flags.fillna(False).to_numpy(dtype=bool), "yes", "no").astype(object)
+    text[undecided & area] = "partly"
+    text[undecided & ~area] = "maybe"
+    return text
 
 
-def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+def _table(header: list[str], columns: list[Any], right: set[int]) -> list[str]:
+    """Aligned text columns: cells padded, joined by two spaces, trailing space removed."""
+    cells = [pd.Series(np.asarray(column, dtype=object), dtype=object).astype(str) for column in columns]
+    widths = [
+        max(len(h), int(c.str.len().max()) if len(c) else 0) for h, c in zip(header, cells, strict=True)
+    ]
 
-    def line(cells: list[str]) -> str:
-        out = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(out).rstrip()
-
-    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
-
-
-def _event_rows(stats: Stats) -> list[list[str]]:
-    rows = []
-    measured = stats.measures["side_measured"].notna()
-    for index in stats.measures.index[measured.to_numpy()]:
-        event, m = stats.events.loc[index], stats.measures.loc[index]
-        area = event.geometry.geom_type not in ("Point",)
-        best, lo, hi = m["distance_to_boundary_km"], m["distance_min_km"], m["distance_max_km"]
-        spread = "" if abs(hi - lo) < 0.05 else f"{_km(lo)} to {_km(hi)}"
-        kfor = "" if pd.isna(m["nearest_kfor"]) else f"{m['nearest_kfor']} {_km(m['nearest_kfor_km'], False)}"
-        if str(m["nearest_kfor_confidence"]) == "low":
-            kfor += "*"
-        rows.append(
-            [
-                str(event["id"]),
-                event["start"].date().isoformat(),
-                "—" if pd.isna(event["side"]) else str(event["side"]),
-                str(m["side_measured"]),
-                _km(best),
-                spread,
-                _yes(m["in_gsz"], area),
-                _yes(m["in_asz"], area),
-                f"{m['nearest_crossing']} {_km(m['nearest_crossing_km'], False)}",
-                kfor,
-            ]
+    def line(texts: list[str]) -> str:
+        padded = (
+            t.rjust(w) if i in right else t.ljust(w)
+            for i, (t, w) in enumerate(zip(texts, widths, strict=True))
         )
-    return rows
+        return "  ".join(padded).rstrip()
+
+    body: list[str] = []
+    if cells and len(cells[0]):
+        joined = cells[0].str.rjust(widths[0]) if 0 in right else cells[0].str.ljust(widths[0])
+        for i, values in enumerate(cells[1:], start=1):
+            joined = (
+                joined + "  " + (values.str.rjust(widths[i]) if i in right else values.str.ljust(widths[i]))
+            )
+        body = joined.str.rstrip().tolist()
+    return [line(header), line(["-" * w for w in widths]), *body]
 
 
-def _week_label(week: pd.Timestamp) -> str:
-    iso = week.isocalendar()
-    return f"{iso.year}-W{iso.week:02d} ({week.date().isoformat()})"
+def _event_columns(stats: Stats) -> list[ObjectArray]:
+    """The per-event table's columns, for the events with a position."""
+    measured = stats.measures["side_measured"].notna().to_numpy()
+    events, m = stats.events[measured], stats.measures[measured]
+    area = (events.geometry.geom_type != "Point").to_numpy()
+    lo, hi = m["distance_min_km"].to_numpy(dtype=float), m["distance_max_km"].to_numpy(dtype=float)
+    spread = np.where(np.abs(hi - lo) < 0.05, "", _km_texts(lo) + " to " + _km_texts(hi)).astype(object)
+    crossing = m["nearest_crossing"].astype(str).to_numpy(dtype=object)
+    kfor = m["nearest_kfor"].astype(str).to_numpy(dtype=object) + " " + _km_texts(m["nearest_kfor_km"], False)
+    kfor = np.where(m["nearest_kfor"].notna().to_numpy(), kfor, "").astype(object)
+    unverified = (m["nearest_kfor_confidence"].astype(str) == "low").to_numpy()
+    return [
+        events["id"].astype(str).to_numpy(dtype=object),
+        events["start"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
+        events["side"].astype(object).fillna("—").astype(str).to_numpy(dtype=object),
+        m["side_measured"].astype(str).to_numpy(dtype=object),
+        _km_texts(m["distance_to_boundary_km"]),
+        spread,
+        _yes_texts(m["in_gsz"], area),
+        _yes_texts(m["in_asz"], area),
+        crossing + " " + _km_texts(m["nearest_crossing_km"], False),
+        np.where(unverified, kfor + "*", kfor).astype(object),
+    ]
+
+
+def _week_labels(weeks: pd.DatetimeIndex) -> ObjectArray:
+    """``2023-W39 (2023-09-25)`` for each week."""
+    iso = weeks.isocalendar()
+    year, number = iso["year"].astype(str).to_numpy(dtype=object), iso["week"].astype(str).str.zfill(2)
+    labels: ObjectArray = (
+        year
+        + "-W"
+        + number.to_numpy(dtype=object)
+        + " ("
+        + weeks.strftime("%Y-%m-%d").to_numpy(dtype=object)
+        + ")"
+    )
+    return labels
+
+
+def _counts(values: Any) -> ObjectArray:
+    text: ObjectArray = np.asarray(values, dtype=np.int64).astype(str).astype(object)
+    return text
+
+
+def _ranges(low: Any, high: Any) -> ObjectArray:
+    """``3`` where both ends agree, else ``3–5``."""
+    lo, hi = _counts(low), _counts(high)
+    text: ObjectArray = np.where(lo == hi, lo, lo + "–" + hi).astype(object)
+    return text
 
 
 def format_stats(stats: Stats, *, title: str = "") -> str:
     """The readable report of ``bordermon stats``: per-event measures, zones, weekly series."""
     out = [title] if title else []
     total = len(stats.events)
-    rows = _event_rows(stats)
+    columns = _event_columns(stats)
+    measured = len(columns[0])
     out += [
-        f"{total} event(s) in the view; {len(rows)} with a position are measured.",
+        f"{total} event(s) in the view; {measured} with a position are measured.",
         "",
         "Distance to the Kosovo–Serbia boundary, km: + inside Kosovo, − outside it; the range",
         "covers the record's stated uncertainty or the extent of its area. GSZ/ASZ: historical 1999",
@@ -323,61 +368,50 @@ def format_stats(stats: Stats, *, title: str = "") -> str:
         "nearest crossing km",
         "nearest KFOR km",
     ]
-    out += _table(header, rows, right={4})
-    if any(r[-1].endswith("*") for r in rows):
+    out += _table(header, columns, right={4})
+    if any(text.endswith("*") for text in columns[-1]):
         out.append("* unverified position of the KFOR installation (gazetteer confidence low)")
-    unmeasured = total - len(rows)
+    unmeasured = total - measured
     if unmeasured:
         out.append(f"{unmeasured} event(s) have no position (precision none) and are not measured.")
 
     if not stats.zones.empty:
         out += ["", "Deployment zones (area events): area and share within 5 / 25 km of the line"]
-        zone_rows = [
-            [
-                str(stats.events.loc[index, "id"]),
-                f"{z['area_km2']:,.0f}",
-                f"{z['share_within_5km']:.0%}",
-                f"{z['share_within_25km']:.0%}",
-                _km(z["min_distance_km"], False),
-            ]
-            for index, z in stats.zones.iterrows()
+        zones = stats.zones
+        zone_columns = [
+            stats.events.loc[zones.index, "id"].astype(str).to_numpy(dtype=object),
+            zones["area_km2"].map("{:,.0f}".format).to_numpy(dtype=object),
+            zones["share_within_5km"].map("{:.0%}".format).to_numpy(dtype=object),
+            zones["share_within_25km"].map("{:.0%}".format).to_numpy(dtype=object),
+            _km_texts(zones["min_distance_km"], False),
         ]
-        out += _table(["id", "area km²", "≤5 km", "≤25 km", "min km"], zone_rows, right={1, 2, 3, 4})
+        out += _table(["id", "area km²", "≤5 km", "≤25 km", "min km"], zone_columns, right={1, 2, 3, 4})
 
     out += [
         "",
         "Weekly activity (weeks in which events start; killed and injured as low–high of reported ranges)",
     ]
     counts = stats.by_layer.reindex(columns=list(LAYERS), fill_value=0)
-    week_rows = []
-    started = counts.sum(axis=1) > 0
-    for week in counts.index[started.to_numpy()]:
-        c, s, k = counts.loc[week], stats.by_side.loc[week], stats.casualties.loc[week]
-        low, high = (
-            k[list(CASUALTY_COLUMNS)].astype(int).tolist()[::2],
-            k[list(CASUALTY_COLUMNS)].astype(int).tolist()[1::2],
-        )
-        week_rows.append(
-            [
-                _week_label(week),
-                *(str(int(c[layer])) for layer in LAYERS),
-                str(int(s["XK"])),
-                str(int(s["RS"])),
-                f"{low[0]}–{high[0]}" if low[0] != high[0] else str(low[0]),
-                f"{low[1]}–{high[1]}" if low[1] != high[1] else str(low[1]),
-            ]
-        )
-    out += _table(["week", *LAYERS, "XK", "RS", "killed", "injured"], week_rows, right=set(range(1, 8)))
+    weeks = pd.DatetimeIndex(counts.index[(counts.sum(axis=1) > 0).to_numpy()])
+    sides, casualties = stats.by_side.loc[weeks], stats.casualties.loc[weeks]
+    lows, highs = list(CASUALTY_COLUMNS)[::2], list(CASUALTY_COLUMNS)[1::2]
+    week_columns = [
+        _week_labels(weeks),
+        *(_counts(counts.loc[weeks, layer]) for layer in LAYERS),
+        _counts(sides["XK"]),
+        _counts(sides["RS"]),
+        *(_ranges(casualties[lo], casualties[hi]) for lo, hi in zip(lows, highs, strict=True)),
+    ]
+    out += _table(["week", *LAYERS, "XK", "RS", "killed", "injured"], week_columns, right=set(range(1, 8)))
 
     out += ["", "Escalation indicator (points; total = sum of the parts; docs/methodology-analysis.md)"]
-    esc_rows = [
-        [
-            _week_label(week),
-            *(f"{stats.escalation.loc[week, c]:.1f}" for c in (*ESCALATION_COMPONENTS, "total")),
-        ]
-        for week in stats.escalation.index[(stats.escalation["total"] != 0).to_numpy()]
+    parts = (*ESCALATION_COMPONENTS, "total")
+    busy = stats.escalation[(stats.escalation["total"] != 0).to_numpy()]
+    esc_columns = [
+        _week_labels(pd.DatetimeIndex(busy.index)),
+        *(np.char.mod("%.1f", busy[c].to_numpy(dtype=float)).astype(object) for c in parts),
     ]
-    out += _table(["week", *ESCALATION_COMPONENTS, "total"], esc_rows, right=set(range(1, 7)))
+    out += _table(["week", *parts], esc_columns, right=set(range(1, 7)))
     return "\n".join(out)
 
 
