@@ -37,11 +37,12 @@ from layers.mapdata import mapped_mask
 from layers.paths import STORE_ENV, default_store
 from layers.picture import FORMATS, PRESETS, PictureReference, draw_picture
 from layers.reference import read_boundary, read_countries, read_gazetteer, read_safety_zones
-from layers.store import read_store
+from layers.store import EVENT_COLUMNS, read_store
 from layers.validate import LAYERS
 from layers.vocabulary import describe_window
 
 __all__ = [
+    "EXPORT_COLUMNS",
     "LAYER_ALIASES",
     "add_export_command",
     "assign_stable_ids",
@@ -51,6 +52,12 @@ __all__ = [
     "write_html",
     "write_output",
 ]
+
+#: Event columns the map and its filters use: disputes, tags, external ids and extensions
+#: are not drawn, so ``bordermon export`` does not read them.
+EXPORT_COLUMNS: tuple[str, ...] = tuple(
+    name for name in EVENT_COLUMNS if name not in ("disputes", "tags", "external_ids", "extensions")
+)
 
 
 def assign_stable_ids(root: Element, salt: str = "bordermon") -> None:
@@ -273,7 +280,7 @@ def _run_export(args: argparse.Namespace) -> int:
         return 2
     path = Path(args.store) if args.store else default_store()
     try:
-        store = read_store(path)
+        store = read_store(path, columns=EXPORT_COLUMNS)
     except FileNotFoundError as exc:
         print(f"bordermon export: {exc}", file=sys.stderr)
         return 2

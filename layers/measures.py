@@ -536,31 +536,43 @@ def measure_events(events: gpd.GeoDataFrame, reference: AnalysisReference | None
     if events.empty:
         return _empty_measures(events.index)
     ref = reference if reference is not None else load_reference()
-    geoms, present = _projected(events)
-    n = len(geoms)
-    radius = np.zeros(n)
+    # Many events share a place (a village's coordinates, a conventional zone): each
+    # distinct geometry is measured once and its measures given to every event at it.
+    codes, distinct = _distinct(events)
+    geoms, present_distinct = _projected(distinct)
+    m = len(geoms)
+    best_d = np.full(m, np.nan)
+    lo_d = np.full(m, np.nan)
+    hi_d = np.full(m, np.nan)
+    side_d = np.full(m, None, dtype=object)
+    point = present_distinct & (shapely.get_type_id(geoms) == shapely.GeometryType.POINT)
+    rows = np.flatnonzero(point)
+    if len(rows):
+        signed, iso = _signed_xy(shapely.get_x(geoms[rows]), shapely.get_y(geoms[rows]), ref, geoms[rows])
+        best_d[rows], lo_d[rows], hi_d[rows] = signed, signed, signed
+        iso[np.abs(signed) <= ON_LINE_KM] = "line"
+        side_d[rows] = iso
+    rows = np.flatnonzero(present_distinct & ~point)
+    if len(rows):
+        best_d[rows], lo_d[rows], hi_d[rows], side_d[rows] = _measure_shapes(geoms[rows], ref)
+    places = {
+        **_place_columns("nearest_crossing", ref.crossings, geoms, present_distinct),
+        **_place_columns("nearest_kfor", ref.kfor, geoms, present_distinct),
+    }
+
+    # An extra slot at the end stands for "no geometry" (code -1).
+    at = np.where(codes >= 0, codes, m)
+    present = np.append(present_distinct, False)[at]
+    best, lo, hi = (np.append(values, np.nan)[at] for values in (best_d, lo_d, hi_d))
+    side = np.append(side_d, np.array([None], dtype=object))[at]
+    radius = np.zeros(len(codes))
     if "uncertainty_km" in events.columns:
         given = pd.to_numeric(events["uncertainty_km"], errors="coerce").to_numpy(
             dtype=float, na_value=np.nan
         )
         radius = np.where(np.isnan(given), 0.0, given)
-    best = np.full(n, np.nan)
-    lo = np.full(n, np.nan)
-    hi = np.full(n, np.nan)
-    side = np.full(n, None, dtype=object)
-
-    point = present & (shapely.get_type_id(geoms) == shapely.GeometryType.POINT)
-    rows = np.flatnonzero(point)
-    if len(rows):
-        signed, iso = _signed_xy(shapely.get_x(geoms[rows]), shapely.get_y(geoms[rows]), ref, geoms[rows])
-        best[rows], lo[rows], hi[rows] = signed, signed, signed
-        iso[np.abs(signed) <= ON_LINE_KM] = "line"
-        side[rows] = iso
-    rows = np.flatnonzero(present & ~point)
-    if len(rows):
-        best[rows], lo[rows], hi[rows], side[rows] = _measure_shapes(geoms[rows], ref)
-    lo -= radius
-    hi += radius
+    lo = lo - radius
+    hi = hi + radius
 
     columns: dict[str, Any] = {
         "distance_to_boundary_km": best,
@@ -570,10 +582,24 @@ def measure_events(events: gpd.GeoDataFrame, reference: AnalysisReference | None
         "in_gsz": _zone_membership(lo, hi, side, present, GSZ_KM),
         "in_asz": _zone_membership(lo, hi, side, present, ASZ_KM),
         "distance_band": _bands(best, side),
-        **_place_columns("nearest_crossing", ref.crossings, geoms, present),
-        **_place_columns("nearest_kfor", ref.kfor, geoms, present),
+        **{name: _spread(values, codes) for name, values in places.items()},
     }
     return pd.DataFrame(columns, index=events.index)[list(MEASURE_COLUMNS)]
+
+
+def _distinct(events: gpd.GeoDataFrame) -> tuple[IntArray, gpd.GeoDataFrame]:
+    """Each event's position among the distinct geometries (-1: none), and those geometries."""
+    wkb = shapely.to_wkb(np.asarray(events.geometry.values, dtype=object))
+    codes, uniques = pd.factorize(pd.Series(wkb, dtype=object), use_na_sentinel=True)
+    geometry = gpd.GeoSeries(shapely.from_wkb(np.asarray(uniques, dtype=object)), crs=events.crs)
+    return np.asarray(codes, dtype=np.intp), gpd.GeoDataFrame(geometry=geometry, crs=events.crs)
+
+
+def _spread(values: Any, codes: IntArray) -> Any:
+    """Per-geometry values given to every event at that geometry (NA where it has none)."""
+    if isinstance(values, np.ndarray):
+        return np.append(values.astype(float), np.nan)[np.where(codes >= 0, codes, len(values))]
+    return values.take(codes, allow_fill=True)
 
 
 def with_measures(events: gpd.GeoDataFrame, reference: AnalysisReference | None = None) -> gpd.GeoDataFrame:
@@ -608,19 +634,21 @@ def zone_measures(events: gpd.GeoDataFrame, reference: AnalysisReference | None 
     if events.empty:
         return out
     ref = reference if reference is not None else load_reference()
-    geoms, present = _projected(events)
+    codes, distinct = _distinct(events)  # each distinct geometry measured once
+    geoms, present = _projected(distinct)
+    m = len(geoms)
     rows = np.flatnonzero(present)
-    area = np.full(n, np.nan)
+    area = np.full(m, np.nan)
     area[rows] = shapely.area(geoms[rows])
-    near = np.full(n, np.nan)
+    near = np.full(m, np.nan)
     near[rows] = shapely.distance(geoms[rows], ref.boundary) / 1000.0
-    out["area_km2"] = area / 1e6
-    out["min_distance_km"] = near
+    out["area_km2"] = _spread(area / 1e6, codes)
+    out["min_distance_km"] = _spread(near, codes)
     with_area = np.flatnonzero(present & (np.nan_to_num(area) > 0))
     for column, km in (("share_within_5km", GSZ_KM), ("share_within_25km", ASZ_KM)):
-        share = np.full(n, np.nan)
+        share = np.full(m, np.nan)
         if len(with_area):
             inside = shapely.area(shapely.intersection(geoms[with_area], ref.buffer(km)))
             share[with_area] = np.clip(inside / area[with_area], 0.0, 1.0)
-        out[column] = share
+        out[column] = _spread(share, codes)
     return out

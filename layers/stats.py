@@ -24,7 +24,8 @@ import pandas as pd
 from layers.filters import Filters, filter_events
 from layers.measures import MEASURE_COLUMNS, AnalysisReference, measure_events, zone_measures
 from layers.paths import STORE_ENV, default_store
-from layers.store import read_store
+from layers.snapshot import NESTED_COLUMNS
+from layers.store import EVENT_COLUMNS, read_store
 from layers.timeseries import (
     CASUALTY_COLUMNS,
     DEFAULT_WEIGHTS,
@@ -39,6 +40,7 @@ from layers.validate import LAYERS
 __all__ = [
     "EVENT_FIELDS",
     "FORMULA",
+    "STATS_COLUMNS",
     "Stats",
     "add_stats_command",
     "compute_stats",
@@ -58,6 +60,9 @@ EVENT_FIELDS: tuple[str, ...] = (
     "uncertainty_km",
     *MEASURE_COLUMNS,
 )
+#: Event columns ``bordermon stats`` reads: none of the lists (actors, sources, ...).
+STATS_COLUMNS: tuple[str, ...] = tuple(name for name in EVENT_COLUMNS if name not in NESTED_COLUMNS)
+
 ObjectArray = npt.NDArray[np.object_]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -170,6 +175,23 @@ def _plain(value: Any, digits: int = 3) -> Any:
     return str(value)
 
 
+def _plain_column(values: pd.Series) -> list[Any]:
+    """:func:`_plain` of a whole column: converted by type once, not value by value."""
+    missing = values.isna().to_numpy()
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        text = values.dt.strftime("%Y-%m-%dT%H:%M:%S%z")  # +0200; isoformat writes +02:00
+        out: list[Any] = (text.str.slice(0, -2) + ":" + text.str.slice(-2)).tolist()
+    elif pd.api.types.is_float_dtype(values.dtype):
+        out = [round(v, 3) for v in values.to_numpy(dtype=float, na_value=np.nan).tolist()]
+    elif pd.api.types.is_bool_dtype(values.dtype):
+        out = values.fillna(False).to_numpy(dtype=bool).tolist()
+    elif pd.api.types.is_integer_dtype(values.dtype):
+        out = values.fillna(0).to_numpy(dtype=np.int64).tolist()
+    else:
+        out = values.astype(object).map(str).tolist()
+    return [None if gone else value for value, gone in zip(out, missing.tolist(), strict=True)]
+
+
 def _records(frame: pd.DataFrame, weeks: pd.DatetimeIndex) -> dict[str, dict[str, Any]]:
     rows = frame.loc[weeks]
     return {
@@ -190,11 +212,14 @@ def stats_json(stats: Stats) -> dict[str, Any]:
         and ``escalation`` (formula and weights).
     """
     joined = pd.concat([stats.events.drop(columns=stats.events.geometry.name), stats.measures], axis=1)
-    events = [{name: _plain(row.get(name)) for name in EVENT_FIELDS} for row in joined.to_dict("records")]
-    zones = [
-        {"id": str(stats.events.loc[index, "id"]), **{k: _plain(v) for k, v in row.items()}}
-        for index, row in zip(stats.zones.index, stats.zones.to_dict("records"), strict=True)
+    values = [_plain_column(joined[name]) for name in EVENT_FIELDS]
+    events = [dict(zip(EVENT_FIELDS, row, strict=True)) for row in zip(*values, strict=True)]
+    zone_names = ["id", *(str(name) for name in stats.zones.columns)]
+    zone_values = [
+        _plain_column(stats.events.loc[stats.zones.index, "id"].astype(str)),
+        *(_plain_column(stats.zones[name]) for name in stats.zones.columns),
     ]
+    zones = [dict(zip(zone_names, row, strict=True)) for row in zip(*zone_values, strict=True)]
     active = stats.active_weeks()
     parts = {
         "by_layer": _records(stats.by_layer, active),
@@ -429,7 +454,7 @@ def run_stats(args: argparse.Namespace) -> int:
     """Run ``bordermon stats`` with parsed arguments; returns the exit status."""
     path = Path(args.store) if args.store else default_store()
     try:
-        store = read_store(path)
+        store = read_store(path, columns=STATS_COLUMNS)
     except FileNotFoundError as exc:
         print(f"bordermon stats: {exc}", file=sys.stderr)
         return 2

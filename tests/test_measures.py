@@ -481,3 +481,25 @@ def test_on_line_tolerance_is_documented() -> None:
         encoding="utf-8"
     )
     assert f"{ON_LINE_KM * 1000:.0f} m" in doc
+
+
+def test_events_sharing_a_place_are_measured_as_if_alone(square: AnalysisReference) -> None:
+    # Distinct geometries are measured once and shared: the result must not depend on it.
+    point = Point(498_000, 4_720_000)
+    area = box(495_000, 4_730_000, 505_000, 4_740_000)
+    geometries = [point, point, None, area, area, Point(510_000, 4_760_000), point]
+    index = [10, 11, 12, 13, 14, 15, 16]
+    events = gpd.GeoDataFrame(
+        {"uncertainty_km": [0.0, 3.0, 1.0, np.nan, 2.0, 0.5, np.nan]},
+        geometry=gpd.GeoSeries(geometries, crs="EPSG:32634", index=index),
+        crs="EPSG:32634",
+        index=index,
+    )
+    assert events.geometry.notna().sum() == 6
+    together = measure_events(events, square)
+    alone = pd.concat([measure_events(events.iloc[[i]], square) for i in range(len(events))])
+    pd.testing.assert_frame_equal(together, alone)
+    zones_together = zone_measures(events, square)
+    zones_alone = pd.concat([zone_measures(events.iloc[[i]], square) for i in range(len(events))])
+    pd.testing.assert_frame_equal(zones_together, zones_alone)
+    assert together.loc[11, "distance_min_km"] == together.loc[10, "distance_min_km"] - 3.0

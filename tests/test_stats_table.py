@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from layers.paths import SHIPPED_STORE
-from layers.stats import Stats, compute_stats, format_stats
+from layers.stats import EVENT_FIELDS, Stats, _plain, compute_stats, format_stats, stats_json
 from layers.store import read_store
 from layers.timeseries import CASUALTY_COLUMNS, ESCALATION_COMPONENTS
 from layers.vocabulary import LAYERS
@@ -226,3 +226,20 @@ def test_small_distances_print_without_a_sign(tmp_path: Path) -> None:
     text = format_stats(_stats(_edge_store(tmp_path)))
     assert " -0.0 " not in text and " +0.0 " not in text
     assert "0.0" in text
+
+
+@pytest.mark.parametrize("which", ["shipped", "edges"])
+def test_json_records_are_what_the_value_by_value_code_gave(tmp_path: Path, which: str) -> None:
+    stats = _stats(SHIPPED_STORE if which == "shipped" else _edge_store(tmp_path))
+    joined = pd.concat([stats.events.drop(columns="geometry"), stats.measures], axis=1)
+    expected = [{name: _plain(row.get(name)) for name in EVENT_FIELDS} for row in joined.to_dict("records")]
+    document = stats_json(stats)
+    assert document["events"] == expected
+    zones = [
+        {"id": str(stats.events.loc[index, "id"]), **{k: _plain(v) for k, v in row.items()}}
+        for index, row in zip(stats.zones.index, stats.zones.to_dict("records"), strict=True)
+    ]
+    assert document["zones"] == zones
+    assert zones or which == "edges"  # the shipped store has deployment areas
+    assert any(record["in_gsz"] is None for record in expected)
+    assert any(record["distance_to_boundary_km"] is None for record in expected)
