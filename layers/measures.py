@@ -33,9 +33,6 @@ Conventions (``docs/methodology-analysis.md`` has the full text):
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -43,17 +40,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from shapely.geometry.base import BaseGeometry
 
-from layers.reference import (
-    BOUNDARY_FILE,
-    COUNTRIES_FILE,
-    GAZETTEER_FILE,
-    MEASURE_CRS,
-    REFERENCE_DIR,
-    read_boundary,
-    read_countries,
-    read_gazetteer,
+from layers.geography import (
+    ON_LINE_KM,
+    AnalysisReference,
+    Places,
+    load_reference,
+    place_label,
+    project,
+    signed_distance_xy,
 )
 
 __all__ = [
@@ -77,13 +72,6 @@ __all__ = [
 GSZ_KM = 5.0
 #: Width of the historical Air Safety Zone (1999), km.
 ASZ_KM = 25.0
-#: Within this distance of the line (km) the side cannot be told from the data: the line
-#: and Kosovo's polygon are OpenStreetMap data simplified at 10 m, and sourced coordinates
-#: are quoted to about an arc-second (~30 m).
-ON_LINE_KM = 0.1
-#: A point outside every country polygon but this close (km) to one belongs to it: the
-#: OpenStreetMap polygons leave gaps of up to ~1 km between Kosovo and Serbia.
-GAP_KM = 2.0
 #: Lines and polygon outlines are sampled every this many metres for their distance range.
 SAMPLE_SPACING_M = 500.0
 
@@ -141,224 +129,7 @@ ObjectArray = npt.NDArray[np.object_]
 PathLike = str | os.PathLike[str]
 
 
-# --------------------------------------------------------------------------- reference
-
-
-def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-
-
-def place_label(name_sr: Any, name_sq: Any, name_en: Any) -> str:
-    """Serbian / Albanian name (once when they agree), with the English name when it adds to it."""
-    sr, sq, en = _text(name_sr), _text(name_sq), _text(name_en)
-    local = sr if sr == sq or not sq else (f"{sr} / {sq}" if sr else sq)
-    if en and not local:
-        return en
-    if en and not en.startswith(sr or sq):
-        return f"{local} ({en})"
-    return local
-
-
-@dataclass(frozen=True, eq=False)
-class Places:
-    """A few gazetteer points in the measuring CRS, indexed for nearest queries.
-
-    Attributes
-    ----------
-    ids, labels, confidence : ndarray of str
-        Gazetteer ``id``, a display name (Serbian / Albanian, and English where it says
-        more) and the position's ``confidence``.
-    geoms : ndarray of shapely Point
-        Positions in :data:`layers.reference.MEASURE_CRS`.
-    """
-
-    ids: ObjectArray
-    labels: ObjectArray
-    confidence: ObjectArray
-    geoms: ObjectArray
-    tree: shapely.STRtree = field(repr=False)
-
-    @classmethod
-    def from_gazetteer(cls, gazetteer: gpd.GeoDataFrame, kind: str) -> Places:
-        """The gazetteer's points of one ``kind``, projected to the measuring CRS."""
-        rows = gazetteer[gazetteer["kind"] == kind].to_crs(MEASURE_CRS)
-        geoms = np.asarray(rows.geometry.values, dtype=object)
-        labels = [
-            place_label(sr, sq, en)
-            for sr, sq, en in zip(rows["name_sr"], rows["name_sq"], rows["name_en"], strict=True)
-        ]
-        return cls(
-            ids=np.asarray(rows["id"].astype(str), dtype=object),
-            labels=np.asarray(labels, dtype=object),
-            confidence=np.asarray(rows["confidence"].astype(str), dtype=object),
-            geoms=geoms,
-            tree=shapely.STRtree(geoms),
-        )
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def nearest(self, geoms: ObjectArray) -> tuple[IntArray, FloatArray]:
-        """For each geometry, the position of the nearest place and the distance to it in km."""
-        found = np.full(len(geoms), -1, dtype=np.intp)
-        km = np.full(len(geoms), np.nan)
-        if len(self) == 0 or len(geoms) == 0:
-            return found, km
-        point = shapely.get_type_id(geoms) == shapely.GeometryType.POINT
-        rows = np.flatnonzero(point)
-        if len(rows):
-            # A handful of places: an (events × places) array of distances beats the index.
-            dx = shapely.get_x(geoms[rows])[:, None] - shapely.get_x(self.geoms)[None, :]
-            dy = shapely.get_y(geoms[rows])[:, None] - shapely.get_y(self.geoms)[None, :]
-            metres = np.hypot(dx, dy)
-            found[rows] = metres.argmin(axis=1)
-            km[rows] = metres[np.arange(len(rows)), found[rows]] / 1000.0
-        rows = np.flatnonzero(~point)
-        if len(rows):
-            pairs, metres = self.tree.query_nearest(geoms[rows], return_distance=True, all_matches=False)
-            found[rows[pairs[0]]] = pairs[1]
-            km[rows[pairs[0]]] = metres / 1000.0
-        return found, km
-
-
-@dataclass(frozen=True, eq=False)
-class AnalysisReference:
-    """The reference geography, projected once and indexed for measuring.
-
-    Build it with :func:`load_reference` (cached); pass it to :func:`measure_events` and
-    :func:`zone_measures` to measure against other reference files, as tests do.
-
-    Attributes
-    ----------
-    boundary : shapely LineString
-        The Kosovo–Serbia line in metres (EPSG:32634).
-    kosovo : shapely Polygon
-        Kosovo's polygon (prepared for fast point-in-polygon tests).
-    neighbours, neighbour_iso : ndarray
-        The other countries' polygons and their ISO codes.
-    crossings, kfor : Places
-        Gazetteer crossings and KFOR installations.
-    """
-
-    boundary: BaseGeometry
-    kosovo: BaseGeometry
-    neighbours: ObjectArray
-    neighbour_iso: ObjectArray
-    crossings: Places
-    kfor: Places
-    segments: shapely.STRtree = field(repr=False)
-    neighbour_tree: shapely.STRtree = field(repr=False)
-    _buffers: dict[float, BaseGeometry] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def build(
-        cls, boundary: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, gazetteer: gpd.GeoDataFrame
-    ) -> AnalysisReference:
-        """Project and index reference frames (as returned by :mod:`layers.reference`)."""
-        line = shapely.line_merge(shapely.union_all(boundary.to_crs(MEASURE_CRS).geometry.values))
-        projected = countries.to_crs(MEASURE_CRS)
-        is_kosovo = projected["iso"] == "XK"
-        if int(is_kosovo.sum()) != 1:
-            raise ValueError("the countries file must hold exactly one Kosovo (iso XK) polygon")
-        kosovo = projected.geometry[is_kosovo].iloc[0]
-        shapely.prepare(kosovo)
-        others = projected[~is_kosovo]
-        neighbours = np.asarray(others.geometry.values, dtype=object)
-        shapely.prepare(neighbours)
-        # One index entry per segment: nearest-segment search is then logarithmic, where a
-        # distance to the whole 1,774-vertex line would test every segment for every point.
-        parts = shapely.get_parts(shapely.get_parts(line))
-        coords, part = shapely.get_coordinates(parts, return_index=True)
-        same_part = part[:-1] == part[1:]
-        starts, ends = coords[:-1][same_part], coords[1:][same_part]
-        segments = shapely.linestrings(np.stack([starts, ends], axis=1))
-        return cls(
-            boundary=line,
-            kosovo=kosovo,
-            neighbours=neighbours,
-            neighbour_iso=np.asarray(others["iso"].astype(str), dtype=object),
-            crossings=Places.from_gazetteer(gazetteer, "crossing"),
-            kfor=Places.from_gazetteer(gazetteer, "kfor_installation"),
-            segments=shapely.STRtree(segments),
-            neighbour_tree=shapely.STRtree(neighbours),
-        )
-
-    def buffer(self, km: float) -> BaseGeometry:
-        """The area within ``km`` of the line on both sides (computed once, prepared)."""
-        if km not in self._buffers:
-            zone = shapely.buffer(self.boundary, km * 1000.0, quad_segs=16)
-            shapely.prepare(zone)
-            self._buffers[km] = zone
-        return self._buffers[km]
-
-
-def _stamp(path: Path) -> tuple[str, int, int]:
-    stat = path.stat()
-    return str(path), stat.st_mtime_ns, stat.st_size
-
-
-@lru_cache(maxsize=4)
-def _load_cached(directory: str, stamps: tuple[tuple[str, int, int], ...]) -> AnalysisReference:
-    del stamps  # part of the cache key only: a rebuilt file is read anew
-    return AnalysisReference.build(
-        read_boundary(directory), read_countries(directory), read_gazetteer(directory)
-    )
-
-
-def load_reference(directory: PathLike | None = None) -> AnalysisReference:
-    """Read, project and index the reference geography, once per version of the files.
-
-    Parameters
-    ----------
-    directory : str or os.PathLike, optional
-        A directory holding ``boundary.geojson``, ``countries.geojson`` and
-        ``gazetteer.geojson``; default the shipped ``geodata/reference``.
-
-    Returns
-    -------
-    AnalysisReference
-        Cached on the directory and the files' modification times and sizes; treat it as
-        read-only.
-    """
-    root = Path(directory).resolve() if directory is not None else REFERENCE_DIR
-    stamps = tuple(_stamp(root / name) for name in (BOUNDARY_FILE, COUNTRIES_FILE, GAZETTEER_FILE))
-    return _load_cached(str(root), stamps)
-
-
 # --------------------------------------------------------------------------- measuring
-
-
-def _signed_xy(
-    x: FloatArray, y: FloatArray, ref: AnalysisReference, points: ObjectArray | None = None
-) -> tuple[FloatArray, ObjectArray]:
-    """Signed distance (km, positive in Kosovo) and country code of points in metres."""
-    n = len(x)
-    km = np.full(n, np.nan)
-    iso = np.full(n, "other", dtype=object)
-    if n == 0:
-        return km, iso
-    if points is None:
-        points = shapely.points(x, y)
-    pairs, metres = ref.segments.query_nearest(points, return_distance=True, all_matches=False)
-    km[pairs[0]] = metres / 1000.0
-    inside = shapely.contains_xy(ref.kosovo, x, y)
-    iso[inside] = "XK"
-    unplaced = ~inside
-    # One prepared point-in-polygon test per neighbouring country (five), not per point.
-    for polygon, code in zip(ref.neighbours, ref.neighbour_iso, strict=True):
-        if not unplaced.any():
-            break
-        rows = np.flatnonzero(unplaced)
-        hit = rows[shapely.contains_xy(polygon, x[rows], y[rows])]
-        iso[hit] = code
-        unplaced[hit] = False
-    rows = np.flatnonzero(unplaced)
-    if len(rows) and len(ref.neighbours):
-        # A point in a gap between the OSM polygons goes to the nearest country if it is close.
-        near = ref.neighbour_tree.query_nearest(points[rows], max_distance=GAP_KM * 1000.0, all_matches=False)
-        iso[rows[near[0]]] = ref.neighbour_iso[near[1]]
-    km[~inside] *= -1.0
-    return km, iso
 
 
 def _side_of_samples(signed: FloatArray, iso: ObjectArray, owner: IntArray, n: int) -> ObjectArray:
@@ -388,7 +159,7 @@ def _measure_shapes(
     n = len(geoms)
     sampled = shapely.segmentize(geoms, SAMPLE_SPACING_M)
     coords, owner = shapely.get_coordinates(sampled, return_index=True)
-    signed, iso = _signed_xy(coords[:, 0], coords[:, 1], ref)
+    signed, iso = signed_distance_xy(coords[:, 0], coords[:, 1], ref)
     lo = np.full(n, np.inf)
     hi = np.full(n, -np.inf)
     np.minimum.at(lo, owner, signed)
@@ -459,7 +230,7 @@ def _check_events(events: Any) -> None:
 
 
 def _projected(events: gpd.GeoDataFrame) -> tuple[ObjectArray, BoolArray]:
-    geoms = np.asarray(events.geometry.to_crs(MEASURE_CRS).values, dtype=object)
+    geoms = project(events.geometry.values, events.crs)
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     return geoms, present
 
@@ -548,7 +319,9 @@ def measure_events(events: gpd.GeoDataFrame, reference: AnalysisReference | None
     point = present_distinct & (shapely.get_type_id(geoms) == shapely.GeometryType.POINT)
     rows = np.flatnonzero(point)
     if len(rows):
-        signed, iso = _signed_xy(shapely.get_x(geoms[rows]), shapely.get_y(geoms[rows]), ref, geoms[rows])
+        signed, iso = signed_distance_xy(
+            shapely.get_x(geoms[rows]), shapely.get_y(geoms[rows]), ref, geoms[rows]
+        )
         best_d[rows], lo_d[rows], hi_d[rows] = signed, signed, signed
         iso[np.abs(signed) <= ON_LINE_KM] = "line"
         side_d[rows] = iso

@@ -46,7 +46,7 @@ def test_limits_and_tolerances() -> None:
     assert f"{MAX_IMPORT_BYTES // 1024**2} MB" in DOC
     assert f"default {DEFAULT_MAX_DISTANCE_KM:g} km" in DOC
     assert f"within {PLACE_TOLERANCE_KM:g} km plus both uncertainty radii" in DOC
-    assert f"within {GAP_TOLERANCE_KM:g} km of it" in DOC
+    assert f"nearest neighbouring country within {GAP_TOLERANCE_KM:g} km" in DOC
 
 
 def test_every_option_is_documented() -> None:

@@ -23,8 +23,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from layers.geography import to_measure_crs
 from layers.ingest.model import Candidate, Duplicate, source_keys
-from layers.ingest.region import to_measure_crs
 from layers.store import StoreError, collection_files, read_collection_file
 from layers.validate import SCHEMA_VERSION, CheckedFeature, check_features
 
