@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from layers.dataset import add_convert_command
 from layers.export import add_export_command
 from layers.ingest.command import add_import_command
 from layers.paths import ROOT, STORE_ENV, default_store
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_stats_command(commands)
     add_import_command(commands)
     add_export_command(commands)
+    add_convert_command(commands)
     return parser
 
 

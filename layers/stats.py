@@ -454,7 +454,8 @@ def run_stats(args: argparse.Namespace) -> int:
     """Run ``bordermon stats`` with parsed arguments; returns the exit status."""
     path = Path(args.store) if args.store else default_store()
     try:
-        store = read_store(path, columns=STATS_COLUMNS)
+        layers = tuple(args.layer) if args.layer else LAYERS
+        store = read_store(path, columns=STATS_COLUMNS, start=args.start, end=args.end, layers=layers)
     except FileNotFoundError as exc:
         print(f"bordermon stats: {exc}", file=sys.stderr)
         return 2
@@ -464,7 +465,6 @@ def run_stats(args: argparse.Namespace) -> int:
             "run 'bordermon validate' to see why",
             file=sys.stderr,
         )
-    layers = tuple(args.layer) if args.layer else LAYERS
     view = filter_events(store.events, Filters(start=args.start, end=args.end, layers=layers))
     stats = compute_stats(view, start=args.start, end=args.end)
     if args.json:

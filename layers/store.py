@@ -18,7 +18,7 @@ import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from layers.dataset import is_dataset, read_dataset
 from layers.paths import default_cache, default_store
 from layers.snapshot import Snapshot, frame_to_table, read_snapshot, table_to_frame
 from layers.validate import (
@@ -275,6 +276,10 @@ def read_store(
     *,
     columns: Sequence[str] | None = None,
     cache: Path | bool | None = True,
+    layers: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
 ) -> EventStore:
     """Read and validate a store (a directory of collections, or one file).
 
@@ -292,6 +297,10 @@ def read_store(
     cache : Path, True or None
         Snapshot directory; True (default) for :func:`layers.paths.default_cache`, None
         (or ``BORDERMON_CACHE=off``) to validate every file now and keep nothing.
+    layers, start, end, bbox : optional
+        The view the caller will show. A GeoParquet dataset (:mod:`layers.dataset`) is
+        then read only where such events can be; a GeoJSON store is read whole. Either
+        way apply :func:`layers.filters.filter_events` to the result.
 
     Returns
     -------
@@ -311,6 +320,9 @@ def read_store(
     if unknown := wanted - set(EVENT_COLUMNS):
         raise ValueError(f"not event columns: {', '.join(sorted(unknown))}")
     selected = [name for name in EVENT_COLUMNS if name in wanted]
+    if is_dataset(root):
+        events, report = read_dataset(root, columns=selected, layers=layers, start=start, end=end, bbox=bbox)
+        return EventStore(root=root, events=events, report=report)
     files = collection_files(root)
     base = root if root.is_dir() else root.parent
     report = ValidationReport(files=len(files))
