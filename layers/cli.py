@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from layers.dataset import add_convert_command
-from layers.export import add_export_command
-from layers.ingest.command import add_import_command
 from layers.paths import ROOT, STORE_ENV, default_store
-from layers.stats import add_stats_command
 from layers.store import format_store, read_store
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
+
+#: Commands defined in their own modules, imported only when asked for: ``validate`` on a
+#: large store should not wait for the map and picture libraries to load.
+_COMMAND_MODULES: dict[str, tuple[str, str]] = {
+    "stats": ("layers.stats", "add_stats_command"),
+    "import": ("layers.ingest.command", "add_import_command"),
+    "export": ("layers.export", "add_export_command"),
+    "convert": ("layers.dataset", "add_convert_command"),
+}
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -54,7 +60,8 @@ def _dashboard(args: argparse.Namespace) -> int:
     return subprocess.call(command + list(args.streamlit_args), env=env, cwd=ROOT)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The ``bordermon`` parser; with ``only``, just those of the commands kept in other modules."""
     parser = argparse.ArgumentParser(
         prog="bordermon",
         description="Monitor of tension on the Kosovo–Serbia boundary: sourced events on a map.",
@@ -84,16 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="passed on to streamlit run")
     dashboard.set_defaults(run=_dashboard)
 
-    add_stats_command(commands)
-    add_import_command(commands)
-    add_export_command(commands)
-    add_convert_command(commands)
+    for name, (module, function) in _COMMAND_MODULES.items():
+        if only is None or name in only:
+            getattr(importlib.import_module(module), function)(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    asked = next((word for word in words if not word.startswith("-")), None)
+    args = build_parser({asked} if asked in _COMMAND_MODULES else None).parse_args(words)
     status: int = args.run(args)
     return status
 
