@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["md", "md_url"]
+__all__ = ["JOINER", "md", "md_url"]
 
-# The characters that start Markdown syntax (GFM's tables, strikethrough and autolinks
-# included: "www." and "http://" stop matching once "." and ":" are escaped), entities
-# ("&"), setext headings ("="), and the ones Streamlit gives meaning to: ":" for colours,
-# icons and emoji codes, "$" for LaTeX.
+# The characters that start Markdown syntax (GFM's tables and strikethrough included),
+# entities ("&"), setext headings ("="), and the ones Streamlit gives meaning to: ":" for
+# colours, "$" for LaTeX.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
+# Streamlit expands some text after the Markdown is parsed, so escapes cannot stop it:
+# ":smile:" and ":material/warning:" become an emoji or icon, and a bare "http://…",
+# "www.…" or "name@host" becomes a link. An invisible word joiner (U+2060) after the
+# colon, before the "http" or "www", and after the "@" keeps each one plain text.
+JOINER = "\u2060"
+_SHORTCODE = re.compile(r"\\:(?=\w)")
+_BARE_LINK = re.compile(r"(?i)(?=\b(?:https?:|www\.))|(?<=@)")
 
 
 def md(text: object, *, inline: bool = False) -> str:
@@ -27,7 +33,8 @@ def md(text: object, *, inline: bool = False) -> str:
     spaces, for a header or a label that is one line.
     """
     value = " ".join(str(text).split()) if inline else str(text)
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", value)
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", _BARE_LINK.sub(JOINER, value))
+    return _SHORTCODE.sub("\\:" + JOINER, escaped)
 
 
 def md_url(url: str) -> str:

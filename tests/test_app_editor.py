@@ -40,7 +40,7 @@ def pick(at: AppTest, event_id: str) -> AppTest:
 
 def plain(markdown: str) -> str:
     """Markdown as it reads: the app escapes every special character of store and user text."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def messages(at: AppTest) -> str:

@@ -20,12 +20,14 @@ EVIL = "evil.invalid"
 HOSTILE_TITLES = (
     f"![x](http://{EVIL}/x.png)",
     f"[Session expired — log in again](http://{EVIL}/login)",
-    ":red[x] :material/warning: :smile:",
+    ":red[x] :material/warning: :smile: 02:30",
     "$\\LaTeX$ and $$x^2$$",
-    f"<img src=x onerror=alert(1)> www.{EVIL} http://{EVIL}/bare",
+    f"<img src=x onerror=alert(1)> www.{EVIL} http://{EVIL}/bare mail@{EVIL}",
 )
 #: Fragments that would be Markdown (or HTML) if they reached a page unescaped.
-MARKUP = re.compile(r"(?<!\\)(!\[|:red\[|:material/warning|:smile:|\$|<img|www\.evil|https?://evil)")
+MARKUP = re.compile(r"(?<!\\)(!\[|\$|<img)|:(?=\w)|(?<!\u2060)(https?\\?:|www\\?\.)(?=\S*evil)|@(?=\w)")
+# (":" before a word, a bare "http://…" or "www.…" and "name@host" are expanded into an
+# icon, emoji or link after the Markdown is parsed, escaped or not.)
 
 
 def hostile_store(tmp_path: Path) -> Path:
@@ -47,7 +49,7 @@ def texts(at: AppTest) -> list[str]:
 
 
 def unescape(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 @pytest.mark.parametrize("selected", range(len(HOSTILE_TITLES)))
