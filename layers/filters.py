@@ -7,8 +7,11 @@ URL, ``bordermon export`` and ``bordermon stats`` all build one and call
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 import geopandas as gpd
 import pandas as pd
@@ -23,6 +26,7 @@ __all__ = [
     "Filters",
     "effective_end",
     "filter_events",
+    "fold_text",
     "text_matches",
     "time_overlaps",
 ]
@@ -103,9 +107,41 @@ def _in_effect(events: gpd.GeoDataFrame, day: date) -> pd.Series:
     return (events["start"] < ends) & (effective_end(events) >= begins)
 
 
+# Letters that Unicode does not decompose into a base letter and a mark, as people type
+# them without the diacritic.
+_UNDECOMPOSED = str.maketrans({"đ": "d", "ħ": "h", "ł": "l", "ø": "o", "ı": "i"})
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold_text(text: str) -> str:
+    """Text as search compares it: case and diacritics dropped (``Radoičić`` → ``radoicic``)."""
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.casefold())).translate(_UNDECOMPOSED)
+
+
+@lru_cache(maxsize=1)
+def _letter_classes() -> dict[str, str]:
+    """Each plain letter → a regex class of it and the Latin letters that fold to it."""
+    groups: dict[str, set[str]] = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        letter = chr(code).casefold()
+        base = fold_text(letter)
+        if len(letter) == len(base) == 1 and base.isascii() and base != letter:
+            groups.setdefault(base, {base}).add(letter)
+    return {base: "[" + "".join(sorted(letters)) + "]" for base, letters in groups.items()}
+
+
+def _word_pattern(word: str) -> str:
+    """A regex that finds ``word`` in case-folded text whatever its diacritics."""
+    classes = _letter_classes()
+    return "".join(classes.get(char, re.escape(char)) for char in fold_text(word))
+
+
 def text_matches(events: gpd.GeoDataFrame, text: str) -> pd.Series:
-    """Boolean mask: every word of ``text`` occurs in the event's text or its sources."""
-    words = text.casefold().split()
+    """Boolean mask: every word of ``text`` occurs in the event's text or its sources.
+
+    Case and diacritics do not matter: "Radoicic" finds "Radoičić", "zvecan" "Zvečan".
+    """
+    words = text.split()
     if not words or events.empty:
         return pd.Series(True, index=events.index)
     sources = events["sources"].map(
@@ -123,10 +159,13 @@ def text_matches(events: gpd.GeoDataFrame, text: str) -> pd.Series:
         + events["municipality"].fillna("")
         + " "
         + sources.astype("string")
-    ).str.casefold()
+    )
+    haystack = haystack.str.casefold()
     mask = pd.Series(True, index=events.index)
     for word in words:
-        mask &= haystack.str.contains(word, regex=False)
+        # The text is folded to lower case only; each word becomes a pattern that accepts
+        # any diacritic on its letters, which is much faster than folding every text.
+        mask &= haystack.str.contains(_word_pattern(word), regex=True)
     return mask.astype(bool)
 
 

@@ -91,3 +91,30 @@ def test_empty_input_gives_empty_frame() -> None:
 def test_rejects_a_plain_frame() -> None:
     with pytest.raises(TypeError, match="GeoDataFrame"):
         filter_events([], Filters())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Radoicic", ["radoicic"]),
+        ("RADOIČIĆ", ["radoicic"]),
+        ("Zvecan", ["zvecan", "plain"]),
+        ("zvečan", ["zvecan", "plain"]),
+        ("Dordevic bernjak", ["dordevic"]),
+        ("Priština", ["pristina"]),
+        ("a.b", []),  # punctuation is literal, not a pattern
+    ],
+)
+def test_text_search_ignores_case_and_diacritics(tmp_path: Path, typed: str, found: list[str]) -> None:
+    features = [
+        make_feature("radoicic", title="Milan Radoičić admits the attack"),
+        make_feature("zvecan", title="Clashes", location="Zvečan / Zveçan"),
+        make_feature("plain", title="Protest in Zvecan"),
+        make_feature("dordevic", title="Đorđević detained at Bërnjak"),
+        make_feature("pristina", title="Talks", summary="Meeting in Priština / Prishtinë"),
+        make_feature("other", title="axb"),
+    ]
+    for feature in features:
+        feature["properties"]["municipality"] = "Leposavić / Leposaviq"
+    events = read_store(write_json(tmp_path / "s.geojson", collection(*features))).events
+    assert list(filter_events(events, Filters(text=typed))["id"]) == found
