@@ -12,10 +12,11 @@ from datetime import date
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from layers.filters import effective_end
-from layers.store import dumps_collection, frame_to_features
+from layers.store import dumps_collection, format_times, frame_to_features
 from layers.validate import LOCAL_TZ
 from layers.vocabulary import LAYER_TIME_RULES, describe_when
 
@@ -111,12 +112,28 @@ TABLE_MEASURES: tuple[str, ...] = (
 )
 
 
-def events_table(events: gpd.GeoDataFrame, measures: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One readable row per event, precision stated, sources listed; same order as ``events``.
+def _points(events: gpd.GeoDataFrame) -> tuple[list[float | None], list[float | None]]:
+    """Longitude and latitude of each event drawn as a point; None for areas and no position."""
+    lon: list[float | None] = []
+    lat: list[float | None] = []
+    for geom in events.geometry:
+        point = geom is not None and not geom.is_empty and geom.geom_type == "Point"
+        lon.append(float(geom.x) if point else None)
+        lat.append(float(geom.y) if point else None)
+    return lon, lat
 
-    With ``measures`` (indexed like ``events``), the distance to the boundary, the 1999
-    zones and the nearest places are added as columns.
+
+def events_table(events: gpd.GeoDataFrame, measures: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per event, in time order (start, then id): readable columns, then plain ones.
+
+    The readable columns state each value with its precision (``when``, ``fatalities``
+    as "3–5" or "unknown"); the plain ones are for computing: ``start`` and ``end`` as
+    the store writes them, ``lon`` and ``lat`` of a point (empty for an area or no
+    position), and the casualty bounds as integers (empty when unknown). With
+    ``measures`` (indexed like ``events``), the distance to the boundary, the 1999 zones
+    and the nearest places are added as columns.
     """
+    events = events.iloc[np.lexsort((events["id"].to_numpy(dtype=str), events["start"].to_numpy()))]
     rows = pd.DataFrame(index=events.index)
     rows["id"] = events["id"]
     lasts = events["layer"].map({layer: rule.lasts for layer, rule in LAYER_TIME_RULES.items()})
@@ -142,6 +159,11 @@ def events_table(events: gpd.GeoDataFrame, measures: pd.DataFrame | None = None)
     rows["sources"] = events["sources"].map(lambda items: " | ".join(s["url"] for s in items))
     rows["n_sources"] = events["n_sources"]
     rows["summary"] = events["summary"]
+    rows["start"] = format_times(events["start"])
+    rows["end"] = format_times(events["end"])
+    rows["lon"], rows["lat"] = _points(events)
+    for name in ("fatalities_min", "fatalities_max", "injured_min", "injured_max"):
+        rows[name] = events[name].astype("Int64")
     if measures is not None:
         for name in TABLE_MEASURES:
             rows[name] = measures.loc[events.index, name]

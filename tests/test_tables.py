@@ -54,11 +54,12 @@ def test_csv_neutralises_formulas_and_keeps_every_row(events: gpd.GeoDataFrame) 
     data = csv_bytes(events_table(events))
     assert data.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert [r["id"] for r in rows] == ["evil", "two", "dep", "uk"]
-    assert rows[0]["title"] == '\'=HYPERLINK("http://x")'
-    assert rows[0]["summary"] == "'+1 cmd"
-    assert rows[0]["actors"] == "'@attacker; -minus"
-    assert rows[0]["fatalities"] == "3–5"
+    assert [r["id"] for r in rows] == list(events.sort_values(["start", "id"])["id"])  # in time order
+    evil = next(r for r in rows if r["id"] == "evil")
+    assert evil["title"] == '\'=HYPERLINK("http://x")'
+    assert evil["summary"] == "'+1 cmd"
+    assert evil["actors"] == "'@attacker; -minus"
+    assert evil["fatalities"] == "3–5"
     for row in rows:
         for value in row.values():
             assert not value.startswith(("=", "+", "-", "@")), value
@@ -100,3 +101,31 @@ def test_measure_facts_in_words() -> None:
     assert facts["Nearest crossing"] == "Jarinje / Jarinjë, 4.2 km"
     assert "Nearest KFOR installation" not in facts
     assert measure_facts(row, area=True)["In the 1999 GSZ (5 km) / ASZ (25 km)"] == "partly / yes"
+
+
+def test_the_table_is_in_time_order_with_plain_columns_for_computing(tmp_path: Path) -> None:
+    features = [
+        make_feature("late", start="2023-10-02T14:30:00+02:00", fatalities={"min": 3, "max": 5}),
+        make_feature("early", start="2023-05-29", injured=2, end="2023-05-30"),
+        make_feature("area", start="2023-06-01", location_precision="area"),
+        make_feature("nowhere", start="2023-06-01", location_precision="none"),
+    ]
+    features[2]["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [[[20.7, 42.9], [20.8, 42.9], [20.8, 43.0], [20.7, 43.0], [20.7, 42.9]]],
+    }
+    features[3]["geometry"] = None
+    events = read_store(write_json(tmp_path / "s.geojson", collection(*features))).events
+    rows = list(csv.DictReader(io.StringIO(csv_bytes(events_table(events)).decode("utf-8-sig"))))
+    assert [r["id"] for r in rows] == ["early", "area", "nowhere", "late"]
+    early, area, nowhere, late = rows
+    assert (early["start"], early["end"], early["lon"], early["lat"]) == (
+        "2023-05-29",
+        "2023-05-30",
+        "20.7825",
+        "42.97139",
+    )
+    assert (early["injured_min"], early["injured_max"], early["fatalities_min"]) == ("2", "2", "")
+    assert (late["fatalities"], late["fatalities_min"], late["fatalities_max"]) == ("3–5", "3", "5")
+    assert late["start"] == "2023-10-02T14:30:00+02:00" and late["end"] == ""
+    assert area["lon"] == area["lat"] == nowhere["lon"] == ""
