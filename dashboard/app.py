@@ -1,7 +1,9 @@
 """bordermon dashboard: ``streamlit run dashboard/app.py`` from the repository root.
 
 The pages only wire widgets to :mod:`layers`; the store to show is the setting
-``BORDERMON_STORE`` (default: the shipped store in ``geodata/events``).
+``BORDERMON_STORE`` (default: the shipped store in ``geodata/events``). The Editor page
+exists only where editing is enabled (``BORDERMON_EDITING=1``): a public app does not
+show it at all.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ if str(ROOT) not in sys.path:  # a hosted app runs this file from a checkout, no
     sys.path.insert(0, str(ROOT))
 
 from dashboard.views import analysis, editor, methodology, overview  # noqa: E402
+from layers.editing import editing_enabled  # noqa: E402
 
 st.set_page_config(
     page_title="bordermon — Kosovo–Serbia boundary monitor",
@@ -25,7 +28,10 @@ st.set_page_config(
 pages = [
     st.Page(overview.render, title="Map and events", icon=":material/map:", url_path="map", default=True),
     st.Page(analysis.render, title="Analysis", icon=":material/insights:", url_path="analysis"),
-    st.Page(editor.render, title="Editor", icon=":material/edit:", url_path="editor"),
-    st.Page(methodology.render, title="Methodology", icon=":material/menu_book:", url_path="methodology"),
 ]
+if editing_enabled():
+    pages.append(st.Page(editor.render, title="Editor", icon=":material/edit:", url_path="editor"))
+pages.append(
+    st.Page(methodology.render, title="Methodology", icon=":material/menu_book:", url_path="methodology")
+)
 st.navigation(pages).run()

@@ -14,6 +14,12 @@ from layers.validate import ValidationReport
 from layers.views import PRESETS, View, parse_view, preset_window, view_params
 from layers.vocabulary import CONFIDENCES, LAYER_TITLES, LAYERS, SIDE_LABELS, SIDES
 
+#: The keys of the sidebar's widgets: the view, as the reader set it.
+WIDGET_KEYS: tuple[str, ...] = (
+    "preset", "window", "as_of", *(f"layer_{layer}" for layer in LAYERS),
+    "categories", "actors", "sides", "confidences", "q",
+)  # fmt: skip
+
 
 def label(value: str) -> str:
     """``crossing_closure`` → ``Crossing closure``."""
@@ -55,6 +61,12 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         params = {key: st.query_params.get_all(key) for key in st.query_params}
         _seed(parse_view(params, events), events)
         state["view_seeded"] = True
+    else:
+        # Each page draws its own copy of these widgets, and a widget new to a page
+        # starts from its default; set through the state, the view carries across.
+        for key in WIDGET_KEYS:
+            if key in state:
+                state[key] = state[key]
 
     first, last = _data_range(events)
     bar = st.sidebar

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
@@ -55,7 +57,12 @@ def table_ids(at: AppTest) -> list[str]:
 
 def unescape(markdown: str) -> str:
     """Markdown as it reads: the app escapes every special character of store and URL text."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def by_date(events: pd.DataFrame) -> list[str]:
+    """Ids in the order of the event table: by start, then id."""
+    return list(events.sort_values(["start", "id"], kind="stable")["id"])
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -97,7 +104,7 @@ def test_main_page_runs_and_counts_the_store() -> None:
     at = app()
     assert not at.exception
     assert shown_count(at) == (len(EVENTS), len(EVENTS))
-    assert table_ids(at) == list(EVENTS["id"])
+    assert table_ids(at) == by_date(EVENTS)
     assert metrics(at)["Incidents"] == str((EVENTS["layer"] == "incident").sum())
 
 
@@ -115,6 +122,19 @@ def test_methodology_page_shows_definitions_and_the_validation_report() -> None:
     assert any("passed validation" in s.value for s in at.success)
 
 
+def test_methodology_has_contents_and_names_the_store_without_a_path() -> None:
+    at = page("methodology").run()
+    contents = at.expander[0].markdown[0].value
+    targets = re.findall(r"\]\(#([a-z0-9-]+)\)", contents)
+    anchors = [h.proto.anchor for h in [*at.header, *at.subheader]]
+    assert len(targets) >= 15 and set(targets) <= set(anchors)
+    assert {"confidence", "how-to-cite-a-view", "the-escalation-indicator"} <= set(targets)
+    assert targets[-1] == "validation-report-of-this-store"
+    shown = [e.value for kind in ("markdown", "caption", "header", "subheader") for e in getattr(at, kind)]
+    assert "Store: geodata/events" in [unescape(c.value) for c in at.caption]
+    assert not any(str(ROOT) in text for text in shown)
+
+
 def test_analysis_page_shows_measures_and_the_indicator() -> None:
     at = page("analysis").run()
     headers = [h.value for h in at.header]
@@ -124,6 +144,21 @@ def test_analysis_page_shows_measures_and_the_indicator() -> None:
     (band_map,) = at.get("component_instance")
     script = json.loads(band_map.proto.json_args)["script"]
     assert "distance to the Kosovo–Serbia boundary (UTM 34N)" in json.loads(json.dumps(script))
+
+
+def test_pages_use_the_current_width_api() -> None:
+    """No deprecation warning (``use_container_width``) on any page's render."""
+    logged: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = logged.append  # type: ignore[method-assign]
+    logger = logging.getLogger("streamlit.deprecation_util")
+    logger.addHandler(handler)
+    try:
+        for name in ("overview", "analysis", "methodology"):
+            assert not page(name).run().exception
+    finally:
+        logger.removeHandler(handler)
+    assert [record.getMessage()[:120] for record in logged] == []
 
 
 def test_main_map_returns_only_clicks() -> None:
@@ -142,7 +177,7 @@ def test_changing_filters_changes_count_figures_and_table_consistently() -> None
     at.multiselect(key="categories").set_value(["crossing_closure", "crossing_reopening"]).run()
     expected = filter_events(EVENTS, Filters(categories=("crossing_closure", "crossing_reopening")))
     assert shown_count(at) == (len(expected), len(EVENTS))
-    assert table_ids(at) == list(expected["id"])
+    assert table_ids(at) == by_date(expected)
     assert metrics(at)["Incidents"] == str(len(expected))
     assert metrics(at)["Fatalities"] == "0"
     assert at.query_params["cat"] == "crossing_closure,crossing_reopening"
@@ -151,7 +186,7 @@ def test_changing_filters_changes_count_figures_and_table_consistently() -> None
     searched = filter_events(
         EVENTS, Filters(categories=("crossing_closure", "crossing_reopening"), text="Jarinje reopens")
     )
-    assert table_ids(at) == list(searched["id"])
+    assert table_ids(at) == by_date(searched)
     assert "2023-10-18-jarinje-crossing-reopening" in table_ids(at) and len(searched) < len(expected)
 
 
@@ -171,7 +206,7 @@ def test_a_shared_url_restores_the_same_view() -> None:
     view = parse_view({k: [v] for k, v in params.items()}, EVENTS)
     expected = filter_events(EVENTS, view.filters)
     assert shown_count(at)[0] == len(expected) > 0
-    assert table_ids(at) == list(expected["id"])
+    assert table_ids(at) == by_date(expected)
     assert at.selectbox(key="preset").value == "sep-oct-2023"
     assert not at.checkbox(key="layer_kfor").value and at.checkbox(key="layer_incident").value
     assert at.multiselect(key="confidences").value == ["confirmed"]
@@ -245,7 +280,7 @@ def test_downloads_hold_exactly_the_filtered_events(media: list[MediaFileManager
     assert [f["id"] for f in geojson["features"]] == expected
     assert "distance_to_boundary_km" in geojson["features"][0]["properties"]["x_measures"]
     rows = list(csv.DictReader(io.StringIO(download(at, media, "CSV").decode("utf-8-sig"))))
-    assert [r["id"] for r in rows] == expected
+    assert [r["id"] for r in rows] == by_date(filter_events(EVENTS, view.filters))  # the table, in time order
 
 
 def test_picture_downloads_are_the_view_as_png_and_pdf(media: list[MediaFileManager]) -> None:
@@ -305,6 +340,20 @@ def test_an_edited_store_shows_up_without_a_restart(tmp_path: Path, monkeypatch:
     assert shown_count(app()) == (1, 1)
     write_json(path, collection(make_feature("a"), make_feature("b")))
     assert shown_count(app()) == (2, 2)
+
+
+@pytest.mark.parametrize(("setting", "has_editor"), [(None, False), ("0", False), ("1", True)])
+def test_the_editor_page_exists_only_where_editing_is_enabled(
+    setting: str | None, has_editor: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if setting is None:
+        monkeypatch.delenv("BORDERMON_EDITING", raising=False)
+    else:
+        monkeypatch.setenv("BORDERMON_EDITING", setting)
+    at = app()
+    # The pages st.navigation registered (AppTest keeps them; the browser test reads the sidebar).
+    names = [p["page_name"] for p in at._registered_pages.values()]
+    assert names == ["Map and events", "Analysis", *(["Editor"] if has_editor else []), "Methodology"]
 
 
 def test_editor_is_off_by_default_and_says_how_to_enable_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,12 +8,14 @@ server is refused, so the map must be served by the app itself. Screenshots go t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +30,7 @@ from layers.paths import ROOT, SHIPPED_STORE
 from layers.store import read_store
 from layers.views import parse_view
 from tests.browser import TILE_HOSTS, NetworkLog, block_network, screenshot_path
+from tests.factories import collection, make_feature, write_json
 
 pytestmark = pytest.mark.browser
 
@@ -56,8 +59,9 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 6
     raise TimeoutError(f"{url} did not become healthy in {timeout:.0f} s")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+@contextlib.contextmanager
+def _serve(store: Path) -> Iterator[str]:
+    """``streamlit run`` the dashboard on ``store``, on a free port, until the block ends."""
     if not assets_installed():
         reason = "map assets not installed: run `npm ci --ignore-scripts` (python3 dev.py test does)"
         if os.environ.get("CI") == "true":
@@ -66,7 +70,8 @@ def server() -> Iterator[str]:
     sync_static()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "BORDERMON_STORE": str(SHIPPED_STORE)}
+    env = {**os.environ, "BORDERMON_STORE": str(store)}
+    env.pop("BORDERMON_EDITING", None)  # a public app, as hosted
     command = [
         sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -81,6 +86,12 @@ def server() -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with _serve(SHIPPED_STORE) as url:
+        yield url
 
 
 @pytest.fixture
@@ -221,3 +232,143 @@ def test_dashboard_map_selection_window_and_shared_url(app_page: tuple[Any, Netw
     # Scripts, styles and fonts come from the app itself; only base-map tiles may be refused.
     assert all(url.split("/")[2].endswith(TILE_HOSTS) for url in log.blocked), log.blocked
     assert log.page_errors == []
+
+
+def _sidebar_view(page: Any) -> dict[str, Any]:
+    """What the sidebar shows: the window's caption and which layers are ticked."""
+    bar = page.locator("section[data-testid='stSidebar']")
+    return {
+        "window": "01 Sep 2023 – 31 Oct 2023" in bar.inner_text(),
+        "layers": {
+            name: bar.get_by_role("checkbox", name=name).is_checked()
+            for name in ("Incidents", "Reported deployments", "KFOR presence")
+        },
+    }
+
+
+def _follow(page: Any, link: str, heading: str) -> None:
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=link).click()
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+    _wait_idle(page)
+
+
+def test_the_view_survives_every_navigation(app_page: tuple[Any, NetworkLog], server: str) -> None:
+    """Map → Analysis → Methodology → back → reload → Map: the window and layers stay."""
+    page, log = app_page
+    page.goto(f"{server}/?preset=sep-oct-2023&layers=incident")
+    page.get_by_text("Showing").first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    view = parse_view({"preset": ["sep-oct-2023"], "layers": ["incident"]}, EVENTS)
+    expected = (len(filter_events(EVENTS, view.filters)), len(EVENTS))
+    assert _count(page) == expected
+    wanted = {
+        "window": True,
+        "layers": {"Incidents": True, "Reported deployments": False, "KFOR presence": False},
+    }
+    assert _sidebar_view(page) == wanted
+
+    def holds_the_view(path: str) -> None:
+        assert page.url.split("?")[0].removeprefix(server).rstrip("/") == path, page.url
+        assert "preset=sep-oct-2023" in page.url and "layers=incident" in page.url, page.url
+        assert _sidebar_view(page) == wanted, page.url
+
+    _follow(page, "Analysis", "Escalation indicator")
+    holds_the_view("/analysis")
+    _follow(page, "Methodology", "Validation report of this store")
+    holds_the_view("/methodology")
+    page.go_back()
+    _wait_idle(page)
+    # Streamlit may push one more history entry of the page it is on when a link is
+    # followed during a run; wherever back lands, the view is the one the reader had.
+    if "/methodology" in page.url:
+        holds_the_view("/methodology")
+        page.go_back()
+    page.get_by_role("heading", name="Escalation indicator").first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    holds_the_view("/analysis")
+    page.reload()
+    page.get_by_role("heading", name="Escalation indicator").first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    holds_the_view("/analysis")
+    _follow(page, "Map and events", "Kosovo–Serbia boundary monitor")
+    holds_the_view("")  # the default page, at the root
+    assert _count(page) == expected
+    # A public app: no developer toolbar (Deploy), no Editor page in the navigation.
+    assert page.locator("[data-testid='stAppDeployButton']").count() == 0
+    nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+    assert "Analysis" in nav and "Editor" not in nav
+    assert log.page_errors == []
+
+
+EVIL = "evil.invalid"
+JOINER = "\u2060"  # the invisible word joiner that keeps ":name:" from becoming an icon
+HOSTILE_TITLES = (
+    f"![x](http://{EVIL}/x.png)",
+    f"[Session expired — log in again](http://{EVIL}/login)",
+    ":red[x] :material/warning:",
+    "$\\LaTeX$ and $$x^2$$",
+    f"<img src=http://{EVIL}/y.png> www.{EVIL}",
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    features = []
+    for i, title in enumerate(HOSTILE_TITLES):
+        feature = make_feature(f"hostile-{i}", title=title, summary=title, group="op")
+        feature["properties"]["sources"][0]["title"] = title
+        features.append(feature)
+    store = write_json(tmp_path_factory.mktemp("hostile") / "hostile.geojson", collection(*features))
+    with _serve(store.parent) as url:
+        yield url
+
+
+def test_hostile_titles_and_parameters_draw_no_remote_image_or_link(
+    chromium: Any, hostile_server: str
+) -> None:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        log = block_network(page, allow=[hostile_server])
+        hostile_params = urllib.parse.urlencode(
+            {
+                "event": "hostile-2",
+                "cat": ":red[x]",
+                "as_of": f"<img src=http://{EVIL}/z.png>",
+                f"![k](http://{EVIL}/k.png)": "1",
+                "conf": f"[Session expired](http://{EVIL}/c)",
+            }
+        )
+        page.goto(f"{hostile_server}/?{hostile_params}")
+        main = page.locator("[data-testid='stMain']")
+
+        def shown_title() -> str:
+            main.get_by_role("heading", level=3).first.wait_for(timeout=60_000)
+            _wait_idle(page)
+            return str(main.get_by_role("heading", level=3).first.inner_text()).replace(JOINER, "")
+
+        assert shown_title() == HOSTILE_TITLES[2]
+        page.screenshot(path=screenshot_path("dashboard-hostile-text"), full_page=True)
+        buttons = [b.inner_text().replace(JOINER, "") for b in main.get_by_role("button").all()]
+        for i, title in enumerate(HOSTILE_TITLES):
+            if i != 2:
+                assert any(text.endswith(title) for text in buttons), (title, buttons)
+        notices = " ".join(w.inner_text() for w in page.locator("[data-testid='stAlert']").all())
+        for shown in (":red[x]", f"<img src=http://{EVIL}/z.png>", f"![k](http://{EVIL}/k.png)"):
+            assert shown in notices.replace(JOINER, ""), (shown, notices)
+        main.get_by_role("button").filter(has_text="Session expired").click()
+        page.wait_for_function("() => location.search.includes('event=hostile-1')", timeout=30_000)
+        assert shown_title() == HOSTILE_TITLES[1]
+        drawn = page.evaluate(
+            """(host) => ({
+                links: [...document.querySelectorAll('a')].map(a => a.href).filter(h => h.includes(host)),
+                images: [...document.querySelectorAll('img')].map(i => i.src).filter(s => s.includes(host)),
+                latex: document.querySelectorAll('.katex').length,
+            })""",
+            EVIL,
+        )
+        assert drawn == {"links": [], "images": [], "latex": 0}
+        assert [url for url in log.blocked if EVIL in url] == []
+        assert log.page_errors == []
+    finally:
+        context.close()

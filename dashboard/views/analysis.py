@@ -102,7 +102,7 @@ def render() -> None:
         .mark_bar()
         .encode(x=alt.X("events:Q"), y=alt.Y("distance_band:N", sort=None, title=None))
         .properties(height=200),
-        use_container_width=True,
+        width="stretch",
     )
     shown = mapped.set_index("id")[list(MEASURE_VIEW)].rename(columns=MEASURE_VIEW)
     st.dataframe(
@@ -129,7 +129,7 @@ def render() -> None:
         .mark_bar()
         .encode(x=alt.X("yearmonthdate(week):T", title="week (Monday)"), y="sum(events):Q", color="side:N")
         .properties(height=200),
-        use_container_width=True,
+        width="stretch",
     )
     doc = ROOT / "docs" / "methodology-analysis.md"
     st.caption(f"Method: see the Methodology page ({doc.name}).")

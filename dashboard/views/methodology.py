@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -12,6 +13,8 @@ from dashboard.text import md
 from layers.paths import ROOT
 
 DOCS = ROOT / "docs"
+PAGES = ("methodology.md", "methodology-analysis.md")
+REPORT = "Validation report of this store"
 
 
 def store_name(root: Path) -> str:
@@ -22,16 +25,54 @@ def store_name(root: Path) -> str:
         return root.name
 
 
+def anchor(title: str) -> str:
+    """``The 1999 safety zones`` → ``the-1999-safety-zones``: a section's link target."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def sections(text: str) -> list[tuple[int, str, str]]:
+    """Split Markdown at its headings: (level, title, body); headings in code fences stay text."""
+    found: list[tuple[int, str, list[str]]] = [(0, "", [])]
+    fenced = False
+    for line in text.splitlines():
+        fenced ^= line.startswith("```")
+        heading = None if fenced else re.fullmatch(r"(#{1,3}) (.+)", line)
+        if heading:
+            found.append((len(heading[1]), heading[2].strip(), []))
+        else:
+            found[-1][2].append(line)
+    return [(level, title, "\n".join(body).strip()) for level, title, body in found if title or body]
+
+
+def _contents(docs: list[list[tuple[int, str, str]]]) -> None:
+    lines = []
+    for parts in docs:
+        for level, title, _ in parts:
+            if level in (1, 2):
+                lines.append(f"{'  ' * (level - 1)}- [{md(title)}](#{anchor(title)})")
+    lines.append(f"- [{REPORT}](#{anchor(REPORT)})")
+    with st.expander("Contents", expanded=True, icon=":material/toc:"):
+        st.markdown("\n".join(lines))
+
+
 def render() -> None:
     store = load_store()
     render_sidebar(store.events)
     show_notices()
-    st.markdown((DOCS / "methodology.md").read_text(encoding="utf-8"))
-    analysis = DOCS / "methodology-analysis.md"
-    if analysis.exists():
-        st.markdown(analysis.read_text(encoding="utf-8"))
+    docs = [sections((DOCS / name).read_text(encoding="utf-8")) for name in PAGES if (DOCS / name).exists()]
+    _contents(docs)
+    for parts in docs:
+        for level, title, body in parts:
+            if level == 1:
+                st.header(md(title), anchor=anchor(title))
+            elif level == 2:
+                st.subheader(md(title), anchor=anchor(title))
+            elif level == 3:
+                st.markdown(f"**{md(title)}**")
+            if body:
+                st.markdown(body)
 
-    st.header("Validation report of this store")
+    st.header(REPORT, anchor=anchor(REPORT))
     report = store.report
     cols = st.columns(4)
     for col, (layer, count) in zip(cols, report.counts.items(), strict=False):
