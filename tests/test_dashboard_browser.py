@@ -317,6 +317,7 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for i, title in enumerate(HOSTILE_TITLES):
         feature = make_feature(f"hostile-{i}", title=title, summary=title, group="op")
         feature["properties"]["sources"][0]["title"] = title
+        feature["properties"]["actors"] = [title]
         features.append(feature)
     store = write_json(tmp_path_factory.mktemp("hostile") / "hostile.geojson", collection(*features))
     with _serve(store.parent) as url:
@@ -337,6 +338,7 @@ def test_hostile_titles_and_parameters_draw_no_remote_image_or_link(
                 "as_of": f"<img src=http://{EVIL}/z.png>",
                 f"![k](http://{EVIL}/k.png)": "1",
                 "conf": f"[Session expired](http://{EVIL}/c)",
+                "actor": HOSTILE_TITLES[0],  # drawn as the multiselect's chosen tag
             }
         )
         page.goto(f"{hostile_server}/?{hostile_params}")
@@ -360,11 +362,14 @@ def test_hostile_titles_and_parameters_draw_no_remote_image_or_link(
         page.wait_for_function("() => location.search.includes('event=hostile-1')", timeout=30_000)
         assert shown_title() == HOSTILE_TITLES[1]
         drawn = page.evaluate(
-            """(host) => ({
-                links: [...document.querySelectorAll('a')].map(a => a.href).filter(h => h.includes(host)),
-                images: [...document.querySelectorAll('img')].map(i => i.src).filter(s => s.includes(host)),
-                latex: document.querySelectorAll('.katex').length,
-            })""",
+            """(host) => {
+                const on = (urls) => urls.filter(u => u && new URL(u, location.href).hostname === host);
+                return {
+                    links: on([...document.querySelectorAll('a')].map(a => a.href)),
+                    images: on([...document.querySelectorAll('img')].map(i => i.src)),
+                    latex: document.querySelectorAll('.katex').length,
+                };
+            }""",
             EVIL,
         )
         assert drawn == {"links": [], "images": [], "latex": 0}
