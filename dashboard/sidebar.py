@@ -110,7 +110,9 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         preset=preset,
         selected=state.get("selected"),
     )
-    st.query_params.from_dict(view_params(view))
+    wanted = view_params(view)
+    if {key: st.query_params.get_all(key) for key in st.query_params} != wanted:
+        st.query_params.from_dict(wanted)  # only on a change: each write adds a history entry
     bar.caption("The address bar holds this view: copy it to cite or share exactly what you see.")
     return view
 

@@ -278,8 +278,8 @@ def test_the_view_survives_every_navigation(app_page: tuple[Any, NetworkLog], se
     holds_the_view("/methodology")
     page.go_back()
     _wait_idle(page)
-    # Streamlit may push one more history entry of the page it is on when a link is
-    # followed during a run; wherever back lands, the view is the one the reader had.
+    # Under load, Streamlit can still push a second entry for a page opened while a run
+    # was under way; wherever back lands, the view must be the one the reader had.
     if "/methodology" in page.url:
         holds_the_view("/methodology")
         page.go_back()

@@ -51,8 +51,9 @@ def _contents(docs: list[list[tuple[int, str, str]]]) -> None:
             if level in (1, 2):
                 lines.append(f"{'  ' * (level - 1)}- [{md(title)}](#{anchor(title)})")
     lines.append(f"- [{REPORT}](#{anchor(REPORT)})")
-    with st.expander("Contents", expanded=True, icon=":material/toc:"):
-        st.markdown("\n".join(lines))
+    # A plain list, not an expander: following a page link to a page with an expander made
+    # Streamlit push one more history entry, so "back" seemed to do nothing.
+    st.markdown("**Contents**\n\n" + "\n".join(lines))
 
 
 def render() -> None:
