@@ -205,10 +205,16 @@ def default_register() -> Register:
     return _cached_register(tuple((str(p), p.stat().st_mtime) for p in register_paths()))
 
 
-def _identity(source: Mapping[str, Any], publisher: Publisher) -> str:
+def _identities(source: Mapping[str, Any], publisher: Publisher) -> frozenset[str]:
+    """Who stands behind a page: its original publisher(s), else the register's name.
+
+    An ``original_publisher`` listing several outlets ("RTS, Tanjug") names each of them,
+    so the page shares its support with any other page carrying one of them.
+    """
     original = source.get("original_publisher")
-    name = original if isinstance(original, str) and original.strip() else publisher.name
-    return name.strip().casefold()
+    text = original if isinstance(original, str) and original.strip() else publisher.name
+    names = frozenset(n.strip().casefold() for n in re.split(r"[,;]", text) if n.strip())
+    return names or frozenset({publisher.name.casefold()})
 
 
 def independent_publishers(
@@ -218,23 +224,27 @@ def independent_publishers(
 
     Pages of aggregators, partisan outlets and reference works, and pages whose domain is
     not registered, are left out. A page carrying another outlet's report counts as that
-    outlet (``original_publisher``).
+    outlet (``original_publisher``); pages that share an outlet are not independent.
 
     Returns
     -------
     list of str
-        Publisher names (case-folded), in the order first cited.
+        One entry per independent publisher (case-folded names, several joined by ", "
+        where a page carries a joint report).
     """
     register = register or default_register()
-    names: list[str] = []
+    backers: list[frozenset[str]] = []
     for source in sources:
         publisher = register.lookup(str(source.get("url", "")))
-        if publisher is None or not publisher.supporting:
-            continue
-        name = _identity(source, publisher)
-        if name not in names:
-            names.append(name)
-    return names
+        if publisher is not None and publisher.supporting:
+            backers.append(_identities(source, publisher))
+    # Pages resting on fewer outlets first, so that "RTS" and "Tanjug" count as two
+    # even when a third page carries "RTS, Tanjug" (which overlaps both).
+    counted: list[frozenset[str]] = []
+    for names in sorted(backers, key=len):
+        if all(names.isdisjoint(other) for other in counted):
+            counted.append(names)
+    return [", ".join(sorted(names)) for names in counted]
 
 
 def source_problems(properties: Mapping[str, Any], register: Register | None = None) -> list[tuple[str, str]]:

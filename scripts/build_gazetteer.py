@@ -39,7 +39,10 @@ CONFIDENCES = frozenset({"high", "medium", "low"})
 COUNTRIES = frozenset({"XK", "RS"})
 
 GEONAMES = "GeoNames {id}, CC BY 4.0"
-UNVERIFIED = "unverified: public pages confirm only the camp's name and rough location; position approximate"
+UNVERIFIED = (
+    "unverified: the cited page confirms only the camp's name and town; the position is an "
+    "approximation from the project's research notes"
+)
 
 
 def geonames_url(geonames_id: int) -> str:
@@ -61,7 +64,7 @@ class Place:
     lat: float
     lon: float
     source: str
-    source_url: str | None
+    source_url: str
     confidence: str
     note: str | None = None
 
@@ -78,7 +81,7 @@ PLACES: tuple[Place, ...] = (
         lat=42.97139,
         lon=20.78250,
         source="Wikipedia, Banjska Monastery infobox: 42°58′17″N 20°46′57″E (CC BY-SA 4.0)",
-        source_url=None,
+        source_url="https://en.wikipedia.org/wiki/Banjska_Monastery",
         confidence="high",
         note="Serbian Orthodox monastery; besieged in the Banjska attack of 24 September 2023.",
     ),
@@ -185,8 +188,11 @@ PLACES: tuple[Place, ...] = (
         municipality="Severna Mitrovica / Mitrovica e Veriut",
         lat=42.89222,
         lon=20.86861,
-        source="Wikipedia (Scots and Bulgarian editions agree within 300 m; CC BY-SA 4.0)",
-        source_url=None,
+        source=(
+            "Wikipedia (Scots), North Kosovska Mitrovica: 42°53′32″N 20°52′07″E; the Bulgarian "
+            "edition agrees within 300 m (CC BY-SA 4.0)"
+        ),
+        source_url="https://sco.wikipedia.org/wiki/North_Kosovska_Mitrovica",
         confidence="medium",
     ),
     Place(
@@ -305,7 +311,10 @@ PLACES: tuple[Place, ...] = (
         lat=42.6489,
         lon=21.1394,
         source=UNVERIFIED,
-        source_url=None,
+        source_url=(
+            "https://jfcnaples.nato.int/kfor/media-center/archive/news/2019/"
+            "the-christmas-tree-of-kfor-lighted-at-camp-film-city.aspx"
+        ),
         confidence="low",
         note=(
             "KFOR headquarters, Pristina, on a ridge above the city. Approximate position "
@@ -323,7 +332,7 @@ PLACES: tuple[Place, ...] = (
         lat=42.6392,
         lon=20.2653,
         source=UNVERIFIED,
-        source_url=None,
+        source_url="https://www.cna.al/english/kosova-bota/kfor-ushtaret-e-lenduar-italiane-kthehen-ne-vendin-e-tyre-i363562",
         confidence="low",
         note=(
             "KFOR Regional Command-West, Belo Polje near Peć/Pejë. Approximate position "
@@ -341,7 +350,7 @@ PLACES: tuple[Place, ...] = (
         lat=42.7917,
         lon=20.9833,
         source=UNVERIFIED,
-        source_url=None,
+        source_url="https://mesazhi.com/kfor-i-vazhdon-stervitjet-per-te-ruajtur-gatishmerine-e-larte-operacionale",
         confidence="low",
         note=(
             "At Novosellë e Maxhunit, Vučitrn/Vushtrri municipality. Approximate position "
@@ -386,6 +395,8 @@ def validate(places: tuple[Place, ...]) -> list[str]:
             problems.append(f"{p.id}: country {p.country!r} not in {sorted(COUNTRIES)}")
         if not (p.name_sr and p.name_sq and p.source and p.municipality):
             problems.append(f"{p.id}: a name, the municipality or the source is empty")
+        if not p.source_url:
+            problems.append(f"{p.id}: no source_url (every place cites the page it comes from)")
         if not (18.0 <= p.lon <= 23.5 and 40.5 <= p.lat <= 46.5):
             problems.append(f"{p.id}: ({p.lat}, {p.lon}) is outside the region")
     return problems

@@ -94,6 +94,15 @@ def test_a_page_carrying_an_agency_report_counts_as_the_agency(register: Registe
     assert independent_publishers(sources, register) == ["example agency"]
 
 
+def test_pages_sharing_an_agency_are_not_independent(register: Register) -> None:
+    joint = _source("https://radio.example/a", original_publisher="Example Agency, Example Daily")
+    daily = _source("https://daily.example/b")
+    assert independent_publishers([joint, daily], register) == ["example daily"]
+    agency = _source("https://agency.example/c")
+    # The single-outlet pages count separately; the joint report adds nothing new.
+    assert independent_publishers([joint, daily, agency], register) == ["example daily", "example agency"]
+
+
 def test_aggregators_partisan_and_unknown_pages_give_no_support(register: Register) -> None:
     sources = [
         _source("https://copies.example/a"),
@@ -141,6 +150,18 @@ def test_confirmed_without_support_is_an_error(
     problems = source_problems(_props("confirmed", *urls), register)
     assert [name for name, _ in problems] == ["properties.confidence"]
     assert reason in problems[0][1]
+
+
+def test_confirmed_on_two_pages_sharing_an_agency_is_an_error(register: Register) -> None:
+    props = {
+        "confidence": "confirmed",
+        "sources": [
+            _source("https://agency.example/a"),
+            _source("https://daily.example/b", original_publisher="Example Daily; Example Agency"),
+        ],
+    }
+    [(name, reason)] = source_problems(props, register)
+    assert name == "properties.confidence" and "on one publisher" in reason
 
 
 def test_an_official_site_quoting_a_news_outlet_is_not_an_official_source(register: Register) -> None:

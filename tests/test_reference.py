@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
@@ -198,6 +199,14 @@ def test_unverified_kfor_camps_have_low_confidence() -> None:
     assert set(camps.index) >= UNVERIFIED_CAMPS
     assert (gaz.loc[sorted(UNVERIFIED_CAMPS), "confidence"] == "low").all()
     assert (camps["name_en"].notna()).all()
+
+
+def test_every_gazetteer_place_cites_the_page_it_comes_from() -> None:
+    gaz = read_gazetteer()
+    assert gaz["source_url"].notna().all() and gaz["source_url"].str.startswith("https://").all()
+    script = _load_script("build_gazetteer")
+    unsourced = dataclasses.replace(script.PLACES[0], source_url="")
+    assert any("no source_url" in problem for problem in script.validate((unsourced,)))
 
 
 def test_gazetteer_inside_region() -> None:
