@@ -7,12 +7,17 @@ drawn, and the time rule of each layer (when an event without an ``end`` stops c
 Every other module, the map script's payload and the dashboard's widgets take their lists
 and labels from here, so a new category is added in the schema and given a label and a
 style here, and nowhere else. Importing this module fails loudly when the two disagree.
+
+Labels are written in English and marked for translation (:mod:`layers.i18n`); the
+functions that return text take the interface language (``lang``, English by default)
+and translate at the call, never through a process-wide setting.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -21,6 +26,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.paths import SCHEMA_PATH
 
 __all__ = [
@@ -33,8 +39,6 @@ __all__ = [
     "LAYER_TIME_RULES",
     "LAYER_TITLES",
     "LOCATION_PRECISIONS",
-    "MONTHS",
-    "MONTHS_LONG",
     "PRECISION_LABELS",
     "REPORT_CURRENT_DAYS",
     "SCHEMA_VERSION",
@@ -48,6 +52,7 @@ __all__ = [
     "describe_window",
     "format_day",
     "schema",
+    "translated",
 ]
 
 
@@ -93,42 +98,33 @@ LOCATION_PRECISIONS: tuple[str, ...] = _enum("location_precision")
 TIME_PRECISIONS: tuple[str, ...] = _enum("time_precision")
 
 LAYER_LABELS: MappingProxyType[str, str] = MappingProxyType(
-    {"incident": "Incident", "deployment": "Reported deployment", "kfor": "KFOR"}
+    {"incident": N_("Incident"), "deployment": N_("Reported deployment"), "kfor": N_("KFOR")}
 )
 #: A layer's name as a group of events (a layer switch, a legend heading).
 LAYER_TITLES: MappingProxyType[str, str] = MappingProxyType(
-    {"incident": "Incidents", "deployment": "Reported deployments", "kfor": "KFOR presence"}
+    {"incident": N_("Incidents"), "deployment": N_("Reported deployments"), "kfor": N_("KFOR presence")}
 )
 CONFIDENCE_LABELS: MappingProxyType[str, str] = MappingProxyType(
     {
-        "confirmed": "confirmed",
-        "reported": "reported",
-        "claimed": "claimed by one party",
-        "disputed": "disputed",
+        # TRANSLATORS: confidence grades of a record, shown after "Confidence:"; lower case.
+        "confirmed": N_("confirmed"),
+        "reported": N_("reported"),
+        "claimed": N_("claimed by one party"),
+        "disputed": N_("disputed"),
     }
 )
 SIDE_LABELS: MappingProxyType[str, str] = MappingProxyType(
-    {"XK": "Kosovo (XK)", "RS": "Serbia (RS)", "disputed": "Disputed"}
+    {"XK": N_("Kosovo (XK)"), "RS": N_("Serbia (RS)"), "disputed": N_("Disputed")}
 )
 #: How a precision reads in a sentence ("the position is …"); ``none`` is never drawn.
 PRECISION_LABELS: MappingProxyType[str, str] = MappingProxyType(
-    {"exact": "exact", "approximate": "approximate", "area": "an area", "none": "not known"}
-)
-
-MONTHS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-MONTHS_LONG: tuple[str, ...] = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    {
+        # TRANSLATORS: completes "the position is …" (a popup line: "Position: exact").
+        "exact": N_("exact"),
+        "approximate": N_("approximate"),
+        "area": N_("an area"),
+        "none": N_("not known"),
+    }
 )
 
 
@@ -148,34 +144,34 @@ CATEGORY_STYLES: MappingProxyType[str, MappingProxyType[str, CategoryStyle]] = M
     {
         "incident": MappingProxyType(
             {
-                "armed_attack": CategoryStyle("Armed attack", "#b2182b", "triangle"),
-                "armed_clash": CategoryStyle("Armed clash", "#e66101", "triangle"),
-                "explosion": CategoryStyle("Explosion", "#7b3294", "star"),
-                "riot": CategoryStyle("Riot", "#d6604d", "circle"),
-                "protest": CategoryStyle("Protest", "#f4a582", "circle"),
-                "detention": CategoryStyle("Detention", "#2166ac", "square"),
-                "arrest": CategoryStyle("Arrest", "#67a9cf", "square"),
-                "crossing_closure": CategoryStyle("Crossing closure", "#252525", "diamond"),
-                "crossing_reopening": CategoryStyle("Crossing reopening", "#1b7837", "diamond"),
-                "other": CategoryStyle("Other incident", "#878787", "circle"),
+                "armed_attack": CategoryStyle(N_("Armed attack"), "#b2182b", "triangle"),
+                "armed_clash": CategoryStyle(N_("Armed clash"), "#e66101", "triangle"),
+                "explosion": CategoryStyle(N_("Explosion"), "#7b3294", "star"),
+                "riot": CategoryStyle(N_("Riot"), "#d6604d", "circle"),
+                "protest": CategoryStyle(N_("Protest"), "#f4a582", "circle"),
+                "detention": CategoryStyle(N_("Detention"), "#2166ac", "square"),
+                "arrest": CategoryStyle(N_("Arrest"), "#67a9cf", "square"),
+                "crossing_closure": CategoryStyle(N_("Crossing closure"), "#252525", "diamond"),
+                "crossing_reopening": CategoryStyle(N_("Crossing reopening"), "#1b7837", "diamond"),
+                "other": CategoryStyle(N_("Other incident"), "#878787", "circle"),
             }
         ),
         "deployment": MappingProxyType(
             {
-                "buildup": CategoryStyle("Build-up", "#c51b7d", "pentagon"),
-                "readiness": CategoryStyle("Raised readiness", "#e7298a", "pentagon"),
-                "drawdown": CategoryStyle("Drawdown", "#4d9221", "pentagon"),
-                "visit": CategoryStyle("Visit", "#8073ac", "pentagon"),
-                "other": CategoryStyle("Other deployment", "#878787", "pentagon"),
+                "buildup": CategoryStyle(N_("Build-up"), "#c51b7d", "pentagon"),
+                "readiness": CategoryStyle(N_("Raised readiness"), "#e7298a", "pentagon"),
+                "drawdown": CategoryStyle(N_("Drawdown"), "#4d9221", "pentagon"),
+                "visit": CategoryStyle(N_("Visit"), "#8073ac", "pentagon"),
+                "other": CategoryStyle(N_("Other deployment"), "#878787", "pentagon"),
             }
         ),
         "kfor": MappingProxyType(
             {
-                "installation": CategoryStyle("Installation", "#08306b", "hexagon"),
-                "reinforcement": CategoryStyle("Reinforcement", "#2171b5", "hexagon"),
-                "authorisation": CategoryStyle("Authorisation", "#6baed6", "hexagon"),
-                "operation": CategoryStyle("Operation", "#4292c6", "hexagon"),
-                "other": CategoryStyle("Other KFOR", "#878787", "hexagon"),
+                "installation": CategoryStyle(N_("Installation"), "#08306b", "hexagon"),
+                "reinforcement": CategoryStyle(N_("Reinforcement"), "#2171b5", "hexagon"),
+                "authorisation": CategoryStyle(N_("Authorisation"), "#6baed6", "hexagon"),
+                "operation": CategoryStyle(N_("Operation"), "#4292c6", "hexagon"),
+                "other": CategoryStyle(N_("Other KFOR"), "#878787", "hexagon"),
             }
         ),
     }
@@ -213,11 +209,17 @@ LAYER_TIME_RULES: MappingProxyType[str, TimeRule] = MappingProxyType(
 )
 
 
-def category_label(layer: str, category: str) -> str:
+def translated(labels: Mapping[str, str], lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """A table of labels (e.g. :data:`SIDE_LABELS`) in the interface language ``lang``."""
+    t = translator(lang)
+    return {key: t.gettext(label) for key, label in labels.items()}
+
+
+def category_label(layer: str, category: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """The label of a category, or the raw value when the pair is unknown."""
     styles = CATEGORY_STYLES.get(layer)
     style = styles.get(category) if styles is not None else None
-    return style.label if style is not None else category
+    return translator(lang).gettext(style.label) if style is not None else category
 
 
 def _missing(value: Any) -> bool:
@@ -226,26 +228,42 @@ def _missing(value: Any) -> bool:
     )
 
 
-def format_day(value: Any) -> str:
-    """A day as people read it: ``24 Sep 2023``."""
-    stamp = pd.Timestamp(value)
-    return f"{stamp.day} {MONTHS[stamp.month - 1]} {stamp.year}"
+def format_day(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A day as people read it: ``24 Sep 2023`` (``24 sept. 2023`` in French)."""
+    return translator(lang).format_day(pd.Timestamp(value))
 
 
-def _format_instant(value: pd.Timestamp, precision: str) -> str:
+def _format_instant(value: pd.Timestamp, precision: str, lang: str) -> str:
+    t = translator(lang)
     if precision == "year":
         return f"{value.year}"
     if precision == "month":
-        return f"{MONTHS_LONG[value.month - 1]} {value.year}"
-    day = format_day(value)
+        return t.format_month(value)
+    day = t.format_day(value)
     if precision == "week":
-        return f"week of {day}"
+        return t.gettext("week of {day}").format(day=day)
     if precision == "hour":
-        return f"{day}, {value.hour:02d}:{value.minute:02d}"
+        return t.gettext("{day}, {time}").format(day=day, time=t.format_time(value))
     return day
 
 
-def describe_when(start: Any, end: Any, precision: Any, *, interval: bool = False) -> str:
+def _precision_note(text: str, level: str, lang: str) -> str:
+    t = translator(lang)
+    # One whole sentence per precision, so that each language can word it its own way.
+    notes = {
+        "hour": t.gettext("{when} (to the hour)"),
+        "day": t.gettext("{when} (to the day)"),
+        "week": t.gettext("{when} (to the week)"),
+        "month": t.gettext("{when} (to the month)"),
+        "year": t.gettext("{when} (to the year)"),
+    }
+    note = notes.get(level)
+    return note.format(when=text) if note is not None else f"{text} (to the {level})"
+
+
+def describe_when(
+    start: Any, end: Any, precision: Any, *, interval: bool = False, lang: str = DEFAULT_LANGUAGE
+) -> str:
     """A date or period as people read it, with its precision.
 
     Parameters
@@ -257,6 +275,8 @@ def describe_when(start: Any, end: Any, precision: Any, *, interval: bool = Fals
     interval : bool
         True for layers whose events last (deployments, KFOR presence): a missing end
         reads "no end reported".
+    lang : str
+        The interface language (:data:`layers.i18n.LANGUAGES`); English by default.
 
     Returns
     -------
@@ -264,18 +284,19 @@ def describe_when(start: Any, end: Any, precision: Any, *, interval: bool = Fals
         E.g. ``"24 Sep 2023 (to the day)"``, ``"September 2023 (to the month)"``,
         ``"1 Sep 2023 – 3 Oct 2023 (to the day)"``, ``"from 1 Sep 2023, no end reported (to the day)"``.
     """
+    t = translator(lang)
     if _missing(start):
-        return "date unknown"
+        return t.gettext("date unknown")
     level = str(precision) if not _missing(precision) else "day"
-    first = _format_instant(pd.Timestamp(start), level)
+    first = _format_instant(pd.Timestamp(start), level, lang)
     if not _missing(end):
-        last = _format_instant(pd.Timestamp(end), level)
-        text = first if last == first else f"{first} – {last}"
+        last = _format_instant(pd.Timestamp(end), level, lang)
+        text = first if last == first else t.gettext("{first} – {last}").format(first=first, last=last)
     elif interval:
-        text = f"from {first}, no end reported"
+        text = t.gettext("from {first}, no end reported").format(first=first)
     else:
         text = first
-    return f"{text} (to the {level})"
+    return _precision_note(text, level, lang)
 
 
 def describe_window(start: date | None, end: date | None) -> str:

@@ -1,0 +1,163 @@
+"""Keep the message catalogs in step with the code: extract, update, compile (Babel).
+
+``python -m layers.catalogs`` extracts every marked message from the modules that
+``babel.cfg`` names, adds new messages to each catalog of :data:`layers.i18n.CATALOG_LANGUAGES`
+(untranslated, for a translator to fill in), drops messages the code no longer has, and
+compiles each ``.po`` to the ``.mo`` that :func:`layers.i18n.translator` reads. The files
+are written without source line numbers and in a stable order, so that an edit elsewhere
+in a module does not change them. ``--check`` changes nothing and exits 1 when a catalog
+is out of step with the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po, write_po
+
+from layers.i18n import CATALOG_LANGUAGES, DOMAIN, LOCALE_DIR
+
+__all__ = ["catalog_path", "compile_catalog", "extract_messages", "main", "problems", "update_catalogs"]
+
+ROOT = LOCALE_DIR.parent.parent
+COMMENT_TAG = "TRANSLATORS:"
+_SKIPPED_DIRECTORIES = {"node_modules", "geodata", "tests", "bench", "scripts", "build", "dist"}
+_WIDTH = 100
+
+
+def _walk(path: str) -> bool:
+    name = Path(path).name
+    return not (name.startswith((".", "_")) or name in _SKIPPED_DIRECTORIES)
+
+
+def extract_messages(root: Path = ROOT) -> Catalog:
+    """Every message the code marks for translation, as a template catalog."""
+    with (root / "babel.cfg").open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]
+    template = Catalog(project=DOMAIN, charset="utf-8", fuzzy=False)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        root,
+        method_map,
+        options_map,
+        keywords=DEFAULT_KEYWORDS,
+        comment_tags=(COMMENT_TAG,),
+        strip_comment_tags=True,
+        directory_filter=_walk,
+    ):
+        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return template
+
+
+def catalog_path(language: str, suffix: str = ".po") -> Path:
+    """Where the catalog of ``language`` is kept (``suffix`` ``.po`` or ``.mo``)."""
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+def _read(language: str) -> Catalog:
+    with catalog_path(language).open("rb") as handle:
+        return read_po(handle, locale=language, domain=DOMAIN)
+
+
+def _po_bytes(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=_WIDTH, no_location=True, sort_output=True, ignore_obsolete=True)
+    return buffer.getvalue()
+
+
+def compile_catalog(catalog: Catalog) -> bytes:
+    """The ``.mo`` bytes of a catalog (fuzzy translations are left out, as gettext does)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def _read_mo(path: Path) -> Catalog:
+    with path.open("rb") as handle:
+        return read_mo(handle)
+
+
+def _translations(catalog: Catalog) -> dict[tuple[str | None, Any], Any]:
+    """What a compiled catalog answers (the header's tool version aside)."""
+    return {
+        (message.context, message.id): message.string
+        for message in catalog
+        if message.id and message.string and not message.fuzzy
+    }
+
+
+def _updated(language: str, template: Catalog) -> Catalog:
+    catalog = _read(language)
+    catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+    catalog.obsolete.clear()
+    return catalog
+
+
+def update_catalogs(root: Path = ROOT, languages: Sequence[str] = CATALOG_LANGUAGES) -> list[Path]:
+    """Bring every catalog in step with the code and compile it; the files that changed."""
+    template = extract_messages(root)
+    changed: list[Path] = []
+    for language in languages:
+        catalog = _updated(language, template)
+        for path, data in (
+            (catalog_path(language), _po_bytes(catalog)),
+            (catalog_path(language, ".mo"), compile_catalog(catalog)),
+        ):
+            if not path.exists() or path.read_bytes() != data:
+                if path.suffix == ".po":
+                    catalog.revision_date = datetime.now().astimezone()
+                    data = _po_bytes(catalog)
+                path.write_bytes(data)
+                changed.append(path)
+    return changed
+
+
+def problems(root: Path = ROOT, languages: Sequence[str] = CATALOG_LANGUAGES) -> list[str]:
+    """What is out of step: messages a catalog lacks, has no longer, leaves untranslated or fuzzy-only;
+    compiled catalogs that are not their ``.po`` compiled."""
+    template = extract_messages(root)
+    wanted = {(message.context, message.id) for message in template if message.id}
+    found: list[str] = []
+    for language in languages:
+        catalog = _read(language)
+        have = {(message.context, message.id): message for message in catalog if message.id}
+        found += [f"{language}: missing {ident[1]!r}" for ident in sorted(wanted - set(have), key=str)]
+        found += [f"{language}: stale {ident[1]!r}" for ident in sorted(set(have) - wanted, key=str)]
+        for ident in sorted(wanted & set(have), key=str):
+            message = have[ident]
+            strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+            if not all(strings):
+                found.append(f"{language}: untranslated {ident[1]!r}")
+        mo = catalog_path(language, ".mo")
+        if not mo.exists() or _translations(_read_mo(mo)) != _translations(catalog):
+            found.append(f"{language}: {mo.name} is not {catalog_path(language).name} compiled")
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m layers.catalogs", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when out of step")
+    args = parser.parse_args(argv)
+    if args.check:
+        found = problems()
+        for line in found:
+            print(line)
+        return 1 if found else 0
+    for path in update_catalogs():
+        print(f"updated {path.relative_to(ROOT)}")
+    for line in problems():
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

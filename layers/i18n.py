@@ -1,0 +1,280 @@
+"""The interface in English, French, Serbian and Albanian: gettext catalogs and Babel formats.
+
+Every user-facing sentence in ``layers/`` and ``dashboard/`` is written in English in the
+code, marked for extraction (``N_`` for module constants, ``gettext``/``ngettext`` calls on
+a :class:`Translator` elsewhere) and translated in the message catalogs
+``layers/locale/<language>/LC_MESSAGES/bordermon.po``, compiled to ``.mo`` next to them.
+Dates and numbers are formatted per locale with Babel (CLDR data), never by hand.
+
+There is no process-wide language: the dashboard serves many sessions at once, each in its
+own language, so every caller asks for ``translator(language)`` and passes it (or the
+language code) down. Translators are cached and immutable.
+
+Languages
+---------
+``en`` (default, the source language: no catalog), ``fr``, ``sr_Latn`` (Serbian, Latin
+script), ``sr_Cyrl`` (Serbian, Cyrillic script) and ``sq`` (Albanian). Serbian has one
+catalog, in Latin script; Cyrillic is produced from it by :func:`to_cyrillic`, a
+one-to-one letter mapping (Serbian orthography has an exact correspondence between the two
+scripts), so the two scripts can never say different things and a native reviewer checks
+one catalog. Placeholders, markup, codes (``XK``, ``RS``), names of products and licences
+and words with letters outside the Serbian alphabet stay in Latin script.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal as babel_format_decimal
+
+__all__ = [
+    "CATALOG_LANGUAGES",
+    "DEFAULT_LANGUAGE",
+    "DOMAIN",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "LOCALE_DIR",
+    "N_",
+    "Translator",
+    "resolve_language",
+    "to_cyrillic",
+    "translator",
+]
+
+#: The interface's languages, English first (the default and the source language).
+LANGUAGES: tuple[str, ...] = ("en", "fr", "sr_Latn", "sr_Cyrl", "sq")
+DEFAULT_LANGUAGE = "en"
+#: Each language as its speakers name it (for a language selector).
+LANGUAGE_NAMES: Mapping[str, str] = {
+    "en": "English",
+    "fr": "Français",
+    "sr_Latn": "Srpski (latinica)",
+    "sr_Cyrl": "Српски (ћирилица)",
+    "sq": "Shqip",
+}
+#: The languages with a catalog of their own; ``sr_Cyrl`` is derived from ``sr_Latn``.
+CATALOG_LANGUAGES: tuple[str, ...] = ("fr", "sr_Latn", "sq")
+DOMAIN = "bordermon"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def N_(message: str) -> str:
+    """Mark a constant for extraction; it is translated where it is shown."""
+    return message
+
+
+_ALIASES = {
+    "sr": "sr_Latn",
+    "sr_latn": "sr_Latn",
+    "sr_cyrl": "sr_Cyrl",
+    "sr_rs": "sr_Latn",
+    "sr_latn_rs": "sr_Latn",
+    "sr_cyrl_rs": "sr_Cyrl",
+    "sr_me": "sr_Latn",
+    "sr_xk": "sr_Latn",
+}
+
+
+def resolve_language(value: str | None) -> str | None:
+    """The interface language for a code such as ``fr-FR``, ``sr-Cyrl``, ``sq_XK``; None if unsupported.
+
+    Case and ``-``/``_`` do not matter; a region is dropped unless it picks a script
+    (plain ``sr`` is Serbian in Latin script, the interface's Serbian default).
+    """
+    if not value:
+        return None
+    code = value.strip().replace("-", "_").split(".")[0].lower()
+    if code in _ALIASES:
+        return _ALIASES[code]
+    if code.startswith("sr_"):
+        return "sr_Cyrl" if "cyrl" in code.split("_") else "sr_Latn"
+    base = code.split("_")[0]
+    return base if base in LANGUAGES else None
+
+
+# --- Serbian Latin → Cyrillic -------------------------------------------------------------
+
+_LETTERS = dict(
+    zip(
+        "abcčćdđefghijklmnoprsštuvzž",
+        "абцчћдђефгхијклмнопрсштувзж",
+        strict=True,
+    )
+)
+_DIGRAPHS = {"lj": "љ", "nj": "њ", "dž": "џ"}
+#: Words where the letter pairs are two letters, not a digraph (``nad-živeti``, ``in-jekcija``).
+_NOT_DIGRAPHS = ("nadživ", "podžup", "odžal", "injekc", "konjunk", "tanjug")
+#: Upper-case abbreviations that Serbian writes in Cyrillic too; other all-capital words of
+#: up to four letters (codes such as XK and RS, ABL, UTM) stay as they are.
+_CYRILLIC_ABBREVIATIONS = {"KFOR": "КФОР", "NATO": "НАТО", "EU": "ЕУ", "EULEX": "ЕУЛЕКС", "OEBS": "ОЕБС"}
+#: Names of products, formats and licences, kept in Latin script.
+_KEEP_LATIN = frozenset(
+    {"bordermon", "OpenStreetMap", "ODbL", "GeoNames", "GeoJSON", "GeoParquet", "Leaflet", "Wikipedia"}
+)
+# Placeholders ({name}, %(name)s), markup, entities and web addresses are never transliterated.
+_PROTECTED = re.compile(r"\{[^{}]*\}|%(?:\([^)]*\))?[sdif]|<[^>]*>|&[#\w]+;|https?://\S+")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _word_to_cyrillic(word: str) -> str:
+    if word in _KEEP_LATIN or word in _CYRILLIC_ABBREVIATIONS:
+        return _CYRILLIC_ABBREVIATIONS.get(word, word)
+    lower = word.lower()
+    if any(ch in "qwxy" for ch in lower) or any(ch not in _LETTERS for ch in lower):
+        return word
+    if 1 < len(word) <= 4 and word.isupper():
+        return word  # a code or an abbreviation: XK, RS, ABL, UTM
+    split_pairs = any(stem in lower for stem in _NOT_DIGRAPHS)
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        pair = lower[i : i + 2]
+        if not split_pairs and pair in _DIGRAPHS:
+            letter = _DIGRAPHS[pair]
+            out.append(letter.upper() if word[i].isupper() else letter)
+            i += 2
+            continue
+        letter = _LETTERS[lower[i]]
+        out.append(letter.upper() if word[i].isupper() else letter)
+        i += 1
+    return "".join(out)
+
+
+def to_cyrillic(text: str) -> str:
+    """Serbian text in Latin script, in Cyrillic script.
+
+    ``lj``, ``nj`` and ``dž`` become ``љ``, ``њ``, ``џ`` (``Ljig`` → ``Љиг``, ``LJUBAV`` → ``ЉУБАВ``);
+    placeholders, markup, short codes in capitals and foreign words are kept as they are.
+    """
+    pieces: list[str] = []
+    last = 0
+    for match in _PROTECTED.finditer(text):
+        pieces.append(_WORD.sub(lambda m: _word_to_cyrillic(m.group()), text[last : match.start()]))
+        pieces.append(match.group())
+        last = match.end()
+    pieces.append(_WORD.sub(lambda m: _word_to_cyrillic(m.group()), text[last:]))
+    return "".join(pieces)
+
+
+# --- translators ----------------------------------------------------------------------------
+
+#: How a day is written; English keeps bordermon's "24 Sep 2023", the others follow CLDR.
+_DAY_PATTERN = {"en": "d MMM y"}
+
+
+@dataclass(frozen=True)
+class Translator:
+    """The messages and formats of one language.
+
+    Get one with :func:`translator`; it holds no state that changes, so one instance
+    serves every session that reads that language.
+    """
+
+    language: str
+    catalog: gettext.NullTranslations = field(repr=False, compare=False)
+
+    @property
+    def cyrillic(self) -> bool:
+        return self.language == "sr_Cyrl"
+
+    @property
+    def locale(self) -> Locale:
+        """The Babel locale of dates and numbers (Serbian in Latin; see :func:`to_cyrillic`)."""
+        return Locale.parse("sr_Latn" if self.cyrillic else self.language)
+
+    def _script(self, text: str) -> str:
+        return to_cyrillic(text) if self.cyrillic else text
+
+    def gettext(self, message: str) -> str:
+        """The translation of ``message``, or ``message`` itself when the catalog lacks it."""
+        return self._script(self.catalog.gettext(message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The form of a message for the number ``n``, by the language's plural rule."""
+        return self._script(self.catalog.ngettext(singular, plural, n))
+
+    def pgettext(self, context: str, message: str) -> str:
+        """The translation of ``message`` in ``context`` (a word with two meanings)."""
+        return self._script(self.catalog.pgettext(context, message))
+
+    def format_day(self, value: date | datetime) -> str:
+        """A day: ``24 Sep 2023``, ``24 sept. 2023``, ``24. sep 2023.``, ``24 sht 2023``."""
+        return _format_day(_as_date(value), self.language)
+
+    def format_month(self, value: date | datetime) -> str:
+        """A month: ``September 2023``, ``septembre 2023``, ``septembar 2023.``, ``shtator 2023``."""
+        return _format_month(_as_date(value).replace(day=1), self.language)
+
+    def format_time(self, value: datetime) -> str:
+        """A time of day as all four languages write it, on the 24-hour clock: ``03:00``.
+
+        The value's own clock (local time in Kosovo) is kept: no time-zone conversion.
+        """
+        return f"{value.hour:02d}:{value.minute:02d}"
+
+    def format_decimal(self, number: float | int, *, digits: int | None = None) -> str:
+        """A number with the language's separators: ``1,234.5``, ``1 234,5``, ``1.234,5``."""
+        pattern = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+        return babel_format_decimal(number, format=pattern, locale=self.locale)
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    stamp = value if hasattr(value, "date") else datetime.fromisoformat(str(value))
+    return date(stamp.year, stamp.month, stamp.day)
+
+
+@lru_cache(maxsize=8192)
+def _format_day(day: date, language: str) -> str:
+    t = translator(language)
+    pattern = _DAY_PATTERN.get(language)
+    text = (
+        babel_format_date(day, pattern, locale=t.locale)
+        if pattern
+        else format_skeleton("yMMMd", day, locale=t.locale)
+    )
+    return t._script(text)
+
+
+@lru_cache(maxsize=4096)
+def _format_month(month: date, language: str) -> str:
+    t = translator(language)
+    return t._script(format_skeleton("yMMMM", month, locale=t.locale))
+
+
+def _catalog(language: str) -> gettext.NullTranslations:
+    if language == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()
+    source = "sr_Latn" if language == "sr_Cyrl" else language
+    # gettext.translation would search the process-wide LANGUAGE variables and cache
+    # globally; read the one compiled catalog this language has, and fail loudly without it.
+    with (LOCALE_DIR / source / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translator(language: str = DEFAULT_LANGUAGE) -> Translator:
+    """The translator of ``language`` (any code :func:`resolve_language` understands).
+
+    Raises
+    ------
+    ValueError
+        When the language is not one of :data:`LANGUAGES`.
+    """
+    code = resolve_language(language)
+    if code is None:
+        raise ValueError(f"unknown language {language!r}; choose from {', '.join(LANGUAGES)}")
+    return Translator(code, _catalog(code))

@@ -1,0 +1,193 @@
+"""The interface's languages: catalogs in step with the code, every label translated,
+dates and numbers per locale, Serbian Cyrillic from Latin, no process-wide language."""
+
+from __future__ import annotations
+
+import gettext
+import tomllib
+from datetime import date
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from babel.dates import format_date
+
+from layers import catalogs, i18n, vocabulary
+from layers.i18n import LANGUAGES, to_cyrillic, translator
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATED = [language for language in LANGUAGES if language != "en"]
+MISSING = "⟦missing⟧ "
+
+
+class _Marker(gettext.NullTranslations):
+    """A fallback that marks every message the catalog did not answer."""
+
+    def gettext(self, message: str) -> str:
+        return MISSING + message
+
+
+def _vocabulary_messages() -> list[str]:
+    tables = [
+        vocabulary.LAYER_LABELS,
+        vocabulary.LAYER_TITLES,
+        vocabulary.CONFIDENCE_LABELS,
+        vocabulary.SIDE_LABELS,
+        vocabulary.PRECISION_LABELS,
+    ]
+    labels = [label for table in tables for label in table.values()]
+    labels += [style.label for styles in vocabulary.CATEGORY_STYLES.values() for style in styles.values()]
+    return labels
+
+
+def test_catalogs_are_in_step_with_the_code():
+    assert catalogs.problems() == []
+
+
+def test_the_check_names_a_missing_and_a_stale_message(tmp_path):
+    (tmp_path / "babel.cfg").write_text("[python: layers/**.py]\n", encoding="utf-8")
+    (tmp_path / "layers").mkdir()
+    (tmp_path / "layers" / "new.py").write_text(
+        'from layers.i18n import N_\nLABEL = N_("Drone sighting")\nOLD = N_("Armed attack")\n',
+        encoding="utf-8",
+    )
+    found = catalogs.problems(tmp_path, ["fr"])
+    assert "fr: missing 'Drone sighting'" in found
+    assert "fr: stale 'Riot'" in found
+    assert not any("'Armed attack'" in line for line in found)
+
+
+def test_compiled_catalogs_ship_with_the_package():
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["layers"]
+    for language in i18n.CATALOG_LANGUAGES:
+        mo = catalogs.catalog_path(language, ".mo").relative_to(ROOT / "layers").as_posix()
+        assert any(fnmatch(mo, pattern) for pattern in package_data), mo
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_vocabulary_label_is_translated(language):
+    catalog = i18n._catalog(language)  # a fresh copy: the shared translator stays untouched
+    catalog.add_fallback(_Marker())
+    for label in _vocabulary_messages():
+        assert not catalog.gettext(label).startswith(MISSING), (language, label)
+    rendered = vocabulary.translated(vocabulary.LAYER_TITLES, language)
+    assert rendered["deployment"] != "Reported deployments"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "24 Sep 2023, 03:00 (to the hour)"),
+        ("fr", "24 sept. 2023 à 03:00 (à l’heure près)"),
+        ("sr_Latn", "24. sep 2023. u 03:00 (s tačnošću do sata)"),
+        ("sr_Cyrl", "24. сеп 2023. у 03:00 (с тачношћу до сата)"),
+        ("sq", "24 sht 2023, ora 03:00 (me saktësi deri në orë)"),
+    ],
+)
+def test_describe_when_in_each_language(language, expected):
+    start = pd.Timestamp("2023-09-24T03:00", tz="Europe/Belgrade")
+    assert vocabulary.describe_when(start, None, "hour", lang=language) == expected
+
+
+def test_periods_and_unknown_dates_in_french():
+    start, end = pd.Timestamp("2023-09-01"), pd.Timestamp("2023-10-03")
+    assert (
+        vocabulary.describe_when(start, end, "day", lang="fr") == "1 sept. 2023 – 3 oct. 2023 (au jour près)"
+    )
+    assert (
+        vocabulary.describe_when(start, None, "month", interval=True, lang="fr")
+        == "début : septembre 2023, fin non signalée (au mois près)"
+    )
+    assert vocabulary.describe_when(None, None, "day", lang="fr") == "date inconnue"
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "number"),
+    [
+        ("en", "24 Sep 2023", "1,234,567.5"),
+        ("fr", "24 sept. 2023", "1\u202f234\u202f567,5"),
+        ("sr_Latn", "24. sep 2023.", "1.234.567,5"),
+        ("sr_Cyrl", "24. сеп 2023.", "1.234.567,5"),
+        ("sq", "24 sht 2023", "1\xa0234\xa0567,5"),
+    ],
+)
+def test_days_and_numbers_per_locale(language, day, number):
+    assert vocabulary.format_day(date(2023, 9, 24), lang=language) == day
+    assert translator(language).format_decimal(1234567.5) == number
+    assert translator(language).format_decimal(2.0, digits=1) in {"2.0", "2,0"}
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("Zvečan", "Звечан"),
+        ("Jarinje", "Јариње"),
+        ("Leposavić", "Лепосавић"),
+        ("Zubin Potok", "Зубин Поток"),
+        ("Ljubljana", "Љубљана"),
+        ("Njegoš", "Његош"),
+        ("džep", "џеп"),
+        ("Džep", "Џеп"),
+        ("LJUBAV", "ЉУБАВ"),
+        ("Đurđevik", "Ђурђевик"),
+        ("injekcija", "инјекција"),
+        ("Prisustvo KFOR-a", "Присуство КФОР-а"),
+        ("Kosovo (XK), Srbija (RS)", "Косово (XK), Србија (RS)"),
+        ("{when} (s tačnošću do dana)", "{when} (с тачношћу до дана)"),
+        ("Izvor: OpenStreetMap, ODbL", "Извор: OpenStreetMap, ODbL"),
+    ],
+)
+def test_serbian_cyrillic_from_latin(latin, cyrillic):
+    assert to_cyrillic(latin) == cyrillic
+
+
+def test_cyrillic_months_are_cldrs_own():
+    """Transliterating Babel's Serbian Latin month names gives CLDR's own Cyrillic ones."""
+    for month in range(1, 13):
+        day = date(2023, month, 1)
+        for pattern in ("MMM", "MMMM"):
+            latin = format_date(day, pattern, locale="sr_Latn")
+            assert to_cyrillic(latin) == format_date(day, pattern, locale="sr_Cyrl"), (month, pattern)
+
+
+def test_the_serbian_scripts_say_the_same():
+    latin, cyrillic = translator("sr_Latn"), translator("sr_Cyrl")
+    for label in _vocabulary_messages():
+        text = cyrillic.gettext(label)
+        assert text == to_cyrillic(latin.gettext(label))
+        assert not any("a" <= ch.lower() <= "z" for ch in text.replace("XK", "").replace("RS", "")), text
+
+
+@pytest.mark.parametrize(
+    ("code", "language"),
+    [
+        ("fr-FR", "fr"),
+        ("FR", "fr"),
+        ("sr", "sr_Latn"),
+        ("sr-Latn-RS", "sr_Latn"),
+        ("sr-Cyrl", "sr_Cyrl"),
+        ("sr_Cyrl_RS", "sr_Cyrl"),
+        ("sq-XK", "sq"),
+        ("en_GB.UTF-8", "en"),
+        ("de", None),
+        ("", None),
+    ],
+)
+def test_resolve_language(code, language):
+    assert i18n.resolve_language(code) == language
+
+
+def test_an_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="unknown language 'de'; choose from en, fr, sr_Latn, sr_Cyrl, sq"):
+        translator("de")
+
+
+def test_languages_are_per_call_not_per_process():
+    assert translator("fr").gettext("Incidents") == "Incidents"
+    assert translator("sq").gettext("Armed attack") == "Sulm i armatosur"
+    assert translator("en").gettext("Armed attack") == "Armed attack"
+    assert vocabulary.category_label("incident", "armed_attack") == "Armed attack"
+    assert gettext.gettext("Armed attack") == "Armed attack"  # the process-wide gettext is untouched
