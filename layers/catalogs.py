@@ -31,6 +31,8 @@ __all__ = ["catalog_path", "compile_catalog", "extract_messages", "main", "probl
 
 ROOT = LOCALE_DIR.parent.parent
 COMMENT_TAG = "TRANSLATORS:"
+#: The markers of :mod:`layers.i18n` (not ``_``, which code also uses as a throwaway name).
+KEYWORDS = {name: DEFAULT_KEYWORDS[name] for name in ("N_", "gettext", "ngettext", "pgettext", "npgettext")}
 _SKIPPED_DIRECTORIES = {"node_modules", "geodata", "tests", "bench", "scripts", "build", "dist"}
 _WIDTH = 100
 
@@ -49,7 +51,7 @@ def extract_messages(root: Path = ROOT) -> Catalog:
         root,
         method_map,
         options_map,
-        keywords=DEFAULT_KEYWORDS,
+        keywords=KEYWORDS,
         comment_tags=(COMMENT_TAG,),
         strip_comment_tags=True,
         directory_filter=_walk,

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -209,11 +208,11 @@ class Translator:
 
     def format_day(self, value: date | datetime) -> str:
         """A day: ``24 Sep 2023``, ``24 sept. 2023``, ``24. sep 2023.``, ``24 sht 2023``."""
-        return _format_day(_as_date(value), self.language)
+        return _format_day(value.year, value.month, value.day, self.language)
 
     def format_month(self, value: date | datetime) -> str:
         """A month: ``September 2023``, ``septembre 2023``, ``septembar 2023.``, ``shtator 2023``."""
-        return _format_month(_as_date(value).replace(day=1), self.language)
+        return _format_month(value.year, value.month, self.language)
 
     def format_time(self, value: datetime) -> str:
         """A time of day as all four languages write it, on the 24-hour clock: ``03:00``.
@@ -228,17 +227,9 @@ class Translator:
         return babel_format_decimal(number, format=pattern, locale=self.locale)
 
 
-def _as_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    stamp = value if hasattr(value, "date") else datetime.fromisoformat(str(value))
-    return date(stamp.year, stamp.month, stamp.day)
-
-
 @lru_cache(maxsize=8192)
-def _format_day(day: date, language: str) -> str:
+def _format_day(year: int, month: int, day_of_month: int, language: str) -> str:
+    day = date(year, month, day_of_month)
     t = translator(language)
     pattern = _DAY_PATTERN.get(language)
     text = (
@@ -250,9 +241,9 @@ def _format_day(day: date, language: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _format_month(month: date, language: str) -> str:
+def _format_month(year: int, month: int, language: str) -> str:
     t = translator(language)
-    return t._script(format_skeleton("yMMMM", month, locale=t.locale))
+    return t._script(format_skeleton("yMMMM", date(year, month, 1), locale=t.locale))
 
 
 def _catalog(language: str) -> gettext.NullTranslations:

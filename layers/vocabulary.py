@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from layers.i18n import DEFAULT_LANGUAGE, N_, translator
+from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.paths import SCHEMA_PATH
 
 __all__ = [
@@ -233,8 +233,7 @@ def format_day(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     return translator(lang).format_day(pd.Timestamp(value))
 
 
-def _format_instant(value: pd.Timestamp, precision: str, lang: str) -> str:
-    t = translator(lang)
+def _format_instant(value: pd.Timestamp, precision: str, t: Translator) -> str:
     if precision == "year":
         return f"{value.year}"
     if precision == "month":
@@ -247,18 +246,17 @@ def _format_instant(value: pd.Timestamp, precision: str, lang: str) -> str:
     return day
 
 
-def _precision_note(text: str, level: str, lang: str) -> str:
+@lru_cache(maxsize=8)
+def _precision_notes(lang: str) -> dict[str, str]:
     t = translator(lang)
     # One whole sentence per precision, so that each language can word it its own way.
-    notes = {
+    return {
         "hour": t.gettext("{when} (to the hour)"),
         "day": t.gettext("{when} (to the day)"),
         "week": t.gettext("{when} (to the week)"),
         "month": t.gettext("{when} (to the month)"),
         "year": t.gettext("{when} (to the year)"),
     }
-    note = notes.get(level)
-    return note.format(when=text) if note is not None else f"{text} (to the {level})"
 
 
 def describe_when(
@@ -288,15 +286,16 @@ def describe_when(
     if _missing(start):
         return t.gettext("date unknown")
     level = str(precision) if not _missing(precision) else "day"
-    first = _format_instant(pd.Timestamp(start), level, lang)
+    first = _format_instant(pd.Timestamp(start), level, t)
     if not _missing(end):
-        last = _format_instant(pd.Timestamp(end), level, lang)
+        last = _format_instant(pd.Timestamp(end), level, t)
         text = first if last == first else t.gettext("{first} – {last}").format(first=first, last=last)
     elif interval:
         text = t.gettext("from {first}, no end reported").format(first=first)
     else:
         text = first
-    return _precision_note(text, level, lang)
+    note = _precision_notes(t.language).get(level)
+    return note.replace("{when}", text) if note is not None else f"{text} (to the {level})"
 
 
 def describe_window(start: date | None, end: date | None) -> str:
