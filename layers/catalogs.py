@@ -88,12 +88,20 @@ def _read_mo(path: Path) -> Catalog:
         return read_mo(handle)
 
 
+def _translated(string: Any) -> bool:
+    return all(string) if isinstance(string, list | tuple) else bool(string)
+
+
 def _translations(catalog: Catalog) -> dict[tuple[str | None, Any], Any]:
     """What a compiled catalog answers (the header's tool version aside)."""
+
+    def frozen(value: Any) -> Any:
+        return tuple(value) if isinstance(value, list | tuple) else value
+
     return {
-        (message.context, message.id): message.string
+        (message.context, frozen(message.id)): frozen(message.string)
         for message in catalog
-        if message.id and message.string and not message.fuzzy
+        if message.id and _translated(message.string) and not message.fuzzy
     }
 
 
@@ -135,10 +143,10 @@ def problems(root: Path = ROOT, languages: Sequence[str] = CATALOG_LANGUAGES) ->
         found += [f"{language}: missing {ident[1]!r}" for ident in sorted(wanted - set(have), key=str)]
         found += [f"{language}: stale {ident[1]!r}" for ident in sorted(set(have) - wanted, key=str)]
         for ident in sorted(wanted & set(have), key=str):
-            message = have[ident]
-            strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
-            if not all(strings):
+            if not _translated(have[ident].string):
                 found.append(f"{language}: untranslated {ident[1]!r}")
+            elif have[ident].fuzzy:
+                found.append(f"{language}: fuzzy (left out of the .mo) {ident[1]!r}")
         mo = catalog_path(language, ".mo")
         if not mo.exists() or _translations(_read_mo(mo)) != _translations(catalog):
             found.append(f"{language}: {mo.name} is not {catalog_path(language).name} compiled")

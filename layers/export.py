@@ -32,6 +32,7 @@ from branca.element import Element
 
 from layers.assets import AssetsMissingWarning, assets_installed, external_links, inline_assets
 from layers.filters import CONFIDENCES, SIDES, Filters, filter_events
+from layers.i18n import DEFAULT_LANGUAGE, LANG_ENV, LANGUAGES, choose_language, translator
 from layers.map import BASEMAPS, DEFAULT_TITLE, MAP_LAYERS, MapReference, build_map, data_date
 from layers.mapdata import mapped_mask
 from layers.paths import STORE_ENV, default_store
@@ -178,11 +179,13 @@ def export_picture(
     fmt: Literal["png", "svg", "pdf"] = "png",
     preset: str = "a4",
     set_aside: int = 0,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
     """The view as a static picture (:func:`layers.picture.draw_picture`).
 
     ``events`` is the whole store, as for :func:`export_html`: the view is selected with
     ``filters`` and ``layers``, and the data's date is the latest date in ``events``.
+    ``lang`` is the language of the picture's words; the default title is translated.
     """
     filters = filters or Filters()
     shown = filter_events(events, filters)
@@ -198,10 +201,11 @@ def export_picture(
         reference=reference,
         fmt=fmt,
         preset=preset,
-        title=title,
-        window=describe_window(filters.start, filters.end),
+        title=translator(lang).gettext(title) if title == DEFAULT_TITLE else title,
+        window=describe_window(filters.start, filters.end, lang),
         data_date=data_date(events),
         set_aside=set_aside,
+        lang=lang,
     )
 
 
@@ -272,6 +276,7 @@ def _listed(text: str) -> tuple[str, ...]:
 def _run_export(args: argparse.Namespace) -> int:
     try:
         layers = parse_layers(args.layers)
+        lang = choose_language(args.lang)
     except ValueError as exc:
         print(f"bordermon export: {exc}", file=sys.stderr)
         return 2
@@ -296,7 +301,7 @@ def _run_export(args: argparse.Namespace) -> int:
         text=args.text or "",
     )
     if args.format != "html":
-        return _write_picture(args, store.events, filters, layers, store.report.set_aside)
+        return _write_picture(args, store.events, filters, layers, store.report.set_aside, lang)
     self_contained = not args.cdn
     if self_contained and not assets_installed():
         print(
@@ -343,6 +348,7 @@ def _write_picture(
     filters: Filters,
     layers: Sequence[str],
     set_aside: int,
+    lang: str,
 ) -> int:
     data = export_picture(
         events,
@@ -352,6 +358,7 @@ def _write_picture(
         fmt=args.format,
         preset=args.preset,
         set_aside=set_aside,
+        lang=lang,
     )
     if args.out == "-":
         sys.stdout.buffer.write(data)
@@ -390,6 +397,10 @@ def add_export_command(commands: Any) -> None:
     )
     export.add_argument(
         "--preset", choices=list(PRESETS), default="a4", help="page of a picture: A4 landscape or 16:9 (a4)"
+    )
+    export.add_argument(
+        "--lang",
+        help=f"language of the picture's words: {', '.join(LANGUAGES)} (default: ${LANG_ENV} or en)",
     )
     export.add_argument(
         "--store", help=f"event store directory or .geojson file (default: ${STORE_ENV} or the shipped store)"

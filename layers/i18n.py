@@ -24,6 +24,7 @@ and words with letters outside the Serbian alphabet stay in Latin script.
 from __future__ import annotations
 
 import gettext
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,9 +43,11 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "LANG_ENV",
     "LOCALE_DIR",
     "N_",
     "Translator",
+    "choose_language",
     "resolve_language",
     "to_cyrillic",
     "translator",
@@ -64,6 +67,8 @@ LANGUAGE_NAMES: Mapping[str, str] = {
 #: The languages with a catalog of their own; ``sr_Cyrl`` is derived from ``sr_Latn``.
 CATALOG_LANGUAGES: tuple[str, ...] = ("fr", "sr_Latn", "sq")
 DOMAIN = "bordermon"
+#: The command line's language when ``--lang`` is not given.
+LANG_ENV = "BORDERMON_LANG"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
@@ -99,6 +104,24 @@ def resolve_language(value: str | None) -> str | None:
         return "sr_Cyrl" if "cyrl" in code.split("_") else "sr_Latn"
     base = code.split("_")[0]
     return base if base in LANGUAGES else None
+
+
+def choose_language(asked: str | None = None) -> str:
+    """The command line's language: ``asked`` (``--lang``), else ``$BORDERMON_LANG``, else English.
+
+    Raises
+    ------
+    ValueError
+        When the language asked for, or the variable, is not one bordermon speaks.
+    """
+    configured = os.environ.get(LANG_ENV, "").strip()
+    if asked is None and not configured:
+        return DEFAULT_LANGUAGE
+    language = resolve_language(asked if asked is not None else configured)
+    if language is None:
+        named = f"--lang {asked}" if asked is not None else f"{LANG_ENV}={configured}"
+        raise ValueError(f"{named}: unknown language; choose from {', '.join(LANGUAGES)}")
+    return language
 
 
 # --- Serbian Latin → Cyrillic -------------------------------------------------------------

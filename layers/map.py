@@ -42,6 +42,7 @@ from branca.element import Figure
 
 from layers.assets import MapAssets
 from layers.filters import Filters, filter_events
+from layers.i18n import N_
 from layers.legend import legend_html
 from layers.map_elements import (
     Attribution,
@@ -91,7 +92,7 @@ MAP_LAYERS: tuple[str, ...] = (
 )
 #: Groups shown when the map opens; the 1999 zones are historical and start hidden.
 DEFAULT_SHOWN: tuple[str, ...] = ("incident", "deployment", "kfor", "boundary", "places", "countries")
-DEFAULT_TITLE = "bordermon — Kosovo–Serbia boundary"
+DEFAULT_TITLE = N_("bordermon — Kosovo–Serbia boundary")
 #: The view the map opens on, (south, west), (north, east): the boundary with a margin.
 REGION_VIEW: tuple[tuple[float, float], tuple[float, float]] = ((41.85, 19.95), (43.35, 21.85))
 

@@ -32,8 +32,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
+from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.reference import MEASURE_CRS
-from layers.vocabulary import CATEGORY_STYLES, LAYER_TITLES, LAYERS, format_day
+from layers.vocabulary import CATEGORY_STYLES, LAYER_TITLES, LAYERS
 
 __all__ = ["FORMATS", "PRESETS", "PictureReference", "draw_picture", "picture_extent"]
 
@@ -42,7 +43,11 @@ PictureFormat = Literal["png", "svg", "pdf"]
 FORMATS: tuple[PictureFormat, ...] = ("png", "svg", "pdf")
 #: Page sizes in inches: A4 landscape for print, 16:9 for slides and the web.
 PRESETS: dict[str, tuple[float, float]] = {"a4": (11.69, 8.27), "16:9": (13.333, 7.5)}
-ATTRIBUTION = "Boundary and countries: © OpenStreetMap contributors, ODbL 1.0. Places: GeoNames (CC BY 4.0)."
+ATTRIBUTION = N_(
+    "Boundary and countries: © OpenStreetMap contributors, ODbL 1.0. Places: GeoNames (CC BY 4.0)."
+)
+#: The default title (translated when drawn).
+TITLE = N_("Kosovo–Serbia boundary")
 
 # Symbol of each shape of :data:`layers.vocabulary.CATEGORY_STYLES` as a matplotlib marker.
 _MARKERS = {"triangle": "^", "star": "*", "circle": "o", "square": "s", "diamond": "D", "pentagon": "p"}
@@ -102,7 +107,7 @@ def _place_label(row: Any) -> str:
     return sr if sr == sq or sq in ("", "None", "nan") else f"{sr} / {sq}"
 
 
-def _draw_reference(ax: Any, reference: PictureReference, handles: list[Any]) -> None:
+def _draw_reference(ax: Any, reference: PictureReference, handles: list[Any], t: Translator) -> None:
     countries = _projected(reference.countries)
     if countries is not None:
         fill = countries["iso"].map({"XK": "#f4f1ea", "RS": "#eeeeee"}).fillna("#fafafa")
@@ -114,15 +119,20 @@ def _draw_reference(ax: Any, reference: PictureReference, handles: list[Any]) ->
                 ax=ax, facecolor="none", edgecolor="#9e9ac8", hatch=hatch, linewidth=0.3, zorder=1
             )
         handles.append(
-            Patch(facecolor="none", edgecolor="#9e9ac8", hatch="////", label="1999 safety zones (historical)")
+            Patch(
+                facecolor="none",
+                edgecolor="#9e9ac8",
+                hatch="////",
+                label=t.gettext("1999 safety zones (historical)"),
+            )
         )
     boundary = _projected(reference.boundary)
     if boundary is not None:
         boundary.plot(ax=ax, color="#303030", linewidth=1.4, zorder=3)
-        handles.append(Line2D([], [], color="#303030", linewidth=1.4, label="Kosovo–Serbia boundary"))
+        handles.append(Line2D([], [], color="#303030", linewidth=1.4, label=t.gettext(TITLE)))
 
 
-def _draw_events(ax: Any, events: gpd.GeoDataFrame, handles: list[Any]) -> None:
+def _draw_events(ax: Any, events: gpd.GeoDataFrame, handles: list[Any], t: Translator) -> None:
     drawn = _projected(_drawable(events))
     if drawn is None:
         return
@@ -137,7 +147,7 @@ def _draw_events(ax: Any, events: gpd.GeoDataFrame, handles: list[Any]) -> None:
                 facecolor="#00000010",
                 edgecolor="#606060",
                 linestyle="--",
-                label="position uncertainty (radius)",
+                label=t.gettext("position uncertainty (radius)"),
             )
         )
     for layer in LAYERS:
@@ -145,7 +155,11 @@ def _draw_events(ax: Any, events: gpd.GeoDataFrame, handles: list[Any]) -> None:
             rows = drawn[(drawn["layer"] == layer) & (drawn["category"] == category)]
             if rows.empty:
                 continue
-            label = f"{LAYER_TITLES[layer]}: {style.label} ({len(rows)})"
+            label = t.gettext("{layer}: {category} ({count})").format(
+                layer=t.gettext(LAYER_TITLES[layer]),
+                category=t.gettext(style.label),
+                count=t.format_decimal(len(rows)),
+            )
             points = rows[rows.geometry.geom_type == "Point"]
             shapes = rows[rows.geometry.geom_type != "Point"]
             if not shapes.empty:
@@ -234,9 +248,10 @@ def _scale_bar(ax: Any) -> None:
     )
 
 
-def _north_arrow(ax: Any) -> None:
+def _north_arrow(ax: Any, t: Translator) -> None:
     ax.annotate(
-        "N",
+        # TRANSLATORS: the letter on the north arrow of a map (Serbian S for sever, Albanian V for veri).
+        t.gettext("N"),
         xy=(0.965, 0.95),
         xytext=(0.965, 0.86),
         xycoords="axes fraction",
@@ -249,15 +264,24 @@ def _north_arrow(ax: Any) -> None:
     )
 
 
-def _sources_line(events: gpd.GeoDataFrame) -> str:
+def _sources_line(events: gpd.GeoDataFrame, t: Translator) -> str:
     publishers = sorted(
         {str(source.get("publisher", "")) for sources in events.get("sources", []) for source in sources}
         - {""}
     )
     if not publishers:
-        return "Sources: none in this view."
-    named = ", ".join(publishers[:8]) + (f" and {len(publishers) - 8} more" if len(publishers) > 8 else "")
-    return f"Sources ({len(publishers)} publishers): {named}. Every event's sources: bordermon sources."
+        return t.gettext("Sources: none in this view.")
+    named = ", ".join(publishers[:8])
+    if len(publishers) > 8:
+        more = len(publishers) - 8
+        named = t.ngettext("{named} and {count} more", "{named} and {count} more", more).format(
+            named=named, count=t.format_decimal(more)
+        )
+    return t.ngettext(
+        "Sources ({count} publisher): {named}. Every event's sources: bordermon sources.",
+        "Sources ({count} publishers): {named}. Every event's sources: bordermon sources.",
+        len(publishers),
+    ).format(count=t.format_decimal(len(publishers)), named=named)
 
 
 def draw_picture(
@@ -266,11 +290,12 @@ def draw_picture(
     reference: PictureReference | None = None,
     fmt: PictureFormat = "png",
     preset: str = "a4",
-    title: str = "Kosovo–Serbia boundary",
-    window: str = "all dates",
+    title: str | None = None,
+    window: str | None = None,
     data_date: date | None = None,
     set_aside: int = 0,
     extent: Sequence[float] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
     """Draw a view of events as a static map and return the file's bytes.
 
@@ -283,14 +308,18 @@ def draw_picture(
     fmt : {"png", "svg", "pdf"}
     preset : {"a4", "16:9"}
         Page size (A4 landscape or a 16:9 slide).
-    title, window : str
-        The title, and the time window as text (e.g. ``"24 Sep 2023 – 3 Oct 2023"``).
+    title, window : str, optional
+        The title (default "Kosovo–Serbia boundary", translated), and the time window as
+        text (e.g. ``"24 Sep 2023 – 3 Oct 2023"``; default "all dates", translated).
     data_date : date, optional
         How current the record is (the latest date in the store).
     set_aside : int
         Records validation set aside, stated in the footnote.
     extent : (minx, miny, maxx, maxy), optional
         UTM 34N box to show; default :func:`picture_extent`.
+    lang : str
+        The language of every word of the picture (:data:`layers.i18n.LANGUAGES`); place
+        names keep their Serbian and Albanian forms.
 
     Returns
     -------
@@ -302,14 +331,17 @@ def draw_picture(
     if preset not in PRESETS:
         raise ValueError(f"unknown page preset {preset!r}; choose from {', '.join(PRESETS)}")
     reference = reference or PictureReference()
+    t = translator(lang)
+    title = t.gettext(TITLE) if title is None else title
+    window = t.gettext("all dates") if window is None else window
     with matplotlib.rc_context(
         {"svg.hashsalt": "bordermon", "font.family": "DejaVu Sans", "hatch.linewidth": 0.4}
     ):
         fig = Figure(figsize=PRESETS[preset], dpi=_DPI)
         ax = fig.add_axes((0.02, 0.1, 0.66, 0.78))
         handles: list[Any] = []
-        _draw_reference(ax, reference, handles)
-        _draw_events(ax, events, handles)
+        _draw_reference(ax, reference, handles, t)
+        _draw_events(ax, events, handles, t)
         minx, miny, maxx, maxy = extent or picture_extent(events, reference.boundary)
         # Keep the map's aspect: widen the short side of the box to the axes' shape.
         width_in, height_in = PRESETS[preset][0] * 0.66, PRESETS[preset][1] * 0.78
@@ -337,12 +369,14 @@ def draw_picture(
         )
         _draw_places(fig, ax, reference.gazetteer)
         _scale_bar(ax)
-        _north_arrow(ax)
+        _north_arrow(ax, t)
         fig.text(0.02, 0.955, title, fontsize=16, fontweight="bold", va="center")
         when = (
-            f"Time window: {window}.  Data up to {format_day(data_date)}."
+            t.gettext("Time window: {window}.  Data up to {day}.").format(
+                window=window, day=t.format_day(data_date)
+            )
             if data_date
-            else f"Time window: {window}."
+            else t.gettext("Time window: {window}.").format(window=window)
         )
         fig.text(0.02, 0.915, when, fontsize=9, color="#404040", va="center")
         legend = fig.legend(
@@ -351,22 +385,40 @@ def draw_picture(
             bbox_to_anchor=(0.7, 0.88),
             fontsize=7.5,
             frameon=False,
-            title="Legend",
+            title=t.gettext("Legend"),
             title_fontsize=9,
             alignment="left",
         )
         legend.set_gid("legend")
         unplaced = len(events) - len(_drawable(events))
-        notes = [f"{len(events)} events in this view"]
+        notes = [
+            t.ngettext("{count} event in this view", "{count} events in this view", len(events)).format(
+                count=t.format_decimal(len(events))
+            )
+        ]
         if unplaced:
-            notes.append(f"{unplaced} without a sourced position are not drawn")
+            notes.append(
+                t.ngettext(
+                    "{count} without a sourced position is not drawn",
+                    "{count} without a sourced position are not drawn",
+                    unplaced,
+                ).format(count=t.format_decimal(unplaced))
+            )
         if set_aside:
-            notes.append(f"{set_aside} records set aside by validation are not shown")
-        fig.text(
-            0.02, 0.065, "; ".join(notes) + ". Approximate positions are drawn with their radius.", fontsize=7
+            notes.append(
+                t.ngettext(
+                    "{count} record set aside by validation is not shown",
+                    "{count} records set aside by validation are not shown",
+                    set_aside,
+                ).format(count=t.format_decimal(set_aside))
+            )
+        footnote = t.gettext("{notes}. Approximate positions are drawn with their radius.")
+        fig.text(0.02, 0.065, footnote.format(notes="; ".join(notes)), fontsize=7)
+        fig.text(0.02, 0.045, _sources_line(events, t), fontsize=7, color="#404040")
+        credits = t.gettext("{attribution} Map: bordermon, UTM 34N.").format(
+            attribution=t.gettext(ATTRIBUTION)
         )
-        fig.text(0.02, 0.045, _sources_line(events), fontsize=7, color="#404040")
-        fig.text(0.02, 0.025, ATTRIBUTION + " Map: bordermon, UTM 34N.", fontsize=7, color="#404040")
+        fig.text(0.02, 0.025, credits, fontsize=7, color="#404040")
         buffer = io.BytesIO()
         metadata: dict[str, Any] = {
             "png": {"Software": None},

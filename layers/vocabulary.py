@@ -298,15 +298,16 @@ def describe_when(
     return note.replace("{when}", text) if note is not None else f"{text} (to the {level})"
 
 
-def describe_window(start: date | None, end: date | None) -> str:
+def describe_window(start: date | None, end: date | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """A time window as people read it: ``"1 Sep 2023 – 31 Oct 2023"``, ``"all dates"``."""
+    t = translator(lang)
     if start and end:
-        return f"{format_day(start)} – {format_day(end)}"
+        return t.gettext("{first} – {last}").format(first=t.format_day(start), last=t.format_day(end))
     if start:
-        return f"from {format_day(start)}"
+        return t.gettext("from {day}").format(day=t.format_day(start))
     if end:
-        return f"up to {format_day(end)}"
-    return "all dates"
+        return t.gettext("up to {day}").format(day=t.format_day(end))
+    return t.gettext("all dates")
 
 
 def _check() -> None:

@@ -78,7 +78,7 @@ def test_legend_names_every_drawn_layer_and_what_is_not_drawn(events: gpd.GeoDat
     # The arrest has no sourced position: counted, never placed, not in the legend.
     assert not any("Arrest" in text for text in texts)
     footnote = next(text for text in texts if text.startswith("5 events in this view"))
-    assert "1 without a sourced position are not drawn" in footnote
+    assert "1 without a sourced position is not drawn" in footnote
     assert "2 records set aside by validation are not shown" in footnote
     assert any("© OpenStreetMap contributors, ODbL 1.0" in text for text in texts)
     assert "N" in texts and any(text.endswith(" km") for text in texts)  # north arrow, scale bar
