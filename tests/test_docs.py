@@ -7,6 +7,7 @@ import re
 import pytest
 
 from layers.editing import EDITING_ENV
+from layers.i18n import LANG_ENV
 from layers.paths import CACHE_ENV, GEODATA, ROOT, STORE_ENV
 from layers.publishers import PUBLISHERS_ENV
 
@@ -47,7 +48,7 @@ def test_readme_holds_the_two_commands_and_ci_runs_the_test_one() -> None:
 
 def test_settings_are_documented() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for setting in (STORE_ENV, EDITING_ENV, PUBLISHERS_ENV, CACHE_ENV):
+    for setting in (STORE_ENV, EDITING_ENV, PUBLISHERS_ENV, CACHE_ENV, LANG_ENV):
         assert f"`{setting}`" in readme, f"{setting} is not documented in README.md"
 
 
