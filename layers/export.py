@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import os
 import sys
 import tempfile
@@ -94,6 +95,7 @@ def export_html(
     set_aside: int = 0,
     as_of_data: date | None = None,
     self_contained: bool = True,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> str:
     """The standalone HTML page of the map of a view.
 
@@ -125,6 +127,8 @@ def export_html(
     self_contained : bool
         Inline every asset (default). When the assets are not installed the page links
         the CDNs instead, and an :class:`layers.assets.AssetsMissingWarning` says so.
+    lang : str
+        The language of the title box, legend and layer names (:data:`layers.i18n.LANGUAGES`).
 
     Returns
     -------
@@ -143,16 +147,15 @@ def export_html(
         set_aside=set_aside,
         as_of_data=as_of_data,
         assets="cdn",
+        lang=lang,
     )
     root = m.get_root()
     assign_stable_ids(root)
     page: str = root.render()
-    page = page.replace("<html>", '<html lang="en">', 1)
-    page = page.replace(
-        "<body>",
-        "<body>\n<noscript>This map needs JavaScript; its data is embedded in this file.</noscript>",
-        1,
-    )
+    t = translator(lang)
+    page = page.replace("<html>", f'<html lang="{t.language.replace("_", "-")}">', 1)
+    noscript = html.escape(t.gettext("This map needs JavaScript; its data is embedded in this file."))
+    page = page.replace("<body>", f"<body>\n<noscript>{noscript}</noscript>", 1)
     if not self_contained:
         return page
     if not assets_installed():
@@ -319,6 +322,7 @@ def _run_export(args: argparse.Namespace) -> int:
             basemap=args.basemap,
             set_aside=store.report.set_aside,
             self_contained=self_contained,
+            lang=lang,
         )
     if args.out == "-":
         sys.stdout.write(page)
@@ -400,7 +404,7 @@ def add_export_command(commands: Any) -> None:
     )
     export.add_argument(
         "--lang",
-        help=f"language of the picture's words: {', '.join(LANGUAGES)} (default: ${LANG_ENV} or en)",
+        help=f"language of the map's or picture's words: {', '.join(LANGUAGES)} (default: ${LANG_ENV} or en)",
     )
     export.add_argument(
         "--store", help=f"event store directory or .geojson file (default: ${STORE_ENV} or the shipped store)"

@@ -156,6 +156,8 @@ def _word_to_cyrillic(word: str) -> str:
         return word
     if 1 < len(word) <= 4 and word.isupper():
         return word  # a code or an abbreviation: XK, RS, ABL, UTM
+    if not word.isupper() and any(ch.isupper() for ch in word[1:]):
+        return word  # a product's name in camel case: JavaScript, OpenStreetMap
     split_pairs = any(stem in lower for stem in _NOT_DIGRAPHS)
     out: list[str] = []
     i = 0

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.mapdata import (
     BAND_COLORS,
     CONFIDENCE_LABELS,
@@ -17,11 +18,12 @@ from layers.mapdata import (
     STYLES,
 )
 from layers.measures import DISTANCE_BANDS
+from layers.vocabulary import translated
 
 __all__ = ["legend_html"]
 
 #: What the legend says the colours mean when incidents are coloured by distance band.
-_BAND_NOTE = "Colour: distance to the Kosovo–Serbia boundary (UTM 34N)."
+_BAND_NOTE = N_("Colour: distance to the Kosovo–Serbia boundary (UTM 34N).")
 
 
 def _esc(text: Any) -> str:
@@ -110,18 +112,18 @@ def _note(text: str) -> str:
     return f'<li><span class="bm-muted">{_esc(text)}</span></li>'
 
 
-def _band_legend(band_counts: dict[str, int]) -> str:
+def _band_legend(band_counts: dict[str, int], t: Translator) -> str:
     """The distance bands, from deep in Serbia to deep in Kosovo, with their counts.
 
     The bands of the scale are always listed, so it reads as one; "outside Kosovo and
     Serbia" and "not measured" only when an event is in them.
     """
-    parts = ['<ul class="bm-bands">', _note(_BAND_NOTE)]
+    parts = ['<ul class="bm-bands">', _note(t.gettext(_BAND_NOTE))]
     scale = DISTANCE_BANDS[:-1]
     for label, count in band_counts.items():
         if label in scale or count:
             color = BAND_COLORS.get(label, NOT_MEASURED[1])
-            parts.append(_item(_svg_symbol("circle", color), f"{label} ({count:,})"))
+            parts.append(_item(_svg_symbol("circle", color), f"{label} ({t.format_decimal(count)})"))
     parts.append("</ul>")
     return "".join(parts)
 
@@ -132,6 +134,7 @@ def legend_html(
     band_counts: dict[str, int] | None = None,
     *,
     names: Mapping[str, str],
+    lang: str = DEFAULT_LANGUAGE,
 ) -> str:
     """The legend's HTML: the symbols and counts of the event layers drawn, precision, reference.
 
@@ -144,9 +147,13 @@ def legend_html(
     band_counts : dict, optional
         Incidents per distance band, when they are coloured by band.
     names : mapping
-        Layer group → its name (the headings).
+        Layer group → its name (the headings), in ``lang``.
+    lang : str
+        The language of the legend (:data:`layers.i18n.LANGUAGES`).
     """
-    parts = ['<details open><summary>Legend</summary><div class="bm-legend">']
+    t = translator(lang)
+    heading = t.gettext("Legend")  # (outside the f-string, where the extractor finds it)
+    parts = [f'<details open><summary>{_esc(heading)}</summary><div class="bm-legend">']
     for layer in ("incident", "deployment", "kfor"):
         if layer not in layers:
             continue
@@ -159,68 +166,86 @@ def legend_html(
             style = styles[key]
             # Coloured by band, a category is its shape alone.
             fill = "none" if by_band else style.color
-            parts.append(_item(_svg_symbol(style.shape, fill), f"{style.label} ({present[key]:,})"))
+            label = f"{t.gettext(style.label)} ({t.format_decimal(present[key])})"
+            parts.append(_item(_svg_symbol(style.shape, fill), label))
         if not keys:
-            parts.append(f"<li><span>{_esc('none in this view')}</span></li>")
+            none = t.gettext("none in this view")
+            parts.append(f"<li><span>{_esc(none)}</span></li>")
         if by_band and keys:
-            parts.append(_note("Symbol: category."))
+            parts.append(_note(t.gettext("Symbol: category.")))
         parts.append("</ul>")
         if by_band and band_counts is not None:
-            parts.append(_band_legend(band_counts))
+            parts.append(_band_legend(band_counts, t))
         if layer == "incident":
             parts.append("<ul>")
             for radius, label in zip(SEVERITY_RADII, SEVERITY_LABELS, strict=True):
                 size_fill = "none" if by_band else "#9e9e9e"  # a grey would read as a band
-                parts.append(_item(_svg_symbol("circle", size_fill, radius), label))
-            parts.append(_note("Size: casualties, the lower figure where sources disagree.") + "</ul>")
+                parts.append(_item(_svg_symbol("circle", size_fill, radius), t.gettext(label)))
+            parts.append(
+                _note(t.gettext("Size: casualties, the lower figure where sources disagree.")) + "</ul>"
+            )
     if any(layer in layers for layer in ("incident", "deployment", "kfor")):
-        parts.append("<h2>Precision and confidence</h2><ul>")
+        heading = t.gettext("Precision and confidence")
+        parts.append(f"<h2>{_esc(heading)}</h2><ul>")
         parts.append(
             _item(
                 _svg_symbol("circle", "#ffffff", 5, stroke="#555", width=2, dash="3 2"),
-                "place approximate: hollow symbol, dashed circle = uncertainty",
+                t.gettext("place approximate: hollow symbol, dashed circle = uncertainty"),
             )
         )
         parts.append(
-            _item(_svg_area("#555555", dash="6 4", opacity=0.18), "an area (place not more precise)")
+            _item(
+                _svg_area("#555555", dash="6 4", opacity=0.18), t.gettext("an area (place not more precise)")
+            )
         )
-        parts.append(_item(_svg_area("#555555", opacity=0.3), "area, confirmed or reported"))
-        parts.append(_item(_svg_area("#555555", hatched=True), "area, claimed or disputed"))
-        parts.append(_item(_svg_symbol("circle", "#555555", 5, opacity=0.45), "symbol, claimed or disputed"))
-        confidences = ", ".join(CONFIDENCE_LABELS.values())
+        parts.append(_item(_svg_area("#555555", opacity=0.3), t.gettext("area, confirmed or reported")))
+        parts.append(_item(_svg_area("#555555", hatched=True), t.gettext("area, claimed or disputed")))
         parts.append(
-            f'<li><span class="bm-muted">{_esc("Confidence: " + confidences + ".")}</span></li></ul>'
+            _item(_svg_symbol("circle", "#555555", 5, opacity=0.45), t.gettext("symbol, claimed or disputed"))
         )
+        confidences = ", ".join(translated(CONFIDENCE_LABELS, lang).values())
+        text = t.gettext("Confidence: {grades}.").format(grades=confidences)
+        parts.append(f'<li><span class="bm-muted">{_esc(text)}</span></li></ul>')
     reference_items = []
     if "boundary" in layers:
         reference_items.append(
-            _item(_svg_line("#6b1d1d", 2.5, "10 4 2 4", halo=True), "Kosovo–Serbia boundary")
+            _item(_svg_line("#6b1d1d", 2.5, "10 4 2 4", halo=True), t.gettext("Kosovo–Serbia boundary"))
         )
     if "kfor" in layers:
         reference_items.append(
-            _item(_svg_symbol("hexagon", "#deebf7", 6, stroke="#08306b", width=2), "KFOR camp (reference)")
+            _item(
+                _svg_symbol("hexagon", "#deebf7", 6, stroke="#08306b", width=2),
+                t.gettext("KFOR camp (reference)"),
+            )
         )
         reference_items.append(
             _item(
                 _svg_symbol("hexagon", "#ffffff", 6, stroke="#08306b", width=2, dash="3 2", opacity=0.7),
-                "KFOR camp, position unverified",
+                t.gettext("KFOR camp, position unverified"),
             )
         )
     if "places" in layers:
         reference_items.append(
-            _item(_svg_symbol("square", "#ffffff", 4, stroke="#111111", width=2, opacity=1), "crossing point")
+            _item(
+                _svg_symbol("square", "#ffffff", 4, stroke="#111111", width=2, opacity=1),
+                t.gettext("crossing point"),
+            )
         )
         reference_items.append(
-            _item(_svg_symbol("circle", "#444444", 3, stroke="#fff", opacity=1), "place (Serbian / Albanian)")
+            _item(
+                _svg_symbol("circle", "#444444", 3, stroke="#fff", opacity=1),
+                t.gettext("place (Serbian / Albanian)"),
+            )
         )
     if "safety_zones" in layers:
         reference_items.append(
-            _item(_svg_area("#555555", hatched=True, dash="4 4"), "1999 GSZ (5 km), historical")
+            _item(_svg_area("#555555", hatched=True, dash="4 4"), t.gettext("1999 GSZ (5 km), historical"))
         )
         reference_items.append(
-            _item(_svg_area("#888888", hatched=True, dash="2 5"), "1999 ASZ (25 km), historical")
+            _item(_svg_area("#888888", hatched=True, dash="2 5"), t.gettext("1999 ASZ (25 km), historical"))
         )
     if reference_items:
-        parts.append("<h2>Reference</h2><ul>" + "".join(reference_items) + "</ul>")
+        heading = t.gettext("Reference")
+        parts.append(f"<h2>{_esc(heading)}</h2><ul>" + "".join(reference_items) + "</ul>")
     parts.append("</div></details>")
     return "".join(parts)

@@ -42,7 +42,7 @@ from branca.element import Figure
 
 from layers.assets import MapAssets
 from layers.filters import Filters, filter_events
-from layers.i18n import N_
+from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.legend import legend_html
 from layers.map_elements import (
     Attribution,
@@ -65,6 +65,7 @@ from layers.map_title import data_date, title_html
 from layers.mapdata import COLOR_BY, encode_events, mapped_mask
 from layers.measures import measure_events
 from layers.validate import LAYERS
+from layers.vocabulary import translated
 
 __all__ = [
     "BASEMAPS",
@@ -110,13 +111,13 @@ BASEMAPS: dict[str, tuple[str, str | None, str, int, str]] = {
     "none": ("No tiles (offline, print)", None, "", 19, ""),
 }
 _GROUP_NAMES: dict[str, str] = {
-    "incident": "Incidents",
-    "deployment": "Reported deployments",
-    "kfor": "KFOR presence",
-    "boundary": "Kosovo–Serbia boundary",
-    "places": "Crossings and places",
-    "safety_zones": "1999 safety zones GSZ/ASZ (historical)",
-    "countries": "Countries",
+    "incident": N_("Incidents"),
+    "deployment": N_("Reported deployments"),
+    "kfor": N_("KFOR presence"),
+    "boundary": N_("Kosovo–Serbia boundary"),
+    "places": N_("Crossings and places"),
+    "safety_zones": N_("1999 safety zones GSZ/ASZ (historical)"),
+    "countries": N_("Countries"),
 }
 # Draw order on the shared canvas (symbols get +100): areas at the back.
 _ORDER = {
@@ -130,9 +131,9 @@ _ORDER = {
 }
 
 
-def layer_names() -> dict[str, str]:
-    """Map layer key → group name in the layer control (without counts)."""
-    return dict(_GROUP_NAMES)
+def layer_names(lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Map layer key → group name in the layer control (without counts), in ``lang``."""
+    return translated(_GROUP_NAMES, lang)
 
 
 def build_map(
@@ -153,6 +154,7 @@ def build_map(
     collapsed_control: bool = False,
     assets: MapAssets | Literal["cdn"] = "cdn",
     height: str = "100%",
+    lang: str = DEFAULT_LANGUAGE,
 ) -> folium.Map:
     """Build the map of a view of the store.
 
@@ -203,6 +205,9 @@ def build_map(
         map's own setting; no other map changes.
     height : str
         CSS height of the map.
+    lang : str
+        The language of the title box, legend and layer names (:data:`layers.i18n.LANGUAGES`);
+        the default title is translated, a title given is shown as it is.
 
     Returns
     -------
@@ -210,6 +215,9 @@ def build_map(
         The map; render it with ``m.get_root().render()`` or give it to ``st_folium``.
     """
     _check_arguments(events, layers, basemap, color_by, measures)
+    names = layer_names(lang)
+    if title == DEFAULT_TITLE:
+        title = translator(lang).gettext(title)
     view = filters or Filters()
     if reference is None:
         reference = read_map_reference()
@@ -223,11 +231,11 @@ def build_map(
 
     m = _new_map(title, height, basemap, assets if isinstance(assets, MapAssets) else MapAssets.cdn())
     drawn = selected[mapped_mask(selected)] if not selected.empty else selected
-    events_drawn = _add_event_groups(drawn, layers, shown, color_by, measures)
+    events_drawn = _add_event_groups(drawn, layers, shown, color_by, measures, names)
     groups = events_drawn.groups
     for layer in MAP_LAYERS:
         if layer in layers and layer not in groups:
-            groups[layer] = folium.FeatureGroup(name=_GROUP_NAMES[layer], show=layer in shown)
+            groups[layer] = folium.FeatureGroup(name=names[layer], show=layer in shown)
     groups = {layer: groups[layer] for layer in MAP_LAYERS if layer in groups}
     _add_reference(groups, reference)
     for group in groups.values():
@@ -243,10 +251,14 @@ def build_map(
     if info:
         when = as_of_data if as_of_data is not None else data_date(events)
         not_mapped = _not_mapped(selected, layers)
-        content = title_html(title, view, events_drawn.shown, not_mapped, set_aside, when, has_reference)
+        content = title_html(
+            title, view, events_drawn.shown, not_mapped, set_aside, when, has_reference, lang=lang
+        )
         ControlBox(content, "topleft", "bm-title").add_to(m)
     if legend:
-        content = legend_html(list(groups), events_drawn.counts, events_drawn.band_counts, names=_GROUP_NAMES)
+        content = legend_html(
+            list(groups), events_drawn.counts, events_drawn.band_counts, names=names, lang=lang
+        )
         ControlBox(content, "bottomleft", "bm-legend-box").add_to(m)
     ReadyMark(BASEMAPS[basemap][0], BASEMAPS["none"][0]).add_to(m)
     return m
@@ -315,6 +327,7 @@ def _add_event_groups(
     shown: Sequence[str],
     color_by: str,
     measures: pd.DataFrame | None,
+    names: dict[str, str],
 ) -> _EventGroups:
     """One group per event layer, each with its encoded events."""
     out = _EventGroups({}, {}, {}, None)
@@ -331,7 +344,7 @@ def _add_event_groups(
         out.shown[layer] = n
         codes = np.bincount(np.asarray(payload["c"], dtype="int64"), minlength=len(payload["categories"]))
         out.counts[layer] = {cat["key"]: int(c) for cat, c in zip(payload["categories"], codes, strict=True)}
-        group = folium.FeatureGroup(name=f"{_GROUP_NAMES[layer]} ({n:,})", show=layer in shown)
+        group = folium.FeatureGroup(name=f"{names[layer]} ({n:,})", show=layer in shown)
         EventLayer(payload, layer, _ORDER[layer]).add_to(group)
         out.groups[layer] = group
     return out

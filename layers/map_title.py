@@ -13,9 +13,9 @@ import geopandas as gpd
 import pandas as pd
 
 from layers.filters import Filters
+from layers.i18n import DEFAULT_LANGUAGE, Translator, translator
 from layers.map_reference import ODBL, OSM_COPYRIGHT
-from layers.mapdata import STYLES
-from layers.vocabulary import describe_window, format_day
+from layers.vocabulary import CONFIDENCE_LABELS, category_label, describe_window, translated
 
 __all__ = ["data_date", "title_html"]
 
@@ -35,30 +35,52 @@ def data_date(events: gpd.GeoDataFrame) -> date | None:
     return latest_day
 
 
-def _window_text(filters: Filters) -> str:
-    return describe_window(filters.start, filters.end)
+def _window_text(filters: Filters, lang: str = DEFAULT_LANGUAGE) -> str:
+    return describe_window(filters.start, filters.end, lang)
 
 
-def _filter_text(filters: Filters) -> list[str]:
+def _category_text(category: str, lang: str) -> str:
+    # A category key may belong to several layers ("other"): the first layer that has it names it.
+    for layer in ("incident", "deployment", "kfor"):
+        label = category_label(layer, category, lang)
+        if label != category:
+            return label
+    return category
+
+
+def _filter_text(filters: Filters, t: Translator) -> list[str]:
     parts = []
     if filters.as_of:
-        parts.append(f"deployments and KFOR in effect on {format_day(filters.as_of)}")
-    labelled = {key: style.label for styles in STYLES.values() for key, style in styles.items()}
+        parts.append(
+            t.gettext("deployments and KFOR in effect on {day}").format(day=t.format_day(filters.as_of))
+        )
     if filters.categories:
-        parts.append("category: " + ", ".join(labelled.get(c, c) for c in filters.categories))
+        named = ", ".join(_category_text(c, t.language) for c in filters.categories)
+        parts.append(t.gettext("category: {values}").format(values=named))
     if filters.actors:
-        parts.append("actor: " + ", ".join(filters.actors))
+        parts.append(t.gettext("actor: {values}").format(values=", ".join(filters.actors)))
     if filters.sides:
-        parts.append("side: " + ", ".join(filters.sides))
+        parts.append(t.gettext("side: {values}").format(values=", ".join(filters.sides)))  # XK, RS: codes
     if filters.confidences:
-        parts.append("confidence: " + ", ".join(filters.confidences))
+        grades = translated(CONFIDENCE_LABELS, t.language)
+        named = ", ".join(grades.get(c, c) for c in filters.confidences)
+        parts.append(t.gettext("confidence: {values}").format(values=named))
     if filters.text.strip():
-        parts.append(f"text: “{filters.text.strip()}”")
+        parts.append(t.gettext("text: “{text}”").format(text=filters.text.strip()))
     return parts
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
+def _counts(shown: dict[str, int], t: Translator) -> list[str]:
+    counts = []
+    for layer, n in shown.items():
+        count = t.format_decimal(n)
+        if layer == "incident":
+            counts.append(t.ngettext("{count} incident", "{count} incidents", n).format(count=count))
+        elif layer == "deployment":
+            counts.append(t.ngettext("{count} deployment", "{count} deployments", n).format(count=count))
+        else:
+            counts.append(t.ngettext("{count} KFOR record", "{count} KFOR records", n).format(count=count))
+    return counts
 
 
 def title_html(
@@ -69,6 +91,7 @@ def title_html(
     set_aside: int,
     as_of_data: date | None,
     has_reference: bool,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> str:
     """The title box's HTML: title, window, filters, counts, what is set aside or unmapped, the data's date.
 
@@ -86,44 +109,57 @@ def title_html(
         The data's date (:func:`data_date`).
     has_reference : bool
         Reference geography is drawn: its attribution is added.
+    lang : str
+        The language of the box (:data:`layers.i18n.LANGUAGES`).
     """
-    lines = [f"<h1>{_esc(title)}</h1>", f'<p class="bm-window"><b>{_esc(_window_text(filters))}</b></p>']
-    for part in _filter_text(filters):
-        lines.append(f'<p class="bm-muted">Filter: {_esc(part)}</p>')
-    counts = []
-    words = {
-        "incident": ("incident", "incidents"),
-        "deployment": ("deployment", "deployments"),
-        "kfor": ("KFOR record", "KFOR records"),
-    }
-    for layer, n in shown.items():
-        one, many = words[layer]
-        counts.append(_plural(n, one, many))
+    t = translator(lang)
+    lines = [
+        f"<h1>{_esc(title)}</h1>",
+        f'<p class="bm-window"><b>{_esc(_window_text(filters, lang))}</b></p>',
+    ]
+    for part in _filter_text(filters, t):
+        text = t.gettext("Filter: {filter}").format(filter=part)
+        lines.append(f'<p class="bm-muted">{_esc(text)}</p>')
+    counts = _counts(shown, t)
     if counts:
-        lines.append(f'<p class="bm-counts">On the map: {_esc(", ".join(counts))}.</p>')
+        on_map = t.gettext("On the map: {counts}.").format(counts=", ".join(counts))
+        lines.append(f'<p class="bm-counts">{_esc(on_map)}</p>')
     if not_mapped:
-        lines.append(
-            f'<p class="bm-not-mapped">{_esc(_plural(not_mapped, "event", "events"))} in this view '
-            "without a known location: not on the map.</p>"
-        )
+        text = t.ngettext(
+            "{count} event in this view without a known location: not on the map.",
+            "{count} events in this view without a known location: not on the map.",
+            not_mapped,
+        ).format(count=t.format_decimal(not_mapped))
+        lines.append(f'<p class="bm-not-mapped">{_esc(text)}</p>')
     if set_aside:
-        lines.append(
-            f'<p class="bm-set-aside">{_esc(_plural(set_aside, "record", "records"))} set aside by '
-            "validation: not shown.</p>"
-        )
-    data_text = "No events."
+        text = t.ngettext(
+            "{count} record set aside by validation: not shown.",
+            "{count} records set aside by validation: not shown.",
+            set_aside,
+        ).format(count=t.format_decimal(set_aside))
+        lines.append(f'<p class="bm-set-aside">{_esc(text)}</p>')
+    data_text = t.gettext("No events.")
     if as_of_data:
-        data_text = f"Data up to {format_day(as_of_data)} (latest date in the store)."
-    lines.append(f'<p class="bm-data-date bm-muted">{_esc(data_text)}</p>')
-    lines.append(
-        '<p class="bm-sources bm-muted">Sources: every event lists its sources; click it to read them. '
-        "Positions are drawn no more precisely than the sources allow.</p>"
-    )
-    if has_reference:
-        lines.append(
-            '<p class="bm-attribution bm-muted">Reference data: '
-            f'<a href="{OSM_COPYRIGHT}">© OpenStreetMap contributors</a>, '
-            f'<a href="{ODBL}">ODbL 1.0</a> (boundary, countries, 1999 zones); GeoNames, CC BY 4.0 '
-            "and Wikipedia, CC BY-SA 4.0 (places).</p>"
+        data_text = t.gettext("Data up to {day} (latest date in the store).").format(
+            day=t.format_day(as_of_data)
         )
+    lines.append(f'<p class="bm-data-date bm-muted">{_esc(data_text)}</p>')
+    sources = t.gettext(
+        "Sources: every event lists its sources; click it to read them. "
+        "Positions are drawn no more precisely than the sources allow."
+    )
+    lines.append(f'<p class="bm-sources bm-muted">{_esc(sources)}</p>')
+    if has_reference:
+        contributors = t.gettext("© OpenStreetMap contributors")
+        # The links are put in after escaping: the translation holds their places.
+        attribution = _esc(
+            t.gettext(
+                "Reference data: {osm}, {odbl} (boundary, countries, 1999 zones); GeoNames, CC BY 4.0 "
+                "and Wikipedia, CC BY-SA 4.0 (places)."
+            )
+        ).format(
+            osm=f'<a href="{OSM_COPYRIGHT}">{_esc(contributors)}</a>',
+            odbl=f'<a href="{ODBL}">ODbL 1.0</a>',
+        )
+        lines.append(f'<p class="bm-attribution bm-muted">{attribution}</p>')
     return "\n".join(lines)

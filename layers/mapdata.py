@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from layers.i18n import N_
 from layers.measures import DISTANCE_BANDS, ON_LINE_KM
 from layers.vocabulary import (
     CATEGORY_STYLES,
@@ -116,10 +117,10 @@ _PRECISIONS = tuple(PRECISION_LABELS)
 #: Symbol radius in pixels per severity class.
 SEVERITY_RADII: tuple[int, ...] = (5, 7, 9, 12)
 SEVERITY_LABELS: tuple[str, ...] = (
-    "no casualties reported",
-    "injured, none killed",
-    "1–4 killed",
-    "5 or more killed",
+    N_("no casualties reported"),
+    N_("injured, none killed"),
+    N_("1–4 killed"),
+    N_("5 or more killed"),
 )
 # Draw kinds: how the map script draws an event.
 _EXACT_POINT, _APPROXIMATE_POINT, _AREA_POINT, _SHAPE = 0, 1, 2, 3

@@ -138,6 +138,7 @@ def test_days_and_numbers_per_locale(language, day, number):
         ("Kosovo (XK), Srbija (RS)", "Косово (XK), Србија (RS)"),
         ("{when} (s tačnošću do dana)", "{when} (с тачношћу до дана)"),
         ("Izvor: OpenStreetMap, ODbL", "Извор: OpenStreetMap, ODbL"),
+        ("potreban JavaScript", "потребан JavaScript"),
     ],
 )
 def test_serbian_cyrillic_from_latin(latin, cyrillic):

@@ -1,0 +1,106 @@
+"""The HTML map in the interface's languages: title box, legend, layer control, page language."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from layers.export import export_html
+from layers.filters import Filters
+from layers.map import build_map, layer_names, read_map_reference
+from layers.store import read_store
+from tests.map_factories import write_map_store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
+    return read_store(write_map_store(tmp_path_factory.mktemp("store"))).events
+
+
+def _render(events: gpd.GeoDataFrame, lang: str, **kwargs: object) -> str:
+    view = Filters(start=date(2023, 9, 1), end=date(2023, 9, 30), confidences=("claimed",))
+    page: str = (
+        build_map(events, read_map_reference(), filters=view, set_aside=3, assets="cdn", lang=lang, **kwargs)
+        .get_root()
+        .render()
+    )
+    # The boxes' HTML travels as JSON inside a script: undo its escapes to read it.
+    return re.sub(r"\\(.)", r"\1", page.replace("\\u003c", "<").replace("\\u003e", ">"))
+
+
+def test_a_french_map(events: gpd.GeoDataFrame) -> None:
+    text = _render(events, "fr")
+    for expected in (
+        "<title>bordermon — limite Kosovo–Serbie</title>",
+        "1 sept. 2023 – 30 sept. 2023",
+        "Filtre : fiabilité : affirmé par une seule partie",
+        "Données jusqu’au 5 oct. 2023 (date la plus récente de la base).",
+        "3 enregistrements écartés par la validation : non affichés.",
+        "<summary>Légende</summary>",
+        "Précision et fiabilité",
+        "Fiabilité : confirmé, signalé, affirmé par une seule partie, contesté.",
+        "aucune victime signalée",
+        "© les contributeurs d’OpenStreetMap</a>",
+        '"Points de passage et lieux"',
+    ):
+        assert expected in text, expected
+    assert re.search(r"Sur la carte : \d+ incidents?, \d+ déploiements?, \d+ données? KFOR\.", text)
+    for english in ("Legend", "Precision and confidence", "Data up to", "set aside by validation"):
+        assert english not in text, english
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("sq", ["<summary>Legjenda</summary>", "Saktësia dhe besueshmëria", "Të dhënat deri më 5 tet 2023"]),
+        (
+            "sr_Latn",
+            ["<summary>Legenda</summary>", "Preciznost i pouzdanost", "Podaci zaključno sa 5. okt 2023."],
+        ),
+        (
+            "sr_Cyrl",
+            ["<summary>Легенда</summary>", "Прецизност и поузданост", "Подаци закључно са 5. окт 2023."],
+        ),
+    ],
+)
+def test_albanian_and_serbian_maps(events: gpd.GeoDataFrame, lang: str, expected: list[str]) -> None:
+    text = _render(events, lang)
+    for item in expected:
+        assert item in text, item
+    assert not re.search(r"\bLegend\b", text)
+
+
+def test_layer_names_per_language() -> None:
+    assert layer_names()["places"] == "Crossings and places"
+    assert layer_names("sq")["places"] == "Pikëkalime dhe vende"
+    assert layer_names("sr_Cyrl")["boundary"] == "Линија између Косова и Србије"
+
+
+def test_exported_page_says_its_language(events: gpd.GeoDataFrame) -> None:
+    page = export_html(events, lang="sr_Cyrl", self_contained=False)
+    assert '<html lang="sr-Cyrl">' in page
+    assert "Овој карти је потребан JavaScript" in page
+    assert '<html lang="en">' in export_html(events, self_contained=False)
+
+
+def test_a_title_given_is_kept_as_it_is(events: gpd.GeoDataFrame) -> None:
+    assert "<title>Vue du 24 septembre</title>" in _render(events, "fr", title="Vue du 24 septembre")
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    """Babel's extractor does not read inside f-strings: a message there would never be translated."""
+    pattern = re.compile(r"""\bf(["']).*?\b(?:gettext|ngettext|N_)\(\s*["']""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("layers", "dashboard")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert found == []
