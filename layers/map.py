@@ -237,7 +237,7 @@ def build_map(
         if layer in layers and layer not in groups:
             groups[layer] = folium.FeatureGroup(name=names[layer], show=layer in shown)
     groups = {layer: groups[layer] for layer in MAP_LAYERS if layer in groups}
-    _add_reference(groups, reference)
+    _add_reference(groups, reference, lang)
     for group in groups.values():
         group.add_to(m)
 
@@ -375,8 +375,8 @@ def _band_counts(payload: dict[str, Any]) -> dict[str, int]:
     return {band["label"]: int(c) for band, c in zip(bands, codes, strict=True)}
 
 
-def _add_reference(groups: dict[str, folium.FeatureGroup], reference: MapReference) -> None:
-    for key, part in reference_payloads(reference).items():
+def _add_reference(groups: dict[str, folium.FeatureGroup], reference: MapReference, lang: str) -> None:
+    for key, part in reference_payloads(reference, lang).items():
         if part.group in groups:
             order = _ORDER[part.group] + (101 if part.symbols else 0)
             ReferenceLayer(part.payload, key, order, part.label_class).add_to(groups[part.group])

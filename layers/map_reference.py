@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import geopandas as gpd
 import pandas as pd
 
+from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.mapdata import encode_reference, js_string
 from layers.reference import (
     BOUNDARY_FILE,
@@ -28,7 +29,6 @@ from layers.reference import (
     read_gazetteer,
     read_safety_zones,
 )
-from layers.vocabulary import format_day
 
 __all__ = [
     "ODBL",
@@ -48,13 +48,13 @@ REFERENCE_ATTRIBUTION = (
     f'(<a href="{ODBL}">ODbL</a>) · places: GeoNames, Wikipedia'
 )
 _KIND_LABELS = {
-    "crossing": "crossing point",
-    "village": "village",
-    "monastery": "monastery",
-    "municipality_seat": "municipality seat",
-    "town": "town",
-    "city": "city",
-    "kfor_installation": "KFOR installation",
+    "crossing": N_("crossing point"),
+    "village": N_("village"),
+    "monastery": N_("monastery"),
+    "municipality_seat": N_("municipality seat"),
+    "town": N_("town"),
+    "city": N_("city"),
+    "kfor_installation": N_("KFOR installation"),
 }
 
 
@@ -152,47 +152,48 @@ def _countries_payload(countries: gpd.GeoDataFrame) -> dict[str, Any]:
     return shapes
 
 
-def _boundary_payload(boundary: gpd.GeoDataFrame) -> dict[str, Any]:
+def _boundary_payload(boundary: gpd.GeoDataFrame, t: Translator) -> dict[str, Any]:
     records = boundary.drop(columns="geometry").to_dict("records")
+    length = t.gettext("{km} km (measured in UTM 34N)")
     rows = [
         [
-            ("Note", _value(r, "note")),
-            (
-                "Length",
-                f"{_value(r, 'length_km')} km (measured in UTM 34N)" if _value(r, "length_km") else "",
-            ),
-            ("Source", _value(r, "source")),
-            ("Licence", _value(r, "licence")),
+            (t.gettext("Note"), _value(r, "note")),
+            (t.gettext("Length"), length.format(km=_value(r, "length_km")) if _value(r, "length_km") else ""),
+            (t.gettext("Source"), _value(r, "source")),
+            (t.gettext("Licence"), _value(r, "licence")),
         ]
         for r in records
     ]
+    # The boundary's name is the interface's own word for it (docs/glossary.md), in every language.
+    name = t.gettext("Kosovo–Serbia boundary")
+    osm = t.gettext("© OpenStreetMap contributors (ODbL)")
     return encode_reference(
         boundary,
         style="boundary",
-        title=[_value(r, "name") or "Kosovo–Serbia boundary" for r in records],
+        title=[name if t.language != "en" else _value(r, "name") or name for r in records],
         rows=[[row for row in rs if row[1]] for rs in rows],
-        links=[[("© OpenStreetMap contributors (ODbL)", OSM_COPYRIGHT)] for _ in records],
+        links=[[(osm, OSM_COPYRIGHT)] for _ in records],
     )
 
 
-def _zones_payload(zones: gpd.GeoDataFrame) -> dict[str, Any]:
+def _zones_payload(zones: gpd.GeoDataFrame, t: Translator) -> dict[str, Any]:
     records = zones.drop(columns="geometry").to_dict("records")
     styles = ["zone_gsz" if r.get("zone") == "GSZ" else "zone_asz" for r in records]
     rows = []
     for r in records:
         established = r.get("established")
-        established_text = format_day(pd.Timestamp(established).date()) if established is not None else ""
+        established_text = t.format_day(pd.Timestamp(established).date()) if established is not None else ""
         rows.append(
             [
                 row
                 for row in (
-                    ("Status", "historical reference zone, not in force"),
-                    ("Established", established_text),
-                    ("Agreement", _value(r, "agreement")),
-                    ("Width", f"{_value(r, 'width_km')} km" if _value(r, "width_km") else ""),
-                    ("Area", f"{_value(r, 'area_km2')} km²" if _value(r, "area_km2") else ""),
-                    ("Where", _value(r, "side")),
-                    ("History", _value(r, "history")),
+                    (t.gettext("Status"), t.gettext("historical reference zone, not in force")),
+                    (t.gettext("Established"), established_text),
+                    (t.gettext("Agreement"), _value(r, "agreement")),
+                    (t.gettext("Width"), f"{_value(r, 'width_km')} km" if _value(r, "width_km") else ""),
+                    (t.gettext("Area"), f"{_value(r, 'area_km2')} km²" if _value(r, "area_km2") else ""),
+                    (t.gettext("Where"), _value(r, "side")),
+                    (t.gettext("History"), _value(r, "history")),
                 )
                 if row[1]
             ]
@@ -205,13 +206,14 @@ def _zones_payload(zones: gpd.GeoDataFrame) -> dict[str, Any]:
         rows=rows,
         links=links,
     )
-    labels = [f"{_value(r, 'zone')} 1999 (historical)" for r in records]
+    historical = t.gettext("{zone} 1999 (historical)")
+    labels = [historical.format(zone=_value(r, "zone")) for r in records]
     label_layer = encode_reference(_label_points(zones, labels, "label"), style="label", label=labels)
     shapes["features"].extend(label_layer["features"])
     return shapes
 
 
-def _gazetteer_payload(points: gpd.GeoDataFrame, *, kfor: bool) -> dict[str, Any]:
+def _gazetteer_payload(points: gpd.GeoDataFrame, t: Translator, *, kfor: bool) -> dict[str, Any]:
     records = points.drop(columns="geometry").to_dict("records")
     styles, labels, titles, rows, links = [], [], [], [], []
     for r in records:
@@ -221,7 +223,8 @@ def _gazetteer_payload(points: gpd.GeoDataFrame, *, kfor: bool) -> dict[str, Any
         if kfor:
             styles.append("kfor_site_unverified" if unverified else "kfor_site")
             label = english or names
-            labels.append(f"{label} (position unverified)" if unverified else label)
+            unverified_label = t.gettext("{place} (position unverified)").format(place=label)
+            labels.append(unverified_label if unverified else label)
         else:
             styles.append("crossing" if r.get("kind") == "crossing" else "place")
             labels.append(names)
@@ -230,14 +233,17 @@ def _gazetteer_payload(points: gpd.GeoDataFrame, *, kfor: bool) -> dict[str, Any
             [
                 row
                 for row in (
-                    ("Serbian", _value(r, "name_sr")),
-                    ("Albanian", _value(r, "name_sq")),
-                    ("English", english),
-                    ("Kind", _KIND_LABELS.get(_value(r, "kind"), _value(r, "kind"))),
-                    ("Municipality", _value(r, "municipality")),
-                    ("Position", "unverified approximation" if unverified else _value(r, "confidence")),
-                    ("Note", _value(r, "note")),
-                    ("Source", _value(r, "source")),
+                    (t.gettext("Serbian"), _value(r, "name_sr")),
+                    (t.gettext("Albanian"), _value(r, "name_sq")),
+                    (t.gettext("English"), english),
+                    (t.gettext("Kind"), t.gettext(_KIND_LABELS.get(_value(r, "kind"), _value(r, "kind")))),
+                    (t.gettext("Municipality"), _value(r, "municipality")),
+                    (
+                        t.gettext("Position"),
+                        t.gettext("unverified approximation") if unverified else _value(r, "confidence"),
+                    ),
+                    (t.gettext("Note"), _value(r, "note")),
+                    (t.gettext("Source"), _value(r, "source")),
                 )
                 if row[1]
             ]
@@ -247,9 +253,12 @@ def _gazetteer_payload(points: gpd.GeoDataFrame, *, kfor: bool) -> dict[str, Any
     return encode_reference(points, style=styles, label=labels, title=titles, rows=rows, links=links)
 
 
-@lru_cache(maxsize=8)
-def reference_payloads(reference: MapReference) -> dict[str, ReferencePayload]:
-    """The reference layers encoded for the map script, once per :class:`MapReference`.
+@lru_cache(maxsize=16)
+def reference_payloads(reference: MapReference, lang: str = DEFAULT_LANGUAGE) -> dict[str, ReferencePayload]:
+    """The reference layers encoded for the map script, once per :class:`MapReference` and language.
+
+    Place names stay as the gazetteer has them (Serbian / Albanian); field names and
+    notes are in ``lang``.
 
     Returns
     -------
@@ -258,14 +267,17 @@ def reference_payloads(reference: MapReference) -> dict[str, ReferencePayload]:
         ``places``, ``kfor_sites``) → :class:`ReferencePayload`; parts that are missing
         or empty are left out.
     """
+    t = translator(lang)
     out: dict[str, ReferencePayload] = {}
     if reference.countries is not None and not reference.countries.empty:
         payload = _countries_payload(reference.countries)
         out["countries"] = ReferencePayload("countries", js_string(payload), "bm-label-country")
     if reference.boundary is not None and not reference.boundary.empty:
-        out["boundary"] = ReferencePayload("boundary", js_string(_boundary_payload(reference.boundary)), "")
+        out["boundary"] = ReferencePayload(
+            "boundary", js_string(_boundary_payload(reference.boundary, t)), ""
+        )
     if reference.safety_zones is not None and not reference.safety_zones.empty:
-        payload = _zones_payload(reference.safety_zones)
+        payload = _zones_payload(reference.safety_zones, t)
         out["safety_zones"] = ReferencePayload("safety_zones", js_string(payload), "bm-label-zone")
     gazetteer = reference.gazetteer
     if gazetteer is None or gazetteer.empty:
@@ -275,12 +287,12 @@ def reference_payloads(reference: MapReference) -> dict[str, ReferencePayload]:
     crossing = (places["kind"] == "crossing").to_numpy(dtype=bool)
     # Crossings get their own (bold) label class; both live in the "places" group.
     if crossing.any():
-        payload = _gazetteer_payload(places[crossing], kfor=False)
+        payload = _gazetteer_payload(places[crossing], t, kfor=False)
         out["crossings"] = ReferencePayload("places", js_string(payload), "bm-label-crossing")
     if (~crossing).any():
-        payload = _gazetteer_payload(places[~crossing], kfor=False)
+        payload = _gazetteer_payload(places[~crossing], t, kfor=False)
         out["places"] = ReferencePayload("places", js_string(payload), "bm-label-place")
     if is_kfor.any():
-        payload = _gazetteer_payload(gazetteer[is_kfor], kfor=True)
+        payload = _gazetteer_payload(gazetteer[is_kfor], t, kfor=True)
         out["kfor_sites"] = ReferencePayload("kfor", js_string(payload), "", symbols=True)
     return out

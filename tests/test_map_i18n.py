@@ -48,6 +48,9 @@ def test_a_french_map(events: gpd.GeoDataFrame) -> None:
         "aucune victime signalée",
         "© les contributeurs d’OpenStreetMap</a>",
         '"Points de passage et lieux"',
+        "(position non vérifiée)",  # reference layers: labels and popups
+        "zone de référence historique, plus en vigueur",
+        "chef-lieu de commune",
     ):
         assert expected in text, expected
     assert re.search(r"Sur la carte : \d+ incidents?, \d+ déploiements?, \d+ données? KFOR\.", text)
