@@ -231,7 +231,7 @@ def build_map(
 
     m = _new_map(title, height, basemap, assets if isinstance(assets, MapAssets) else MapAssets.cdn())
     drawn = selected[mapped_mask(selected)] if not selected.empty else selected
-    events_drawn = _add_event_groups(drawn, layers, shown, color_by, measures, names)
+    events_drawn = _add_event_groups(drawn, layers, shown, color_by, measures, names, lang)
     groups = events_drawn.groups
     for layer in MAP_LAYERS:
         if layer in layers and layer not in groups:
@@ -328,18 +328,19 @@ def _add_event_groups(
     color_by: str,
     measures: pd.DataFrame | None,
     names: dict[str, str],
+    lang: str,
 ) -> _EventGroups:
     """One group per event layer, each with its encoded events."""
     out = _EventGroups({}, {}, {}, None)
     for layer in (layer for layer in MAP_LAYERS if layer in layers and layer in LAYERS):
         if layer == "incident" and (measures is not None or color_by == "distance_band"):
             payload = encode_events(
-                drawn, layer, measures=_incident_measures(drawn, measures), color_by=color_by
+                drawn, layer, measures=_incident_measures(drawn, measures), color_by=color_by, lang=lang
             )
             if color_by == "distance_band":
                 out.band_counts = _band_counts(payload)
         else:
-            payload = encode_events(drawn, layer)
+            payload = encode_events(drawn, layer, lang=lang)
         n = len(payload["id"])
         out.shown[layer] = n
         codes = np.bincount(np.asarray(payload["c"], dtype="int64"), minlength=len(payload["categories"]))

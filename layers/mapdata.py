@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from layers.i18n import N_
+from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.measures import DISTANCE_BANDS, ON_LINE_KM
 from layers.vocabulary import (
     CATEGORY_STYLES,
@@ -368,6 +368,7 @@ def encode_events(
     *,
     measures: pd.DataFrame | None = None,
     color_by: str = "category",
+    lang: str = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
     """The columnar payload of one event layer, for the map script.
 
@@ -385,6 +386,9 @@ def encode_events(
         Fill colour of the symbols and areas: by category (the default), or by distance
         band (:data:`BAND_COLORS`; needs ``measures``). Symbols keep their category's
         shape either way.
+    lang : str
+        The language of the layer, category, confidence and precision labels and of the
+        "when" text (:data:`layers.i18n.LANGUAGES`); event content stays as recorded.
 
     Returns
     -------
@@ -424,11 +428,11 @@ def encode_events(
         events = events.to_crs("EPSG:4326")
     rows = events[(events["layer"] == layer).to_numpy(dtype=bool) & mapped_mask(events).to_numpy(dtype=bool)]
     strings = _Strings()
-    payload = _layer_tables(layer)
+    payload = _layer_tables(layer, lang)
     payload.update({"id": rows["id"].astype(str).tolist()})
     payload.update(_encode_positions(rows))
     payload.update(_encode_codes(rows, layer))
-    payload.update(_encode_texts(rows, strings, interval=layer != "incident"))
+    payload.update(_encode_texts(rows, strings, interval=layer != "incident", lang=lang))
     source_counts, source_refs, source_table = _encode_sources(rows["sources"], strings)
     payload.update({"sn": source_counts, "s": source_refs, "sources": source_table})
     # Titles and notes enter the string table last: the table's order is the page's bytes.
@@ -450,20 +454,21 @@ _PAYLOAD_ORDER = (
 )
 
 
-def _layer_tables(layer: str) -> dict[str, Any]:
+def _layer_tables(layer: str, lang: str) -> dict[str, Any]:
     """What every payload of a layer carries: labels, styles and the code tables."""
+    t = translator(lang)
     return {
         "layer": layer,
-        "label": LAYER_LABELS[layer],
+        "label": t.gettext(LAYER_LABELS[layer]),
         "interval": layer != "incident",
         "origin": list(ORIGIN),
         "scale": _SCALE,
         "categories": [
-            {"key": key, "label": style.label, "color": style.color, "shape": style.shape}
+            {"key": key, "label": t.gettext(style.label), "color": style.color, "shape": style.shape}
             for key, style in STYLES[layer].items()
         ],
-        "confidences": [[key, CONFIDENCE_LABELS[key]] for key in _CONFIDENCES],
-        "precisions": [[key, PRECISION_LABELS[key]] for key in _PRECISIONS],
+        "confidences": [[key, t.gettext(CONFIDENCE_LABELS[key])] for key in _CONFIDENCES],
+        "precisions": [[key, t.gettext(PRECISION_LABELS[key])] for key in _PRECISIONS],
         "radii": list(SEVERITY_RADII),
     }
 
@@ -502,7 +507,9 @@ def _encode_codes(rows: gpd.GeoDataFrame, layer: str) -> dict[str, list[int]]:
     }
 
 
-def _encode_texts(rows: gpd.GeoDataFrame, strings: _Strings, *, interval: bool) -> dict[str, list[int]]:
+def _encode_texts(
+    rows: gpd.GeoDataFrame, strings: _Strings, *, interval: bool, lang: str = DEFAULT_LANGUAGE
+) -> dict[str, list[int]]:
     """String-table indexes of each event's when ``w``, casualties ``q``, place ``l`` and actors ``a``."""
     starts, ends = rows["start"], rows["end"]
     time_precisions = rows["time_precision"].astype(object).where(rows["time_precision"].notna(), "day")
@@ -514,7 +521,9 @@ def _encode_texts(rows: gpd.GeoDataFrame, strings: _Strings, *, interval: bool) 
             time_precisions.iloc[first].tolist(),
             strict=True,
         )
-        return [describe_when(start, end, level, interval=interval) for start, end, level in picked]
+        return [
+            describe_when(start, end, level, interval=interval, lang=lang) for start, end, level in picked
+        ]
 
     when = _rows_index(
         pd.DataFrame(

@@ -12,6 +12,7 @@ import pytest
 from layers.export import export_html
 from layers.filters import Filters
 from layers.map import build_map, layer_names, read_map_reference
+from layers.mapdata import encode_events
 from layers.store import read_store
 from tests.map_factories import write_map_store
 
@@ -77,6 +78,19 @@ def test_albanian_and_serbian_maps(events: gpd.GeoDataFrame, lang: str, expected
     for item in expected:
         assert item in text, item
     assert not re.search(r"\bLegend\b", text)
+
+
+def test_event_payload_labels_and_when_per_language(events: gpd.GeoDataFrame) -> None:
+    payload = encode_events(events, "incident", lang="fr")
+    assert payload["label"] == "Incident"
+    labels = {category["key"]: category["label"] for category in payload["categories"]}
+    assert labels["armed_attack"] == "Attaque armée" and labels["crossing_closure"].startswith("Fermeture")
+    assert dict(payload["confidences"])["claimed"] == "affirmé par une seule partie"
+    assert any(text.endswith("(au jour près)") for text in payload["strings"])
+    english = encode_events(events, "incident")
+    assert any(text.endswith("(to the day)") for text in english["strings"])
+    cyrillic = encode_events(events, "deployment", lang="sr_Cyrl")
+    assert cyrillic["label"] == "Распоређивање снага (према извештајима)"
 
 
 def test_layer_names_per_language() -> None:
