@@ -22,6 +22,7 @@ _COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "import": ("layers.ingest.command", "add_import_command"),
     "export": ("layers.export", "add_export_command"),
     "convert": ("layers.dataset", "add_convert_command"),
+    "sources": ("layers.sources", "add_sources_command"),
 }
 
 
