@@ -1,72 +1,201 @@
-"""Charts of a selection: events per week by category, and casualties per week."""
+"""Charts of a view, on one time axis: the view's weeks, coloured as the map colours them.
+
+Every weekly chart spans the same weeks (:func:`chart_weeks`): the view's window, or the
+span of its dated events when the window is open, so that a KFOR installation present
+before the record starts does not stretch the axis back to 1999. Category colours and
+labels come from :data:`layers.vocabulary.CATEGORY_STYLES`, as on the map.
+"""
 
 from __future__ import annotations
+
+from datetime import date
 
 import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from layers.timeseries import weekly_casualties, weekly_counts
+from layers.timeseries import ESCALATION_COMPONENTS, week_index, weekly_casualties, weekly_counts
 from layers.views import View
+from layers.vocabulary import CATEGORY_STYLES, LAYERS, SIDE_LABELS
+
+#: Height of each weekly chart, in pixels (the casualty chart is as readable as the others).
+HEIGHT = 200
+_WEEK_TITLE = "week (Monday)"
+#: Counts of events and people are whole numbers: no tick between two of them.
+_COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
+_BOTTOM = alt.Legend(orient="bottom")
 
 
-def _window(events: gpd.GeoDataFrame, view: View) -> tuple[object, object]:
-    """The chart's span: the view's window, or the events' own span without standing installations."""
-    start, end = view.filters.start, view.filters.end
+def _dated(events: pd.DataFrame) -> pd.DataFrame:
+    """Events whose start is a date in the record (standing installations carry placeholders)."""
     dated = events[events["category"] != "installation"]
-    if dated.empty:
-        dated = events
-    if start is None:
+    return dated if not dated.empty else events
+
+
+def chart_weeks(events: pd.DataFrame, view: View) -> tuple[date, date] | None:
+    """First and last Monday of the view's charts (local days), or None with nothing to draw."""
+    start, end = view.filters.start, view.filters.end
+    dated = _dated(events)
+    if start is None and not dated.empty:
         start = pd.Timestamp(dated["start"].min()).date()
-    if end is None:
+    if end is None and not dated.empty:
         end = pd.Timestamp(dated["start"].max()).date()
-    return start, end
+    weeks = week_index(start, end)
+    if len(weeks) == 0:
+        return None
+    return weeks[0].date(), weeks[-1].date()
 
 
-def weekly_chart(events: gpd.GeoDataFrame, view: View) -> None:
-    """Stacked weekly counts by category, with casualties (low–high) below."""
-    if events.empty:
-        st.info("No events in this view.")
-        return
-    start, end = _window(events, view)
-    counts = weekly_counts(events, "category", start=start, end=end)
-    long = counts.reset_index().melt(id_vars="week", var_name="category", value_name="events")
-    long["week"] = long["week"].dt.tz_localize(None)
-    long = long[long["events"] > 0]
-    bars = (
+def _x(weeks: tuple[date, date]) -> alt.X:
+    """The shared time axis: from the first Monday to the end of the last week."""
+    first, last = weeks
+    stop = pd.Timestamp(last) + pd.Timedelta(days=7)
+    return alt.X(
+        "yearmonthdate(week):T",
+        title=_WEEK_TITLE,
+        scale=alt.Scale(domain=[pd.Timestamp(first).isoformat(), stop.isoformat()]),
+    )
+
+
+def _within(frame: pd.DataFrame, weeks: tuple[date, date]) -> pd.DataFrame:
+    """Rows of a weekly frame (column ``week``, naive local Mondays) inside the chart's weeks."""
+    first, last = pd.Timestamp(weeks[0]), pd.Timestamp(weeks[1])
+    return frame[(frame["week"] >= first) & (frame["week"] <= last)]
+
+
+def _local(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.reset_index()
+    out["week"] = out["week"].dt.tz_localize(None)
+    return out
+
+
+def category_colors() -> dict[str, str]:
+    """Colour of each category label, for every layer (labels are unique across layers)."""
+    return {style.label: style.color for layer in LAYERS for style in CATEGORY_STYLES[layer].values()}
+
+
+def _label(column: str) -> str:
+    layer, category = column.split("/", 1)
+    style = CATEGORY_STYLES.get(layer, {}).get(category)
+    return style.label if style is not None else column
+
+
+def category_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Chart:
+    """Stacked weekly counts by category, coloured and named as on the map."""
+    counts = _local(weekly_counts(events, "category", start=weeks[0], end=weeks[1]))
+    long = counts.melt(id_vars="week", var_name="column", value_name="events")
+    long = long[long["events"] > 0].assign(category=lambda f: f["column"].map(_label))
+    colors = category_colors()
+    shown = [label for label in colors if label in set(long["category"])]
+    return (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonthdate(week):T", title="week (Monday)"),
-            y=alt.Y("sum(events):Q", title="events starting that week"),
-            color=alt.Color("category:N", title="layer / category"),
+            x=_x(weeks),
+            y=alt.Y("sum(events):Q", title="events starting that week", axis=_COUNT_AXIS),
+            color=alt.Color(
+                "category:N",
+                title="category",
+                scale=alt.Scale(domain=shown, range=[colors[label] for label in shown]),
+                legend=alt.Legend(orient="bottom", columns=3, labelLimit=0, symbolLimit=0),
+            ),
+            order=alt.Order("category:N"),
             tooltip=[alt.Tooltip("week:T", title="week of"), "category:N", "events:Q"],
         )
-        .properties(height=220)
+        .properties(height=HEIGHT)
     )
-    st.altair_chart(bars, width="stretch")
 
-    casualties = weekly_casualties(events, start=start, end=end).reset_index()
-    casualties["week"] = casualties["week"].dt.tz_localize(None)
-    if casualties[["fatalities_max", "injured_max"]].to_numpy().sum() == 0:
-        st.caption("No casualties reported in this view.")
-        return
+
+def casualty_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Chart | None:
+    """People killed and injured per week (solid = low end, light = high end), or None."""
+    casualties = _local(weekly_casualties(events, start=weeks[0], end=weeks[1]))
     rows = []
     for kind in ("fatalities", "injured"):
         part = casualties[["week", f"{kind}_min", f"{kind}_max"]].rename(
             columns={f"{kind}_min": "low", f"{kind}_max": "high"}
         )
-        part["kind"] = kind
-        rows.append(part)
+        rows.append(part.assign(kind=kind))
     frame = pd.concat(rows)
     frame = frame[frame["high"] > 0]
+    if frame.empty:
+        return None
     base = alt.Chart(frame).encode(
-        x=alt.X("yearmonthdate(week):T", title="week (Monday)"),
-        color=alt.Color("kind:N", title=""),
-        xOffset="kind:N",
+        x=_x(weeks),
+        color=alt.Color("kind:N", title="people", legend=_BOTTOM),
         tooltip=[alt.Tooltip("week:T", title="week of"), "kind:N", "low:Q", "high:Q"],
     )
-    upper = base.mark_bar(opacity=0.35).encode(y=alt.Y("high:Q", title="people: solid = low, light = high"))
-    lower = base.mark_bar().encode(y="low:Q")
-    st.altair_chart((upper + lower).properties(height=160), width="stretch")
+    high = base.mark_bar(opacity=0.35).encode(
+        y=alt.Y("high:Q", title="people: solid = low, light = high", axis=_COUNT_AXIS, stack=None)
+    )
+    low = base.mark_bar().encode(y=alt.Y("low:Q", stack=None))
+    return alt.layer(high, low).properties(height=HEIGHT)
+
+
+def weekly_chart(events: gpd.GeoDataFrame, view: View) -> None:
+    """Stacked weekly counts by category, with casualties (low–high) below on the same weeks."""
+    weeks = chart_weeks(events, view)
+    if events.empty or weeks is None:
+        st.info("No events in this view.")
+        return
+    st.altair_chart(category_chart(events, weeks), width="stretch")
+    casualties = casualty_chart(events, weeks)
+    if casualties is None:
+        st.caption("No casualties reported in this view.")
+        return
+    st.altair_chart(casualties, width="stretch")
+
+
+def escalation_chart(escalation: pd.DataFrame, weeks: tuple[date, date]) -> alt.Chart:
+    """The escalation indicator's weekly parts, stacked."""
+    parts = _within(_local(escalation), weeks).melt(
+        id_vars="week", value_vars=list(ESCALATION_COMPONENTS), var_name="component", value_name="points"
+    )
+    return (
+        alt.Chart(parts[parts["points"] != 0])
+        .mark_bar()
+        .encode(
+            x=_x(weeks),
+            y=alt.Y("sum(points):Q", title="escalation points"),
+            color=alt.Color("component:N", sort=list(ESCALATION_COMPONENTS), legend=_BOTTOM),
+            tooltip=[
+                alt.Tooltip("week:T", title="week of"),
+                "component:N",
+                alt.Tooltip("points:Q", format=".1f"),
+            ],
+        )
+        .properties(height=HEIGHT)
+    )
+
+
+def side_chart(by_side: pd.DataFrame, weeks: tuple[date, date]) -> alt.Chart:
+    """Events per week by the side they are recorded on."""
+    long = _within(_local(by_side), weeks).melt(id_vars="week", var_name="side", value_name="events")
+    long = long[long["events"] > 0].assign(
+        side=lambda f: f["side"].map(lambda s: SIDE_LABELS.get(s, "neither"))
+    )
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=_x(weeks),
+            y=alt.Y("sum(events):Q", title="events", axis=_COUNT_AXIS),
+            color=alt.Color("side:N", legend=_BOTTOM),
+            tooltip=[alt.Tooltip("week:T", title="week of"), "side:N", "events:Q"],
+        )
+        .properties(height=HEIGHT)
+    )
+
+
+def band_chart(bands: pd.DataFrame) -> alt.Chart:
+    """Events per distance band (columns ``distance_band``, ``events``): whole events only."""
+    return (
+        alt.Chart(bands[bands["events"] > 0])
+        .mark_bar()
+        .encode(
+            x=alt.X("events:Q", axis=_COUNT_AXIS),
+            y=alt.Y("distance_band:N", sort=None, title=None),
+            tooltip=["distance_band:N", "events:Q"],
+        )
+        .properties(height=HEIGHT)
+    )

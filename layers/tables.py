@@ -37,7 +37,11 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class KeyFigures:
-    """Headline numbers of a selection; casualty totals are ranges (low, high)."""
+    """Headline numbers of a selection; casualty totals are ranges (low, high).
+
+    ``deployments_active`` counts deployment reports in effect on ``deployments_day``
+    (None when the selection is empty), so a label can say which day it counts.
+    """
 
     shown: int
     total: int
@@ -46,6 +50,7 @@ class KeyFigures:
     injured: tuple[int, int]
     fatalities_unknown: int
     deployments_active: int
+    deployments_day: date | None
     reinforcements: int
     not_mapped: int
 
@@ -92,6 +97,7 @@ def key_figures(events: gpd.GeoDataFrame, total: int, as_of: date | None = None)
         injured=span("injured"),
         fatalities_unknown=int(incidents["fatalities_min"].isna().sum()),
         deployments_active=active,
+        deployments_day=as_of,
         reinforcements=reinforcements,
         not_mapped=int(events.geometry.isna().sum()),
     )

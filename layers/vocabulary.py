@@ -139,7 +139,8 @@ class CategoryStyle:
 
 #: Symbol and colour per category, per layer. Shapes group kinds of event (violence:
 #: triangle/star; unrest: circle; law enforcement: square; crossings: diamond; each
-#: interval layer one shape); colours tell the categories of a group apart.
+#: interval layer one shape); colours tell the categories apart, across layers too, since
+#: the charts tell categories apart by colour alone (each "other" a pale tint of its layer).
 CATEGORY_STYLES: MappingProxyType[str, MappingProxyType[str, CategoryStyle]] = MappingProxyType(
     {
         "incident": MappingProxyType(
@@ -162,7 +163,7 @@ CATEGORY_STYLES: MappingProxyType[str, MappingProxyType[str, CategoryStyle]] = M
                 "readiness": CategoryStyle(N_("Raised readiness"), "#e7298a", "pentagon"),
                 "drawdown": CategoryStyle(N_("Drawdown"), "#4d9221", "pentagon"),
                 "visit": CategoryStyle(N_("Visit"), "#8073ac", "pentagon"),
-                "other": CategoryStyle(N_("Other deployment"), "#878787", "pentagon"),
+                "other": CategoryStyle(N_("Other deployment"), "#b8a9c9", "pentagon"),
             }
         ),
         "kfor": MappingProxyType(
@@ -171,7 +172,7 @@ CATEGORY_STYLES: MappingProxyType[str, MappingProxyType[str, CategoryStyle]] = M
                 "reinforcement": CategoryStyle(N_("Reinforcement"), "#2171b5", "hexagon"),
                 "authorisation": CategoryStyle(N_("Authorisation"), "#6baed6", "hexagon"),
                 "operation": CategoryStyle(N_("Operation"), "#4292c6", "hexagon"),
-                "other": CategoryStyle(N_("Other KFOR"), "#878787", "hexagon"),
+                "other": CategoryStyle(N_("Other KFOR"), "#9ecae1", "hexagon"),
             }
         ),
     }

@@ -190,6 +190,13 @@ def test_changing_filters_changes_count_figures_and_table_consistently() -> None
     assert "2023-10-18-jarinje-crossing-reopening" in table_ids(at) and len(searched) < len(expected)
 
 
+def test_the_deployment_figure_says_which_day_it_counts() -> None:
+    at = app(preset="sep-oct-2023", as_of="2023-10-01")
+    assert "Deployments active on 1 Oct 2023" in metrics(at)
+    labels = [label for label in metrics(app(preset="sep-oct-2023")) if label.startswith("Deployments")]
+    assert labels and re.fullmatch(r"Deployments active on \d{1,2} [A-Z][a-z]{2} 2023", labels[0])
+
+
 def test_time_window_preset_changes_the_count() -> None:
     at = app()
     at.selectbox(key="preset").set_value("sep-oct-2023").run()

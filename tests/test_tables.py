@@ -42,6 +42,14 @@ def test_key_figures_sum_ranges_and_count_active_reports(events: gpd.GeoDataFram
     assert key_figures(events, 10, as_of=date(2023, 12, 1)).deployments_active == 0
 
 
+def test_key_figures_name_the_day_deployments_are_counted_on(events: gpd.GeoDataFrame) -> None:
+    assert key_figures(events, 10, as_of=date(2023, 10, 1)).deployments_day == date(2023, 10, 1)
+    # Without an "as of" day, the last day with data in the selection.
+    last = key_figures(events, 10)
+    assert last.deployments_day == date(2023, 10, 6) and last.deployments_active == 1
+    assert key_figures(events.iloc[:0], 10).deployments_day is None
+
+
 def test_text_helpers() -> None:
     assert (
         casualty_text(3, 5) == "3–5"

@@ -83,3 +83,9 @@ def test_describe_when(start, end, precision, interval, expected):
 def test_category_label_falls_back_to_the_value():
     assert vocabulary.category_label("kfor", "installation") == "Installation"
     assert vocabulary.category_label("kfor", "made_up") == "made_up"
+
+
+def test_every_category_has_its_own_colour() -> None:
+    # Charts tell categories apart by colour alone (the map adds a shape).
+    colours = [style.color for styles in vocabulary.CATEGORY_STYLES.values() for style in styles.values()]
+    assert len(set(colours)) == len(colours)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import mapview
+from dashboard import charts, mapview
 from dashboard.data import load_measures, load_stats, load_store
 from dashboard.detail import render_detail
 from dashboard.sidebar import render_sidebar, show_notices
 from layers.paths import ROOT
 from layers.tables import csv_bytes
-from layers.timeseries import ESCALATION_COMPONENTS
 
 MEASURE_VIEW = {
     "title": "event",
@@ -35,28 +33,6 @@ def _local(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _escalation_chart(escalation: pd.DataFrame) -> None:
-    parts = _local(escalation).melt(
-        id_vars="week", value_vars=list(ESCALATION_COMPONENTS), var_name="component", value_name="points"
-    )
-    bars = (
-        alt.Chart(parts[parts["points"] != 0])
-        .mark_bar()
-        .encode(
-            x=alt.X("yearmonthdate(week):T", title="week (Monday)"),
-            y=alt.Y("sum(points):Q", title="escalation points"),
-            color=alt.Color("component:N", sort=list(ESCALATION_COMPONENTS)),
-            tooltip=[
-                alt.Tooltip("week:T", title="week of"),
-                "component:N",
-                alt.Tooltip("points:Q", format=".1f"),
-            ],
-        )
-        .properties(height=260)
-    )
-    st.altair_chart(bars, width="stretch")
-
-
 def render() -> None:
     store = load_store()
     view = render_sidebar(store.events)
@@ -74,7 +50,9 @@ def render() -> None:
         "The formula, weights and limits are on the Methodology page."
     )
     active = stats.active_weeks()
-    _escalation_chart(stats.escalation)
+    weeks = charts.chart_weeks(stats.events, view)
+    if weeks is not None:
+        st.altair_chart(charts.escalation_chart(stats.escalation, weeks), width="stretch")
     with st.expander("Weekly parts and totals (weeks with activity)"):
         table = _local(stats.escalation.loc[active].join(stats.inputs.loc[active].add_suffix(" (count)")))
         st.dataframe(table, hide_index=True)
@@ -97,13 +75,7 @@ def render() -> None:
         "column means the possible positions straddle the zone's edge."
     )
     bands = mapped["distance_band"].value_counts(sort=False).rename("events").reset_index()
-    st.altair_chart(
-        alt.Chart(bands[bands["events"] > 0])
-        .mark_bar()
-        .encode(x=alt.X("events:Q"), y=alt.Y("distance_band:N", sort=None, title=None))
-        .properties(height=200),
-        width="stretch",
-    )
+    st.altair_chart(charts.band_chart(bands), width="stretch")
     shown = mapped.set_index("id")[list(MEASURE_VIEW)].rename(columns=MEASURE_VIEW)
     st.dataframe(
         shown,
@@ -123,13 +95,7 @@ def render() -> None:
         st.dataframe(zones.set_index("id"))
 
     st.header("Events per week by side")
-    by_side = _local(stats.by_side.loc[active]).melt(id_vars="week", var_name="side", value_name="events")
-    st.altair_chart(
-        alt.Chart(by_side[by_side["events"] > 0])
-        .mark_bar()
-        .encode(x=alt.X("yearmonthdate(week):T", title="week (Monday)"), y="sum(events):Q", color="side:N")
-        .properties(height=200),
-        width="stretch",
-    )
+    if weeks is not None:
+        st.altair_chart(charts.side_chart(stats.by_side, weeks), width="stretch")
     doc = ROOT / "docs" / "methodology-analysis.md"
     st.caption(f"Method: see the Methodology page ({doc.name}).")

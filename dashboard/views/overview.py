@@ -12,6 +12,7 @@ from dashboard.detail import render_detail
 from dashboard.sidebar import render_sidebar, show_notices
 from layers.filters import filter_events
 from layers.tables import KeyFigures, events_table, key_figures
+from layers.vocabulary import REPORT_CURRENT_DAYS, format_day
 
 
 def _figures(shown: int, total: int, f: KeyFigures) -> None:
@@ -26,12 +27,13 @@ def _figures(shown: int, total: int, f: KeyFigures) -> None:
     cols[2].metric(
         "Injured", f"{low}" if low == high else f"{low}–{high}", help="Ranges where sources disagree"
     )
+    day = f.deployments_day
     cols[3].metric(
-        "Deployment reports",
+        f"Deployments active on {format_day(day)}" if day is not None else "Deployments active",
         f.deployments_active,
         help=(
-            "Reports of deployment in effect on the 'as of' day, or on the last day of the selection "
-            "(a report without a sourced end counts for 30 days)"
+            "Deployment reports in effect on that day: the 'as of' day, or else the last day with "
+            f"data in the selection (a report without a sourced end counts for {REPORT_CURRENT_DAYS} days)"
         ),
     )
     cols[4].metric("KFOR reinforcements", f.reinforcements)
