@@ -16,7 +16,7 @@ import re
 import secrets
 import stat
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -117,6 +117,7 @@ _TEXT_COLUMNS = (
     "group",
 )
 _COUNT_COLUMNS = ("fatalities_min", "fatalities_max", "injured_min", "injured_max")
+_PROPERTY_NAMES = frozenset(PROPERTY_ORDER)  # any other property is an extension (x_...)
 _LIST_COLUMNS = ("actors", "sources", "disputes", "tags")
 #: Columns of the events GeoDataFrame, in order.
 EVENT_COLUMNS: tuple[str, ...] = (
@@ -359,52 +360,55 @@ def empty_events() -> gpd.GeoDataFrame:
     return events_frame([])
 
 
-def _count_bounds(value: Any) -> tuple[Any, Any]:
-    if isinstance(value, dict):
-        return value["min"], value["max"]
-    if isinstance(value, int):
-        return value, value
-    return pd.NA, pd.NA
-
-
 def _times(values: Sequence[datetime | None]) -> pd.Series:
     seconds = [pd.NA if v is None else int(v.timestamp()) for v in values]
     as_utc = pd.to_datetime(pd.Series(seconds, dtype="Int64"), unit="s", utc=True)
     return as_utc.dt.tz_convert(LOCAL_TZ.key)
 
 
+def _objects(values: Iterable[Any], n: int) -> np.ndarray:
+    """An object array of ``n`` values (lists stay one value each, never spread out)."""
+    return np.fromiter(values, dtype=object, count=n)
+
+
+def _extensions(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The extension fields (``x_...``) of a valid feature's properties, in order."""
+    if not props.keys() - _PROPERTY_NAMES:
+        return {}
+    return {key: value for key, value in props.items() if key not in _PROPERTY_NAMES}
+
+
 def events_frame(features: Sequence[CheckedFeature]) -> gpd.GeoDataFrame:
-    """Build the typed events GeoDataFrame from validated features."""
+    """Build the typed events GeoDataFrame from validated features.
+
+    The lists and objects of the features (actors, sources, ...) become the frame's
+    values as they are, not copies: a 100,000-event store makes half a million fewer
+    objects, and the collector has that much less to walk.
+    """
+    n = len(features)
     props = [item.feature["properties"] for item in features]
-    columns: dict[str, Any] = {"id": [item.feature["id"] for item in features]}
+    columns: dict[str, Any] = {"id": pd.array([item.feature["id"] for item in features], dtype="string")}
     for name in _TEXT_COLUMNS[1:]:
-        columns[name] = [p.get(name) for p in props]
+        columns[name] = pd.array([p.get(name) for p in props], dtype="string")
     columns["start"] = _times([item.start for item in features])
     columns["end"] = _times([item.end for item in features])
-    columns["uncertainty_km"] = [p.get("uncertainty_km", np.nan) for p in props]
+    uncertainty = [p.get("uncertainty_km") for p in props]
+    columns["uncertainty_km"] = np.asarray([np.nan if u is None else u for u in uncertainty], dtype="float64")
     for name in ("fatalities", "injured"):
-        bounds = [_count_bounds(p.get(name)) for p in props]
-        columns[f"{name}_min"] = [b[0] for b in bounds]
-        columns[f"{name}_max"] = [b[1] for b in bounds]
+        values = [p.get(name) for p in props]
+        for bound in ("min", "max"):
+            column = [v[bound] if type(v) is dict else v for v in values]
+            columns[f"{name}_{bound}"] = pd.array(column, dtype="Int64")
     for name in _LIST_COLUMNS:
-        columns[name] = [list(p.get(name) or []) for p in props]
-    columns["n_sources"] = [len(p.get("sources") or []) for p in props]
-    columns["external_ids"] = [dict(p.get("external_ids") or {}) for p in props]
-    columns["extensions"] = [{k: v for k, v in p.items() if k.startswith("x_")} for p in props]
-    columns["file"] = [item.file for item in features]
-    columns["feature_index"] = [item.index for item in features]
+        columns[name] = _objects((v if type(v) is list else [] for v in (p.get(name) for p in props)), n)
+    columns["n_sources"] = np.asarray([len(p["sources"]) for p in props], dtype="int64")
+    external = (p.get("external_ids") for p in props)
+    columns["external_ids"] = _objects((v if type(v) is dict else {} for v in external), n)
+    columns["extensions"] = _objects((_extensions(p) for p in props), n)
+    columns["file"] = pd.array([item.file for item in features], dtype="string")
+    columns["feature_index"] = np.asarray([item.index for item in features], dtype="int64")
 
-    frame = pd.DataFrame({name: columns[name] for name in EVENT_COLUMNS if name != "geometry"})
-    for name in _TEXT_COLUMNS:
-        frame[name] = frame[name].astype("string")
-    for name in _COUNT_COLUMNS:
-        frame[name] = frame[name].astype("Int64")
-    frame["uncertainty_km"] = frame["uncertainty_km"].astype("float64")
-    frame["n_sources"] = frame["n_sources"].astype("int64")
-    frame["feature_index"] = frame["feature_index"].astype("int64")
-    frame["file"] = frame["file"].astype("string")
-    for name in (*_LIST_COLUMNS, "external_ids", "extensions"):
-        frame[name] = frame[name].astype(object)
+    frame = pd.DataFrame({name: columns[name] for name in EVENT_COLUMNS if name != "geometry"}, copy=False)
     geometry = gpd.GeoSeries([item.geometry for item in features], crs=CRS, index=frame.index)
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
 

@@ -29,7 +29,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from layers.paths import SCHEMA_PATH
-from layers.publishers import source_problems
+from layers.publishers import Register, RegisterError, default_register, source_problems
 from layers.vocabulary import CATEGORIES, LAYERS, SCHEMA_VERSION
 
 __all__ = [
@@ -502,16 +502,20 @@ def check_collection(data: Any, *, file: str) -> tuple[list[CheckedFeature], lis
         )
         return [], problems, len(features)
     kept: list[CheckedFeature] = []
+    try:  # looked up once per file, not per feature (it checks the register files' times)
+        register: Register | None = default_register()
+    except (OSError, RegisterError):
+        register = None  # source_problems says so for every feature
     for checked, found in check_features(features, file=file):
         problems.extend(found)
-        if checked is not None and not _publisher_problems(checked, problems):
+        if checked is not None and not _publisher_problems(checked, problems, register):
             kept.append(checked)
     return kept, problems, len(features) - len(kept)
 
 
-def _publisher_problems(item: CheckedFeature, problems: list[Problem]) -> bool:
+def _publisher_problems(item: CheckedFeature, problems: list[Problem], register: Register | None) -> bool:
     """Check the sources against the publisher register; True when any error was found."""
-    found = source_problems(item.feature["properties"])
+    found = source_problems(item.feature["properties"], register)
     problems.extend(Problem(item.file, item.index, item.feature["id"], name, why) for name, why in found)
     return bool(found)
 
@@ -693,7 +697,7 @@ def _schema_passes(features: Sequence[Any]) -> np.ndarray:
     for n, feature in enumerate(features):
         if type(feature) is not dict or type(feature.get("properties")) is not dict:
             continue
-        key = (tuple(feature), tuple(feature["properties"]))
+        key = (len(feature), *feature, *feature["properties"])  # one tuple: the keys, in order
         answer = shells.get(key)
         if answer is None:
             answer = shells[key] = _passes(parts.shell, _stub(feature))

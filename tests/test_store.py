@@ -248,3 +248,18 @@ def test_a_killed_writers_temporary_is_removed_under_the_lock(tmp_path: Path) ->
     assert not [p for p in root.rglob("*.geojson.*.tmp")]
     assert (root / "notes.tmp").read_text() == "not ours"
     assert sorted(read_store(root).events["id"]) == ["a", "b"]
+
+
+def test_nested_fields_and_extensions_reach_the_frame(tmp_path: Path) -> None:
+    rich = make_feature("rich", x_note={"checked": ["twice"]}, tags=["border"], injured={"min": 1, "max": 3})
+    rich["properties"]["external_ids"] = {"acled": "XKX1"}
+    rich["properties"]["x_first"] = 1
+    events = read_store(write_json(tmp_path / "s.geojson", collection(rich, make_feature("plain")))).events
+    first, second = events.iloc[0], events.iloc[1]
+    assert first["extensions"] == {"x_note": {"checked": ["twice"]}, "x_first": 1}
+    assert list(first["extensions"]) == ["x_note", "x_first"]  # in the file's order
+    assert first["external_ids"] == {"acled": "XKX1"} and first["tags"] == ["border"]
+    assert (first["injured_min"], first["injured_max"], first["n_sources"]) == (1, 3, 1)
+    assert second["extensions"] == {} and second["external_ids"] == {}
+    assert second["tags"] == [] and second["disputes"] == [] and pd.isna(second["injured_min"])
+    assert second["tags"] is not second["disputes"]  # missing lists are not one shared object
