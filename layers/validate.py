@@ -579,8 +579,8 @@ def layer_counts(features: Iterable[CheckedFeature]) -> dict[str, int]:
 # check_features gives exactly check_feature's answers, faster. The schema is compiled in
 # parts: the shell of a feature (required and unknown fields), each field on its own, and
 # the if/then rules with the fields they read. A field's value that repeats (a layer, a
-# date, a place, a null count) is checked once per distinct value, the rest per feature;
-# dates, ranges and points are checked as arrays. Any feature that fails anything goes
+# date, a place, a null count) is checked once per distinct value, lists and objects per
+# feature; dates, ranges and points are then checked as arrays. Any feature that fails anything goes
 # through check_feature, so the report is the one check_feature gives; the valid majority
 # never needs its explanations.
 
@@ -644,29 +644,6 @@ def _passes(check: Callable[[Any], Any], value: Any) -> bool:
     return True
 
 
-def _column_failures(values: Sequence[Any], check: Callable[[Any], Any]) -> set[int]:
-    """Positions of the values that fail ``check``; each distinct value is checked once.
-
-    Values are told apart by type as JSON does (``True`` is not ``1``, ``1`` is not ``1.0``
-    for "integer"); lists and objects are checked one by one.
-    """
-    plain = _plain_keys(values)
-    if plain and all(_passes(check, value) for value in set(values)):
-        return set()  # the common case: every distinct value passes
-    answers: dict[Any, bool] = {}
-    failed = set()
-    for n, value in enumerate(values):
-        key = value if plain else (type(value), value) if type(value) in _HASHABLE else None
-        answer = None if key is None else answers.get(key)
-        if answer is None:  # (a NaN is never found again: it is checked each time)
-            answer = _passes(check, value)
-            if key is not None:
-                answers[key] = answer
-        if not answer:
-            failed.add(n)
-    return failed
-
-
 def _stub(feature: Any) -> Any:
     """What the shell of the schema reads of a feature: its keys and its properties' keys."""
     if type(feature) is not dict:
@@ -677,64 +654,64 @@ def _stub(feature: Any) -> Any:
     return stub
 
 
-def _plain_keys(column: Sequence[Any]) -> bool:
-    """Whether the values can be their own dictionary keys (JSON tells ``True``, ``1``, ``1.0`` apart)."""
-    kinds = set(map(type, column))
-    kinds.discard(object)  # _ABSENT
-    return kinds <= _HASHABLE and len(kinds & {int, float, bool}) <= 1
+def _field_passes(check: Callable[[Any], Any], answers: dict[type, dict[Any, bool]], value: Any) -> bool:
+    """``check`` on one value, remembered per type and value for values that repeat."""
+    kind = type(value)
+    if kind not in _HASHABLE:  # lists and objects: checked each time
+        return _passes(check, value)
+    known = answers.setdefault(kind, {})  # JSON tells true, 1 and 1.0 apart; == does not
+    answer = known.get(value)
+    if answer is None:  # (a NaN is never found again: it is checked each time)
+        answer = known[value] = _passes(check, value)
+    return answer
 
 
 def _schema_passes(features: Sequence[Any]) -> np.ndarray:
     """Whether each feature passes the whole schema (what check_feature's schema says).
 
-    Every check is made a column at a time: the shell once per distinct set of keys,
-    each field once per distinct value (or per value, for lists and objects), the
-    if/then rules once per distinct combination of the fields they read.
+    The shell is checked once per distinct set of keys, each field once per distinct
+    value (lists and objects each time), the if/then rules once per distinct combination
+    of the values they read. Features are taken one at a time, each field of a feature
+    after the other: the decoded objects of one feature lie together in memory.
     """
     parts = _parts()
-    passes = np.zeros(len(features), dtype=bool)
+    shell, rules, names = parts.shell, parts.rules, parts.rule_fields
+    top, fields = parts.feature_fields, parts.property_fields
+    top_answers: dict[str, dict[type, dict[Any, bool]]] = {name: {} for name in top}
+    answers: dict[str, dict[type, dict[Any, bool]]] = {name: {} for name in fields}
     shells: dict[Any, bool] = {}
+    combos: dict[Any, bool] = {}
+    passes = np.zeros(len(features), dtype=bool)
     for n, feature in enumerate(features):
-        if type(feature) is not dict or type(feature.get("properties")) is not dict:
+        if type(feature) is not dict or type(props := feature.get("properties")) is not dict:
             continue
-        key = (len(feature), *feature, *feature["properties"])  # one tuple: the keys, in order
+        key = (len(feature), *feature, *props)  # one tuple: the keys, in order
         answer = shells.get(key)
         if answer is None:
-            answer = shells[key] = _passes(parts.shell, _stub(feature))
+            answer = shells[key] = _passes(shell, _stub(feature))
+        if not answer:
+            continue
+        if not all(
+            _field_passes(check, top_answers[name], feature[name])
+            for name, check in top.items()
+            if name in feature
+        ) or not all(
+            _field_passes(fields[name], answers[name], value)
+            for name, value in props.items()
+            if name in fields
+        ):
+            continue
+        if names is None:  # rules that read more than values: feature by feature
+            passes[n] = _passes(rules, props)
+            continue
+        combo = tuple(props.get(name, _ABSENT) for name in names)
+        plain = all(type(v) is str or v is _ABSENT for v in combo)
+        answer = combos.get(combo) if plain else None
+        if answer is None:
+            answer = _passes(rules, {name: props[name] for name in names if name in props})
+            if plain:
+                combos[combo] = answer
         passes[n] = answer
-    rows = np.flatnonzero(passes)
-    chosen = [features[n] for n in rows.tolist()]
-    ok = np.ones(len(chosen), dtype=bool)
-
-    def check(column: list[Any], compiled: Callable[[Any], Any]) -> None:
-        among = [k for k, value in enumerate(column) if value is not _ABSENT]
-        values = column if len(among) == len(column) else [column[k] for k in among]
-        for position in _column_failures(values, compiled):
-            ok[among[position]] = False
-
-    for name, compiled in parts.feature_fields.items():
-        check([f.get(name, _ABSENT) for f in chosen], compiled)
-    props = [f["properties"] for f in chosen]
-    columns: dict[str, list[Any]] = {}
-    for name, compiled in parts.property_fields.items():
-        columns[name] = [p.get(name, _ABSENT) for p in props]
-        check(columns[name], compiled)
-    names = parts.rule_fields
-    if names is None:  # rules that read more than values: feature by feature
-        ok &= np.asarray([_passes(parts.rules, p) for p in props], dtype=bool)
-    else:  # once per combination of the values they read
-        read = [columns.get(name) or [p.get(name, _ABSENT) for p in props] for name in names]
-        plain = all(_plain_keys(column) for column in read)
-        answers: dict[Any, bool] = {}
-        for k, combo in enumerate(zip(*read, strict=True)):
-            answer = answers.get(combo) if plain else None
-            if answer is None:
-                present = {name: v for name, v in zip(names, combo, strict=True) if v is not _ABSENT}
-                answer = _passes(parts.rules, present)
-                if plain:
-                    answers[combo] = answer
-            ok[k] &= answer
-    passes[rows[~ok]] = False
     return passes
 
 
