@@ -14,24 +14,34 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from layers.validate import LOCAL_TZ
-from layers.vocabulary import CONFIDENCES, LAYERS, REPORT_CURRENT_DAYS, SIDES
+from layers.vocabulary import CATEGORIES, CONFIDENCES, LAYERS, REPORT_CURRENT_DAYS, SIDES
 
 __all__ = [
     "CONFIDENCES",
+    "FIRST_DAY",
+    "LAST_DAY",
     "REPORT_CURRENT_DAYS",
     "SIDES",
     "Filters",
+    "add_calendar_days",
+    "day_out_of_range",
     "effective_end",
     "filter_events",
     "fold_text",
     "text_matches",
     "time_overlaps",
+    "view_problems",
 ]
 
 _FOREVER = pd.Timestamp("2262-01-01", tz=LOCAL_TZ.key)
+#: The days a view can name: times are pandas Timestamps (nanoseconds since 1970, about
+#: 1677 to 2262), and "ongoing" is drawn as the first day of 2262.
+FIRST_DAY = date(1678, 1, 1)
+LAST_DAY = date(2261, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,62 @@ class Filters:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def view_problems(filters: Filters) -> list[str]:
+    """What is wrong with a view, one sentence each (empty when it can be shown).
+
+    The one set of rules every command and the dashboard apply: each value must be one
+    the schema knows (naming the allowed ones), each day within :data:`FIRST_DAY` ..
+    :data:`LAST_DAY`, and the window must not end before it starts.
+    """
+    problems = []
+    categories = sorted({c for layer in LAYERS for c in CATEGORIES.get(layer, ())})
+    for name, given, allowed in (
+        ("layer", filters.layers, tuple(LAYERS)),
+        ("category", filters.categories, tuple(categories)),
+        ("side", filters.sides, SIDES),
+        ("confidence", filters.confidences, CONFIDENCES),
+    ):
+        unknown = [value for value in given if value not in allowed]
+        if unknown:
+            listed = ", ".join(repr(value) for value in unknown)
+            problems.append(f"unknown {name} {listed}; choose from {', '.join(allowed)}")
+    for name, day in (("start", filters.start), ("end", filters.end), ("as-of day", filters.as_of)):
+        problem = day_out_of_range(day) if day is not None else None
+        if problem:
+            problems.append(f"{name} {problem}")
+    if filters.start is not None and filters.end is not None and filters.end < filters.start:
+        problems.append(
+            f"the window ends ({filters.end.isoformat()}) before it starts ({filters.start.isoformat()})"
+        )
+    return problems
+
+
+def day_out_of_range(day: date) -> str | None:
+    """Why a view cannot name ``day``, or None when it can."""
+    if FIRST_DAY <= day <= LAST_DAY:
+        return None
+    return (
+        f"{day.isoformat()} is outside the days the store can hold "
+        f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+    )
+
+
+def add_calendar_days(times: pd.Series, days: int) -> pd.Series:
+    """The same local clock time ``days`` calendar days later.
+
+    Adding ``Timedelta(days=n)`` adds n × 24 hours, which lands an hour early after the
+    autumn change of clocks (a day short at midnight). A clock time that falls twice is
+    taken the second time, and one that does not exist is moved past the gap, so the
+    result is never earlier than ``days`` calendar days.
+    """
+    if times.empty:
+        return times.copy()
+    local = times.dt.tz_convert(LOCAL_TZ.key).dt.tz_localize(None) + pd.Timedelta(days=days)
+    later = np.zeros(len(local), dtype=bool)  # False: the standard-time (later) instant of a repeated hour
+    moved = local.dt.tz_localize(LOCAL_TZ.key, ambiguous=later, nonexistent="shift_forward")
+    return moved.dt.tz_convert(times.dt.tz)
+
+
 def _day_start(day: date) -> pd.Timestamp:
     return pd.Timestamp(day.isoformat(), tz=LOCAL_TZ.key)
 
@@ -85,7 +151,7 @@ def effective_end(events: gpd.GeoDataFrame) -> pd.Series:
     fallback = events["start"].copy()
     fallback[events["layer"] == "kfor"] = _FOREVER
     is_report = events["layer"] == "deployment"
-    fallback[is_report] = events.loc[is_report, "start"] + pd.Timedelta(days=REPORT_CURRENT_DAYS)
+    fallback[is_report] = add_calendar_days(events.loc[is_report, "start"], REPORT_CURRENT_DAYS)
     return events["end"].fillna(fallback)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from layers.filters import add_calendar_days
 from layers.measures import AnalysisReference, measure_events
 from layers.validate import LOCAL_TZ
 from layers.vocabulary import REPORT_CURRENT_DAYS, SIDES
@@ -204,7 +205,7 @@ def _open_end(events: pd.DataFrame, weights: EscalationWeights) -> pd.Series:
     """Each event's last moment in effect: its end, or start + N days for open deployments."""
     end = events["end"].copy()
     open_deployment = end.isna() & (events["layer"] == "deployment")
-    end[open_deployment] = events["start"][open_deployment] + pd.Timedelta(days=weights.deployment_days)
+    end[open_deployment] = add_calendar_days(events["start"][open_deployment], weights.deployment_days)
     return end.fillna(events["start"])
 
 
@@ -384,7 +385,7 @@ def closure_intervals(
         direction="forward",
         allow_exact_matches=False,
     )
-    fallback = matched["start"] + pd.Timedelta(days=weights.closure_days)
+    fallback = add_calendar_days(matched["start"], weights.closure_days)
     matched["end"] = matched["end"].fillna(matched["reopened"]).fillna(fallback)
     out = matched[["crossing", "event_id", "start", "end"]].reset_index(drop=True)
     return out.astype({"crossing": "string", "event_id": "string"})

@@ -6,9 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 
-from layers.filters import Filters, filter_events
+from layers.filters import FIRST_DAY, LAST_DAY, Filters, add_calendar_days, filter_events, view_problems
 from layers.store import empty_events, read_store
 from tests.factories import collection, make_feature, write_json
 
@@ -118,3 +119,49 @@ def test_text_search_ignores_case_and_diacritics(tmp_path: Path, typed: str, fou
         feature["properties"]["municipality"] = "Leposavić / Leposaviq"
     events = read_store(write_json(tmp_path / "s.geojson", collection(*features))).events
     assert list(filter_events(events, Filters(text=typed))["id"]) == found
+
+
+def test_a_report_counts_thirty_calendar_days_across_the_autumn_clock_change(tmp_path: Path) -> None:
+    # Clocks go back on 29 Oct 2023 in Europe/Belgrade: 30 × 24 hours after midnight on
+    # 1 Oct is 23:00 on 30 Oct, a day short of 30 calendar days.
+    report = make_feature("oct", start="2023-10-01", layer="deployment", category="buildup", side="RS")
+    events = read_store(write_json(tmp_path / "s.geojson", collection(report))).events
+    assert ids(filter_events(events, Filters(as_of=date(2023, 10, 31)))) == ["oct"]
+    assert ids(filter_events(events, Filters(as_of=date(2023, 11, 1)))) == []
+    assert ids(filter_events(events, Filters(start=date(2023, 10, 31), end=date(2023, 10, 31)))) == ["oct"]
+
+
+def test_add_calendar_days_keeps_the_clock_time_over_both_changes() -> None:
+    times = pd.Series(
+        pd.to_datetime(["2023-10-01 00:00", "2023-03-01 12:00", "2023-09-29 02:30"]).tz_localize(
+            "Europe/Belgrade"
+        )
+    )
+    moved = add_calendar_days(times, 30)
+    assert [t.isoformat() for t in moved] == [
+        "2023-10-31T00:00:00+01:00",
+        "2023-03-31T12:00:00+02:00",
+        "2023-10-29T02:30:00+01:00",  # 02:30 happens twice that night: the later one
+    ]
+
+
+def test_view_problems_name_the_value_and_the_allowed_ones() -> None:
+    assert view_problems(Filters()) == []
+    problems = view_problems(
+        Filters(categories=("bogus",), sides=("XX",), confidences=("nope",), layers=("roads",))
+    )
+    text = " | ".join(problems)
+    assert "unknown layer 'roads'; choose from incident, deployment, kfor" in text
+    assert "unknown category 'bogus'; choose from " in text and "armed_clash" in text
+    assert "unknown side 'XX'; choose from XK, RS, disputed" in text
+    assert "unknown confidence 'nope'; choose from confirmed, reported, claimed, disputed" in text
+    backwards = view_problems(Filters(start=date(2023, 10, 2), end=date(2023, 10, 1)))
+    assert backwards == ["the window ends (2023-10-01) before it starts (2023-10-02)"]
+    far = view_problems(Filters(as_of=date(9999, 12, 31)))
+    assert far == ["as-of day 9999-12-31 is outside the days the store can hold (1678-01-01 to 2261-12-31)"]
+
+
+def test_the_last_day_a_view_can_name_still_filters(events: gpd.GeoDataFrame) -> None:
+    assert ids(filter_events(events, Filters(start=LAST_DAY, end=LAST_DAY))) == ["camp"]
+    assert ids(filter_events(events, Filters(as_of=LAST_DAY, layers=("kfor",)))) == ["camp"]
+    assert filter_events(events, Filters(end=FIRST_DAY)).empty

@@ -261,3 +261,17 @@ def test_documentation_names_the_components() -> None:
     for name in (*ESCALATION_COMPONENTS, "total"):
         assert f"`{name}`" in doc
     assert Path(ROOT / "docs" / "methodology-analysis.md").is_file()
+
+
+def test_open_reports_and_closures_last_calendar_days_across_the_autumn_clock_change(tmp_path: Path) -> None:
+    # Saturday 7 Oct 2023 + 30 calendar days = Monday 6 Nov 00:00; 30 × 24 hours would end
+    # at 23:00 on Sunday 5 Nov (clocks went back on 29 Oct), a week earlier in the series.
+    report = make_feature("oct", start="2023-10-07", layer="deployment", category="buildup", side="RS")
+    events = read_store(write_json(tmp_path / "s.geojson", collection(report))).events
+    active = escalation_inputs(events, start="2023-10-30", end="2023-11-12")["deployment_reports_active"]
+    assert active.tolist() == [1, 1]
+    weights = EscalationWeights(closure_days=30)
+    closure = _feature("shut", JARINJE, start="2023-10-07", category="crossing_closure")
+    closed_store = read_store(write_json(tmp_path / "c.geojson", collection(closure)))
+    closed = closure_intervals(closed_store.events, weights=weights)
+    assert closed["end"].tolist() == [pd.Timestamp("2023-11-06", tz=TZ)]
