@@ -10,8 +10,9 @@ import sys
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from layers.paths import ROOT, STORE_ENV, default_store
-from layers.store import format_store, read_store
+from layers.cliargs import STORE_HINT, UsageError, open_store, store_path
+from layers.paths import ROOT, STORE_ENV
+from layers.store import format_store
 
 __all__ = ["build_parser", "main"]
 
@@ -27,23 +28,17 @@ _COMMAND_MODULES: dict[str, tuple[str, str]] = {
 
 
 def _validate(args: argparse.Namespace) -> int:
-    path = Path(args.path) if args.path else default_store()
-    try:
-        store = read_store(path, columns=())  # the report needs no event fields
-    except FileNotFoundError as exc:
-        print(f"bordermon validate: {exc}", file=sys.stderr)
-        return 2
-    print(store.report.format(root=str(path)))
+    store = open_store(args.path, columns=())  # the report needs no event fields
+    print(store.report.format(root=str(store.root)))
     return 0 if store.report.ok else 1
 
 
 def _format(args: argparse.Namespace) -> int:
-    path = Path(args.path) if args.path else default_store()
+    path = store_path(args.path)
     try:
         changed, skipped = format_store(path)
-    except FileNotFoundError as exc:
-        print(f"bordermon format: {exc}", file=sys.stderr)
-        return 2
+    except FileNotFoundError:
+        raise UsageError(f"no event store at {path}; {STORE_HINT}") from None
     for file in changed:
         print(f"rewrote {file}")
     for problem in skipped:
@@ -98,12 +93,37 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
     return parser
 
 
+def _output_closed() -> int:
+    """The reader of our output went away (``bordermon validate | head -1``): stop quietly.
+
+    Python would report the failed write, and again when it flushes at exit; pointing
+    stdout at the null device leaves nothing to report. The status is the shell's for a
+    process ended by SIGPIPE.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + 13
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Every command shares the same endings: 2 with one line on stderr for a value it
+    cannot use (:class:`layers.cliargs.UsageError`), and a quiet stop when its output
+    is closed early.
+    """
     words = list(sys.argv[1:] if argv is None else argv)
     asked = next((word for word in words if not word.startswith("-")), None)
     args = build_parser({asked} if asked in _COMMAND_MODULES else None).parse_args(words)
-    status: int = args.run(args)
+    try:
+        status: int = args.run(args)
+        sys.stdout.flush()
+    except UsageError as exc:
+        print(f"bordermon {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return _output_closed()
     return status
 
 

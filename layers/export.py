@@ -32,14 +32,15 @@ import pandas as pd
 from branca.element import Element
 
 from layers.assets import AssetsMissingWarning, assets_installed, external_links, inline_assets
+from layers.cliargs import UsageError, check_view, listed, open_store, parse_day, set_aside_line, store_path
 from layers.filters import CONFIDENCES, SIDES, Filters, filter_events
 from layers.i18n import DEFAULT_LANGUAGE, LANG_ENV, LANGUAGES, choose_language, translator
 from layers.map import BASEMAPS, DEFAULT_TITLE, MAP_LAYERS, MapReference, build_map, data_date
 from layers.mapdata import mapped_mask
-from layers.paths import STORE_ENV, default_store
+from layers.paths import STORE_ENV, OutputPathError, ensure_output_outside_store
 from layers.picture import FORMATS, PRESETS, PictureReference, draw_picture
 from layers.reference import read_boundary, read_countries, read_gazetteer, read_safety_zones
-from layers.store import EVENT_COLUMNS, read_store
+from layers.store import EVENT_COLUMNS, EventStore
 from layers.validate import LAYERS
 from layers.vocabulary import describe_window
 
@@ -265,33 +266,12 @@ def parse_layers(text: str) -> tuple[str, ...]:
     return tuple(key for key in MAP_LAYERS if key in chosen)
 
 
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _listed(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
 def _run_export(args: argparse.Namespace) -> int:
     try:
         layers = parse_layers(args.layers)
         lang = choose_language(args.lang)
     except ValueError as exc:
-        print(f"bordermon export: {exc}", file=sys.stderr)
-        return 2
-    if args.start and args.end and args.end < args.start:
-        print("bordermon export: --end is before --start", file=sys.stderr)
-        return 2
-    path = Path(args.store) if args.store else default_store()
-    try:
-        store = read_store(path, columns=EXPORT_COLUMNS)
-    except FileNotFoundError as exc:
-        print(f"bordermon export: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc)) from None
     filters = Filters(
         start=args.start,
         end=args.end,
@@ -303,8 +283,41 @@ def _run_export(args: argparse.Namespace) -> int:
         confidences=args.confidence,
         text=args.text or "",
     )
+    check_view(filters)
+    wanted = args.out or ("bordermon-map.html" if args.format == "html" else f"bordermon-map.{args.format}")
+    out = None
+    if wanted != "-":
+        try:
+            out = ensure_output_outside_store(wanted, store_path(args.store))
+        except OutputPathError as exc:
+            raise UsageError(str(exc)) from None
+    store = open_store(args.store, columns=EXPORT_COLUMNS)
     if args.format != "html":
-        return _write_picture(args, store.events, filters, layers, store.report.set_aside, lang)
+        _write_picture(args, store.events, filters, layers, store.report.set_aside, lang, out, wanted)
+    else:
+        _write_page(args, store, filters, layers, lang, out, wanted)
+    set_aside = set_aside_line(store.report)
+    if set_aside:
+        print(f"bordermon export: {set_aside}", file=sys.stderr)
+    return 0
+
+
+def _write(data: bytes, out: Path, wanted: str) -> None:
+    try:
+        write_output(data, out)
+    except OSError as exc:
+        raise UsageError(f"cannot write {wanted}: {exc.strerror or exc}") from None
+
+
+def _write_page(
+    args: argparse.Namespace,
+    store: EventStore,
+    filters: Filters,
+    layers: Sequence[str],
+    lang: str,
+    out: Path | None,
+    wanted: str,
+) -> None:
     self_contained = not args.cdn
     if self_contained and not assets_installed():
         print(
@@ -324,26 +337,19 @@ def _run_export(args: argparse.Namespace) -> int:
             self_contained=self_contained,
             lang=lang,
         )
-    if args.out == "-":
+    if out is None:
         sys.stdout.write(page)
-    else:
-        out = write_html(page, args.out or "bordermon-map.html")
-        shown = filter_events(store.events, filters)
-        shown = shown[shown["layer"].isin([layer for layer in LAYERS if layer in layers])]
-        mapped = int(mapped_mask(shown).sum()) if not shown.empty else 0
-        latest = data_date(store.events)
-        kind = "self-contained" if self_contained and assets_installed() else "links Leaflet from its CDN"
-        print(
-            f"wrote {out} ({len(page.encode()) / 1e6:.1f} MB, {kind}): {mapped} event(s) on the map, "
-            f"{len(shown) - mapped} without a location; data up to {latest or 'no events'}"
-        )
-    if store.report.set_aside:
-        print(
-            f"bordermon export: {store.report.set_aside} record(s) set aside by validation are not shown "
-            "(`bordermon validate` lists them)",
-            file=sys.stderr,
-        )
-    return 0
+        return
+    _write(page.encode("utf-8"), out, wanted)
+    shown = filter_events(store.events, filters)
+    shown = shown[shown["layer"].isin([layer for layer in LAYERS if layer in layers])]
+    mapped = int(mapped_mask(shown).sum()) if not shown.empty else 0
+    latest = data_date(store.events)
+    kind = "self-contained" if self_contained and assets_installed() else "links Leaflet from its CDN"
+    print(
+        f"wrote {wanted} ({len(page.encode()) / 1e6:.1f} MB, {kind}): {mapped} event(s) on the map, "
+        f"{len(shown) - mapped} without a location; data up to {latest or 'no events'}"
+    )
 
 
 def _write_picture(
@@ -353,7 +359,9 @@ def _write_picture(
     layers: Sequence[str],
     set_aside: int,
     lang: str,
-) -> int:
+    out: Path | None,
+    wanted: str,
+) -> None:
     data = export_picture(
         events,
         filters=filters,
@@ -364,19 +372,12 @@ def _write_picture(
         set_aside=set_aside,
         lang=lang,
     )
-    if args.out == "-":
+    if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    else:
-        out = write_output(data, args.out or f"bordermon-map.{args.format}")
-        print(f"wrote {out} ({len(data) / 1e6:.1f} MB, {args.format.upper()}, {args.preset})")
-    if set_aside:
-        print(
-            f"bordermon export: {set_aside} record(s) set aside by validation are not shown "
-            "(`bordermon validate` lists them)",
-            file=sys.stderr,
-        )
-    return 0
+        return
+    _write(data, out, wanted)
+    print(f"wrote {wanted} ({len(data) / 1e6:.1f} MB, {args.format.upper()}, {args.preset})")
 
 
 def add_export_command(commands: Any) -> None:
@@ -409,21 +410,19 @@ def add_export_command(commands: Any) -> None:
     export.add_argument(
         "--store", help=f"event store directory or .geojson file (default: ${STORE_ENV} or the shipped store)"
     )
-    export.add_argument("--start", type=_iso_date, help="first day of the time window (YYYY-MM-DD)")
-    export.add_argument("--end", type=_iso_date, help="last day of the time window (YYYY-MM-DD)")
-    export.add_argument("--as-of", type=_iso_date, help="deployments and KFOR presence in effect on this day")
+    export.add_argument("--start", type=parse_day, help="first day of the time window (YYYY-MM-DD)")
+    export.add_argument("--end", type=parse_day, help="last day of the time window (YYYY-MM-DD)")
+    export.add_argument("--as-of", type=parse_day, help="deployments and KFOR presence in effect on this day")
     export.add_argument(
         "--layers",
         default="all",
         help=f"comma-separated layer groups: {', '.join(MAP_LAYERS)} (default: all)",
     )
+    export.add_argument("--category", type=listed, default=(), help="only these categories (comma-separated)")
     export.add_argument(
-        "--category", type=_listed, default=(), help="only these categories (comma-separated)"
+        "--confidence", type=listed, default=(), help=f"only these confidences: {', '.join(CONFIDENCES)}"
     )
-    export.add_argument(
-        "--confidence", type=_listed, default=(), help=f"only these confidences: {', '.join(CONFIDENCES)}"
-    )
-    export.add_argument("--side", type=_listed, default=(), help=f"only these sides: {', '.join(SIDES)}")
+    export.add_argument("--side", type=listed, default=(), help=f"only these sides: {', '.join(SIDES)}")
     export.add_argument("--actor", action="append", help="only events naming this actor (repeatable)")
     export.add_argument("--text", help="only events whose text contains all these words")
     export.add_argument("--title", default=DEFAULT_TITLE, help="title of the map (%(default)s)")

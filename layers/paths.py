@@ -14,8 +14,10 @@ __all__ = [
     "SCHEMA_PATH",
     "SHIPPED_STORE",
     "STORE_ENV",
+    "OutputPathError",
     "default_cache",
     "default_store",
+    "ensure_output_outside_store",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +58,51 @@ def default_cache() -> Path | None:
         return Path.home() / "Library" / "Caches" / "bordermon"
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
     return (Path(xdg) if xdg else Path.home() / ".cache") / "bordermon"
+
+
+class OutputPathError(ValueError):
+    """An output path a command must not write to; the message is one line for the user."""
+
+
+def ensure_output_outside_store(out: str | Path, store: str | Path) -> Path:
+    """Check that a command may write a new file at ``out``; returns it resolved.
+
+    A command's output must never replace part of the store it reads: ``out`` is refused
+    when it is a store file, or anywhere inside a store directory, after following
+    symbolic links and ``..``. It must also be (or become) a regular file: an existing
+    directory, device or pipe is refused, and so is a place whose nearest existing folder
+    cannot be written to.
+
+    Parameters
+    ----------
+    out : str or Path
+        The output path as the user gave it.
+    store : str or Path
+        The store directory or collection file the command reads.
+
+    Returns
+    -------
+    Path
+        ``out`` with links and ``..`` resolved (write there).
+
+    Raises
+    ------
+    OutputPathError
+        With a one-line reason.
+    """
+    given = Path(out).expanduser()
+    target = given.resolve()  # follows a link at ``out`` itself too: its target is what gets replaced
+    home = Path(store).expanduser().resolve()
+    if target == home or (home.is_dir() and target.is_relative_to(home)):
+        raise OutputPathError(f"{given} is inside the event store {home}; write the output elsewhere")
+    if target.exists() and not target.is_file():
+        kind = "a directory" if target.is_dir() else "not a regular file"
+        raise OutputPathError(f"{given} is {kind}; name a file to write")
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputPathError(f"{given}: {folder} is not a directory")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputPathError(f"{given}: permission denied (cannot write in {folder})")
+    return target

@@ -13,7 +13,6 @@ import math
 import sys
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -21,11 +20,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from layers.cliargs import check_view, open_store, parse_day, set_aside_fields, set_aside_line
 from layers.filters import Filters, filter_events
 from layers.measures import MEASURE_COLUMNS, AnalysisReference, measure_events, zone_measures
-from layers.paths import STORE_ENV, default_store
+from layers.paths import STORE_ENV
 from layers.snapshot import NESTED_COLUMNS
-from layers.store import EVENT_COLUMNS, read_store
+from layers.store import EVENT_COLUMNS
 from layers.timeseries import (
     CASUALTY_COLUMNS,
     DEFAULT_WEIGHTS,
@@ -443,34 +443,28 @@ def format_stats(stats: Stats, *, title: str = "") -> str:
 # --------------------------------------------------------------------------- command
 
 
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
 def run_stats(args: argparse.Namespace) -> int:
-    """Run ``bordermon stats`` with parsed arguments; returns the exit status."""
-    path = Path(args.store) if args.store else default_store()
-    try:
-        layers = tuple(args.layer) if args.layer else LAYERS
-        store = read_store(path, columns=STATS_COLUMNS, start=args.start, end=args.end, layers=layers)
-    except FileNotFoundError as exc:
-        print(f"bordermon stats: {exc}", file=sys.stderr)
-        return 2
-    if store.report.set_aside:
-        print(
-            f"bordermon stats: {store.report.set_aside} record(s) set aside by validation are not counted; "
-            "run 'bordermon validate' to see why",
-            file=sys.stderr,
-        )
-    view = filter_events(store.events, Filters(start=args.start, end=args.end, layers=layers))
+    """Run ``bordermon stats`` with parsed arguments; returns the exit status.
+
+    Raises
+    ------
+    layers.cliargs.UsageError
+        For a view that cannot be shown, or no store (the command line exits with 2).
+    """
+    layers = tuple(args.layer) if args.layer else LAYERS
+    filters = Filters(start=args.start, end=args.end, layers=layers)
+    check_view(filters)
+    store = open_store(args.store, columns=STATS_COLUMNS, start=args.start, end=args.end, layers=layers)
+    set_aside = set_aside_line(store.report)
+    if set_aside:
+        print(f"bordermon stats: {set_aside}", file=sys.stderr)
+    view = filter_events(store.events, filters)
     stats = compute_stats(view, start=args.start, end=args.end)
     if args.json:
-        print(json.dumps(stats_json(stats), ensure_ascii=False, indent=1))
+        document = {**stats_json(stats), "set_aside": set_aside_fields(store.report)}
+        print(json.dumps(document, ensure_ascii=False, indent=1))
     else:
-        print(format_stats(stats, title=f"bordermon stats: {path}"))
+        print(format_stats(stats, title=f"bordermon stats: {store.root}"))
     return 0
 
 
@@ -484,8 +478,8 @@ def add_stats_command(commands: Any) -> None:
         "--store", help=f"store directory or one .geojson file (default: ${STORE_ENV} or the shipped store)"
     )
     stats.add_argument("--json", action="store_true", help="print JSON for machines instead of tables")
-    stats.add_argument("--start", type=_day, help="first day of the view (YYYY-MM-DD)")
-    stats.add_argument("--end", type=_day, help="last day of the view (YYYY-MM-DD)")
+    stats.add_argument("--start", type=parse_day, help="first day of the view (YYYY-MM-DD)")
+    stats.add_argument("--end", type=parse_day, help="last day of the view (YYYY-MM-DD)")
     stats.add_argument(
         "--layer", action="append", choices=LAYERS, help="keep only this layer (repeat for several)"
     )

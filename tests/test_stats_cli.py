@@ -176,4 +176,4 @@ def test_set_aside_records_are_reported_on_stderr(store: Path, tmp_path: Path) -
     write_json(tmp_path / "more.geojson", collection(bad))
     result = _bordermon("stats", "--store", str(tmp_path))
     assert result.returncode == 0
-    assert "1 record(s) set aside" in result.stderr
+    assert "1 record set aside, see bordermon validate" in result.stderr

@@ -2,7 +2,8 @@
 
 Exit status: 0 when the import was written, was a dry run, or had nothing new; 1 when
 the write was declined (or not confirmed: without a terminal, ``--yes`` is required);
-2 when the file or the store cannot be used (one line on stderr; nothing written).
+2 when the file or the store cannot be used, or no store exists at ``--store`` and
+``--create`` was not given (one line on stderr; nothing written).
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from typing import Any, TextIO
 
+from layers.cliargs import STORE_HINT, store_path
 from layers.ingest.model import ImportFileError
 from layers.ingest.plan import IMPORT_KINDS, apply_import, plan_import
 from layers.ingest.region import DEFAULT_MAX_DISTANCE_KM
-from layers.paths import STORE_ENV, default_store
+from layers.paths import STORE_ENV
 from layers.store import StoreError
 
 __all__ = ["ProgressBar", "add_import_command", "run_import"]
@@ -68,6 +69,9 @@ def add_import_command(commands: Any) -> None:
     parser.add_argument(
         "--store", help=f"store directory to import into (default: ${STORE_ENV} or the shipped store)"
     )
+    parser.add_argument(
+        "--create", action="store_true", help="make a new store at --store when none exists there"
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the report and write nothing")
     parser.add_argument(
         "--max-distance-km",
@@ -96,7 +100,10 @@ def _fail(message: str) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Plan, report, confirm and apply an import; returns the exit status."""
-    store = Path(args.store) if args.store else default_store()
+    store = store_path(args.store)
+    if not store.exists() and not args.create:
+        # A mistyped --store must not quietly become a second, empty store.
+        return _fail(f"no event store at {store}; {STORE_HINT}, or add --create to make a new one there")
     progress = ProgressBar(sys.stderr)
     try:
         plan = plan_import(

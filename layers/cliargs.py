@@ -1,0 +1,123 @@
+"""The rules every ``bordermon`` command shares: days, lists, the store, the view, notes.
+
+Each command parses its own arguments, but reads them through these functions, so
+that one wrong value gets the same answer everywhere: exit status 2 and one line that
+names the value and what is allowed (:class:`UsageError`), never a traceback and never a
+silently empty result.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from layers.filters import Filters, day_out_of_range, view_problems
+from layers.paths import STORE_ENV, default_store
+from layers.store import EventStore, read_store
+from layers.validate import ValidationReport
+
+__all__ = [
+    "STORE_HINT",
+    "UsageError",
+    "check_view",
+    "listed",
+    "open_store",
+    "parse_day",
+    "set_aside_fields",
+    "set_aside_line",
+    "store_path",
+    "unreadable_files",
+]
+
+#: How to name a store, said whenever one cannot be found.
+STORE_HINT = f"name one with --store PATH or the {STORE_ENV} environment variable"
+
+
+class UsageError(Exception):
+    """A value a command cannot use: the message is one line; the exit status is 2."""
+
+
+def parse_day(text: str) -> date:
+    """A day for ``--start``, ``--end`` or ``--as-of`` (an :mod:`argparse` type).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        When ``text`` is not ``YYYY-MM-DD`` or lies outside the days the store can hold.
+    """
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    problem = day_out_of_range(day)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return day
+
+
+def listed(text: str) -> tuple[str, ...]:
+    """The values of a comma-separated option, blanks dropped (an :mod:`argparse` type)."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def store_path(given: str | None) -> Path:
+    """The store a command reads: ``--store``, else ``$BORDERMON_STORE``, else the shipped one."""
+    return Path(given).expanduser() if given else default_store()
+
+
+def open_store(given: str | None, **options: Any) -> EventStore:
+    """Read the store a command names (``options`` go to :func:`layers.store.read_store`).
+
+    Raises
+    ------
+    UsageError
+        When there is no store there; the message says how to name one.
+    """
+    path = store_path(given)
+    try:
+        return read_store(path, **options)
+    except FileNotFoundError:
+        raise UsageError(f"no event store at {path}; {STORE_HINT}") from None
+
+
+def check_view(filters: Filters) -> None:
+    """Refuse a view that names unknown values or an impossible window.
+
+    Raises
+    ------
+    UsageError
+        Naming every problem found (:func:`layers.filters.view_problems`).
+    """
+    problems = view_problems(filters)
+    if problems:
+        raise UsageError("; ".join(problems))
+
+
+def unreadable_files(report: ValidationReport) -> list[str]:
+    """The store files that could not be read at all (their records are unknown)."""
+    return [p.file for p in report.errors if p.index is None and p.field == "(file)"]
+
+
+def set_aside_fields(report: ValidationReport) -> dict[str, Any]:
+    """What validation set aside, for a JSON document (``set_aside`` of every ``--json``)."""
+    return {
+        "records": report.set_aside,
+        "unreadable_files": unreadable_files(report),
+        "details": "bordermon validate",
+    }
+
+
+def set_aside_line(report: ValidationReport) -> str | None:
+    """One sentence on what validation set aside, or None when nothing was."""
+    files = unreadable_files(report)
+    parts = []
+    if report.set_aside:
+        parts.append(f"{report.set_aside} record{'s' if report.set_aside != 1 else ''} set aside")
+    if files:
+        plural = "s" if len(files) != 1 else ""
+        parts.append(f"{len(files)} unreadable store file{plural} ({', '.join(files)})")
+    if not parts:
+        return None
+    return f"{' and '.join(parts)}, see bordermon validate"
