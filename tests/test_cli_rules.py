@@ -77,6 +77,9 @@ def test_export_output_checks(store: Path, tmp_path: Path, capsys: pytest.Captur
     (tmp_path / "link.html").symlink_to(store / "incidents.geojson")
     status, _, err = _exit(capsys, "export", "--store", str(store), "--out", str(tmp_path / "link.html"))
     assert status == 2 and "inside the event store" in err
+    picture = ["export", "--format", "png", "--store", str(store), "--out", str(store / "incidents.geojson")]
+    status, _, err = _exit(capsys, *picture)
+    assert status == 2 and "inside the event store" in err
     status, _, err = _exit(capsys, "export", "--store", str(store), "--out", str(tmp_path / "elsewhere"))
     assert (
         status == 2
