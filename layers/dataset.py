@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import shapely
 
-from layers.paths import STORE_ENV, default_store
+from layers.paths import STORE_ENV, OutputPathError, ensure_output_outside_store
 from layers.snapshot import frame_to_table, table_to_frame
 from layers.validate import LAYERS, LOCAL_TZ, SCHEMA_VERSION, Problem, ValidationReport
 
@@ -229,36 +229,20 @@ def _field(field: pa.Field) -> pa.Field:
 # --------------------------------------------------------------------------- command
 
 
-def _inside(path: Path, root: Path) -> bool:
-    """True when ``path`` (resolved, links and ``..`` followed) is ``root`` or below it."""
-    path, root = path.resolve(), root.resolve()
-    return path == root or root in path.parents
-
-
 def _run_convert(args: argparse.Namespace) -> int:
+    from layers.cliargs import UsageError, check_view, open_store, store_path
     from layers.filters import Filters, filter_events
-    from layers.store import read_store
 
-    store = Path(args.store) if args.store else default_store()
-    out = Path(args.out)
-    store_dir = store if store.is_dir() else store.parent
-    if _inside(out, store_dir):
-        print(
-            f"bordermon convert: {out} is inside the store {store_dir}; write the dataset elsewhere",
-            file=sys.stderr,
-        )
-        return 2
-    if args.start and args.end and args.end < args.start:
-        print("bordermon convert: --end is before --start", file=sys.stderr)
-        return 2
+    store = store_path(args.store)
+    # A store given as one file keeps its directory free of outputs too.
     try:
-        source = read_store(store)
-    except FileNotFoundError as exc:
-        print(f"bordermon convert: {exc}", file=sys.stderr)
-        return 2
-    view = filter_events(
-        source.events, Filters(start=args.start, end=args.end, layers=tuple(args.layer or LAYERS))
-    )
+        out = ensure_output_outside_store(args.out, store if store.is_dir() else store.parent, directory=True)
+    except OutputPathError as exc:
+        raise UsageError(str(exc)) from None
+    filters = Filters(start=args.start, end=args.end, layers=tuple(args.layer or LAYERS))
+    check_view(filters)
+    source = open_store(args.store)
+    view = filter_events(source.events, filters)
     try:
         files = write_dataset(view, out, source.report)
     except (FileExistsError, OSError) as exc:
@@ -273,15 +257,10 @@ def _run_convert(args: argparse.Namespace) -> int:
     return 0
 
 
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
 def add_convert_command(commands: Any) -> None:
     """Register ``convert`` on the ``bordermon`` sub-command parser."""
+    from layers.cliargs import parse_day  # the store reads datasets: import the command's rules late
+
     convert = commands.add_parser(
         "convert", help="write the store (or a view of it) as a partitioned GeoParquet dataset"
     )
@@ -290,7 +269,7 @@ def add_convert_command(commands: Any) -> None:
     convert.add_argument(
         "--store", help=f"store directory or one .geojson file (default: ${STORE_ENV} or the shipped store)"
     )
-    convert.add_argument("--start", type=_day, help="first day of the view (YYYY-MM-DD)")
-    convert.add_argument("--end", type=_day, help="last day of the view (YYYY-MM-DD)")
+    convert.add_argument("--start", type=parse_day, help="first day of the view (YYYY-MM-DD)")
+    convert.add_argument("--end", type=parse_day, help="last day of the view (YYYY-MM-DD)")
     convert.add_argument("--layer", action="append", choices=LAYERS, help="keep only this layer (repeatable)")
     convert.set_defaults(run=_run_convert)

@@ -64,7 +64,7 @@ class OutputPathError(ValueError):
     """An output path a command must not write to; the message is one line for the user."""
 
 
-def ensure_output_outside_store(out: str | Path, store: str | Path) -> Path:
+def ensure_output_outside_store(out: str | Path, store: str | Path, *, directory: bool = False) -> Path:
     """Check that a command may write a new file at ``out``; returns it resolved.
 
     A command's output must never replace part of the store it reads: ``out`` is refused
@@ -79,6 +79,9 @@ def ensure_output_outside_store(out: str | Path, store: str | Path) -> Path:
         The output path as the user gave it.
     store : str or Path
         The store directory or collection file the command reads.
+    directory : bool
+        The output is a directory the command writes whole (a dataset), not a file: an
+        existing directory is then allowed, anything else that is not one is refused.
 
     Returns
     -------
@@ -94,8 +97,10 @@ def ensure_output_outside_store(out: str | Path, store: str | Path) -> Path:
     target = given.resolve()  # follows a link at ``out`` itself too: its target is what gets replaced
     home = Path(store).expanduser().resolve()
     if target == home or (home.is_dir() and target.is_relative_to(home)):
-        raise OutputPathError(f"{given} is inside the event store {home}; write the output elsewhere")
-    if target.exists() and not target.is_file():
+        raise OutputPathError(f"{given} is inside the store {home}; write the output elsewhere")
+    if directory and target.exists() and not target.is_dir():
+        raise OutputPathError(f"{given} is not a directory; name a directory to write")
+    if not directory and target.exists() and not target.is_file():
         kind = "a directory" if target.is_dir() else "not a regular file"
         raise OutputPathError(f"{given} is {kind}; name a file to write")
     folder = target.parent

@@ -63,7 +63,7 @@ def test_export_refuses_to_overwrite_the_store(store: Path, tmp_path: Path) -> N
     before = snapshot(store)
     result = _bordermon("export", "--store", str(store), "--out", str(store / "incidents.geojson"))
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "inside the event store" in result.stderr
+    assert result.stderr.count("\n") == 1 and "inside the store" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(store) == before
 
@@ -73,13 +73,13 @@ def test_export_output_checks(store: Path, tmp_path: Path, capsys: pytest.Captur
     (tmp_path / "elsewhere").mkdir()
     sneaky = tmp_path / "elsewhere" / ".." / "store" / "incidents.geojson"
     status, _, err = _exit(capsys, "export", "--store", str(store), "--out", str(sneaky))
-    assert status == 2 and "inside the event store" in err
+    assert status == 2 and "inside the store" in err
     (tmp_path / "link.html").symlink_to(store / "incidents.geojson")
     status, _, err = _exit(capsys, "export", "--store", str(store), "--out", str(tmp_path / "link.html"))
-    assert status == 2 and "inside the event store" in err
+    assert status == 2 and "inside the store" in err
     picture = ["export", "--format", "png", "--store", str(store), "--out", str(store / "incidents.geojson")]
     status, _, err = _exit(capsys, *picture)
-    assert status == 2 and "inside the event store" in err
+    assert status == 2 and "inside the store" in err
     status, _, err = _exit(capsys, "export", "--store", str(store), "--out", str(tmp_path / "elsewhere"))
     assert (
         status == 2

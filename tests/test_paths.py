@@ -36,7 +36,7 @@ def test_a_new_file_beside_the_store_is_fine(store: Path, tmp_path: Path) -> Non
 )
 def test_anything_inside_the_store_is_refused(store: Path, tmp_path: Path, out: str) -> None:
     (tmp_path / "elsewhere").mkdir()
-    with pytest.raises(OutputPathError, match="inside the event store"):
+    with pytest.raises(OutputPathError, match="inside the store"):
         ensure_output_outside_store(tmp_path / out, store)
 
 
@@ -44,13 +44,13 @@ def test_links_into_the_store_are_followed(store: Path, tmp_path: Path) -> None:
     (tmp_path / "to-file.html").symlink_to(store / "incidents.geojson")
     (tmp_path / "to-dir").symlink_to(store)
     for out in (tmp_path / "to-file.html", tmp_path / "to-dir" / "map.html"):
-        with pytest.raises(OutputPathError, match="inside the event store"):
+        with pytest.raises(OutputPathError, match="inside the store"):
             ensure_output_outside_store(out, store)
 
 
 def test_a_single_file_store_refuses_only_itself(tmp_path: Path) -> None:
     one = write_json(tmp_path / "one.geojson", collection(make_feature("a")))
-    with pytest.raises(OutputPathError, match="inside the event store"):
+    with pytest.raises(OutputPathError, match="inside the store"):
         ensure_output_outside_store(tmp_path / "." / "one.geojson", one)
     assert ensure_output_outside_store(tmp_path / "map.html", one) == tmp_path / "map.html"
 
