@@ -138,25 +138,112 @@ def test_uncertain_places_are_drawn_as_what_they_are(
 ) -> None:
     page, log = offline_page
     _open(page, exported)
-    circle = page.evaluate(
+    shown = page.evaluate(
         """(() => {
-            const L0 = bordermon.layers.incident, d = L0.data, i = d.id.indexOf("inc-approx");
-            const ring = L0.areas.getLayers().find(l => l._bordermonIndex === i);
-            const set = L0.symbols, k = Array.from(set._e.event).indexOf(i);
-            return {circle: ring instanceof L.Circle, radius: ring.getRadius(),
-                    centreFill: set.options.styles[set._e.style[k]].fillColor};
+            const L0 = bordermon.layers.incident, d = L0.data, set = L0.symbols;
+            const approx = d.id.indexOf("inc-approx"), area = d.id.indexOf("inc-area");
+            const k = Array.from(set._e.event).indexOf(approx);
+            return {circle: L0.areas.itemOf(approx),
+                    centreFill: set.options.styles[set._e.style[k]].fillColor,
+                    area: L0.areas.itemOf(area), areaSymbols: Array.from(set._e.event).includes(area),
+                    leafletObjects: L0.group.getLayers().length};
         })()"""
     )
-    assert circle == {"circle": True, "radius": 5000, "centreFill": "#ffffff"}
-    area = page.evaluate(
+    assert shown["circle"]["kind"] == "circle" and shown["circle"]["radius"] == 5000
+    assert shown["centreFill"] == "#ffffff"
+    assert shown["area"]["kind"] == "polygon" and shown["areaSymbols"] is False
+    # Areas and symbols are one Leaflet object each, however many events there are.
+    assert shown["leafletObjects"] == 2
+    _assert_clean(log)
+
+
+def _click_inside_area(page: Any, event_id: str, towards: float) -> None:
+    """Click inside an event's uncertainty circle or area, away from its symbol."""
+    x, y = page.evaluate(
+        """([id, towards]) => {
+            const L0 = bordermon.layers.incident, A = L0.areas, map = bordermon.map;
+            const i = L0.data.id.indexOf(id), k = Array.from(A._e.event).indexOf(i), w = A._w;
+            let wx, wy;
+            if (A._e.kind[k] === 0) { wx = w.cx[k] + towards * w.rx[k]; wy = w.cy[k]; }
+            else {  // between the polygon's first vertex and its anchor (inside: convex)
+                const ring = w.parts[k][0], ll = L.latLng(L0.data.y[i] / 1e5 + L0.data.origin[1],
+                    L0.data.x[i] / 1e5 + L0.data.origin[0]), c = map.project(ll, 0);
+                wx = c.x + towards * (ring[0] - c.x); wy = c.y + towards * (ring[1] - c.y);
+            }
+            const f = map.options.crs.scale(map.getZoom()) / map.options.crs.scale(0);
+            const p = map.layerPointToContainerPoint(L.point(wx * f, wy * f).subtract(map.getPixelOrigin()));
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        [event_id, towards],
+    )
+    page.mouse.click(x, y)
+
+
+def test_clicking_inside_an_uncertainty_circle_or_an_area_opens_its_event(
+    offline_page: tuple[Any, NetworkLog], exported: Path
+) -> None:
+    page, log = offline_page
+    _open(page, exported)
+    page.evaluate("bordermon.map.setView([42.87, 20.75], 11, {animate: false})")
+    for event_id in ("inc-approx", "inc-area"):
+        _click_inside_area(page, event_id, 0.6)
+        page.wait_for_selector(f'.bm-popup[data-event-id="{event_id}"]', timeout=5_000)
+        assert page.evaluate("bordermon.layers.incident.areas.getTooltip().getContent()") == event_id
+        page.evaluate("bordermon.map.closePopup()")
+    _assert_clean(log)
+
+
+def test_zoom_and_pan_draw_what_is_in_view_and_hide_nothing(
+    offline_page: tuple[Any, NetworkLog], exported: Path, events: gpd.GeoDataFrame
+) -> None:
+    page, log = offline_page
+    _open(page, exported)
+    incidents = int(((events["layer"] == "incident") & mapped_mask(events)).sum())
+    drawn = "[bordermon.drawnEvents('incident'), bordermon.layers.incident.symbols.lastDrawn]"
+    assert page.evaluate(drawn)[0] == incidents
+    # Far from every event (the south-west corner of the region): nothing to draw there.
+    page.evaluate("bordermon.map.setView([41.9, 20.0], 14, {animate: false})")
+    assert page.evaluate(drawn) == [0, 0]
+    page.evaluate("bordermon.map.panBy([300, 200], {animate: false})")
+    assert page.evaluate(drawn) == [0, 0]
+    # Back to the region: every event is drawn again, none hidden or merged.
+    page.evaluate("bordermon.fitView(bordermon.map, [[41.85, 19.95], [43.35, 21.85]])")
+    assert page.evaluate(drawn)[0] == incidents
+    _assert_clean(log)
+
+
+def test_the_spatial_index_finds_what_a_full_scan_finds(
+    offline_page: tuple[Any, NetworkLog], exported: Path
+) -> None:
+    page, log = offline_page
+    _open(page, exported)
+    mismatches = page.evaluate(
         """(() => {
-            const L0 = bordermon.layers.incident, i = L0.data.id.indexOf("inc-area");
-            const shape = L0.areas.getLayers().find(l => l._bordermonIndex === i);
-            const symbols = Array.from(L0.symbols._e.event).includes(i);
-            return {polygon: shape instanceof L.Polygon, symbols: symbols};
+            let seed = 7; const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+            const n = 5000, x0 = new Float64Array(n), y0 = new Float64Array(n), x1 = new Float64Array(n),
+                  y1 = new Float64Array(n);
+            for (let k = 0; k < n; k++) {  // points and boxes of every size, some spanning cells
+                x0[k] = rand() * 100; y0[k] = rand() * 100;
+                const size = k % 3 === 0 ? 0 : rand() * (k % 7 === 0 ? 40 : 2);
+                x1[k] = x0[k] + size; y1[k] = y0[k] + size;
+            }
+            const index = new bordermon.GridIndex(x0, y0, x1, y1);
+            let bad = 0;
+            for (let q = 0; q < 300; q++) {
+                const a = rand() * 110 - 5, b = rand() * 110 - 5, w = rand() * (q % 10 === 0 ? 120 : 8);
+                const count = index.query(a, b, a + w, b + w);
+                const got = Array.from(index.result.subarray(0, count));
+                const want = [];
+                for (let k = 0; k < n; k++) {
+                    if (x1[k] >= a && x0[k] <= a + w && y1[k] >= b && y0[k] <= b + w) want.push(k);
+                }
+                if (got.join() !== want.join()) bad += 1;
+            }
+            return bad;
         })()"""
     )
-    assert area == {"polygon": True, "symbols": False}
+    assert mismatches == 0
     _assert_clean(log)
 
 

@@ -72,6 +72,30 @@
     g.closePath();
   }
 
+  // The visible pixels of a sprite, premultiplied, for stamping many symbols into one
+  // buffer (see blitSymbols).
+  function spritePixels(image) {
+    var src = image.data, n = 0, p;
+    for (p = 3; p < src.length; p += 4) {
+      if (src[p]) { n += 1; }
+    }
+    var dx = new Int16Array(n), dy = new Int16Array(n), words = new Uint32Array(n), keep = new Uint16Array(n);
+    var bytes = new Uint8ClampedArray(words.buffer), j = 0;
+    for (p = 0; p < src.length; p += 4) {
+      var a = src[p + 3];
+      if (!a) { continue; }
+      dx[j] = (p / 4) % image.width;
+      dy[j] = Math.floor(p / 4 / image.width);
+      bytes[4 * j] = Math.round((src[p] * a) / 255);
+      bytes[4 * j + 1] = Math.round((src[p + 1] * a) / 255);
+      bytes[4 * j + 2] = Math.round((src[p + 2] * a) / 255);
+      bytes[4 * j + 3] = a;
+      keep[j] = 255 - a;
+      j += 1;
+    }
+    return { n: n, dx: dx, dy: dy, words: words, keep: keep, width: image.width, height: image.height };
+  }
+
   // Each look of symbol is drawn once into a small image, then stamped with drawImage:
   // cheaper than a path, a fill and a stroke per symbol.
   var sprites = {};
@@ -107,27 +131,231 @@
         g.strokeStyle = o.edge;
         g.stroke();
       }
+      var pixels = spritePixels(g.getImageData(0, 0, size * ratio, size * ratio));
       var image = offscreen && c.transferToImageBitmap ? c.transferToImageBitmap() : c;
-      sprites[key] = { image: image, half: half, size: size, scaled: ratio !== 1 };
+      sprites[key] = { image: image, half: half, size: size, scaled: ratio !== 1, pixels: pixels };
     }
     return sprites[key];
   }
 
+  // ------------------------------------------------------------------ spatial index
+
+  var D2R = Math.PI / 180, MAX_LAT = 85.0511287798;
+
+  // Leaflet's EPSG:3857 pixel coordinates at zoom 0 ("world" units): at zoom z a point
+  // lies at world * 2^z minus the pixel origin. Computed once per event, so a zoom or
+  // pan step only multiplies and adds.
+  function worldX(lng) {
+    return 256 * (0.5 + lng / 360);
+  }
+  function worldY(lat) {
+    var sin = Math.sin(Math.max(Math.min(MAX_LAT, lat), -MAX_LAT) * D2R);
+    return 256 * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI));
+  }
+  function worldOf(map, lat, lng) {
+    if (map.options.crs === L.CRS.EPSG3857) {
+      return [worldX(lng), worldY(lat)];
+    }
+    var p = map.project([lat, lng], 0);
+    return [p.x, p.y];
+  }
+  function zoomFactor(map) {
+    var crs = map.options.crs;
+    return crs.scale(map.getZoom()) / crs.scale(0);
+  }
+
+  // A static grid over the items' boxes in world units, built once per layer: which
+  // items can lie in a box is answered by visiting the cells it covers (CSR arrays).
+  // Results come back in item order, the order they are drawn in.
+  function GridIndex(x0s, y0s, x1s, y1s) {
+    var n = x0s.length, k, i, j;
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (k = 0; k < n; k++) {
+      if (x0s[k] < minX) { minX = x0s[k]; }
+      if (y0s[k] < minY) { minY = y0s[k]; }
+      if (x1s[k] > maxX) { maxX = x1s[k]; }
+      if (y1s[k] > maxY) { maxY = y1s[k]; }
+    }
+    var g = Math.max(1, Math.min(256, Math.ceil(Math.sqrt(n / 4))));
+    this.n = n;
+    this.g = g;
+    this.minX = minX;
+    this.minY = minY;
+    this.maxX = maxX;
+    this.maxY = maxY;
+    this.cw = (maxX - minX) / g || 1;
+    this.ch = (maxY - minY) / g || 1;
+    this.x0s = x0s;
+    this.y0s = y0s;
+    this.x1s = x1s;
+    this.y1s = y1s;
+    var start = new Int32Array(g * g + 1), total = 0;
+    for (k = 0; k < n; k++) {
+      var c = this._cells(x0s[k], y0s[k], x1s[k], y1s[k]);
+      for (j = c[1]; j <= c[3]; j++) {
+        for (i = c[0]; i <= c[2]; i++) {
+          start[j * g + i + 1] += 1;
+          total += 1;
+        }
+      }
+    }
+    for (i = 0; i < g * g; i++) {
+      start[i + 1] += start[i];
+    }
+    var fill = start.slice(0, g * g), items = new Int32Array(total);
+    for (k = 0; k < n; k++) {
+      var d = this._cells(x0s[k], y0s[k], x1s[k], y1s[k]);
+      for (j = d[1]; j <= d[3]; j++) {
+        for (i = d[0]; i <= d[2]; i++) {
+          items[fill[j * g + i]++] = k;
+        }
+      }
+    }
+    this.start = start;
+    this.items = items;
+    this.spans = total !== n;  // some item covers several cells: results need de-duplicating
+    this.result = new Int32Array(n);
+    this.seen = new Uint32Array(this.spans ? n : 0);
+    this.stamp = 0;
+  }
+  GridIndex.prototype._cells = function (x0, y0, x1, y1) {
+    var g = this.g;
+    var clamp = function (v) { return Math.max(0, Math.min(g - 1, v)); };
+    return [
+      clamp(Math.floor((x0 - this.minX) / this.cw)), clamp(Math.floor((y0 - this.minY) / this.ch)),
+      clamp(Math.floor((x1 - this.minX) / this.cw)), clamp(Math.floor((y1 - this.minY) / this.ch))
+    ];
+  };
+  // Items whose box meets [x0, x1] × [y0, y1]: their count; the items are result[0..count).
+  GridIndex.prototype.query = function (x0, y0, x1, y1) {
+    var out = this.result, count = 0, k;
+    if (!this.n || x1 < this.minX || x0 > this.maxX || y1 < this.minY || y0 > this.maxY) {
+      return 0;
+    }
+    var x0s = this.x0s, y0s = this.y0s, x1s = this.x1s, y1s = this.y1s;
+    var c = this._cells(x0, y0, x1, y1), g = this.g;
+    if ((c[2] - c[0] + 1) * (c[3] - c[1] + 1) * 2 >= g * g) {
+      // Most of the grid: one pass over the items is cheaper, and already in order.
+      for (k = 0; k < this.n; k++) {
+        if (x1s[k] >= x0 && x0s[k] <= x1 && y1s[k] >= y0 && y0s[k] <= y1) {
+          out[count++] = k;
+        }
+      }
+      return count;
+    }
+    var stamp = (this.stamp = (this.stamp + 1) >>> 0 || 1), seen = this.seen;
+    for (var j = c[1]; j <= c[3]; j++) {
+      for (var i = c[0]; i <= c[2]; i++) {
+        var cell = j * g + i;
+        for (var q = this.start[cell], end = this.start[cell + 1]; q < end; q++) {
+          k = this.items[q];
+          if (x1s[k] < x0 || x0s[k] > x1 || y1s[k] < y0 || y0s[k] > y1) {
+            continue;
+          }
+          if (this.spans) {
+            if (seen[k] === stamp) { continue; }
+            seen[k] = stamp;
+          }
+          out[count++] = k;
+        }
+      }
+    }
+    out.subarray(0, count).sort();
+    return count;
+  };
+  B.GridIndex = GridIndex;
+
+  // The world box of a box of layer pixels (the renderer's bounds), widened by pixels.
+  function worldBox(map, f, b, margin) {
+    var o = map.getPixelOrigin();
+    return [
+      (b.min.x - margin + o.x) / f, (b.min.y - margin + o.y) / f,
+      (b.max.x + margin + o.x) / f, (b.max.y + margin + o.y) / f
+    ];
+  }
+
+  // ------------------------------------------------------------------ symbols
+
+  // Stamping many symbols: each sprite's pixels are composited (source-over,
+  // premultiplied) into one buffer, which is then drawn once. Equivalent to one
+  // drawImage per symbol, and several times faster on a canvas drawn in software
+  // (100k drawImage calls take ~0.3–0.5 s; this pass a fraction of it).
+  var BLIT_MIN = 2000;
+  var blit = { words: new Uint32Array(0), canvas: null };
+  function blitSymbols(ctx, b, list, count, xs, ys, st, images) {
+    var ratio = L.Browser.retina ? 2 : 1;
+    var bx = Math.floor(b.min.x), by = Math.floor(b.min.y);
+    var W = Math.ceil((b.max.x - bx) * ratio), H = Math.ceil((b.max.y - by) * ratio);
+    if (W <= 0 || H <= 0 || W * H > 16e6) {
+      return false;
+    }
+    if (blit.words.length < W * H) {
+      blit.words = new Uint32Array(W * H);
+    }
+    // Premultiplied pixels, one 32-bit word each; two channels per multiply (R|B, G|A).
+    var buf = blit.words;
+    buf.fill(0, 0, W * H);
+    for (var q = 0; q < count; q++) {
+      var k = list[q], px = images[st[k]].pixels;
+      var X = Math.round((xs[k] - images[st[k]].half - bx) * ratio);
+      var Y = Math.round((ys[k] - images[st[k]].half - by) * ratio);
+      var inside = X >= 0 && Y >= 0 && X + px.width <= W && Y + px.height <= H;
+      var dx = px.dx, dy = px.dy, words = px.words, keep = px.keep, n = px.n;
+      for (var j = 0; j < n; j++) {
+        var x = X + dx[j], y = Y + dy[j];
+        if (!inside && (x < 0 || y < 0 || x >= W || y >= H)) {
+          continue;
+        }
+        var o = y * W + x, dst = buf[o], inv = keep[j];
+        if (inv === 0 || dst === 0) {
+          buf[o] = words[j];
+        } else {
+          buf[o] = (words[j] + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
+            ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
+        }
+      }
+    }
+    var bytes = new Uint8ClampedArray(buf.buffer, 0, W * H * 4);
+    // ImageData holds straight (not premultiplied) colour.
+    for (var p = 0, end = W * H; p < end; p++) {
+      var word = buf[p], alpha = word >>> 24;
+      if (alpha && alpha < 255) {
+        var f = 255 / alpha, c = 4 * p;
+        bytes[c] = bytes[c] * f;
+        bytes[c + 1] = bytes[c + 1] * f;
+        bytes[c + 2] = bytes[c + 2] * f;
+      }
+    }
+    if (!blit.canvas) {
+      blit.canvas = document.createElement("canvas");
+    }
+    var c2 = blit.canvas;
+    if (c2.width < W || c2.height < H) {
+      c2.width = Math.max(c2.width, W);
+      c2.height = Math.max(c2.height, H);
+    }
+    c2.getContext("2d").putImageData(new ImageData(bytes, W, H), 0, 0);
+    ctx.globalAlpha = 1;
+    ctx.drawImage(c2, 0, 0, W, H, bx, by, W / ratio, H / ratio);
+    return true;
+  }
+
   // All the symbols of one layer as ONE Leaflet path: coordinates in typed arrays,
-  // projected in one loop, stamped as images, hit-tested through a grid. One Leaflet
-  // object per event costs ~10 µs to create and add, and one more link in the canvas's
-  // draw list; 100k of them take seconds. Draw order is entry order: last is on top.
-  var D2R = Math.PI / 180, MAX_LAT = 85.0511287798, CELL = 32;
+  // projected in one loop, found through a grid index, and only those in view drawn.
+  // One Leaflet object per event costs ~10 µs to create and add, and one more link in
+  // the canvas's draw list; 100k of them take seconds. Draw order is entry order: last
+  // is on top.
 
   // st_folium sends the clicked object's tooltip text back to Python
   // (returned_objects=["last_object_clicked_tooltip"]). bordermon's event layers answer
   // with the id of the event clicked, so the dashboard selects exactly that event even
   // where several share a place. No tooltip is shown: only getTooltip() is read.
   var CLICK_MARK = { _content: "bordermon event id" };
-  function areaTooltip() {
-    var id = this._bordermonId;
+  function hitTooltip() {
+    var id = this._hit >= 0 ? this.options.ids[this._e.event[this._hit]] : "";
     return { getContent: function () { return id; } };
   }
+
   var SymbolSet = L.Path.extend({
     options: { interactive: true, stroke: false },
 
@@ -155,39 +383,38 @@
     },
 
     // The id of the event under the last click (see CLICK_MARK).
-    getTooltip: function () {
-      var id = this._hit >= 0 ? this.options.ids[this._e.event[this._hit]] : "";
-      return { getContent: function () { return id; } };
+    getTooltip: hitTooltip,
+
+    // World coordinates and the index, once.
+    _world: function () {
+      if (this._index) {
+        return;
+      }
+      var n = this._n, wx = new Float64Array(n), wy = new Float64Array(n);
+      for (var k = 0; k < n; k++) {
+        var w = worldOf(this._map, this._e.lat[k], this._e.lng[k]);
+        wx[k] = w[0];
+        wy[k] = w[1];
+      }
+      this._wx = wx;
+      this._wy = wy;
+      this._index = new GridIndex(wx, wy, wx, wy);
     },
 
     _project: function () {
-      var map = this._map, e = this._e, n = this._n, x = this._x, y = this._y;
-      var origin = map.getPixelOrigin(), zoom = map.getZoom();
-      var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, k, p;
-      if (map.options.crs === L.CRS.EPSG3857) {
-        var scale = map.options.crs.scale(zoom);
-        for (k = 0; k < n; k++) {
-          var sin = Math.sin(Math.max(Math.min(MAX_LAT, e.lat[k]), -MAX_LAT) * D2R);
-          // Whole pixels, as Leaflet rounds: sprites stamped at fractions are resampled.
-          x[k] = Math.round(scale * (0.5 + e.lng[k] / 360)) - origin.x;
-          y[k] = Math.round(scale * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI))) - origin.y;
-        }
-      } else {
-        for (k = 0; k < n; k++) {
-          p = map.latLngToLayerPoint([e.lat[k], e.lng[k]]);
-          x[k] = p.x;
-          y[k] = p.y;
-        }
+      this._world();
+      var map = this._map, n = this._n, x = this._x, y = this._y, wx = this._wx, wy = this._wy;
+      var origin = map.getPixelOrigin(), f = zoomFactor(map), ox = origin.x, oy = origin.y;
+      // Whole pixels, as Leaflet rounds: sprites stamped at fractions are resampled.
+      for (var k = 0; k < n; k++) {
+        x[k] = Math.round(wx[k] * f) - ox;
+        y[k] = Math.round(wy[k] * f) - oy;
       }
-      for (k = 0; k < n; k++) {
-        if (x[k] < minX) { minX = x[k]; }
-        if (x[k] > maxX) { maxX = x[k]; }
-        if (y[k] < minY) { minY = y[k]; }
-        if (y[k] > maxY) { maxY = y[k]; }
-      }
-      var w = this._maxReach();
-      this._pxBounds = n ? L.bounds([minX - w, minY - w], [maxX + w, maxY + w]) : undefined;
-      this._grid = null;
+      var index = this._index, w = this._maxReach();
+      this._f = f;
+      this._pxBounds = n
+        ? L.bounds([index.minX * f - ox - w, index.minY * f - oy - w], [index.maxX * f - ox + w, index.maxY * f - oy + w])
+        : undefined;
       this._drawn.fill(0);
     },
 
@@ -205,68 +432,57 @@
       }
     },
 
+    // Symbols within the canvas area being drawn, found through the index, in order.
+    _inView: function (b, margin) {
+      var box = worldBox(this._map, this._f, b, margin);
+      return this._index.query(box[0], box[1], box[2], box[3]);
+    },
+
     _updatePath: function () {
       var renderer = this._renderer;
-      if (!renderer || !renderer._drawing) {
+      if (!renderer || !renderer._drawing || !this._n) {
         return;
       }
       var ctx = renderer._ctx, b = renderer._redrawBounds || renderer._bounds;
       var styles = this.options.styles, st = this._e.style, x = this._x, y = this._y;
       var images = styles.map(sprite), drawn = this._drawn;
-      var x0 = b.min.x, y0 = b.min.y, x1 = b.max.x, y1 = b.max.y;
+      var count = this._inView(b, this._maxReach()), list = this._index.result, q, k;
+      for (q = 0; q < count; q++) {
+        drawn[list[q]] = 1;
+      }
+      this.lastDrawn = count;
+      if (count >= BLIT_MIN && blitSymbols(ctx, b, list, count, x, y, st, images)) {
+        return;
+      }
       ctx.globalAlpha = 1;
-      for (var k = 0; k < this._n; k++) {
+      for (q = 0; q < count; q++) {
+        k = list[q];
         var s = images[st[k]], half = s.half;
-        if (x[k] + half < x0 || x[k] - half > x1 || y[k] + half < y0 || y[k] - half > y1) {
-          continue;
-        }
         if (s.scaled) {
           ctx.drawImage(s.image, x[k] - half, y[k] - half, s.size, s.size);
         } else {
           ctx.drawImage(s.image, x[k] - half, y[k] - half);
         }
-        drawn[k] = 1;
       }
-    },
-
-    _buildGrid: function () {
-      var grid = {}, x = this._x, y = this._y;
-      for (var k = 0; k < this._n; k++) {
-        var key = Math.floor(x[k] / CELL) + ":" + Math.floor(y[k] / CELL);
-        (grid[key] || (grid[key] = [])).push(k);
-      }
-      this._grid = grid;
     },
 
     // The topmost symbol under a point (radius plus the renderer's tolerance).
     _containsPoint: function (p) {
-      if (!this._grid) {
-        this._buildGrid();
-      }
       var styles = this.options.styles, st = this._e.style, tol = this._renderer.options.tolerance || 0;
       var reach = this._maxReach(), best = -1;
-      var cx0 = Math.floor((p.x - reach) / CELL), cx1 = Math.floor((p.x + reach) / CELL);
-      var cy0 = Math.floor((p.y - reach) / CELL), cy1 = Math.floor((p.y + reach) / CELL);
-      for (var cx = cx0; cx <= cx1; cx++) {
-        for (var cy = cy0; cy <= cy1; cy++) {
-          var cell = this._grid[cx + ":" + cy];
-          if (!cell) {
-            continue;
-          }
-          for (var j = 0; j < cell.length; j++) {
-            var k = cell[j], r = styles[st[k]].radius + tol;
-            var dx = this._x[k] - p.x, dy = this._y[k] - p.y;
-            if (k > best && dx * dx + dy * dy <= r * r) {
-              best = k;
-            }
-          }
+      var count = this._inView({ min: p, max: p }, reach), list = this._index.result;
+      for (var q = 0; q < count; q++) {
+        var k = list[q], r = styles[st[k]].radius + tol;
+        var dx = this._x[k] - p.x, dy = this._y[k] - p.y;
+        if (dx * dx + dy * dy <= r * r) {
+          best = k;  // the list is in draw order: the last hit is on top
         }
       }
       this._hit = best;
       return best >= 0;
     },
 
-    // Events with at least one symbol drawn in the last redraws (for tests and counts).
+    // Events with at least one symbol drawn since the last zoom (for tests and counts).
     drawnEvents: function () {
       var seen = {};
       for (var k = 0; k < this._n; k++) {
@@ -278,6 +494,320 @@
     }
   });
   B.SymbolSet = SymbolSet;
+
+  // ------------------------------------------------------------------ areas
+
+  // Uncertainty circles, areas and lines of one layer as ONE Leaflet path on the same
+  // canvas as the symbols: geometry in world units computed once, a grid index over
+  // their boxes, and only those in view drawn, consecutive ones of one look as one path
+  // (one fill and one stroke). Overlapping areas of one look are filled as one shape.
+  var ELLIPSE = 0, POLYGON = 1, LINE = 2;
+  var circleSprites = {}, circleSpriteCount = 0;
+  function circleSprite(s, rx, ry) {
+    var key = styleKey(s) + "|" + rx + "|" + ry;
+    var found = circleSprites[key];
+    if (found) {
+      return found;
+    }
+    if (circleSpriteCount > 2000) {  // a long session at many zooms: start again
+      circleSprites = {};
+      circleSpriteCount = 0;
+    }
+    var ratio = L.Browser.retina ? 2 : 1, pad = Math.ceil((s.weight || 0) / 2) + 1;
+    var hx = rx + pad, hy = ry + pad;
+    var offscreen = typeof OffscreenCanvas !== "undefined";
+    var c = offscreen ? new OffscreenCanvas(2 * hx * ratio, 2 * hy * ratio) : document.createElement("canvas");
+    c.width = 2 * hx * ratio;
+    c.height = 2 * hy * ratio;
+    var g = c.getContext("2d");
+    g.scale(ratio, ratio);
+    g.beginPath();
+    g.ellipse(hx, hy, rx, ry, 0, 0, Math.PI * 2, false);
+    if (s.fill) {
+      g.globalAlpha = s.fillOpacity;
+      g.fillStyle = s.fillColor || s.color;
+      g.fill();
+    }
+    if (s.weight) {
+      g.setLineDash(s._dash || []);
+      g.globalAlpha = s.opacity;
+      g.lineWidth = s.weight;
+      g.strokeStyle = s.color;
+      g.stroke();
+    }
+    var image = offscreen && c.transferToImageBitmap ? c.transferToImageBitmap() : c;
+    circleSpriteCount += 1;
+    return (circleSprites[key] = { image: image, hx: hx, hy: hy });
+  }
+  var AreaSet = L.Path.extend({
+    options: { interactive: true, stroke: false },
+
+    // items: {kind, event, style, lat, lng, radius (metres, circles), parts (flat
+    // [lng, lat, …] rings or lines, shapes)}; options.styles, options.ids.
+    initialize: function (items, options) {
+      L.setOptions(this, options);
+      this._tooltip = CLICK_MARK;
+      this._e = items;
+      this._n = items.kind.length;
+      this._drawn = new Uint8Array(this._n);
+      this._hit = -1;
+      var holed = new Uint8Array(this._n);
+      for (var k = 0; k < this._n; k++) {
+        holed[k] = items.parts[k] && items.parts[k].length > 1 && items.kind[k] === POLYGON ? 1 : 0;
+      }
+      this._holed = holed;
+    },
+
+    getTooltip: hitTooltip,
+
+    _world: function () {
+      if (this._index) {
+        return;
+      }
+      var e = this._e, n = this._n, map = this._map;
+      var x0 = new Float64Array(n), y0 = new Float64Array(n), x1 = new Float64Array(n), y1 = new Float64Array(n);
+      var cx = new Float64Array(n), cy = new Float64Array(n), rx = new Float64Array(n), ry = new Float64Array(n);
+      var parts = new Array(n);
+      for (var k = 0; k < n; k++) {
+        if (e.kind[k] === ELLIPSE) {
+          // As L.Circle projects: the box of the circle's north and south points.
+          var lat = e.lat[k], lng = e.lng[k], latR = e.radius[k] / 6371000 / D2R;
+          var top = worldOf(map, lat + latR, lng), bottom = worldOf(map, lat - latR, lng);
+          cx[k] = (top[0] + bottom[0]) / 2;
+          cy[k] = (top[1] + bottom[1]) / 2;
+          var lat2 = map.unproject([cx[k], cy[k]], 0).lat;
+          var lngR = Math.acos((Math.cos(latR * D2R) - Math.sin(lat * D2R) * Math.sin(lat2 * D2R)) /
+            (Math.cos(lat * D2R) * Math.cos(lat2 * D2R))) / D2R;
+          rx[k] = isNaN(lngR) ? 0 : cx[k] - worldOf(map, lat2, lng - lngR)[0];
+          ry[k] = cy[k] - top[1];
+          x0[k] = cx[k] - rx[k];
+          x1[k] = cx[k] + rx[k];
+          y0[k] = cy[k] - ry[k];
+          y1[k] = cy[k] + ry[k];
+        } else {
+          var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+          parts[k] = e.parts[k].map(function (flat) {
+            var out = new Float64Array(flat.length);
+            for (var j = 0; j + 1 < flat.length; j += 2) {
+              var w = worldOf(map, flat[j + 1], flat[j]);
+              out[j] = w[0];
+              out[j + 1] = w[1];
+              minX = Math.min(minX, w[0]);
+              maxX = Math.max(maxX, w[0]);
+              minY = Math.min(minY, w[1]);
+              maxY = Math.max(maxY, w[1]);
+            }
+            return out;
+          });
+          x0[k] = minX;
+          y0[k] = minY;
+          x1[k] = maxX;
+          y1[k] = maxY;
+        }
+      }
+      this._w = { cx: cx, cy: cy, rx: rx, ry: ry, parts: parts };
+      this._index = new GridIndex(x0, y0, x1, y1);
+    },
+
+    _maxWeight: function () {
+      var styles = this.options.styles, w = 0;
+      for (var s = 0; s < styles.length; s++) {
+        w = Math.max(w, styles[s].weight || 0);
+      }
+      return w + 1;
+    },
+
+    _project: function () {
+      this._world();
+      var map = this._map, index = this._index, o = map.getPixelOrigin(), f = zoomFactor(map);
+      var w = this._maxWeight();
+      this._f = f;
+      this._origin = o;
+      this._pxBounds = this._n
+        ? L.bounds([index.minX * f - o.x - w, index.minY * f - o.y - w], [index.maxX * f - o.x + w, index.maxY * f - o.y + w])
+        : undefined;
+      this._drawn.fill(0);
+    },
+
+    _update: function () {
+      if (this._map) {
+        this._updatePath();
+      }
+    },
+
+    // Adds item k to the current path.
+    _path: function (ctx, k) {
+      var f = this._f, ox = this._origin.x, oy = this._origin.y, w = this._w;
+      if (this._e.kind[k] === ELLIPSE) {
+        var x = w.cx[k] * f - ox, y = w.cy[k] * f - oy;
+        var rx = Math.max(Math.round(w.rx[k] * f), 1), ry = Math.max(Math.round(w.ry[k] * f), 1);
+        ctx.moveTo(x + rx, y);
+        ctx.ellipse(x, y, rx, ry, 0, 0, Math.PI * 2, false);
+        return;
+      }
+      var closed = this._e.kind[k] === POLYGON, parts = w.parts[k];
+      for (var i = 0; i < parts.length; i++) {
+        var flat = parts[i];
+        for (var j = 0; j + 1 < flat.length; j += 2) {
+          ctx[j ? "lineTo" : "moveTo"](flat[j] * f - ox, flat[j + 1] * f - oy);
+        }
+        if (closed) {
+          ctx.closePath();
+        }
+      }
+    },
+
+    // A circle of uncertainty: stamped from an image of its look and size (drawn once),
+    // which a canvas drawn in software does many times faster than filling and
+    // stroking a path per circle; large ones (few are in view) are drawn as paths.
+    _circle: function (ctx, k, s) {
+      var f = this._f, w = this._w;
+      var x = Math.round(w.cx[k] * f - this._origin.x), y = Math.round(w.cy[k] * f - this._origin.y);
+      var rx = Math.max(Math.round(w.rx[k] * f), 1), ry = Math.max(Math.round(w.ry[k] * f), 1);
+      if (rx > 128 || ry > 128) {
+        ctx.beginPath();
+        this._path(ctx, k);
+        this._fillStroke(ctx, s, "nonzero");
+        return;
+      }
+      var c = circleSprite(s, rx, ry);
+      ctx.globalAlpha = 1;
+      ctx.drawImage(c.image, x - c.hx, y - c.hy, 2 * c.hx, 2 * c.hy);
+    },
+
+    _fillStroke: function (ctx, s, rule) {
+      if (s.fill) {
+        ctx.globalAlpha = s.fillOpacity;
+        ctx.fillStyle = s.fillColor || s.color;
+        ctx.fill(rule);
+      }
+      if (s.weight) {
+        ctx.setLineDash(s._dash || []);
+        ctx.globalAlpha = s.opacity;
+        ctx.lineWidth = s.weight;
+        ctx.strokeStyle = s.color;
+        ctx.lineCap = "round";
+        ctx.lineJoin = "round";
+        ctx.stroke();
+      }
+    },
+
+    _updatePath: function () {
+      var renderer = this._renderer;
+      if (!renderer || !renderer._drawing || !this._n) {
+        return;
+      }
+      var ctx = renderer._ctx, b = renderer._redrawBounds || renderer._bounds;
+      var box = worldBox(this._map, this._f, b, this._maxWeight());
+      var count = this._index.query(box[0], box[1], box[2], box[3]), list = this._index.result;
+      var styles = this.options.styles, st = this._e.style, holed = this._holed, drawn = this._drawn;
+      var q = 0;
+      this.lastDrawn = count;
+      var kinds = this._e.kind;
+      while (q < count) {
+        var first = list[q], look = st[first], s = styles[look];
+        if (kinds[first] === ELLIPSE) {
+          this._circle(ctx, first, s);
+          drawn[first] = 1;
+          q += 1;
+          continue;
+        }
+        // A run of one look is one path (one fill, one stroke); a polygon with holes is
+        // drawn alone, even-odd.
+        ctx.beginPath();
+        this._path(ctx, first);
+        drawn[first] = 1;
+        q += 1;
+        if (!holed[first]) {
+          while (q < count && st[list[q]] === look && kinds[list[q]] !== ELLIPSE && !holed[list[q]]) {
+            this._path(ctx, list[q]);
+            drawn[list[q]] = 1;
+            q += 1;
+          }
+        }
+        this._fillStroke(ctx, s, holed[first] ? "evenodd" : "nonzero");
+      }
+      ctx.globalAlpha = 1;
+      ctx.setLineDash([]);
+    },
+
+    // The topmost area under a point: inside a circle or polygon, or on a line.
+    _containsPoint: function (p) {
+      var tol = this._renderer.options.tolerance || 0, f = this._f, o = this._origin;
+      var box = worldBox(this._map, f, { min: p, max: p }, tol + this._maxWeight());
+      var count = this._index.query(box[0], box[1], box[2], box[3]), list = this._index.result;
+      var px = (p.x + o.x) / f, py = (p.y + o.y) / f, w = this._w;
+      this._hit = -1;
+      for (var q = count - 1; q >= 0; q--) {
+        var k = list[q], kind = this._e.kind[k], s = this.options.styles[this._e.style[k]];
+        var near = ((s.weight || 0) / 2 + tol) / f;
+        if (kind === ELLIPSE) {
+          var dx = (px - w.cx[k]) / (w.rx[k] + near), dy = (py - w.cy[k]) / (w.ry[k] + near);
+          if (dx * dx + dy * dy <= 1) {
+            this._hit = k;
+            return true;
+          }
+        } else if ((kind === POLYGON && inside(w.parts[k], px, py)) || nearLine(w.parts[k], px, py, near, kind === POLYGON)) {
+          this._hit = k;
+          return true;
+        }
+      }
+      return false;
+    },
+
+    drawnEvents: function () {
+      var seen = {};
+      for (var k = 0; k < this._n; k++) {
+        if (this._drawn[k]) {
+          seen[this._e.event[k]] = true;
+        }
+      }
+      return seen;
+    },
+
+    // What an event's area is, for tests: {kind, radius (m, circles), style}.
+    itemOf: function (eventIndex) {
+      for (var k = 0; k < this._n; k++) {
+        if (this._e.event[k] === eventIndex) {
+          var kind = ["circle", "polygon", "line"][this._e.kind[k]];
+          return { kind: kind, radius: kind === "circle" ? this._e.radius[k] : null, style: this.options.styles[this._e.style[k]] };
+        }
+      }
+      return null;
+    }
+  });
+  B.AreaSet = AreaSet;
+
+  // Even-odd point in polygon over every ring (world units).
+  function inside(rings, x, y) {
+    var c = false;
+    for (var r = 0; r < rings.length; r++) {
+      var a = rings[r], n = a.length / 2;
+      for (var i = 0, j = n - 1; i < n; j = i++) {
+        var xi = a[2 * i], yi = a[2 * i + 1], xj = a[2 * j], yj = a[2 * j + 1];
+        if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) {
+          c = !c;
+        }
+      }
+    }
+    return c;
+  }
+  function nearLine(parts, x, y, d, closed) {
+    for (var r = 0; r < parts.length; r++) {
+      var a = parts[r], n = a.length / 2;
+      for (var i = closed ? 0 : 1; i < n; i++) {
+        var j = i === 0 ? n - 1 : i - 1;
+        var x1 = a[2 * j], y1 = a[2 * j + 1], x2 = a[2 * i], y2 = a[2 * i + 1];
+        var dx = x2 - x1, dy = y2 - y1, len = dx * dx + dy * dy;
+        var t = len ? Math.max(0, Math.min(1, ((x - x1) * dx + (y - y1) * dy) / len)) : 0;
+        var ex = x1 + t * dx - x, ey = y1 + t * dy - y;
+        if (ex * ex + ey * ey <= d * d) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 
   var hatches = {};
   function hatch(color) {
@@ -303,7 +833,7 @@
 
   function renderer(map) {
     if (!map._bordermonRenderer) {
-      map._bordermonRenderer = L.canvas({ padding: 0.3, tolerance: 3 });
+      map._bordermonRenderer = L.canvas({ padding: 0.1, tolerance: 3 });
     }
     return map._bordermonRenderer;
   }
@@ -464,11 +994,10 @@
   // Fill and outline of areas: solid translucent for confirmed/reported, hatched for
   // claimed/disputed; a dashed outline when the place is approximate or an area. The
   // outline is the fill's colour, or "edge" (coloured by distance band: pale bands).
-  function areaStyle(d, i, color, r, edge) {
+  function areaStyle(d, i, color, edge) {
     var conf = d.confidences[d.f[i]][0];
     var soft = conf === "claimed" || conf === "disputed";
     return {
-      renderer: r,
       color: edge || color,
       weight: 1.5,
       opacity: 0.9,
@@ -505,14 +1034,13 @@
     var d = JSON.parse(json);
     var r = renderer(map);
     var ox = d.origin[0], oy = d.origin[1], scale = d.scale;
-    var areas = L.featureGroup();
     // Offsets of each event's sources in the flat list d.s.
     d.so = new Int32Array(d.sn.length + 1);
     for (var q = 0; q < d.sn.length; q++) {
       d.so[q + 1] = d.so[q] + d.sn[q];
     }
     var n = d.id.length;
-    var objects = 0, looks = {};
+    var looks = {};
     var soft = d.confidences.map(function (c) { return c[0] === "claimed" || c[0] === "disputed"; });
     var byBand = d.color_by === "distance_band";
     // Band colours near the line are pale: outlines of areas and of hollow symbols get
@@ -541,13 +1069,30 @@
       event.push(index);
       style.push(s);
     }
-    function area(obj, index) {
-      obj._bordermonIndex = index;
-      obj._bordermonId = d.id[index];
-      obj._tooltip = CLICK_MARK;
-      obj.getTooltip = areaTooltip;
-      areas.addLayer(obj);
-      objects += 1;
+    var shapes = { kind: [], event: [], style: [], lat: [], lng: [], radius: [], parts: [] };
+    var areaStyles = [], areaIndex = {};
+    function area(kind, look, index, ll, metres, parts) {
+      var key = styleKey(look), s = areaIndex[key];
+      if (s === undefined) {
+        s = areaIndex[key] = areaStyles.length;
+        look._dash = look.dashArray ? String(look.dashArray).split(/[, ]+/).map(Number) : null;
+        areaStyles.push(look);
+      }
+      shapes.kind.push(kind);
+      shapes.event.push(index);
+      shapes.style.push(s);
+      shapes.lat.push(ll ? ll[0] : NaN);
+      shapes.lng.push(ll ? ll[1] : NaN);
+      shapes.radius.push(metres || 0);
+      shapes.parts.push(parts || null);
+    }
+    function shifted(flat) {
+      var out = new Float64Array(flat.length);
+      for (var j = 0; j + 1 < flat.length; j += 2) {
+        out[j] = ox + flat[j] / scale;
+        out[j + 1] = oy + flat[j + 1] / scale;
+      }
+      return out;
     }
     for (var b = 0; b < names.length; b++) {
       var members = buckets[names[b]];
@@ -563,7 +1108,7 @@
         } else if (kind === 1 || kind === 2) {
           if (d.r[i] > 0) {
             // A thin solid ring: a dashed one costs twice the drawing time at 100k events.
-            var ring = areaStyle(d, i, color, r);
+            var ring = areaStyle(d, i, color);
             ring.dashArray = null;
             ring.weight = 1;
             ring.opacity = 0.75;
@@ -571,23 +1116,22 @@
               // A circle of uncertainty is a hint, not an area: keep it faint.
               ring.fillOpacity = isSoft ? 0.3 : 0.07;
             }
-            area(L.circle(ll, L.extend(ring, { radius: d.r[i] })), i);
+            area(ELLIPSE, ring, i, ll, d.r[i]);
           }
           // The centre of an uncertain place: a hollow symbol, never a filled pin.
           symbol(ll, symbolStyle(looks, cat, color, radius, isSoft, true, edge), i);
         } else {
           var g = d.geom[String(i)];
           if (g[0] === "P") {
-            var polys = g[1].map(function (rings) {
-              return rings.map(function (ringCoords) { return latlngs(ringCoords, ox, oy, scale); });
-            });
-            area(L.polygon(polys, areaStyle(d, i, color, r, edge)), i);
+            // Every ring of every part; even-odd inside one event keeps its holes.
+            var rings = [];
+            g[1].forEach(function (polygonRings) { polygonRings.forEach(function (ring) { rings.push(shifted(ring)); }); });
+            area(POLYGON, areaStyle(d, i, color, edge), i, null, 0, rings);
           } else if (g[0] === "L") {
-            var lines = g[1].map(function (line) { return latlngs(line, ox, oy, scale); });
-            area(L.polyline(lines, {
-              renderer: r, color: color, weight: 4, opacity: isSoft ? 0.55 : 0.9,
+            area(LINE, {
+              color: color, weight: 4, opacity: isSoft ? 0.55 : 0.9, fill: false,
               dashArray: d.p[i] === 0 ? null : "8 5"
-            }), i);
+            }, i, null, 0, g[1].map(shifted));
           } else {
             var pts = latlngs(g[1], ox, oy, scale);
             for (var j = 0; j < pts.length; j++) {
@@ -606,24 +1150,29 @@
       },
       { renderer: r, styles: styles, ids: d.id }
     );
+    var areas = new AreaSet(
+      {
+        kind: Uint8Array.from(shapes.kind),
+        event: Int32Array.from(shapes.event),
+        style: Uint16Array.from(shapes.style),
+        lat: Float64Array.from(shapes.lat),
+        lng: Float64Array.from(shapes.lng),
+        radius: Float64Array.from(shapes.radius),
+        parts: shapes.parts
+      },
+      { renderer: r, styles: areaStyles, ids: d.id }
+    );
     group.addLayer(areas);
     group.addLayer(symbols);
     register(map, order, areas);
     register(map, order + 100, symbols);
     group.on("click", function (e) {
       var target = e.sourceTarget || e.layer, index, at;
-      if (target instanceof SymbolSet) {
-        if (target._hit < 0) {
-          return;
-        }
-        index = target._e.event[target._hit];
-        at = target.latLngOf(target._hit);
-      } else if (target && target._bordermonIndex !== undefined) {
-        index = target._bordermonIndex;
-        at = e.latlng;
-      } else {
+      if (!(target instanceof SymbolSet || target instanceof AreaSet) || target._hit < 0) {
         return;
       }
+      index = target._e.event[target._hit];
+      at = target instanceof SymbolSet ? target.latLngOf(target._hit) : e.latlng;
       L.popup({ maxWidth: 380, minWidth: 260, className: "bm-popup-wrap" })
         .setLatLng(at)
         .setContent(eventPopup(d, index))
@@ -631,7 +1180,7 @@
     });
     B.layers[key] = {
       key: key, data: d, group: group, areas: areas, symbols: symbols, events: n,
-      objects: objects + lat.length
+      objects: shapes.kind.length + lat.length
     };
     return B.layers[key];
   };
@@ -642,12 +1191,9 @@
     if (!layer || !B.map || !B.map.hasLayer(layer.group)) {
       return 0;
     }
-    var bounds = renderer(B.map)._bounds;
-    layer.areas.eachLayer(function (l) {
-      if (l._map && l._pxBounds && bounds.intersects(l._pxBounds)) {
-        seen[l._bordermonIndex] = true;
-      }
-    });
+    if (layer.areas._map) {
+      L.extend(seen, layer.areas.drawnEvents());
+    }
     if (layer.symbols._map) {
       L.extend(seen, layer.symbols.drawnEvents());
     }
