@@ -1,4 +1,12 @@
-"""Loading, cached at the I/O boundary: keyed on the store's path and modification times."""
+"""Loading, cached at the I/O boundary: one read-only copy of the store per version.
+
+The store is read once per server process and version (its files' names, sizes and
+modification times) and held with ``st.cache_resource``: a rerun neither re-reads it nor
+copies it (``st.cache_data`` would unpickle the whole frame, 100k events, on every
+rerun, for every session). What these functions return is shared between sessions:
+callers read it and never modify it in place. A view is an index selection of that
+copy, computed once per view and version; the events table is sent a page at a time.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +24,13 @@ from layers.stats import Stats, compute_stats
 from layers.store import EventStore, collection_files, read_store
 from layers.tables import csv_bytes, events_table, geojson_bytes
 
+#: Rows of the events table sent to the browser at a time (the full view is one download away).
+TABLE_PAGE_ROWS = 200
 
-def store_stamp(path: Path) -> tuple[tuple[str, int, int], ...]:
+_Stamp = tuple[tuple[str, int, int], ...]
+
+
+def store_stamp(path: Path) -> _Stamp:
     """Name, size and modification time of every collection file: changes when the store does."""
     try:
         files = collection_files(path)
@@ -30,17 +43,12 @@ def store_stamp(path: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(stamps)
 
 
-@st.cache_data(show_spinner="Reading the event store…", max_entries=4)
-def _load(path: str, stamp: tuple[tuple[str, int, int], ...]) -> EventStore:
+@st.cache_resource(show_spinner="Reading the event store…", max_entries=2)
+def _load(path: str, stamp: _Stamp) -> EventStore:
     return read_store(Path(path))
 
 
-def load_store() -> EventStore:
-    """The configured store, re-read only when one of its files has changed.
-
-    A store that does not exist stops the page with a message saying how to point the
-    app at one; it never reaches the reader as an exception.
-    """
+def _configured() -> tuple[str, _Stamp]:
     path = default_store()
     if not path.exists():
         st.error(  # the store's name only: a visitor is never shown the server's paths
@@ -49,37 +57,81 @@ def load_store() -> EventStore:
             icon=":material/error:",
         )
         st.stop()
-    return _load(str(path), store_stamp(path))
+    return str(path), store_stamp(path)
+
+
+def load_store() -> EventStore:
+    """The configured store, re-read only when one of its files has changed.
+
+    The same object is shared by every session and rerun until then: read it, never
+    modify it. A store that does not exist stops the page with a message saying how to
+    point the app at one; it never reaches the reader as an exception.
+    """
+    return _load(*_configured())
+
+
+def store_version() -> tuple[str, _Stamp]:
+    """The configured store and its version: a key for anything derived from it."""
+    return _configured()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _view_index(path: str, stamp: _Stamp, filters: Filters) -> pd.Index:
+    return filter_events(_load(path, stamp).events, filters).index
+
+
+def load_view(filters: Filters) -> gpd.GeoDataFrame:
+    """The events of a view (as :func:`layers.filters.filter_events` selects them).
+
+    The selection is computed once per view and store version and kept as an index;
+    each call takes those rows of the shared store.
+    """
+    path, stamp = _configured()
+    events = _load(path, stamp).events
+    return events.loc[_view_index(path, stamp, filters)]
 
 
 @st.cache_data(show_spinner="Measuring…", max_entries=16)
-def _stats(path: str, stamp: tuple[tuple[str, int, int], ...], filters: Filters) -> Stats:
+def _stats(path: str, stamp: _Stamp, filters: Filters) -> Stats:
     events = filter_events(_load(path, stamp).events, filters)
     return compute_stats(events, start=filters.start, end=filters.end)
 
 
 def load_stats(filters: Filters) -> Stats:
     """Measures and weekly series of a view, computed once per view and store version."""
-    path = default_store()
-    return _stats(str(path), store_stamp(path), filters)
+    return _stats(*_configured(), filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _measures(path: str, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
+@st.cache_resource(show_spinner="Measuring…", max_entries=2)
+def _measures(path: str, stamp: _Stamp) -> pd.DataFrame:
     return measure_events(_load(path, stamp).events)
 
 
 def load_measures() -> pd.DataFrame:
-    """Per-event measures of the whole store (indexed like its events)."""
-    path = default_store()
-    return _measures(str(path), store_stamp(path))
+    """Per-event measures of the whole store (indexed like its events); shared, read only."""
+    return _measures(*_configured())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _table_page(path: str, stamp: _Stamp, filters: Filters, page: int, rows: int) -> pd.DataFrame:
+    index = _view_index(path, stamp, filters)[page * rows : (page + 1) * rows]
+    return events_table(_load(path, stamp).events.loc[index])
+
+
+def events_page(filters: Filters, page: int = 0, rows: int = TABLE_PAGE_ROWS) -> tuple[pd.DataFrame, int]:
+    """One page of the events table of a view, and how many events the view has.
+
+    Only the page's rows are built and sent to the browser: a rerun does not ship the
+    whole store. Pages count from 0; a page past the end is empty.
+    """
+    path, stamp = _configured()
+    total = len(_view_index(path, stamp, filters))
+    return _table_page(path, stamp, filters, max(0, page), rows), total
 
 
 def _shown(filters: Filters) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    path = default_store()
-    stamp = store_stamp(path)
-    shown = filter_events(_load(str(path), stamp).events, filters)
-    return shown, _measures(str(path), stamp).loc[shown.index]
+    shown = load_view(filters)
+    return shown, load_measures().loc[shown.index]
 
 
 def geojson_download(filters: Filters) -> bytes:

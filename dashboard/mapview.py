@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from typing import Any, Literal
 
+import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.data import load_measures, load_store
+from dashboard.data import load_measures, load_store, load_view, store_version
 from layers.assets import MAP_ASSET_NAMES, STATIC_VENDOR_DIR, STATIC_VENDOR_URL, MapAssets, assets_installed
 from layers.export import export_html, export_picture
 from layers.map import build_map, read_map_reference
@@ -47,17 +49,7 @@ def render_map(
             "Map scripts load from public CDNs: run `python3 dev.py dashboard` with Node.js "
             "installed to serve them from this app."
         )
-    m = build_map(
-        store.events,
-        read_map_reference(),
-        filters=view.filters,
-        set_aside=store.report.set_aside,
-        info=False,  # the page says what is shown; on a 500 px map the boxes crowd it
-        collapsed_control=True,
-        color_by=color_by,
-        measures=load_measures() if color_by == "distance_band" else None,
-        assets=assets,
-    )
+    m = _map_of_view(store, view, color_by, assets, key)
     result: dict[str, Any] = st_folium(
         m,
         height=height,
@@ -95,6 +87,41 @@ def picture_downloads(containers: Sequence[Any], view: View) -> None:
             key=f"download_{fmt}",
             help="A print-ready static map of this view (A4): legend, scale bar, sources and attribution.",
         )
+
+
+def _map_of_view(
+    store: EventStore,
+    view: View,
+    color_by: Literal["category", "distance_band"],
+    assets: MapAssets,
+    key: str,
+) -> folium.Map:
+    """The map of a view, built once per session while the view and the store stay the same.
+
+    A rerun that does not change the view (a click on the map, a row of the table, a
+    page of the table) reuses it: nothing is filtered or encoded again, and the browser
+    receives the same script, so it keeps the map as it is drawn.
+    """
+    signature = (store_version(), view.filters, color_by, assets)
+    kept = st.session_state.get(f"_built_{key}")
+    if kept is not None and kept[0] == signature:
+        # st_folium renames parts of the map it renders: it gets a copy each time (the
+        # payload strings are shared, not copied), and the same script comes out.
+        built: folium.Map = copy.deepcopy(kept[1])
+        return built
+    m = build_map(
+        load_view(view.filters),
+        read_map_reference(),
+        filters=view.filters,
+        set_aside=store.report.set_aside,
+        info=False,  # the page says what is shown; on a 500 px map the boxes crowd it
+        collapsed_control=True,
+        color_by=color_by,
+        measures=load_measures() if color_by == "distance_band" else None,
+        assets=assets,
+    )
+    st.session_state[f"_built_{key}"] = (signature, m)
+    return copy.deepcopy(m)
 
 
 def html_download(container: Any, view: View) -> None:

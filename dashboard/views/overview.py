@@ -7,11 +7,18 @@ from functools import partial
 import streamlit as st
 
 from dashboard import charts, mapview
-from dashboard.data import csv_download, geojson_download, load_measures, load_store
+from dashboard.data import (
+    TABLE_PAGE_ROWS,
+    csv_download,
+    events_page,
+    geojson_download,
+    load_measures,
+    load_store,
+    load_view,
+)
 from dashboard.detail import render_detail
 from dashboard.sidebar import render_sidebar, show_notices
-from layers.filters import filter_events
-from layers.tables import KeyFigures, events_table, key_figures
+from layers.tables import KeyFigures, key_figures
 from layers.vocabulary import REPORT_CURRENT_DAYS, format_day
 
 
@@ -50,7 +57,7 @@ def render() -> None:
     )
     show_notices(store.report)
 
-    shown = filter_events(events, view.filters)
+    shown = load_view(view.filters)
     figures = key_figures(shown, len(events), view.filters.as_of)
     _figures(len(shown), len(events), figures)
 
@@ -73,7 +80,15 @@ def render() -> None:
     charts.weekly_chart(shown, view)
 
     st.subheader("Events")
-    table = events_table(shown)
+    pages = max(1, -(-len(shown) // TABLE_PAGE_ROWS))
+    page = 0
+    if pages > 1:
+        page = int(st.number_input(f"Page (of {pages:,})", 1, pages, 1, key="table_page")) - 1
+        st.caption(
+            f"Rows {page * TABLE_PAGE_ROWS + 1:,}–{min((page + 1) * TABLE_PAGE_ROWS, len(shown)):,} "
+            f"of {len(shown):,}; the CSV and GeoJSON downloads below hold every event of this view."
+        )
+    table, _ = events_page(view.filters, page)
     picked = st.dataframe(
         table.drop(columns=["summary"]),
         hide_index=True,

@@ -1,0 +1,102 @@
+"""The dashboard's data layer under AppTest: one shared copy of the store per version,
+views as index selections, the map reused while the view stays, the table sent in pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import dashboard.data
+import dashboard.mapview
+from dashboard.data import TABLE_PAGE_ROWS
+from layers.paths import ROOT
+from tests.factories import collection, make_feature, write_json
+
+APP = str(ROOT / "dashboard" / "app.py")
+TIMEOUT = 60
+
+
+def _store(directory: Path, n: int) -> Path:
+    days = [f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)]
+    features = [make_feature(f"ev-{i:04d}", start=day, title=f"Event {i}") for i, day in enumerate(days)]
+    write_json(directory / "events.geojson", collection(*features))
+    return directory
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Calls of read_store and build_map made by the dashboard (caches emptied first)."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    calls = {"read_store": 0, "build_map": 0}
+
+    def counting(name: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(dashboard.data, "read_store", counting("read_store", dashboard.data.read_store))
+    monkeypatch.setattr(dashboard.mapview, "build_map", counting("build_map", dashboard.mapview.build_map))
+    return calls
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_store_is_read_once_per_version_and_shared_by_sessions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: dict[str, int]
+) -> None:
+    store = _store(tmp_path / "store", 30)
+    monkeypatch.setenv("BORDERMON_STORE", str(store))
+    first = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    first.text_input(key="q").set_value("Event 1")
+    _run(first)
+    _run(AppTest.from_file(APP, default_timeout=TIMEOUT))  # a second session
+    assert counted["read_store"] == 1
+    # Shared, not copied: every caller gets the very same frame (no unpickling per rerun).
+    version = dashboard.data.store_version()
+    assert dashboard.data._load(*version) is dashboard.data._load(*version)
+    _store(tmp_path / "store", 31)  # a new version of the store
+    again = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    assert counted["read_store"] == 2
+    assert any("**31**" in m.value for m in again.markdown)
+
+
+def test_a_rerun_with_the_same_view_reuses_the_map(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: dict[str, int]
+) -> None:
+    monkeypatch.setenv("BORDERMON_STORE", str(_store(tmp_path / "store", 12)))
+    at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    assert counted["build_map"] == 1
+    _run(at)  # a rerun that changes nothing of the view (as a click on the map does)
+    assert counted["build_map"] == 1
+    at.text_input(key="q").set_value("Event 1")
+    _run(at)
+    assert counted["build_map"] == 2
+
+
+def test_the_events_table_is_sent_a_page_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: dict[str, int]
+) -> None:
+    n = 2 * TABLE_PAGE_ROWS + 50
+    monkeypatch.setenv("BORDERMON_STORE", str(_store(tmp_path / "store", n)))
+    at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    first_page = list(at.dataframe[0].value["id"])
+    assert len(first_page) == TABLE_PAGE_ROWS
+    pager = at.number_input(key="table_page")
+    assert pager.max == 3
+    pager.set_value(3)
+    _run(at)
+    last_page = list(at.dataframe[0].value["id"])
+    assert len(last_page) == 50
+    assert not set(first_page) & set(last_page)
+    assert any(f"of {n:,}" in c.value for c in at.caption)
