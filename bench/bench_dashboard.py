@@ -1,75 +1,234 @@
-"""How long the dashboard takes, server-side, to rerun after a filter change.
+#!/usr/bin/env python3
+"""How long a reader waits for the dashboard, in Chromium: first page, filter changes, bytes, memory.
 
-Builds a synthetic store of N incidents (default 10,000; the map benchmark's generator),
-points the app at it, lets the first run read and cache it, then times reruns that change
-a filter, as Streamlit's AppTest runs them (the script, every layers call, the map
-build and the serialisation of every element; not the browser's drawing).
+Builds a synthetic store of N incidents (the map benchmark's generator), starts the real
+app (``streamlit run``) on it and drives it in headless Chromium (``/usr/bin/chromium``
+with the tests' settings; only the app's own server is reachable):
 
-    .venv/bin/python bench/bench_dashboard.py [--events 10000] [--repeat 5]
+- cold page: the first visit after the server starts (it reads the store);
+- first page: a new session once the store is warm (a new browser context), from
+  navigation until the page has settled: no script run under way or stale element, and
+  the map drawn (``data-bordermon-ready``), all for 0.5 s;
+- websocket bytes: what the server sent over the websocket during that first page;
+- filter change: from the change until the page has settled again, for each of: untick
+  the incidents layer, tick it again, search a word, clear the search, pick the last 30
+  days, back to all dates; the filters are cleared between measured changes, so every
+  change starts from the full view;
+- server memory: resident set size of the server process after the run, and its peak.
+
+Medians over ``--repeat`` rounds, and the load average, are printed.
+
+    .venv/bin/python bench/bench_dashboard.py [--events 10000 100000] [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_map import write_store  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from layers.assets import sync_static  # noqa: E402
+from layers.vocabulary import LAYER_TITLES  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the same browser the tests drive
+
+_BUSY = (
+    '() => !!document.querySelector(\'[data-testid="stStatusWidgetRunningIcon"], '
+    '[data-testid="stStatusWidgetRunningManIcon"], [data-stale="true"]\')'
+)
+_MAP_READY = "() => !!(window.bordermon && window.bordermon.ready === true)"
+_QUIET_S = 0.5
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(store: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "BORDERMON_STORE": str(store)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.2)  # polling, not waiting for readiness
+    process.kill()
+    raise TimeoutError("the dashboard did not start")
+
+
+def _memory(pid: int) -> tuple[float, float]:
+    """Resident set size and its peak, in MB."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+    )
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def _map_ready(page: Any) -> bool:
+    for frame in page.frames:
+        try:
+            if frame.evaluate(_MAP_READY):
+                return True
+        except Exception:  # a frame may navigate or detach while we look
+            continue
+    return False
+
+
+def _settled(page: Any, started: float, timeout: float = 600) -> float:
+    """Seconds from ``started`` until the page became quiet (and stayed so for 0.5 s)."""
+    quiet_since: float | None = None
+    while True:
+        now = time.perf_counter()
+        if now - started > timeout:
+            raise TimeoutError("the page did not settle")
+        quiet = not page.evaluate(_BUSY) and _map_ready(page) and page.get_by_text("Showing").count() > 0
+        if not quiet:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= _QUIET_S:
+            return quiet_since - started
+        page.wait_for_timeout(50)  # polling interval
+
+
+def _visit(browser: Any, url: str) -> tuple[Any, Any, float, int]:
+    """A new session: its context, page, seconds until settled and websocket bytes received."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    host = url.split("//", 1)[1]
+    page.route("**/*", lambda r: r.continue_() if host in r.request.url else r.abort())
+    received = [0]
+
+    def on_socket(ws: Any) -> None:
+        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
+
+    page.on("websocket", on_socket)
+    started = time.perf_counter()
+    page.goto(url, timeout=600_000)
+    seconds = _settled(page, started)
+    return context, page, seconds, received[0]
+
+
+def _changes(page: Any) -> list[tuple[str, Any]]:
+    incidents = LAYER_TITLES["incident"]
+    sidebar = page.get_by_test_id("stSidebarUserContent")
+    search = page.get_by_label("Search titles, summaries and sources")
+
+    def window(name: str) -> None:
+        page.get_by_label("Time window").click()
+        page.get_by_role("option", name=name).click()
+
+    def type_search(text: str) -> None:
+        search.fill(text)
+        search.press("Enter")
+
+    return [
+        ("untick incidents", lambda: sidebar.get_by_text(incidents, exact=True).click()),
+        ("tick incidents", lambda: sidebar.get_by_text(incidents, exact=True).click()),
+        ("search a word", lambda: type_search("Riot")),
+        ("clear the search", lambda: type_search("")),
+        ("last 30 days", lambda: window("Last 30 days of data")),
+        ("all dates", lambda: window("All dates")),
+    ]
+
+
+def run(n: int, repeat: int, work: Path) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    store = write_store(work, n)
+    process, url = _start(store)
+    result: dict[str, Any] = {"n": n, "first": [], "bytes": [], "changes": {}}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            context, _, result["cold"], _ = _visit(browser, url)
+            context.close()
+            for _ in range(repeat):
+                context, page, seconds, sent = _visit(browser, url)
+                result["first"].append(seconds)
+                result["bytes"].append(sent)
+                for name, change in _changes(page):
+                    started = time.perf_counter()
+                    change()
+                    result["changes"].setdefault(name, []).append(_settled(page, started))
+                context.close()
+            browser.close()
+        result["rss"], result["peak"] = _memory(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--events", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-
+    sync_static()
+    print("load average at start:", ", ".join(f"{v:.1f}" for v in os.getloadavg()), "(2 cores)")
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        store = write_store(Path(tmp), args.events)
-        os.environ["BORDERMON_STORE"] = str(store)
-        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=300)
-        started = time.perf_counter()
-        at.run()
-        first = time.perf_counter() - started
-        if at.exception:
-            print(at.exception)
-            return 1
-        categories = at.multiselect(key="categories").options
-        changes = [
-            (
-                "category",
-                lambda i: at.multiselect(key="categories").set_value([categories[i % len(categories)]]),
-            ),
-            (
-                "text search",
-                lambda i: at.text_input(key="q").set_value(["attack", "police", "", "kfor"][i % 4]),
-            ),
-            ("time window", lambda i: at.selectbox(key="preset").set_value(["all", "last-30-days"][i % 2])),
-            ("layer toggle", lambda i: at.checkbox(key="layer_kfor").set_value(i % 2 == 0)),
-        ]
-        print(f"{args.events:,} events; first run (reads and validates the store): {first:.2f} s")
-        print("filter change → rerun (server-side), median of", args.repeat)
-        worst = 0.0
-        for name, change in changes:
-            times = []
-            for i in range(args.repeat):
-                change(i)
-                started = time.perf_counter()
-                at.run()
-                times.append(time.perf_counter() - started)
-                assert not at.exception, at.exception
-            median = statistics.median(times)
-            worst = max(worst, median)
-            print(f"  {name:<13} {median:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in times)})")
-        print(f"slowest median: {worst:.2f} s (target ≤ 1.0 s)")
+        for n in args.events:
+            r = run(n, args.repeat, Path(tmp))
+            all_changes = [t for times in r["changes"].values() for t in times]
+            row = {
+                "n": n,
+                "cold": r["cold"],
+                "first": statistics.median(r["first"]),
+                "bytes": statistics.median(r["bytes"]) / 1e6,
+                "change": statistics.median(all_changes),
+                "slowest": max(statistics.median(t) for t in r["changes"].values()),
+                "rss": r["rss"],
+                "peak": r["peak"],
+            }
+            rows.append(row)
+            print(
+                f"{n:,} events: cold page {r['cold']:.1f} s; first page (warm) {row['first']:.2f} s "
+                f"(runs {', '.join(f'{t:.2f}' for t in r['first'])}); websocket {row['bytes']:.1f} MB"
+            )
+            for name, times in r["changes"].items():
+                runs = ", ".join(f"{t:.2f}" for t in times)
+                print(f"  {name:<17} {statistics.median(times):.2f} s  (runs: {runs})")
+            print(f"  server RSS {row['rss']:.0f} MB, peak {row['peak']:.0f} MB", flush=True)
+    print("load average at the end:", ", ".join(f"{v:.1f}" for v in os.getloadavg()))
+    print()
+    print(
+        "| events | cold page | first page (warm) | filter change, median | slowest change "
+        "| websocket, first page | server RSS (peak) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print(
+            f"| {row['n']:,} | {row['cold']:.1f} s | {row['first']:.2f} s | {row['change']:.2f} s | "
+            f"{row['slowest']:.2f} s | {row['bytes']:.1f} MB | {row['rss']:.0f} MB ({row['peak']:.0f} MB) |"
+        )
     return 0
 
 

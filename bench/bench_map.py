@@ -1,34 +1,41 @@
 #!/usr/bin/env python3
-"""Benchmark the map: build time, HTML bytes per event, and time until drawn in Chromium.
+"""Benchmark the map: build, HTML bytes per event, drawn time, and zoom and pan steps in Chromium.
 
 Run on demand (never inside the test suite):
 
-    .venv/bin/python bench/bench_map.py              # 1k, 10k, 100k; baseline at 1k and 10k
+    .venv/bin/python bench/bench_map.py                    # 10k and 100k, 3 repeats
     .venv/bin/python bench/bench_map.py --sizes 1000 10000 --repeat 5
     .venv/bin/python bench/bench_map.py --baseline-max 100000   # also the 100k baseline (minutes)
 
 For each size it writes a synthetic store of incidents inside the region (80 % exact
 points, 15 % approximate with an uncertainty radius, 5 % areas; titles, places, actors
 and casualties from small pools; one or two sources per event from a pool of reports,
-one report per five events), reads it with ``read_store`` and measures:
+one report per five events), reads it with ``read_store`` and measures, beside the maps a
+user would pick instead, each built from the same events:
 
-- build: ``export_html`` (filters, encoding, reference layers, folium render, inlining
-  of Leaflet and the map script), median of ``--repeat`` runs;
-- bytes/event: the growth of the page per event, (size(n) - size(0)) / n (the fixed part,
-  Leaflet, the map script and the reference geography, is the size at 0 events), and the
-  size of the file;
-- drawn: headless Chromium (``/usr/bin/chromium``, every request that is not file: or
-  data: blocked) from navigation start until the map reports it is drawn (the layers
-  are added and two animation frames have passed).
+- bordermon: ``export_html`` (filters, encoding, reference layers, render, inlining);
+- FastMarkerCluster: folium's ``plugins.FastMarkerCluster`` with a popup built in the
+  browser (clusters hide events until zoomed in: not an option for bordermon, the
+  reference for speed);
+- pydeck: a deck.gl ``ScatterplotLayer`` with a tooltip, its bundle embedded
+  (``offline=True``); drawn only where headless Chromium offers WebGL;
+- baseline: one ``folium.Marker`` with an HTML popup per event, the usual folium way
+  (up to ``--baseline-max`` events).
 
-The baseline is one ``folium.Marker`` with an HTML popup per event, the usual folium
-way, measured the same way (drawn = load event plus two animation frames).
+Every page is drawn without base map tiles (no network: requests other than file: and
+data: are refused), so the figures are each map's own work. In headless Chromium
+(``/usr/bin/chromium`` with the tests' settings), per page and repeat: drawn = from
+navigation start until the map is drawn (bordermon: its ready mark; others: the load
+event and two animation frames); a step = zoom in, pan east 400 px, pan west, zoom out,
+each from the call until two animation frames have passed (Leaflet draws on the first).
+Medians over ``--repeat`` page loads; the load average is printed with the results.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -42,11 +49,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import folium  # noqa: E402
+import folium.plugins  # noqa: E402
 import geopandas as gpd  # noqa: E402
 
 from layers.assets import assets_installed, inline_assets  # noqa: E402
 from layers.export import export_html  # noqa: E402
 from layers.map import REGION_VIEW, read_map_reference  # noqa: E402
+from layers.publishers import PUBLISHERS_ENV  # noqa: E402
 from layers.store import read_store  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the same browser the tests drive
 
@@ -107,19 +116,31 @@ PUBLISHERS = [
 CONFIDENCE = ["confirmed"] * 3 + ["reported"] * 5 + ["claimed"] + ["disputed"]
 
 
-def _source(k: int, rng: random.Random) -> dict[str, Any]:
+def _domain(publisher: str) -> str:
+    return publisher.lower().replace(" ", "-") + ".example.org"
+
+
+def _source(k: int, rng: random.Random, *, retold: bool = True) -> dict[str, Any]:
     publisher, language = PUBLISHERS[k % len(PUBLISHERS)]
     day = date(2021, 1, 1) + timedelta(days=(k * 37) % 1800)
     source = {
-        "url": f"https://news.example.org/{day.year}/{day.month:02d}/{day.day:02d}/report-{k}",
+        "url": f"https://{_domain(publisher)}/{day.year}/{day.month:02d}/{day.day:02d}/report-{k}",
         "publisher": publisher,
         "published": day.isoformat(),
         "language": language,
         "title": f"Report {k} on the situation along the boundary",
     }
-    if rng.random() < 0.1:
+    if retold and rng.random() < 0.1:
         source["original_publisher"] = "Reuters"
     return source
+
+
+def _sources(confidence: str, reports: int, rng: random.Random) -> list[dict[str, Any]]:
+    """One or two reports; 'confirmed' rests on two independent publishers, as validation asks."""
+    first = rng.randrange(reports)
+    if confidence == "confirmed":
+        return [_source(first, rng, retold=False), _source(first + 1, rng, retold=False)]
+    return [_source(rng.randrange(reports), rng) for _ in range(rng.choice([1, 1, 2]))]
 
 
 def synthetic_features(n: int, seed: int = 7) -> list[dict[str, Any]]:
@@ -134,6 +155,7 @@ def synthetic_features(n: int, seed: int = 7) -> list[dict[str, Any]]:
         category = rng.choice(list(CATEGORIES))
         place, municipality = rng.choice(PLACES)
         roll = rng.random()
+        confidence = rng.choice(CONFIDENCE)
         props: dict[str, Any] = {
             "layer": "incident",
             "category": category,
@@ -148,8 +170,8 @@ def synthetic_features(n: int, seed: int = 7) -> list[dict[str, Any]]:
             "actors": rng.sample(ACTORS, rng.choice([1, 1, 2])),
             "fatalities": None,
             "injured": None,
-            "confidence": rng.choice(CONFIDENCE),
-            "sources": [_source(rng.randrange(reports), rng) for _ in range(rng.choice([1, 1, 2]))],
+            "confidence": confidence,
+            "sources": _sources(confidence, reports, rng),
         }
         casualty = rng.random()
         if casualty < 0.15:
@@ -174,6 +196,20 @@ def synthetic_features(n: int, seed: int = 7) -> list[dict[str, Any]]:
 
 
 def write_store(directory: Path, n: int) -> Path:
+    """A synthetic store of ``n`` incidents in ``directory``; its publishers are registered.
+
+    The sources cite fictional domains (``*.example.org``): a register of them is written
+    beside the store and named in ``$BORDERMON_PUBLISHERS`` for this process and the ones
+    it starts (a dashboard), as validation sets aside sources of unknown publishers.
+    """
+    register = directory / "publishers.csv"
+    names = sorted({_domain(name): name for name, _ in PUBLISHERS}.items())
+    register.parent.mkdir(parents=True, exist_ok=True)
+    register.write_text(
+        "domain,name,kind,country,language\n" + "".join(f"{d},{name},newspaper,,en\n" for d, name in names),
+        encoding="utf-8",
+    )
+    os.environ[PUBLISHERS_ENV] = str(register)
     store = directory / f"store-{n}"
     store.mkdir(parents=True, exist_ok=True)
     collection = {
@@ -187,7 +223,7 @@ def write_store(directory: Path, n: int) -> Path:
 
 def baseline_html(events: gpd.GeoDataFrame) -> str:
     """One folium.Marker with an HTML popup per event (Leaflet inlined, like the export)."""
-    m = folium.Map(location=[42.75, 20.9], zoom_start=9, tiles="OpenStreetMap")
+    m = folium.Map(location=[42.75, 20.9], zoom_start=9, tiles=None)
     for row in events.itertuples(index=False):
         geom = row.geometry
         point = geom if geom.geom_type == "Point" else geom.representative_point()
@@ -202,6 +238,55 @@ def baseline_html(events: gpd.GeoDataFrame) -> str:
     return m.get_root().render()
 
 
+def _anchors(events: gpd.GeoDataFrame) -> tuple[list[float], list[float]]:
+    points = events.geometry.representative_point()
+    return points.y.tolist(), points.x.tolist()
+
+
+def fastcluster_html(events: gpd.GeoDataFrame) -> str:
+    """folium's FastMarkerCluster: one array of points, markers and popups made in the browser."""
+    m = folium.Map(location=[42.75, 20.9], zoom_start=9, tiles=None)
+    lats, lons = _anchors(events)
+    titles = events["title"].astype(str).tolist()
+    data = [[lat, lon, title] for lat, lon, title in zip(lats, lons, titles, strict=True)]
+    callback = (
+        "function (row) { var marker = L.marker(new L.LatLng(row[0], row[1]));"
+        " var popup = L.popup({maxWidth: 300}); var div = document.createElement('div');"
+        " div.textContent = row[2]; popup.setContent(div); marker.bindPopup(popup); return marker; }"
+    )
+    folium.plugins.FastMarkerCluster(data, callback=callback).add_to(m)
+    return inline_assets(m.get_root().render())
+
+
+def pydeck_html(events: gpd.GeoDataFrame) -> str | None:
+    """A deck.gl scatterplot through pydeck, its bundle embedded; None without pydeck."""
+    try:
+        import pydeck
+    except ImportError:
+        return None
+    lats, lons = _anchors(events)
+    frame = {"lat": lats, "lon": lons, "title": events["title"].astype(str).tolist()}
+    import pandas as pd
+
+    layer = pydeck.Layer(
+        "ScatterplotLayer",
+        pd.DataFrame(frame),
+        get_position="[lon, lat]",
+        get_radius=300,
+        radius_min_pixels=3,
+        get_fill_color=[178, 24, 43, 200],
+        pickable=True,
+    )
+    deck = pydeck.Deck(
+        layers=[layer],
+        initial_view_state=pydeck.ViewState(latitude=42.75, longitude=20.9, zoom=8),
+        map_style=None,
+        tooltip={"text": "{title}"},
+    )
+    page: str = deck.to_html(as_string=True, offline=True, notebook_display=False)
+    return page
+
+
 def _median_time(fn: Any, repeat: int) -> tuple[float, Any]:
     times, result = [], None
     for _ in range(repeat):
@@ -211,8 +296,24 @@ def _median_time(fn: Any, repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+# One step: wait until the page is idle (two frames), act, wait two frames (Leaflet draws
+# on the first after the move). Works for any Leaflet map of the page.
+_STEP = """async (op) => {
+  const map = (window.bordermon && bordermon.map) || Object.values(window).find(v => v instanceof L.Map);
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await frames();
+  const t0 = performance.now();
+  if (op === 'in') map.setZoom(map.getZoom() + 1, {animate: false});
+  else if (op === 'out') map.setZoom(map.getZoom() - 1, {animate: false});
+  else map.panBy([op === 'east' ? 400 : -400, 0], {animate: false});
+  await frames();
+  return performance.now() - t0;
+}"""
+_STEPS = ("in", "east", "west", "out")
+
+
 class Browser:
-    """Headless Chromium with the network cut off (file: and data: only)."""
+    """Headless Chromium with the tests' settings and the network cut off (file: and data: only)."""
 
     def __init__(self) -> None:
         from playwright.sync_api import sync_playwright
@@ -220,7 +321,8 @@ class Browser:
         self._pw = sync_playwright().start()
         self._browser = self._pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
-    def drawn_seconds(self, path: Path, ready: str, timeout_s: float) -> float | None:
+    def measure(self, path: Path, ready: str, timeout_s: float, steps: bool) -> dict[str, Any] | None:
+        """Drawn time (s) and, on a Leaflet map, the zoom and pan step times (s) of one page load."""
         page = self._browser.new_page(viewport={"width": 1280, "height": 800})
         page.route(
             "**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort()
@@ -228,7 +330,16 @@ class Browser:
         try:
             page.goto(path.as_uri(), wait_until="load", timeout=timeout_s * 1000)
             page.wait_for_function(ready, timeout=timeout_s * 1000, polling=50)
-            return float(page.evaluate("window.__drawnAt || bordermon.readyAt")) / 1000
+            out: dict[str, Any] = {
+                "drawn": float(page.evaluate("window.__drawnAt || bordermon.readyAt")) / 1000,
+                "zoom": [],
+                "pan": [],
+            }
+            if steps:
+                for op in _STEPS:
+                    seconds = float(page.evaluate(_STEP, op)) / 1000
+                    out["zoom" if op in ("in", "out") else "pan"].append(seconds)
+            return out
         except Exception as exc:  # a timeout is a result here, not a failure of the benchmark
             print(f"  (browser: {type(exc).__name__}: {str(exc).splitlines()[0]})", file=sys.stderr)
             return None
@@ -240,19 +351,46 @@ class Browser:
         self._pw.stop()
 
 
-_BASELINE_READY = (
+_LOADED_READY = (
     "(() => { if (window.__drawnAt) return true; if (!window.__waiting) { window.__waiting = true;"
     " requestAnimationFrame(() => requestAnimationFrame(() => { window.__drawnAt = performance.now(); })); }"
     " return false; })()"
 )
+_BORDERMON_READY = "window.bordermon && window.bordermon.ready === true"
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _browse(browser: Browser | None, path: Path, ready: str, repeat: int, steps: bool) -> dict[str, Any]:
+    """Medians over ``repeat`` page loads: drawn, zoom step, pan step, and the slowest step."""
+    drawn: list[float] = []
+    zoom: list[float] = []
+    pan: list[float] = []
+    for _ in range(repeat if browser else 0):
+        assert browser is not None
+        result = browser.measure(path, ready, 240, steps)
+        if result is None:
+            continue
+        drawn.append(result["drawn"])
+        zoom += result["zoom"]
+        pan += result["pan"]
+    return {
+        "drawn": _median(drawn),
+        "zoom": _median(zoom),
+        "pan": _median(pan),
+        "worst": max(zoom + pan) if zoom + pan else None,
+        "runs": len(drawn),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--repeat", type=int, default=3, help="build runs per size (median reported)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--repeat", type=int, default=3, help="page loads (and builds) per map and size")
     parser.add_argument("--baseline-max", type=int, default=10000, help="largest size for the baseline")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--keep", type=Path, help="keep the generated stores and pages in this directory")
@@ -264,81 +402,84 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     reference = read_map_reference()
     empty = read_store(write_store(work, 0)).events
-    empty_size = len(export_html(empty, reference=reference).encode())
-    base_empty_size = len(inline_assets(baseline_html(empty)).encode())
+    sizes_at_zero = {
+        "bordermon": len(export_html(empty, reference=reference, basemap="none").encode()),
+        "baseline": len(inline_assets(baseline_html(empty)).encode()),
+        "FastMarkerCluster": len(fastcluster_html(empty).encode()),
+    }
     browser = None if args.no_browser else Browser()
-    rows = []
+    rows: list[dict[str, Any]] = []
+    print(f"load average at start: {_load()}")
     try:
         for n in args.sizes:
-            t0 = time.perf_counter()
-            store = read_store(write_store(work, n))
-            read_s = time.perf_counter() - t0
-            events = store.events
-            build_s, page = _median_time(lambda ev=events: export_html(ev, reference=reference), args.repeat)
-            size = len(page.encode())
-            out = work / f"map-{n}.html"
-            out.write_text(page, encoding="utf-8")
-            drawn = None
-            if browser:
-                drawn = browser.drawn_seconds(out, "window.bordermon && window.bordermon.ready === true", 60)
-            base_build = base_per_event = base_drawn = None
+            events = read_store(write_store(work, n)).events
+            builders: dict[str, tuple[Any, str, bool]] = {
+                "bordermon": (
+                    lambda ev=events: export_html(ev, reference=reference, basemap="none"),
+                    _BORDERMON_READY,
+                    True,
+                ),
+                "FastMarkerCluster": (lambda ev=events: fastcluster_html(ev), _LOADED_READY, True),
+                "pydeck": (lambda ev=events: pydeck_html(ev), _LOADED_READY, False),
+            }
             if n <= args.baseline_max:
-                base_build, base_page = _median_time(
-                    lambda ev=events: inline_assets(baseline_html(ev)), 1 if n > 1000 else args.repeat
-                )
-                base_per_event = (len(base_page.encode()) - base_empty_size) / n
-                base_out = work / f"baseline-{n}.html"
-                base_out.write_text(base_page, encoding="utf-8")
-                if browser:
-                    base_drawn = browser.drawn_seconds(base_out, _BASELINE_READY, 180)
-            rows.append(
-                (
-                    n,
-                    read_s,
-                    build_s,
-                    (size - empty_size) / n,
-                    size,
-                    drawn,
-                    base_build,
-                    base_per_event,
-                    base_drawn,
-                )
-            )
-            _print_row(rows[-1])
+                naive = (lambda ev=events: inline_assets(baseline_html(ev)), _LOADED_READY, True)
+                builders["baseline"] = naive
+            for name, (build, ready, steps) in builders.items():
+                repeat = 1 if name == "baseline" and n > 1000 else args.repeat
+                build_s, page = _median_time(build, repeat)
+                if page is None:
+                    print(f"{n:>7,} {name}: not installed", flush=True)
+                    continue
+                size = len(page.encode())
+                out = work / f"{name}-{n}.html"
+                out.write_text(page, encoding="utf-8")
+                measured = _browse(browser, out, ready, args.repeat, steps)
+                base = sizes_at_zero.get(name)
+                row = {
+                    "n": n,
+                    "map": name,
+                    "build": build_s,
+                    "per_event": (size - base) / n if base is not None else size / n,
+                    "size": size,
+                    **measured,
+                }
+                rows.append(row)
+                _print_row(row)
     finally:
         if browser:
             browser.close()
     print()
+    print(f"load average at the end: {_load()} (2 cores)")
     _print_table(rows)
     return 0
+
+
+def _load() -> str:
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def _fmt(value: float | None, unit: str = "s", digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f} {unit}"
 
 
-def _print_row(row: tuple[Any, ...]) -> None:
-    n, read_s, build_s, per_event, size, drawn, base_build, base_per_event, base_drawn = row
+def _print_row(row: dict[str, Any]) -> None:
     print(
-        f"{n:>7,} events: read {read_s:.2f} s, build {build_s:.3f} s, {per_event:.0f} B/event "
-        f"({size / 1e6:.1f} MB), drawn {_fmt(drawn)}; baseline build {_fmt(base_build)}, "
-        f"{'—' if base_per_event is None else f'{base_per_event:.0f} B/event'}, drawn {_fmt(base_drawn)}",
+        f"{row['n']:>7,} {row['map']}: build {row['build']:.2f} s, {row['per_event']:.0f} B/event "
+        f"({row['size'] / 1e6:.1f} MB), drawn {_fmt(row['drawn'])}, zoom step {_fmt(row['zoom'])}, "
+        f"pan step {_fmt(row['pan'])}, slowest step {_fmt(row['worst'])} ({row['runs']} loads)",
         flush=True,
     )
 
 
-def _print_table(rows: list[tuple[Any, ...]]) -> None:
-    print(
-        "| events | build | HTML per event | file | drawn in Chromium | baseline build | "
-        "baseline HTML per event | baseline drawn | build speed-up |"
-    )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n, _read, build_s, per_event, size, drawn, base_build, base_per_event, base_drawn in rows:
-        speedup = f"{base_build / build_s:.0f}×" if base_build else "—"
-        base_per = "—" if base_per_event is None else f"{base_per_event:,.0f} B"
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    print("| events | map | build | HTML per event | file | drawn | zoom step | pan step | slowest step |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
         print(
-            f"| {n:,} | {build_s:.2f} s | {per_event:,.0f} B | {size / 1e6:.1f} MB | {_fmt(drawn)} | "
-            f"{_fmt(base_build)} | {base_per} | {_fmt(base_drawn)} | {speedup} |"
+            f"| {row['n']:,} | {row['map']} | {row['build']:.2f} s | {row['per_event']:,.0f} B | "
+            f"{row['size'] / 1e6:.1f} MB | {_fmt(row['drawn'])} | {_fmt(row['zoom'])} | "
+            f"{_fmt(row['pan'])} | {_fmt(row['worst'])} |"
         )
 
 
