@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -113,8 +114,16 @@ def load_measures() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
+def _table_order(path: str, stamp: _Stamp, filters: Filters) -> pd.Index:
+    """The view's rows in the table's order (time, then id), for paging."""
+    shown = _load(path, stamp).events.loc[_view_index(path, stamp, filters)]
+    order = np.lexsort((shown["id"].to_numpy(dtype=str), shown["start"].to_numpy()))
+    return shown.index[order]
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _table_page(path: str, stamp: _Stamp, filters: Filters, page: int, rows: int) -> pd.DataFrame:
-    index = _view_index(path, stamp, filters)[page * rows : (page + 1) * rows]
+    index = _table_order(path, stamp, filters)[page * rows : (page + 1) * rows]
     return events_table(_load(path, stamp).events.loc[index])
 
 

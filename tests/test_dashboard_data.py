@@ -99,4 +99,7 @@ def test_the_events_table_is_sent_a_page_at_a_time(
     last_page = list(at.dataframe[0].value["id"])
     assert len(last_page) == 50
     assert not set(first_page) & set(last_page)
+    # Pages follow the table's time order across the whole view, not within a page only.
+    starts = dashboard.data.load_store().events.set_index("id")["start"]
+    assert starts.loc[first_page].max() <= starts.loc[last_page].min()
     assert any(f"of {n:,}" in c.value for c in at.caption)
