@@ -2,7 +2,7 @@
 
 Every weekly chart spans the same weeks (:func:`chart_weeks`): the view's window, or the
 span of its dated events when the window is open, so that a KFOR installation present
-before the record starts does not stretch the axis back to 1999. Category colours and
+before the record starts (an open start) does not stretch the axis back to 1999. Category colours and
 labels come from :data:`layers.vocabulary.CATEGORY_STYLES`, as on the map.
 """
 
@@ -15,7 +15,13 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from layers.timeseries import ESCALATION_COMPONENTS, week_index, weekly_casualties, weekly_counts
+from layers.timeseries import (
+    ESCALATION_COMPONENTS,
+    dated_events,
+    week_index,
+    weekly_casualties,
+    weekly_counts,
+)
 from layers.views import View
 from layers.vocabulary import CATEGORY_STYLES, LAYERS, SIDE_LABELS
 
@@ -27,16 +33,10 @@ _COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
 _BOTTOM = alt.Legend(orient="bottom")
 
 
-def _dated(events: pd.DataFrame) -> pd.DataFrame:
-    """Events whose start is a date in the record (standing installations carry placeholders)."""
-    dated = events[events["category"] != "installation"]
-    return dated if not dated.empty else events
-
-
 def chart_weeks(events: pd.DataFrame, view: View) -> tuple[date, date] | None:
     """First and last Monday of the view's charts (local days), or None with nothing to draw."""
     start, end = view.filters.start, view.filters.end
-    dated = _dated(events)
+    dated = dated_events(events)
     if start is None and not dated.empty:
         start = pd.Timestamp(dated["start"].min()).date()
     if end is None and not dated.empty:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.text import md
 from layers.filters import Filters
+from layers.timeseries import dated_events
 from layers.validate import ValidationReport
 from layers.views import PRESETS, View, parse_view, preset_window, view_params
 from layers.vocabulary import CONFIDENCES, LAYER_TITLES, LAYERS, SIDE_LABELS, SIDES
@@ -30,7 +31,8 @@ def _data_range(events: gpd.GeoDataFrame) -> tuple[date, date]:
     if events.empty:
         today = date.today()
         return today, today
-    return pd.Timestamp(events["start"].min()).date(), pd.Timestamp(events["start"].max()).date()
+    dated = dated_events(events)  # an open start (a camp present before the record) sets no range
+    return pd.Timestamp(dated["start"].min()).date(), pd.Timestamp(dated["start"].max()).date()
 
 
 def _seed(view: View, events: gpd.GeoDataFrame) -> None:

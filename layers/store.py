@@ -82,6 +82,7 @@ PROPERTY_ORDER: tuple[str, ...] = (
     "summary",
     "start",
     "end",
+    "start_open",
     "time_precision",
     "location",
     "municipality",
@@ -128,6 +129,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "summary",
     "start",
     "end",
+    "start_open",
     "time_precision",
     "location",
     "municipality",
@@ -392,6 +394,7 @@ def events_frame(features: Sequence[CheckedFeature]) -> gpd.GeoDataFrame:
         columns[name] = pd.array([p.get(name) for p in props], dtype="string")
     columns["start"] = _times([item.start for item in features])
     columns["end"] = _times([item.end for item in features])
+    columns["start_open"] = np.asarray([p.get("start_open") is True for p in props], dtype=bool)
     uncertainty = [p.get("uncertainty_km") for p in props]
     columns["uncertainty_km"] = np.asarray([np.nan if u is None else u for u in uncertainty], dtype="float64")
     for name in ("fatalities", "injured"):
@@ -493,6 +496,8 @@ def canonical_feature(feature: Mapping[str, Any], *, times_canonical: bool = Fal
     for name in ("end", "municipality", "uncertainty_km", "geometry_note", "group"):
         if name in props and props[name] is None:
             del props[name]
+    if props.get("start_open") is False:  # the default: an open start is said only when true
+        del props["start_open"]
     raw_geom = feature.get("geometry")
     geometry = _geometry_json(shape(raw_geom)) if raw_geom else None
     return {
@@ -525,6 +530,9 @@ def frame_to_features(events: gpd.GeoDataFrame) -> list[dict[str, Any]]:
             elif name in ("start", "end"):
                 if times[name][position] is not None:
                     props[name] = times[name][position]
+            elif name == "start_open":
+                if bool(row.get(name, False)):
+                    props[name] = True
             elif name == "side":  # required, and null has a meaning (on neither side)
                 props[name] = None if _missing(row[name]) else row[name]
             elif name in row and not _missing(row[name]):

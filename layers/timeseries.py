@@ -34,6 +34,7 @@ __all__ = [
     "SIDE_COLUMNS",
     "EscalationWeights",
     "closure_intervals",
+    "dated_events",
     "escalation",
     "escalation_index",
     "escalation_inputs",
@@ -209,13 +210,32 @@ def _open_end(events: pd.DataFrame, weights: EscalationWeights) -> pd.Series:
     return end.fillna(events["start"])
 
 
+def dated_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events whose start is an event of the record: all but open starts.
+
+    An open start (``start_open``, e.g. a KFOR camp present before the record) says since
+    when something was there, not that something began then: it neither counts in the
+    week of its start nor sets the span of a series. When every event has an open start,
+    all are returned, so a selection of standing installations still has a span.
+    """
+    dated = events[~_open_start(events)]
+    return dated if not dated.empty else events
+
+
+def _open_start(events: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    if "start_open" not in events.columns:
+        return np.zeros(len(events), dtype=bool)
+    opened: npt.NDArray[np.bool_] = events["start_open"].fillna(False).to_numpy(dtype=bool)
+    return opened
+
+
 def _frame_weeks(
     events: pd.DataFrame, start: DayLike, end: DayLike, weights: EscalationWeights = DEFAULT_WEIGHTS
 ) -> pd.DatetimeIndex:
-    """The weeks a series covers: the given window, else the events' own span."""
+    """The weeks a series covers: the given window, else the span of its dated events."""
     if start is None and events.empty:
         return week_index(None, None)
-    first = start if start is not None else events["start"].min()
+    first = start if start is not None else dated_events(events)["start"].min()
     last = end if end is not None else _open_end(events, weights).max()
     return week_index(first, last)
 
@@ -294,7 +314,7 @@ def weekly_counts(
     if events.empty or len(weeks) == 0:
         return table
     positions = _positions(events["start"], weeks)
-    keep = (positions >= 0) & (positions < len(weeks))
+    keep = (positions >= 0) & (positions < len(weeks)) & ~_open_start(events)
     found = pd.crosstab(positions[keep], labels.to_numpy(dtype=object)[keep])
     table.iloc[found.index.to_numpy(), table.columns.get_indexer(found.columns)] = found.to_numpy()
     return table

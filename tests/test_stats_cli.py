@@ -177,3 +177,13 @@ def test_set_aside_records_are_reported_on_stderr(store: Path, tmp_path: Path) -
     result = _bordermon("stats", "--store", str(tmp_path))
     assert result.returncode == 0
     assert "1 record set aside, see bordermon validate" in result.stderr
+
+
+def test_open_starts_put_no_weeks_before_the_record() -> None:
+    # Camps present before the record (start_open) were weeks of 1998-W53 and 1999 rows.
+    data = _json()
+    assert all(w["iso_week"] >= "2022" for w in data["weeks"])
+    assert data["weeks_window"]["first"] >= "2022-01-01"
+    # ... while the camps themselves are still in the view, measured like every event.
+    ids = {r["id"] for r in data["events"]}
+    assert {"kfor-installation-camp-bondsteel", "kfor-installation-camp-film-city"} <= ids

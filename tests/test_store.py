@@ -263,3 +263,16 @@ def test_nested_fields_and_extensions_reach_the_frame(tmp_path: Path) -> None:
     assert second["extensions"] == {} and second["external_ids"] == {}
     assert second["tags"] == [] and second["disputes"] == [] and pd.isna(second["injured_min"])
     assert second["tags"] is not second["disputes"]  # missing lists are not one shared object
+
+
+def test_an_open_start_is_read_kept_and_written_only_when_true(tmp_path: Path) -> None:
+    camp, plain, said_false = (make_feature(fid, layer="kfor", category="installation") for fid in "abc")
+    camp["properties"]["start_open"] = True
+    said_false["properties"]["start_open"] = False
+    events = read_store(write_json(tmp_path / "s.geojson", collection(camp, plain, said_false))).events
+    assert events["start_open"].dtype == bool and list(events["start_open"]) == [True, False, False]
+    written = [f["properties"] for f in frame_to_features(events)]
+    assert written[0]["start_open"] is True
+    assert "start_open" not in written[1] and "start_open" not in written[2]
+    keys = list(written[0])
+    assert keys.index("start") < keys.index("start_open") < keys.index("time_precision")

@@ -275,3 +275,20 @@ def test_open_reports_and_closures_last_calendar_days_across_the_autumn_clock_ch
     closed_store = read_store(write_json(tmp_path / "c.geojson", collection(closure)))
     closed = closure_intervals(closed_store.events, weights=weights)
     assert closed["end"].tolist() == [pd.Timestamp("2023-11-06", tz=TZ)]
+
+
+def test_an_open_start_neither_counts_nor_sets_the_span(tmp_path: Path) -> None:
+    camp = make_feature(
+        "camp", layer="kfor", category="installation", start="1999-01-01", time_precision="year"
+    )
+    camp["properties"]["start_open"] = True
+    features = [camp, make_feature("siege", start="2023-09-24")]
+    events = read_store(write_json(tmp_path / "s.geojson", collection(*features))).events
+    assert list(events["start_open"]) == [True, False]
+    counts = weekly_counts(events, "layer")
+    assert list(counts.index) == [_week("2023-09-18")]
+    assert counts.loc[_week("2023-09-18")].to_dict() == {"incident": 1, "kfor": 0}
+    # Without the flag the same camp is an event of 1999 and the series starts there.
+    camp["properties"].pop("start_open")
+    plain = read_store(write_json(tmp_path / "t.geojson", collection(*features))).events
+    assert weekly_counts(plain, "layer").index[0] == _week("1998-12-28")
