@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -96,13 +97,19 @@ def synthetic_store(root: Path, n: int, seed: int = 7) -> Path:
     return root
 
 
-def _run(command: list[str], env: dict[str, str]) -> float:
-    begin = time.perf_counter()
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, all threads) of one process."""
+    begin, cpu = time.perf_counter(), _cpu()
     done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - begin
     if done.returncode not in (0, 1):  # validate exits 1 on errors; these stores have none
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
-    return elapsed
+    return elapsed, _cpu() - cpu
 
 
 def _load() -> float:
@@ -131,14 +138,21 @@ def _edit_one(store: Path) -> None:
     file.write_text(text, encoding="utf-8")
 
 
-def _median(command: list[str], env: dict[str, str], repeat: int, before: Any = None) -> tuple[float, float]:
-    times, loads = [], []
+def _median(command: list[str], env: dict[str, str], repeat: int, before: Any = None) -> dict[str, float]:
+    """Medians of wall time, CPU time and the load average over ``repeat`` runs."""
+    walls, cpus, loads = [], [], []
     for _ in range(repeat):
         if before is not None:
             before()
-        times.append(_run(command, env))
+        wall, cpu = _run(command, env)
+        walls.append(wall)
+        cpus.append(cpu)
         loads.append(_load())
-    return statistics.median(times), statistics.median(loads)
+    return {
+        "wall": statistics.median(walls),
+        "cpu": statistics.median(cpus),
+        "load": statistics.median(loads),
+    }
 
 
 def measure(n: int, repeat: int, work: Path) -> dict[str, Any]:
@@ -159,25 +173,23 @@ def measure(n: int, repeat: int, work: Path) -> dict[str, Any]:
     out = work / "map.html"
     commands = _commands(store, out)
     result: dict[str, Any] = {"events": n, "files": len(list(store.glob("*.geojson"))), "geojson_mb": size_mb}
-    result["floor"], _ = _median(_floor(parquet), env, repeat)
+    result["floor"] = _median(_floor(parquet), env, repeat)
     # Cold: no snapshot at all (the first run on a store); the same work for every command.
-    result["cold"], result["cold_load"] = _median(
+    result["cold"] = _median(
         commands["validate"], env, repeat, before=lambda: shutil.rmtree(cache, ignore_errors=True)
     )
     _run(commands["validate"], env)
     for name, command in commands.items():
-        changed, changed_load = _median(command, env, repeat, before=lambda: _edit_one(store))
+        changed = _median(command, env, repeat, before=lambda: _edit_one(store))
         time.sleep(3.5)  # a file changed in the same instant as its snapshot is hashed again
-        warm, warm_load = _median(command, env, repeat)
-        result[name] = {
-            "changed": changed,
-            "warm": warm,
-            "load": statistics.median([changed_load, warm_load]),
-        }
+        warm = _median(command, env, repeat)
+        result[name] = {"changed": changed, "warm": warm}
         print(
-            f"{n:>7,} {name:9} one file changed {changed:6.2f} s  warm {warm:6.2f} s  "
-            f"(floor {result['floor']:.2f} s, cold validate {result['cold']:.2f} s, "
-            f"load {result[name]['load']:.1f})",
+            f"{n:>7,} {name:9} one file changed {changed['wall']:6.2f} s (cpu {changed['cpu']:.2f})  "
+            f"unchanged {warm['wall']:6.2f} s (cpu {warm['cpu']:.2f})  floor {result['floor']['wall']:.2f} s "
+            f"(cpu {result['floor']['cpu']:.2f})  cold {result['cold']['wall']:.2f} s "
+            f"(cpu {result['cold']['cpu']:.2f})  "
+            f"load {warm['load']:.1f}",
             flush=True,
         )
     return result
@@ -188,28 +200,33 @@ def _markdown(results: list[dict[str, Any]], repeat: int) -> str:
         "# Command line: whole processes from a cold shell",
         "",
         f"`bench/bench_cli.py`, {platform.machine()}, {os.cpu_count()} cores (shared), Python "
-        f"{platform.python_version()}; medians of {repeat} runs; load = 1-minute load average.",
+        f"{platform.python_version()}; medians of {repeat} runs, wall time with CPU time (user +",
+        "system, all threads) in brackets; load = 1-minute load average during the runs.",
         "",
-        "| events | files | GeoJSON | command | no snapshot (first run) | one file changed | unchanged "
-        "| floor | unchanged / floor | load |",
-        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| events | command | no snapshot (first run) | one file changed | unchanged | floor "
+        "| unchanged / floor | load |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        floor = r["floor"]
         for name in ("validate", "stats", "export"):
             m = r[name]
+            cold = r["cold"] if name == "validate" else None
             cells = [
                 f"{r['events']:,}",
-                str(r["files"]),
-                f"{r['geojson_mb']:.0f} MB",
                 f"`{name}`",
-                f"{r['cold']:.1f} s" if name == "validate" else "",
-                f"{m['changed']:.1f} s",
-                f"{m['warm']:.1f} s",
-                f"{r['floor']:.1f} s",
-                f"{m['warm'] / r['floor']:.1f}×",
-                f"{m['load']:.1f}",
+                f"{cold['wall']:.1f} s ({cold['cpu']:.1f} s)" if cold else "as validate",
+                f"{m['changed']['wall']:.1f} s ({m['changed']['cpu']:.1f} s)",
+                f"{m['warm']['wall']:.1f} s ({m['warm']['cpu']:.1f} s)",
+                f"{floor['wall']:.1f} s ({floor['cpu']:.1f} s)",
+                f"{m['warm']['wall'] / floor['wall']:.1f}× ({m['warm']['cpu'] / floor['cpu']:.1f}×)",
+                f"{m['warm']['load']:.1f}",
             ]
             lines.append("| " + " | ".join(cells) + " |")
+    stores = ", ".join(
+        f"{r['events']:,} events: {r['files']} files, {r['geojson_mb']:.0f} MB" for r in results
+    )
+    lines += ["", f"Stores: {stores}."]
     return "\n".join(lines) + "\n"
 
 
