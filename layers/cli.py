@@ -12,6 +12,7 @@ from pathlib import Path
 
 from layers.cliargs import STORE_HINT, UsageError, open_store, store_path
 from layers.paths import ROOT, STORE_ENV
+from layers.record_state import record_state
 from layers.store import format_store
 
 __all__ = ["build_parser", "main"]
@@ -28,8 +29,9 @@ _COMMAND_MODULES: dict[str, tuple[str, str]] = {
 
 
 def _validate(args: argparse.Namespace) -> int:
-    store = open_store(args.path, columns=())  # the report needs no event fields
+    store = open_store(args.path, columns=("start", "end"))  # the report needs no other fields
     print(store.report.format(root=str(store.root)))
+    print(record_state(store.events, store.root).line())
     return 0 if store.report.ok else 1
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from layers.filters import Filters, day_out_of_range, view_problems
 from layers.paths import STORE_ENV, default_store
+from layers.record_state import set_aside_text
 from layers.store import EventStore, read_store
 from layers.validate import ValidationReport
 
@@ -111,13 +112,4 @@ def set_aside_fields(report: ValidationReport) -> dict[str, Any]:
 
 def set_aside_line(report: ValidationReport) -> str | None:
     """One sentence on what validation set aside, or None when nothing was."""
-    files = unreadable_files(report)
-    parts = []
-    if report.set_aside:
-        parts.append(f"{report.set_aside} record{'s' if report.set_aside != 1 else ''} set aside")
-    if files:
-        plural = "s" if len(files) != 1 else ""
-        parts.append(f"{len(files)} unreadable store file{plural} ({', '.join(files)})")
-    if not parts:
-        return None
-    return f"{' and '.join(parts)}, see bordermon validate"
+    return set_aside_text(report.set_aside, unreadable_files(report))

@@ -39,6 +39,7 @@ from layers.map import BASEMAPS, DEFAULT_TITLE, MAP_LAYERS, MapReference, build_
 from layers.mapdata import mapped_mask
 from layers.paths import STORE_ENV, OutputPathError, ensure_output_outside_store
 from layers.picture import FORMATS, PRESETS, PictureReference, draw_picture
+from layers.record_state import record_state
 from layers.reference import read_boundary, read_countries, read_gazetteer, read_safety_zones
 from layers.store import EVENT_COLUMNS, EventStore
 from layers.validate import LAYERS
@@ -344,11 +345,11 @@ def _write_page(
     shown = filter_events(store.events, filters)
     shown = shown[shown["layer"].isin([layer for layer in LAYERS if layer in layers])]
     mapped = int(mapped_mask(shown).sum()) if not shown.empty else 0
-    latest = data_date(store.events)
+    record = record_state(store.events, store.root)
     kind = "self-contained" if self_contained and assets_installed() else "links Leaflet from its CDN"
     print(
         f"wrote {wanted} ({len(page.encode()) / 1e6:.1f} MB, {kind}): {mapped} event(s) on the map, "
-        f"{len(shown) - mapped} without a location; data up to {latest or 'no events'}"
+        f"{len(shown) - mapped} without a location; {record.line()}"
     )
 
 

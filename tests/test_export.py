@@ -115,7 +115,7 @@ def test_cli_export_window_layers_and_summary(
     )
     assert status == 0
     said = capsys.readouterr().out
-    assert f"wrote {out}" in said and "data up to 2023-10-05" in said
+    assert f"wrote {out}" in said and "data up to 5 Oct 2023 (" in said
     data = payloads(out.read_text(encoding="utf-8"))
     assert set(data) == {"incident", "boundary", "safety_zones"}
     assert oct(out.stat().st_mode & 0o777) != oct(0o600)  # shareable, not private
