@@ -24,7 +24,6 @@ from layers.cliargs import check_view, open_store, parse_day, set_aside_fields, 
 from layers.filters import Filters, filter_events
 from layers.measures import MEASURE_COLUMNS, AnalysisReference, measure_events, zone_measures
 from layers.paths import STORE_ENV
-from layers.record_state import record_state
 from layers.snapshot import NESTED_COLUMNS
 from layers.store import EVENT_COLUMNS
 from layers.timeseries import (
@@ -459,18 +458,13 @@ def run_stats(args: argparse.Namespace) -> int:
     set_aside = set_aside_line(store.report)
     if set_aside:
         print(f"bordermon stats: {set_aside}", file=sys.stderr)
-    record = record_state(store.events, store.root)
     view = filter_events(store.events, filters)
     stats = compute_stats(view, start=args.start, end=args.end)
     if args.json:
-        document = {
-            **stats_json(stats),
-            "record": record.fields(),
-            "set_aside": set_aside_fields(store.report),
-        }
+        document = {**stats_json(stats), "set_aside": set_aside_fields(store.report)}
         print(json.dumps(document, ensure_ascii=False, indent=1))
     else:
-        print(format_stats(stats, title=f"bordermon stats: {store.root}\n{record.line()}"))
+        print(format_stats(stats, title=f"bordermon stats: {store.root}"))
     return 0
 
 
