@@ -25,12 +25,24 @@ from layers.timeseries import (
 from layers.views import View
 from layers.vocabulary import CATEGORY_STYLES, LAYERS, SIDE_LABELS
 
-#: Height of each weekly chart, in pixels (the casualty chart is as readable as the others).
+#: Height of the plotting area of each chart, in pixels (the casualty chart as the others).
 HEIGHT = 200
+#: Streamlit fits a whole chart, axes and legend included, into its stated height: each
+#: chart's height adds the time axis and the legend's rows to the plotting area.
+_AXIS_HEIGHT = 50
+_LEGEND_ROW = 22
+_LEGEND_COLUMNS = 4
+
+
+def _height(legend_entries: int) -> int:
+    rows = -(-legend_entries // _LEGEND_COLUMNS)
+    return HEIGHT + _AXIS_HEIGHT + _LEGEND_ROW * (rows + 1)
+
+
 _WEEK_TITLE = "week (Monday)"
 #: Counts of events and people are whole numbers: no tick between two of them.
 _COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
-_BOTTOM = alt.Legend(orient="bottom")
+_BOTTOM = alt.Legend(orient="bottom", columns=_LEGEND_COLUMNS, labelLimit=0)
 
 
 def chart_weeks(events: pd.DataFrame, view: View) -> tuple[date, date] | None:
@@ -47,14 +59,20 @@ def chart_weeks(events: pd.DataFrame, view: View) -> tuple[date, date] | None:
     return weeks[0].date(), weeks[-1].date()
 
 
+def _day(value: date | pd.Timestamp) -> alt.DateTime:
+    return alt.DateTime(year=value.year, month=value.month, date=value.day)
+
+
 def _x(weeks: tuple[date, date]) -> alt.X:
-    """The shared time axis: from the first Monday to the end of the last week."""
+    """The shared time axis: from the first Monday to the end of the last week.
+
+    Vega-Lite reads a temporal domain as timestamps or DateTime objects, not ISO text
+    (text gives an empty chart), hence :func:`_day`.
+    """
     first, last = weeks
     stop = pd.Timestamp(last) + pd.Timedelta(days=7)
     return alt.X(
-        "yearmonthdate(week):T",
-        title=_WEEK_TITLE,
-        scale=alt.Scale(domain=[pd.Timestamp(first).isoformat(), stop.isoformat()]),
+        "yearmonthdate(week):T", title=_WEEK_TITLE, scale=alt.Scale(domain=[_day(first), _day(stop)])
     )
 
 
@@ -98,12 +116,12 @@ def category_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
                 "category:N",
                 title="category",
                 scale=alt.Scale(domain=shown, range=[colors[label] for label in shown]),
-                legend=alt.Legend(orient="bottom", columns=3, labelLimit=0, symbolLimit=0),
+                legend=alt.Legend(orient="bottom", columns=_LEGEND_COLUMNS, labelLimit=0, symbolLimit=0),
             ),
             order=alt.Order("category:N"),
             tooltip=[alt.Tooltip("week:T", title="week of"), "category:N", "events:Q"],
         )
-        .properties(height=HEIGHT)
+        .properties(height=_height(len(shown)))
     )
 
 
@@ -129,7 +147,7 @@ def casualty_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
         y=alt.Y("high:Q", title="people: solid = low, light = high", axis=_COUNT_AXIS, stack=None)
     )
     low = base.mark_bar().encode(y=alt.Y("low:Q", stack=None))
-    return alt.layer(high, low).properties(height=HEIGHT)
+    return alt.layer(high, low).properties(height=_height(2))
 
 
 def weekly_chart(events: gpd.GeoDataFrame, view: View) -> None:
@@ -164,7 +182,7 @@ def escalation_chart(escalation: pd.DataFrame, weeks: tuple[date, date]) -> alt.
                 alt.Tooltip("points:Q", format=".1f"),
             ],
         )
-        .properties(height=HEIGHT)
+        .properties(height=_height(len(ESCALATION_COMPONENTS)))
     )
 
 
@@ -183,7 +201,7 @@ def side_chart(by_side: pd.DataFrame, weeks: tuple[date, date]) -> alt.Chart:
             color=alt.Color("side:N", legend=_BOTTOM),
             tooltip=[alt.Tooltip("week:T", title="week of"), "side:N", "events:Q"],
         )
-        .properties(height=HEIGHT)
+        .properties(height=_height(long["side"].nunique()))
     )
 
 
@@ -197,5 +215,5 @@ def band_chart(bands: pd.DataFrame) -> alt.Chart:
             y=alt.Y("distance_band:N", sort=None, title=None),
             tooltip=["distance_band:N", "events:Q"],
         )
-        .properties(height=HEIGHT)
+        .properties(height=HEIGHT + _AXIS_HEIGHT)
     )

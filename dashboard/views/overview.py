@@ -36,13 +36,15 @@ def _figures(shown: int, total: int, f: KeyFigures) -> None:
     )
     day = f.deployments_day
     cols[3].metric(
-        f"Deployments active on {format_day(day)}" if day is not None else "Deployments active",
+        "Deployments active",
         f.deployments_active,
         help=(
-            "Deployment reports in effect on that day: the 'as of' day, or else the last day with "
+            "Deployment reports in effect on the day shown: the 'as of' day, or else the last day with "
             f"data in the selection (a report without a sourced end counts for {REPORT_CURRENT_DAYS} days)"
         ),
     )
+    if day is not None:  # under the figure: a label this long would be cut off
+        cols[3].caption(f"on {format_day(day)}")
     cols[4].metric("KFOR reinforcements", f.reinforcements)
 
 
