@@ -1,4 +1,4 @@
-"""Select events by time, layer, category, actor, side, confidence and text.
+"""Select events by time, layer, category, actor, side, confidence, text, sources and casualties.
 
 One frozen :class:`Filters` value describes a view; the dashboard's sidebar, the shared
 URL, ``bordermon export`` and ``bordermon stats`` all build one and call
@@ -7,8 +7,10 @@ URL, ``bordermon export`` and ``bordermon stats`` all build one and call
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -17,8 +19,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from layers.publishers import Register, default_register, domain_of
 from layers.validate import LOCAL_TZ
-from layers.vocabulary import CATEGORIES, CONFIDENCES, LAYERS, REPORT_CURRENT_DAYS, SIDES
+from layers.vocabulary import CATEGORIES, CONFIDENCES, LAYERS, PUBLISHER_KINDS, REPORT_CURRENT_DAYS, SIDES
 
 __all__ = [
     "CONFIDENCES",
@@ -28,10 +31,13 @@ __all__ = [
     "SIDES",
     "Filters",
     "add_calendar_days",
+    "cited_languages",
+    "cited_publishers",
     "day_out_of_range",
     "effective_end",
     "filter_events",
     "fold_text",
+    "source_table",
     "text_matches",
     "time_overlaps",
     "view_problems",
@@ -64,6 +70,15 @@ class Filters:
     text : str
         Case-insensitive words that must all occur in the title, summary, location or
         sources (publisher, title, URL).
+    publishers, publisher_kinds, languages : tuple of str
+        Keep events citing at least one source of one of these publishers (the register's
+        name for the page's web domain), kinds of publisher (the register's kind) or page
+        languages (the source's ISO 639 ``language``). When several are set, one source must
+        match them all: "a Serbian-language page of a government".
+    min_killed, min_injured : int
+        Keep events whose reported fatalities (injured) are at least this many by the low
+        bound of the reported range: a count given as 2–5 passes a threshold of 2, not of 3;
+        an unknown count passes no threshold. 0 is no threshold; 1 is "any killed".
     """
 
     start: date | None = None
@@ -75,6 +90,11 @@ class Filters:
     sides: tuple[str, ...] = ()
     confidences: tuple[str, ...] = ()
     text: str = ""
+    publishers: tuple[str, ...] = ()
+    publisher_kinds: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    min_killed: int = 0
+    min_injured: int = 0
 
     def with_(self, **changes: object) -> Filters:
         """A copy with some fields changed."""
@@ -95,11 +115,15 @@ def view_problems(filters: Filters) -> list[str]:
         ("category", filters.categories, tuple(categories)),
         ("side", filters.sides, SIDES),
         ("confidence", filters.confidences, CONFIDENCES),
+        ("publisher kind", filters.publisher_kinds, PUBLISHER_KINDS),
     ):
         unknown = [value for value in given if value not in allowed]
         if unknown:
             listed = ", ".join(repr(value) for value in unknown)
             problems.append(f"unknown {name} {listed}; choose from {', '.join(allowed)}")
+    for name, minimum in (("killed", filters.min_killed), ("injured", filters.min_injured)):
+        if minimum < 0:
+            problems.append(f"the threshold of {name} ({minimum}) is below 0")
     for name, day in (("start", filters.start), ("end", filters.end), ("as-of day", filters.as_of)):
         problem = day_out_of_range(day) if day is not None else None
         if problem:
@@ -235,7 +259,107 @@ def text_matches(events: gpd.GeoDataFrame, text: str) -> pd.Series:
     return mask.astype(bool)
 
 
-def filter_events(events: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+#: A plain http(s) URL's host; any other URL is read by :func:`layers.publishers.domain_of`.
+_PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?=[/?#]|$)")
+
+
+def _hosts(urls: list[str]) -> list[str]:
+    """The host of each URL as :func:`layers.publishers.domain_of` reads it, quicker for plain URLs."""
+    match = _PLAIN_HOST.match
+    hosts = []
+    for url in urls:
+        found = match(url)
+        hosts.append(found.group(1).rstrip(".").lower() if found else domain_of(url))
+    return hosts
+
+
+def source_table(events: gpd.GeoDataFrame, register: Register | None = None) -> pd.DataFrame:
+    """Every source of every event as one row: who published it, what kind, in which language.
+
+    One pass over the sources (no per-event work beyond reading them), then whole-column
+    operations; the register is consulted once per distinct web domain.
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        An events frame (:func:`layers.store.read_store`).
+    register : Register, optional
+        The publisher register; default :func:`layers.publishers.default_register`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``position`` (the event's position in ``events``), ``publisher`` (the
+        register's name for the page's domain, else the source's own ``publisher``),
+        ``kind`` (the register's kind, missing when the domain is not registered) and
+        ``language`` (the page's language code).
+    """
+    columns = _source_columns(events["sources"], register, ("publisher", "kind", "language"))
+    return pd.DataFrame(
+        {"position": columns.pop("position")} | {k: pd.array(v, dtype="string") for k, v in columns.items()}
+    )
+
+
+def _source_columns(
+    sources: pd.Series, register: Register | None, wanted: Iterable[str]
+) -> dict[str, np.ndarray]:
+    """Arrays of one item per source: ``position`` and the ``wanted`` columns of :func:`source_table`.
+
+    Only what is asked for is computed: a language filter reads no URL.
+    """
+    counts = np.fromiter((len(items) for items in sources), dtype="int64", count=len(sources))
+    flat = list(itertools.chain.from_iterable(sources))
+    columns = {"position": np.repeat(np.arange(len(sources)), counts)}
+    wanted = set(wanted)
+    if "language" in wanted:
+        columns["language"] = np.array([s.get("language") for s in flat], dtype=object)
+    if wanted & {"publisher", "kind"}:
+        codes, hosts = pd.factorize(np.array(_hosts([str(s.get("url", "")) for s in flat]), dtype=object))
+        found = [(register or default_register()).find_domain(host) for host in hosts]
+        if "kind" in wanted:
+            columns["kind"] = np.array([p.kind if p else None for p in found], dtype=object)[codes]
+        if "publisher" in wanted:
+            registered = np.array([p.name if p else None for p in found], dtype=object)[codes]
+            own = np.array([s.get("publisher") for s in flat], dtype=object)
+            columns["publisher"] = np.where(pd.isna(registered), own, registered)
+    return columns
+
+
+def cited_publishers(events: gpd.GeoDataFrame, register: Register | None = None) -> list[str]:
+    """The publishers the events cite (as :func:`source_table` names them), sorted."""
+    if events.empty:
+        return []
+    names = _source_columns(events["sources"], register, ("publisher",))["publisher"]
+    return sorted(set(names) - {None}, key=str.casefold)
+
+
+def cited_languages(events: gpd.GeoDataFrame) -> list[str]:
+    """The language codes of the pages the events cite, sorted."""
+    if events.empty:
+        return []
+    return sorted(set(_source_columns(events["sources"], None, ("language",))["language"]) - {None})
+
+
+def _source_matches(sources: pd.Series, filters: Filters, register: Register | None) -> np.ndarray:
+    """Per event: one of its sources matches every source filter (publisher, kind, language)."""
+    asked = {"publisher": filters.publishers, "kind": filters.publisher_kinds, "language": filters.languages}
+    asked = {column: values for column, values in asked.items() if values}
+    columns = _source_columns(sources, register, asked)
+    keep = np.ones(len(columns["position"]), dtype=bool)
+    for column, values in asked.items():
+        keep &= pd.Series(columns[column], dtype=object).isin(values).to_numpy()
+    hits = np.zeros(len(sources), dtype=bool)
+    hits[columns["position"][keep]] = True
+    return hits
+
+
+def _at_least(low: pd.Series, minimum: int) -> pd.Series:
+    return (low >= minimum).fillna(False).astype(bool)
+
+
+def filter_events(
+    events: gpd.GeoDataFrame, filters: Filters, register: Register | None = None
+) -> gpd.GeoDataFrame:
     """The events of the view described by ``filters``, in their original order.
 
     Parameters
@@ -244,6 +368,9 @@ def filter_events(events: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFram
         An events frame as read by :func:`layers.store.read_store`.
     filters : Filters
         The view.
+    register : Register, optional
+        The publisher register, for the publisher and kind filters; default
+        :func:`layers.publishers.default_register`.
 
     Returns
     -------
@@ -269,4 +396,13 @@ def filter_events(events: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFram
         mask &= events["actors"].map(lambda actors: not wanted.isdisjoint(actors)).astype(bool)
     if filters.text.strip():
         mask &= text_matches(events, filters.text)
-    return events[mask.fillna(False).astype(bool)]
+    if filters.min_killed > 0:
+        mask &= _at_least(events["fatalities_min"], filters.min_killed)
+    if filters.min_injured > 0:
+        mask &= _at_least(events["injured_min"], filters.min_injured)
+    keep = mask.fillna(False).to_numpy(dtype=bool, copy=True)
+    if filters.publishers or filters.publisher_kinds or filters.languages:
+        # Sources last, and only of the events still in the view: the costliest test.
+        positions = np.flatnonzero(keep)
+        keep[positions] = _source_matches(events["sources"].iloc[positions], filters, register)
+    return events[keep]

@@ -4,6 +4,8 @@ Layers, categories, confidence grades, sides and precisions are the enumerations
 event schema (``geodata/schema/event.schema.json``); this module reads them from there and
 adds what the schema cannot carry: how each value reads to a person, how each category is
 drawn, and the time rule of each layer (when an event without an ``end`` stops counting).
+The kinds of publisher come from the publisher register's one list
+(:data:`layers.publishers.KINDS`) and get their labels here.
 Every other module, the map script's payload and the dashboard's widgets take their lists
 and labels from here, so a new category is added in the schema and given a label and a
 style here, and nowhere else. Importing this module fails loudly when the two disagree.
@@ -26,10 +28,12 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
+from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, to_cyrillic, translator
 from layers.paths import SCHEMA_PATH
+from layers.publishers import KINDS
 
 __all__ = [
+    "CASUALTY_COUNTS",
     "CATEGORIES",
     "CATEGORY_STYLES",
     "CONFIDENCES",
@@ -40,6 +44,8 @@ __all__ = [
     "LAYER_TITLES",
     "LOCATION_PRECISIONS",
     "PRECISION_LABELS",
+    "PUBLISHER_KINDS",
+    "PUBLISHER_KIND_LABELS",
     "REPORT_CURRENT_DAYS",
     "SCHEMA_VERSION",
     "SIDES",
@@ -48,9 +54,11 @@ __all__ = [
     "CategoryStyle",
     "TimeRule",
     "category_label",
+    "describe_casualty_threshold",
     "describe_when",
     "describe_window",
     "format_day",
+    "language_label",
     "schema",
     "translated",
 ]
@@ -126,6 +134,24 @@ PRECISION_LABELS: MappingProxyType[str, str] = MappingProxyType(
         "none": N_("not known"),
     }
 )
+#: The kinds of publisher of the register (:data:`layers.publishers.KINDS`), in its order.
+PUBLISHER_KINDS: tuple[str, ...] = KINDS
+PUBLISHER_KIND_LABELS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "wire": N_("Wire agency"),
+        "broadcaster": N_("Broadcaster"),
+        "newspaper": N_("Newspaper or news site"),
+        "government": N_("Government"),
+        "international_organisation": N_("International organisation"),
+        "ngo": N_("NGO"),
+        "research": N_("Research institute"),
+        "reference": N_("Reference work"),
+        "aggregator": N_("Aggregator"),
+        "partisan": N_("Partisan outlet"),
+    }
+)
+#: The counts a view can set a threshold on (the store's ``fatalities`` and ``injured``).
+CASUALTY_COUNTS: tuple[str, ...] = ("fatalities", "injured")
 
 
 @dataclass(frozen=True)
@@ -221,6 +247,37 @@ def category_label(layer: str, category: str, lang: str = DEFAULT_LANGUAGE) -> s
     styles = CATEGORY_STYLES.get(layer)
     style = styles.get(category) if styles is not None else None
     return translator(lang).gettext(style.label) if style is not None else category
+
+
+def language_label(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A source's language code as people read it: ``sr`` → ``Serbian (sr)``.
+
+    The name is CLDR's, in the interface language ``lang``; a code CLDR does not name
+    reads as itself.
+    """
+    t = translator(lang)
+    name = t.locale.languages.get(code)
+    return f"{to_cyrillic(name) if t.cyrillic else name} ({code})" if name else code
+
+
+def describe_casualty_threshold(count: str, minimum: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A casualty threshold as people read it: ``any killed``, ``at least 5 injured``.
+
+    The threshold applies to the low end of the reported range (see
+    :class:`layers.filters.Filters`): "at least 5" means every source's figure is 5 or
+    more. ``count`` is ``fatalities`` or ``injured`` (:data:`CASUALTY_COUNTS`); a minimum
+    of 0 or less is no threshold and reads as an empty string.
+    """
+    t = translator(lang)
+    if minimum <= 0:
+        return ""
+    if count == "fatalities":
+        if minimum == 1:
+            return t.gettext("any killed")
+        return t.gettext("at least {count} killed").format(count=t.format_decimal(minimum))
+    if minimum == 1:
+        return t.gettext("any injured")
+    return t.gettext("at least {count} injured").format(count=t.format_decimal(minimum))
 
 
 def _missing(value: Any) -> bool:
@@ -321,6 +378,7 @@ def _check() -> None:
         ("confidence labels", set(CONFIDENCES), set(CONFIDENCE_LABELS)),
         ("side labels", set(SIDES), set(SIDE_LABELS)),
         ("precision labels", set(LOCATION_PRECISIONS), set(PRECISION_LABELS)),
+        ("publisher kind labels", set(PUBLISHER_KINDS), set(PUBLISHER_KIND_LABELS)),
         ("layers with categories", set(LAYERS), set(CATEGORIES)),
         ("layers with styles", set(LAYERS), set(CATEGORY_STYLES)),
     ]

@@ -9,7 +9,17 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from layers.filters import FIRST_DAY, LAST_DAY, Filters, add_calendar_days, filter_events, view_problems
+from layers.filters import (
+    FIRST_DAY,
+    LAST_DAY,
+    Filters,
+    add_calendar_days,
+    cited_languages,
+    cited_publishers,
+    filter_events,
+    source_table,
+    view_problems,
+)
 from layers.store import empty_events, read_store
 from tests.factories import collection, make_feature, write_json
 
@@ -159,9 +169,115 @@ def test_view_problems_name_the_value_and_the_allowed_ones() -> None:
     assert backwards == ["the window ends (2023-10-01) before it starts (2023-10-02)"]
     far = view_problems(Filters(as_of=date(9999, 12, 31)))
     assert far == ["as-of day 9999-12-31 is outside the days the store can hold (1678-01-01 to 2261-12-31)"]
+    kinds = view_problems(Filters(publisher_kinds=("wire", "blog"), min_injured=-1))
+    assert kinds[0].startswith("unknown publisher kind 'blog'; choose from wire, broadcaster, newspaper")
+    assert kinds[1:] == ["the threshold of injured (-1) is below 0"]
 
 
 def test_the_last_day_a_view_can_name_still_filters(events: gpd.GeoDataFrame) -> None:
     assert ids(filter_events(events, Filters(start=LAST_DAY, end=LAST_DAY))) == ["camp"]
     assert ids(filter_events(events, Filters(as_of=LAST_DAY, layers=("kfor",)))) == ["camp"]
     assert filter_events(events, Filters(end=FIRST_DAY)).empty
+
+
+# ------------------------------------------------------------------ sources and casualties
+
+WIRE_EN = {"url": "https://example.org/w", "publisher": "Example Wire", "language": "en"}
+DAILY_SQ = {"url": "https://www.example.net/d", "publisher": "Example Daily", "language": "sq"}
+DAILY_EN = {"url": "https://example.net/english", "publisher": "Example Daily", "language": "en"}
+MINISTRY_SR = {"url": "https://MINISTRY.example./m", "publisher": "The ministry", "language": "sr"}
+
+
+def _cited(fid: str, *sources: dict[str, str], **props: object) -> dict[str, object]:
+    common = {"published": "2023-09-24", "title": f"Report on {fid}"}
+    return make_feature(fid, sources=[{**common, **source} for source in sources], **props)
+
+
+@pytest.fixture
+def cited(tmp_path: Path) -> gpd.GeoDataFrame:
+    """Events with one or several sources and casualty counts exact, ranged and unknown."""
+    features = [
+        _cited("wire", WIRE_EN, fatalities=0, injured=3),
+        _cited("daily", DAILY_SQ, fatalities={"min": 1, "max": 4}),
+        _cited("both", WIRE_EN, DAILY_SQ, fatalities=4, injured={"min": 2, "max": 10}),
+        _cited("ministry", MINISTRY_SR, DAILY_EN, injured=12),
+        _cited("unknown", DAILY_EN),
+    ]
+    store = read_store(write_json(tmp_path / "s.geojson", collection(*features)))
+    assert store.report.ok, store.report.format()
+    return store.events
+
+
+def test_source_table_has_one_row_per_source_named_by_the_register(cited: gpd.GeoDataFrame) -> None:
+    table = source_table(cited)
+    assert list(table["position"]) == [0, 1, 2, 2, 3, 3, 4]
+    # The register's name wins over the page's own spelling; the host is read like domain_of.
+    assert list(table["publisher"]) == [
+        "Example Wire",
+        "Example Daily",
+        "Example Wire",
+        "Example Daily",
+        "Example Ministry",
+        "Example Daily",
+        "Example Daily",
+    ]
+    assert list(table["kind"]) == [
+        "wire",
+        "newspaper",
+        "wire",
+        "newspaper",
+        "government",
+        "newspaper",
+        "newspaper",
+    ]
+    assert list(table["language"]) == ["en", "sq", "en", "sq", "sr", "en", "en"]
+    assert cited_publishers(cited) == ["Example Daily", "Example Ministry", "Example Wire"]
+    assert cited_languages(cited) == ["en", "sq", "sr"]
+
+
+def test_publisher_filter_keeps_events_citing_any_chosen_publisher(cited: gpd.GeoDataFrame) -> None:
+    assert ids(filter_events(cited, Filters(publishers=("Example Wire",)))) == ["wire", "both"]
+    assert ids(filter_events(cited, Filters(publishers=("Example Ministry", "Example Wire")))) == [
+        "wire",
+        "both",
+        "ministry",
+    ]
+    assert ids(filter_events(cited, Filters(publishers=("The ministry",)))) == []  # the page's spelling
+
+
+def test_kind_and_language_filters(cited: gpd.GeoDataFrame) -> None:
+    assert ids(filter_events(cited, Filters(publisher_kinds=("government",)))) == ["ministry"]
+    assert ids(filter_events(cited, Filters(publisher_kinds=("newspaper",)))) == [
+        "daily",
+        "both",
+        "ministry",
+        "unknown",
+    ]
+    assert ids(filter_events(cited, Filters(languages=("sq",)))) == ["daily", "both"]
+    assert ids(filter_events(cited, Filters(languages=("sr", "sq")))) == ["daily", "both", "ministry"]
+    assert ids(filter_events(cited, Filters(publisher_kinds=("ngo",)))) == []
+
+
+def test_source_filters_combined_need_one_source_matching_all(cited: gpd.GeoDataFrame) -> None:
+    # "both" cites the wire in English and the daily in Albanian: no English newspaper page.
+    english_newspaper = Filters(publisher_kinds=("newspaper",), languages=("en",))
+    assert ids(filter_events(cited, english_newspaper)) == ["ministry", "unknown"]
+    assert ids(filter_events(cited, Filters(publishers=("Example Wire",), languages=("sq",)))) == []
+    # ...and with the other filters as usual
+    assert ids(filter_events(cited, english_newspaper.with_(min_injured=1))) == ["ministry"]
+
+
+def test_casualty_thresholds_use_the_low_bound(cited: gpd.GeoDataFrame) -> None:
+    assert ids(filter_events(cited, Filters(min_killed=1))) == ["daily", "both"]  # "any killed"
+    assert ids(filter_events(cited, Filters(min_killed=2))) == ["both"]  # 1–4 is not "at least 2"
+    assert ids(filter_events(cited, Filters(min_killed=5))) == []
+    assert ids(filter_events(cited, Filters(min_injured=3))) == ["wire", "ministry"]  # 2–10 is not
+    assert ids(filter_events(cited, Filters(min_injured=2))) == ["wire", "both", "ministry"]
+    assert ids(filter_events(cited, Filters(min_killed=1, min_injured=1))) == ["both"]
+    assert len(filter_events(cited, Filters(min_killed=0, min_injured=0))) == 5  # unknown counts too
+
+
+def test_source_filters_on_a_subset_keep_the_frame_index(cited: gpd.GeoDataFrame) -> None:
+    subset = cited.iloc[[4, 2, 3]]
+    assert ids(filter_events(subset, Filters(languages=("en",)))) == ["unknown", "both", "ministry"]
+    assert list(filter_events(subset, Filters(publishers=("Example Wire",))).index) == [cited.index[2]]
