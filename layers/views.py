@@ -14,11 +14,20 @@ from datetime import date, timedelta
 import geopandas as gpd
 import pandas as pd
 
-from layers.filters import Filters
+from layers.filters import Filters, cited_languages, cited_publishers
 from layers.validate import EARLIEST
-from layers.vocabulary import CONFIDENCES, LAYERS, SIDES
+from layers.vocabulary import CONFIDENCES, LAYERS, PUBLISHER_KINDS, SIDES
 
-__all__ = ["DAY_RANGE", "PARAMETERS", "PRESETS", "View", "parse_view", "preset_window", "view_params"]
+__all__ = [
+    "DAY_RANGE",
+    "MAX_CASUALTIES",
+    "PARAMETERS",
+    "PRESETS",
+    "View",
+    "parse_view",
+    "preset_window",
+    "view_params",
+]
 
 #: The days a view may name: from the earliest date the store accepts to the last day
 #: pandas can hold with room for the longest time rule. A day outside is a typo, and
@@ -36,8 +45,15 @@ PARAMETERS: tuple[str, ...] = (
     "side",
     "conf",
     "q",
+    "pub",
+    "kind",
+    "lang_src",
+    "killed",
+    "injured",
     "event",
 )
+#: The largest casualty threshold a view may hold: a bigger one is a typo.
+MAX_CASUALTIES = 100_000
 #: Time-window presets: key → label.
 PRESETS: dict[str, str] = {
     "all": "All dates",
@@ -88,6 +104,16 @@ def _day(params: Mapping[str, Sequence[str]], key: str, notices: list[str]) -> d
     return day
 
 
+def _threshold(params: Mapping[str, Sequence[str]], key: str, notices: list[str]) -> int:
+    text = _one(params, key)
+    if text is None:
+        return 0
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_CASUALTIES:
+        notices.append(f"Ignored {key}={text[:40]!r}: expected a whole number from 0 to {MAX_CASUALTIES:,}.")
+        return 0
+    return int(text)
+
+
 def _choices(
     params: Mapping[str, Sequence[str]],
     key: str,
@@ -114,7 +140,8 @@ def parse_view(params: Mapping[str, Sequence[str]], events: gpd.GeoDataFrame) ->
     params : mapping of str to sequence of str
         e.g. ``{"layers": ["incident"], "actor": ["KFOR", "Kosovo Police"]}``.
     events : GeoDataFrame
-        The store's events, to check categories, actors and the selected id against.
+        The store's events, to check categories, actors, publishers, source languages and
+        the selected id against.
 
     Returns
     -------
@@ -160,6 +187,11 @@ def parse_view(params: Mapping[str, Sequence[str]], events: gpd.GeoDataFrame) ->
         sides=_choices(params, "side", SIDES, "side", notices),
         confidences=_choices(params, "conf", CONFIDENCES, "confidence", notices),
         text=(_one(params, "q") or "")[:200],
+        publishers=_choices(params, "pub", cited_publishers(events), "publisher", notices, split=False),
+        publisher_kinds=_choices(params, "kind", PUBLISHER_KINDS, "publisher kind", notices),
+        languages=_choices(params, "lang_src", cited_languages(events), "source language", notices),
+        min_killed=_threshold(params, "killed", notices),
+        min_injured=_threshold(params, "injured", notices),
     )
     selected = _one(params, "event")
     if selected is not None and (events.empty or selected not in set(events["id"])):
@@ -190,6 +222,14 @@ def view_params(view: View) -> dict[str, list[str]]:
         params["actor"] = list(f.actors)  # names may hold commas: one parameter each
     if f.text.strip():
         params["q"] = [f.text.strip()]
+    if f.publishers:
+        params["pub"] = list(f.publishers)  # names may hold commas: one parameter each
+    for key, values in (("kind", f.publisher_kinds), ("lang_src", f.languages)):
+        if values:
+            params[key] = [",".join(values)]
+    for key, minimum in (("killed", f.min_killed), ("injured", f.min_injured)):
+        if minimum > 0:
+            params[key] = [str(minimum)]
     if view.selected:
         params["event"] = [view.selected]
     return params

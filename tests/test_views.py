@@ -122,3 +122,50 @@ def test_unknown_parameters_are_named(events: gpd.GeoDataFrame) -> None:
     (notice,) = view.notices
     assert "'bogus'" in notice and "'confidence'" in notice and "conf" in notice
     assert view.filters.text == "x"
+
+
+def test_source_and_casualty_filters_round_trip(events: gpd.GeoDataFrame) -> None:
+    view = View(
+        filters=Filters(
+            publishers=("Example Wire",),
+            publisher_kinds=("wire", "government"),
+            languages=("en",),
+            min_killed=1,
+            min_injured=12,
+        )
+    )
+    params = view_params(view)
+    assert params == {
+        "pub": ["Example Wire"],
+        "kind": ["wire,government"],
+        "lang_src": ["en"],
+        "killed": ["1"],
+        "injured": ["12"],
+    }
+    parsed = parse_view(params, events)
+    assert parsed == view and parsed.notices == ()
+    assert view_params(View(filters=Filters(min_killed=0))) == {}  # no threshold, no parameter
+
+
+def test_bad_source_and_casualty_values_fall_back_alone_with_notices(events: gpd.GeoDataFrame) -> None:
+    params = {
+        "pub": ["Example Wire", "Nobody Times"],
+        "kind": ["wire,blog"],
+        "lang_src": ["xx,en"],
+        "killed": ["-1"],
+        "injured": ["lots"],
+    }
+    view = parse_view(params, events)
+    f = view.filters
+    assert (f.publishers, f.publisher_kinds, f.languages) == (("Example Wire",), ("wire",), ("en",))
+    assert (f.min_killed, f.min_injured) == (0, 0)
+    text = " ".join(view.notices)
+    for words in (
+        "publisher: Nobody Times",
+        "publisher kind: blog",
+        "source language: xx",
+        "killed='-1'",
+        "injured='lots'",
+    ):
+        assert words in text
+    assert parse_view({"killed": ["100001"]}, events).filters.min_killed == 0
