@@ -9,11 +9,20 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.text import md
-from layers.filters import Filters
+from layers.filters import Filters, cited_languages, cited_publishers
 from layers.timeseries import dated_events
 from layers.validate import ValidationReport
-from layers.views import PRESETS, View, parse_view, preset_window, view_params
-from layers.vocabulary import CONFIDENCES, LAYER_TITLES, LAYERS, SIDE_LABELS, SIDES
+from layers.views import MAX_CASUALTIES, PRESETS, View, parse_view, preset_window, view_params
+from layers.vocabulary import (
+    CONFIDENCES,
+    LAYER_TITLES,
+    LAYERS,
+    PUBLISHER_KIND_LABELS,
+    PUBLISHER_KINDS,
+    SIDE_LABELS,
+    SIDES,
+    language_label,
+)
 
 #: The keys of the sidebar's widgets: the view, as the reader set it.
 WIDGET_KEYS: tuple[str, ...] = (
@@ -52,6 +61,11 @@ def _seed(view: View, events: gpd.GeoDataFrame) -> None:
     state["sides"] = list(f.sides)
     state["confidences"] = list(f.confidences)
     state["q"] = f.text
+    state["publishers"] = list(f.publishers)
+    state["publisher_kinds"] = list(f.publisher_kinds)
+    state["languages"] = list(f.languages)
+    state["min_killed"] = f.min_killed
+    state["min_injured"] = f.min_injured
     state["selected"] = view.selected
     state["notices"] = view.notices
 
@@ -98,16 +112,19 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
     text = bar.text_input("Search titles, summaries and sources", key="q", max_chars=200)
 
     view = View(
-        filters=Filters(
-            start=start,
-            end=end,
-            as_of=as_of if isinstance(as_of, date) else None,
-            layers=layers,
-            categories=tuple(chosen_categories),
-            actors=tuple(chosen_actors),
-            sides=tuple(sides),
-            confidences=tuple(confidences),
-            text=text,
+        filters=_sources_and_casualties(
+            events,
+            Filters(
+                start=start,
+                end=end,
+                as_of=as_of if isinstance(as_of, date) else None,
+                layers=layers,
+                categories=tuple(chosen_categories),
+                actors=tuple(chosen_actors),
+                sides=tuple(sides),
+                confidences=tuple(confidences),
+                text=text,
+            ),
         ),
         preset=preset,
         selected=state.get("selected"),
@@ -117,6 +134,54 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         st.query_params.from_dict(wanted)  # only on a change: each write adds a history entry
     bar.caption("The address bar holds this view: copy it to cite or share exactly what you see.")
     return view
+
+
+def _sources_and_casualties(events: gpd.GeoDataFrame, filters: Filters) -> Filters:
+    """Add the source and casualty filters, folded away so the sidebar stays short."""
+    state = st.session_state
+    active = any(
+        state.get(key) for key in ("publishers", "publisher_kinds", "languages", "min_killed", "min_injured")
+    )
+    box = st.sidebar.expander("Sources and casualties", expanded=active)
+    source_help = "An event is kept when one of its sources matches every choice made here."
+    publishers = box.multiselect("Publisher", cited_publishers(events), key="publishers", help=source_help)
+    kinds = box.multiselect(
+        "Kind of publisher",
+        list(PUBLISHER_KINDS),
+        format_func=PUBLISHER_KIND_LABELS.__getitem__,
+        key="publisher_kinds",
+        help=source_help,
+    )
+    languages = box.multiselect(
+        "Language of the source", cited_languages(events), format_func=language_label, key="languages"
+    )
+    casualty_help = (
+        "Counts the low bound of the reported range: an event reported as 2–5 {noun} passes 2, not 3; "
+        "an unknown count passes no threshold. 0: no threshold."
+    )
+    min_killed = box.number_input(
+        "At least this many killed (1: any killed)",
+        min_value=0,
+        max_value=MAX_CASUALTIES,
+        step=1,
+        key="min_killed",
+        help=casualty_help.format(noun="killed"),
+    )
+    min_injured = box.number_input(
+        "At least this many injured",
+        min_value=0,
+        max_value=MAX_CASUALTIES,
+        step=1,
+        key="min_injured",
+        help=casualty_help.format(noun="injured"),
+    )
+    return filters.with_(
+        publishers=tuple(publishers),
+        publisher_kinds=tuple(kinds),
+        languages=tuple(languages),
+        min_killed=int(min_killed),
+        min_injured=int(min_injured),
+    )
 
 
 def show_notices(report: ValidationReport | None = None) -> None:

@@ -198,6 +198,43 @@ def test_the_deployment_figure_says_which_day_it_counts() -> None:
     assert len(days) == 1 and re.fullmatch(r"on \d{1,2} [A-Z][a-z]{2} 2023", days[0])
 
 
+def test_source_and_casualty_filters_in_the_sidebar_select_and_reach_the_url() -> None:
+    at = app()
+    box = next(e for e in at.sidebar.expander if e.label == "Sources and casualties")
+    assert box.proto.expanded is False  # folded while unused: the sidebar stays short
+    at.multiselect(key="languages").set_value(["en"]).run()
+    english = filter_events(EVENTS, Filters(languages=("en",)))
+    assert 0 < len(english) < len(EVENTS)
+    assert shown_count(at) == (len(english), len(EVENTS)) and table_ids(at) == list(english["id"])
+    at.number_input(key="min_killed").set_value(1).run()
+    killed = filter_events(EVENTS, Filters(languages=("en",), min_killed=1))
+    assert 0 < len(killed) < len(english) and table_ids(at) == list(killed["id"])
+    at.multiselect(key="publisher_kinds").set_value(["aggregator"]).run()
+    at.number_input(key="min_injured").set_value(3).run()
+    at.multiselect(key="publishers").set_value(["Abnase"]).run()
+    chosen = Filters(
+        publishers=("Abnase",),
+        publisher_kinds=("aggregator",),
+        languages=("en",),
+        min_killed=1,
+        min_injured=3,
+    )
+    shown = filter_events(EVENTS, chosen)
+    assert 0 < len(shown) < len(killed) and table_ids(at) == list(shown["id"])
+    expected = {"pub": "Abnase", "kind": "aggregator", "lang_src": "en", "killed": "1", "injured": "3"}
+    assert {k: at.query_params[k] for k in expected} == expected
+
+
+def test_a_url_with_source_and_casualty_filters_opens_them_unfolded() -> None:
+    at = app(lang_src="sr", injured="10", kind="blog")
+    view = parse_view({"lang_src": ["sr"], "injured": ["10"]}, EVENTS)
+    expected = filter_events(EVENTS, view.filters)
+    assert len(expected) > 0 and table_ids(at) == list(expected["id"])
+    assert at.multiselect(key="languages").value == ["sr"] and at.number_input(key="min_injured").value == 10
+    assert next(e for e in at.sidebar.expander if e.label == "Sources and casualties").proto.expanded
+    assert "publisher kind: blog" in unescape(" ".join(w.value for w in at.warning))
+
+
 def test_time_window_preset_changes_the_count() -> None:
     at = app()
     at.selectbox(key="preset").set_value("sep-oct-2023").run()
