@@ -33,6 +33,7 @@ from branca.element import Element
 
 from layers.assets import AssetsMissingWarning, assets_installed, external_links, inline_assets
 from layers.cliargs import UsageError, check_view, listed, open_store, parse_day, set_aside_line, store_path
+from layers.filter_args import add_source_arguments, cited_filters, source_filters
 from layers.filters import CONFIDENCES, SIDES, Filters, filter_events
 from layers.i18n import DEFAULT_LANGUAGE, LANG_ENV, LANGUAGES, choose_language, translator
 from layers.map import BASEMAPS, DEFAULT_TITLE, MAP_LAYERS, MapReference, build_map, data_date
@@ -284,6 +285,7 @@ def _run_export(args: argparse.Namespace) -> int:
         confidences=args.confidence,
         text=args.text or "",
     )
+    filters = source_filters(args, filters)
     check_view(filters)
     wanted = args.out or ("bordermon-map.html" if args.format == "html" else f"bordermon-map.{args.format}")
     out = None
@@ -293,6 +295,7 @@ def _run_export(args: argparse.Namespace) -> int:
         except OutputPathError as exc:
             raise UsageError(str(exc)) from None
     store = open_store(args.store, columns=EXPORT_COLUMNS)
+    filters = cited_filters(args, store.events, filters)
     if args.format != "html":
         _write_picture(args, store.events, filters, layers, store.report.set_aside, lang, out, wanted)
     else:
@@ -426,6 +429,7 @@ def add_export_command(commands: Any) -> None:
     export.add_argument("--side", type=listed, default=(), help=f"only these sides: {', '.join(SIDES)}")
     export.add_argument("--actor", action="append", help="only events naming this actor (repeatable)")
     export.add_argument("--text", help="only events whose text contains all these words")
+    add_source_arguments(export)
     export.add_argument("--title", default=DEFAULT_TITLE, help="title of the map (%(default)s)")
     export.add_argument("--basemap", choices=list(BASEMAPS), default="osm", help="base map shown first (osm)")
     export.add_argument(

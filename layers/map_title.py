@@ -15,7 +15,15 @@ import pandas as pd
 from layers.filters import Filters
 from layers.i18n import DEFAULT_LANGUAGE, Translator, translator
 from layers.map_reference import ODBL, OSM_COPYRIGHT
-from layers.vocabulary import CONFIDENCE_LABELS, category_label, describe_window, translated
+from layers.vocabulary import (
+    CONFIDENCE_LABELS,
+    PUBLISHER_KIND_LABELS,
+    category_label,
+    describe_casualty_threshold,
+    describe_window,
+    language_label,
+    translated,
+)
 
 __all__ = ["data_date", "title_html"]
 
@@ -67,6 +75,19 @@ def _filter_text(filters: Filters, t: Translator) -> list[str]:
         parts.append(t.gettext("confidence: {values}").format(values=named))
     if filters.text.strip():
         parts.append(t.gettext("text: “{text}”").format(text=filters.text.strip()))
+    if filters.publishers:
+        parts.append(t.gettext("cited publisher: {values}").format(values=", ".join(filters.publishers)))
+    if filters.publisher_kinds:
+        kinds = translated(PUBLISHER_KIND_LABELS, t.language)
+        named = ", ".join(kinds.get(k, k) for k in filters.publisher_kinds)
+        parts.append(t.gettext("kind of publisher: {values}").format(values=named))
+    if filters.languages:
+        named = ", ".join(language_label(code, t.language) for code in filters.languages)
+        parts.append(t.gettext("source language: {values}").format(values=named))
+    for count, minimum in (("fatalities", filters.min_killed), ("injured", filters.min_injured)):
+        if minimum > 0:
+            threshold = describe_casualty_threshold(count, minimum, t.language)
+            parts.append(t.gettext("{threshold} (low end of the reported range)").format(threshold=threshold))
     return parts
 
 

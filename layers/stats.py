@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from layers.cliargs import check_view, open_store, parse_day, set_aside_fields, set_aside_line
+from layers.filter_args import add_source_arguments, cited_filters, source_filters, uses_sources
 from layers.filters import Filters, filter_events
 from layers.measures import MEASURE_COLUMNS, AnalysisReference, measure_events, zone_measures
 from layers.paths import STORE_ENV
@@ -452,9 +453,12 @@ def run_stats(args: argparse.Namespace) -> int:
         For a view that cannot be shown, or no store (the command line exits with 2).
     """
     layers = tuple(args.layer) if args.layer else LAYERS
-    filters = Filters(start=args.start, end=args.end, layers=layers)
+    filters = source_filters(args, Filters(start=args.start, end=args.end, layers=layers))
     check_view(filters)
-    store = open_store(args.store, columns=STATS_COLUMNS, start=args.start, end=args.end, layers=layers)
+    # The sources are read only when a source option needs them.
+    columns = STATS_COLUMNS + (("sources",) if uses_sources(args) else ())
+    store = open_store(args.store, columns=columns, start=args.start, end=args.end, layers=layers)
+    filters = cited_filters(args, store.events, filters)
     set_aside = set_aside_line(store.report)
     if set_aside:
         print(f"bordermon stats: {set_aside}", file=sys.stderr)
@@ -483,4 +487,5 @@ def add_stats_command(commands: Any) -> None:
     stats.add_argument(
         "--layer", action="append", choices=LAYERS, help="keep only this layer (repeat for several)"
     )
+    add_source_arguments(stats)
     stats.set_defaults(run=run_stats)

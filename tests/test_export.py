@@ -158,3 +158,33 @@ def test_write_html_replaces_atomically(tmp_path: Path) -> None:
     write_html("<p>two</p>", target)
     assert target.read_text(encoding="utf-8") == "<p>two</p>"
     assert [p.name for p in tmp_path.iterdir()] == ["a.html"]
+
+
+def test_cli_export_source_and_casualty_options_select_and_are_stated(
+    store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "killed.html"
+    options = ["--min-killed", "1", "--source-language", "sr", "--publisher-kind", "wire"]
+    assert main(["export", "--store", str(store_dir), "--cdn", "--out", str(out), *options]) == 0
+    assert "wrote" in capsys.readouterr().out
+    page = out.read_text(encoding="utf-8")
+    data = payloads(page)
+    assert list(data["incident"]["id"]) == ["inc-exact"]
+    assert "deployment" not in data or not list(data["deployment"]["id"])
+    text = page.replace("\\u003c", "<").replace("\\u003e", ">")
+    for stated in ("any killed (low end of the reported range)", "Serbian (sr)", "Wire agency"):
+        assert stated in text
+    assert main(["export", "--store", str(store_dir), "--cdn", "--out", "-", "--min-injured", "2"]) == 0
+    assert "inc-exact" not in payloads(capsys.readouterr().out).get("incident", {"id": []})["id"]  # 1–3
+
+
+def test_cli_export_unknown_source_values_are_status_2(
+    store_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kind = _bordermon("export", "--store", str(store_dir), "--publisher-kind", "tabloid", "--out", "-")
+    assert kind.returncode == 2 and "unknown publisher kind 'tabloid'; choose from wire" in kind.stderr
+    assert not kind.stdout and "Traceback" not in kind.stderr
+    # The page's own name is not the register's: the message names those the store cites.
+    assert main(["export", "--store", str(store_dir), "--publisher", "Second Paper", "--out", "-"]) == 2
+    said = capsys.readouterr()
+    assert "unknown publisher 'Second Paper'; choose from Example Wire" in said.err and not said.out

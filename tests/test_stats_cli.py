@@ -187,3 +187,51 @@ def test_open_starts_put_no_weeks_before_the_record() -> None:
     # ... while the camps themselves are still in the view, measured like every event.
     ids = {r["id"] for r in data["events"]}
     assert {"kfor-installation-camp-bondsteel", "kfor-installation-camp-film-city"} <= ids
+
+
+def test_source_and_casualty_options(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def ids(*options: str, path: Path = store) -> list[str]:
+        assert main(["stats", "--store", str(path), "--json", *options]) == 0
+        return [r["id"] for r in json.loads(capsys.readouterr().out)["events"]]
+
+    assert ids("--min-killed", "1") == ["siege"]
+    assert ids("--min-killed", "4") == []  # 3–5 killed: at least 3 by every source, not 4
+    assert ids("--publisher", "example wire", "--source-language", "EN") == [
+        "siege",
+        "serbia-2km",
+        "nowhere",
+        "summer",
+    ]
+    assert ids("--publisher-kind", "newspaper") == []
+    daily = make_feature(
+        "daily",
+        injured=2,
+        sources=[
+            {**make_feature()["properties"]["sources"][0], "url": "https://example.net/d", "language": "sq"}
+        ],
+    )
+    other = write_json(tmp_path / "other.geojson", collection(make_feature("wire"), daily))
+    assert ids("--publisher-kind", "newspaper,government", path=other) == ["daily"]
+    assert ids("--source-language", "sq", "--min-injured", "2", path=other) == ["daily"]
+    assert ids("--publisher", "Example Daily", "--publisher", "Example Wire", path=other) == ["wire", "daily"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "named"),
+    [
+        ("--publisher", "Nobody Times", "unknown publisher 'Nobody Times'; choose from Example Wire"),
+        ("--publisher-kind", "blog", "unknown publisher kind 'blog'; choose from wire, broadcaster"),
+        ("--source-language", "xx", "unknown source language 'xx'; choose from en"),
+    ],
+)
+def test_unknown_source_values_are_status_2_naming_the_allowed(
+    store: Path, option: str, value: str, named: str
+) -> None:
+    result = _bordermon("stats", "--store", str(store), option, value)
+    assert result.returncode == 2 and named in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and not result.stdout
+
+
+def test_a_negative_casualty_threshold_is_refused_by_the_parser(store: Path) -> None:
+    result = _bordermon("stats", "--store", str(store), "--min-injured", "-1")
+    assert result.returncode == 2 and "'-1' is not a whole number" in result.stderr
