@@ -28,6 +28,7 @@ from layers.vocabulary import (
 WIDGET_KEYS: tuple[str, ...] = (
     "preset", "window", "as_of", *(f"layer_{layer}" for layer in LAYERS),
     "categories", "actors", "sides", "confidences", "q",
+    "publishers", "publisher_kinds", "languages", "min_killed", "min_injured",
 )  # fmt: skip
 
 

@@ -253,12 +253,12 @@ def _follow(page: Any, link: str, heading: str) -> None:
 
 
 def test_the_view_survives_every_navigation(app_page: tuple[Any, NetworkLog], server: str) -> None:
-    """Map → Analysis → Methodology → back → reload → Map: the window and layers stay."""
+    """Map → Analysis → Methodology → back → reload → Map: the window, layers and filters stay."""
     page, log = app_page
-    page.goto(f"{server}/?preset=sep-oct-2023&layers=incident")
+    page.goto(f"{server}/?preset=sep-oct-2023&layers=incident&injured=1")
     page.get_by_text("Showing").first.wait_for(timeout=60_000)
     _wait_idle(page)
-    view = parse_view({"preset": ["sep-oct-2023"], "layers": ["incident"]}, EVENTS)
+    view = parse_view({"preset": ["sep-oct-2023"], "layers": ["incident"], "injured": ["1"]}, EVENTS)
     expected = (len(filter_events(EVENTS, view.filters)), len(EVENTS))
     assert _count(page) == expected
     wanted = {
@@ -270,6 +270,7 @@ def test_the_view_survives_every_navigation(app_page: tuple[Any, NetworkLog], se
     def holds_the_view(path: str) -> None:
         assert page.url.split("?")[0].removeprefix(server).rstrip("/") == path, page.url
         assert "preset=sep-oct-2023" in page.url and "layers=incident" in page.url, page.url
+        assert "injured=1" in page.url, page.url  # the folded filters travel too
         assert _sidebar_view(page) == wanted, page.url
 
     _follow(page, "Analysis", "Escalation indicator")
