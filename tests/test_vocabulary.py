@@ -89,3 +89,14 @@ def test_every_category_has_its_own_colour() -> None:
     # Charts tell categories apart by colour alone (the map adds a shape).
     colours = [style.color for styles in vocabulary.CATEGORY_STYLES.values() for style in styles.values()]
     assert len(set(colours)) == len(colours)
+
+
+def test_casualty_thresholds_and_source_languages_read_in_each_language() -> None:
+    from layers.vocabulary import describe_casualty_threshold, language_label
+
+    assert describe_casualty_threshold("fatalities", 1) == "any killed"
+    assert describe_casualty_threshold("injured", 5) == "at least 5 injured"
+    assert describe_casualty_threshold("injured", 0) == ""
+    assert describe_casualty_threshold("fatalities", 3, "fr") == "au moins 3 morts"
+    assert language_label("sr") == "Serbian (sr)" and language_label("sq", "fr") == "albanais (sq)"
+    assert language_label("sq", "sr_Cyrl") == "албански (sq)" and language_label("zzz") == "zzz"
