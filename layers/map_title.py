@@ -10,11 +10,11 @@ from datetime import date
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd
 
 from layers.filters import Filters
 from layers.i18n import DEFAULT_LANGUAGE, Translator, translator
 from layers.map_reference import ODBL, OSM_COPYRIGHT
+from layers.record_state import newest_day
 from layers.vocabulary import (
     CONFIDENCE_LABELS,
     PUBLISHER_KIND_LABELS,
@@ -33,14 +33,8 @@ def _esc(text: Any) -> str:
 
 
 def data_date(events: gpd.GeoDataFrame) -> date | None:
-    """The data's date: the latest start or end of any event in the frame, or None."""
-    if events.empty:
-        return None
-    latest = pd.concat([events["start"], events["end"]]).dropna()
-    if latest.empty:
-        return None
-    latest_day: date = pd.Timestamp(latest.max()).date()
-    return latest_day
+    """The data's date: the latest start or end of any event (:func:`layers.record_state.newest_day`)."""
+    return newest_day(events)
 
 
 def _window_text(filters: Filters, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -1,7 +1,7 @@
 """What every command's report says about the record it shows.
 
 How current it is: the newest date in the store and how long ago that was ("data up to
-28 Nov 2026 (4 days ago)", :func:`layers.sources.describe_freshness`); what it draws on:
+28 Nov 2026 (4 days ago)", :func:`describe_freshness`); what it draws on:
 the curated record and each import with its source and date; and what validation set
 aside ("3 records set aside, see bordermon validate"). The commands take these words
 from here.
@@ -20,7 +20,6 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from layers.sources import describe_freshness
 from layers.validate import LOCAL_TZ
 from layers.vocabulary import format_day
 
@@ -28,6 +27,7 @@ __all__ = [
     "IMPORT_NAMES",
     "ImportedFile",
     "RecordState",
+    "describe_freshness",
     "newest_day",
     "record_state",
     "set_aside_text",
@@ -59,6 +59,17 @@ def newest_day(events: gpd.GeoDataFrame) -> date | None:
         return None
     newest: date = pd.Timestamp(times.max()).date()
     return newest
+
+
+def describe_freshness(latest: date | None, today: date) -> str:
+    """How current the record is: ``"data up to 15 Mar 2026 (262 days ago)"``."""
+    if latest is None:
+        return "no dated events"
+    days = (today - latest).days
+    ago = "today" if days == 0 else ("1 day ago" if days == 1 else f"{days} days ago")
+    if days < 0:
+        ago = f"{-days} days ahead of today"
+    return f"data up to {format_day(latest)} ({ago})"
 
 
 @dataclass(frozen=True)

@@ -36,15 +36,14 @@ import pandas as pd
 
 from layers.paths import STORE_ENV, default_store
 from layers.publishers import KINDS, Register, RegisterError, default_register, independent_publishers
+from layers.record_state import describe_freshness, newest_day
 from layers.store import read_store
-from layers.vocabulary import format_day
 
 __all__ = [
     "FLAGS",
     "LinkResult",
     "add_sources_command",
     "check_links",
-    "describe_freshness",
     "event_flags",
     "source_table",
     "sources_report",
@@ -60,18 +59,7 @@ FLAGS: dict[str, str] = {
 _UNREGISTERED = "unregistered"
 _WEAK_KINDS = frozenset({"aggregator", "partisan", "reference"})
 _PLACEHOLDER_TITLES = frozenset({"", "untitled", "title", "article", "news", "home", "index", "page", "n/a"})
-_COLUMNS = ("id", "title", "confidence", "start", "sources")
-
-
-def describe_freshness(latest: date | None, today: date) -> str:
-    """How current the record is: ``"data up to 15 Mar 2026 (262 days ago)"``."""
-    if latest is None:
-        return "no dated events"
-    days = (today - latest).days
-    ago = "today" if days == 0 else ("1 day ago" if days == 1 else f"{days} days ago")
-    if days < 0:
-        ago = f"{-days} days ahead of today"
-    return f"data up to {format_day(latest)} ({ago})"
+_COLUMNS = ("id", "title", "confidence", "start", "end", "sources")
 
 
 def _slug(text: str) -> str:
@@ -152,7 +140,7 @@ def sources_report(
     register = register or default_register()
     table = source_table(events, register)
     flags = event_flags(events, table, register)
-    latest = None if events.empty else pd.Timestamp(events["start"].max()).date()
+    latest = newest_day(events)
     by_kind = table["kind"].value_counts().reindex([*KINDS, _UNREGISTERED], fill_value=0)
     report_events = []
     for event_id, title, confidence in zip(events["id"], events["title"], events["confidence"], strict=True):

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from layers.publishers import PUBLISHERS_ENV, Register, default_register
-from layers.sources import check_links, describe_freshness, event_flags, source_table, sources_report
+from layers.record_state import describe_freshness
+from layers.sources import check_links, event_flags, source_table, sources_report
 from layers.store import read_store
 from tests.factories import SOURCE, collection, make_feature, write_json
 
