@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.filters import Filters, filter_events, source_table
 from layers.paths import ROOT, SHIPPED_STORE
+from layers.record_state import today as record_state_today
 from layers.store import read_store
 from layers.views import parse_view
 from tests.factories import collection, make_feature, write_json
@@ -325,6 +326,16 @@ def test_downloads_hold_exactly_the_filtered_events(media: list[MediaFileManager
     assert "distance_to_boundary_km" in geojson["features"][0]["properties"]["x_measures"]
     rows = list(csv.DictReader(io.StringIO(download(at, media, "CSV").decode("utf-8-sig"))))
     assert [r["id"] for r in rows] == by_date(filter_events(EVENTS, view.filters))  # the table, in time order
+
+
+def test_the_main_page_says_how_current_the_record_is() -> None:
+    at = app()
+    newest = max(stamp.date() for stamp in [*EVENTS["start"], *EVENTS["end"].dropna()])
+    days = (record_state_today() - newest).days
+    caption = next(c.value for c in at.caption if "Data up to" in c.value).replace(
+        "\\", ""
+    )  # markdown-escaped
+    assert f"({days} days ago)" in caption and "drawn from the curated record" in caption
 
 
 def test_picture_downloads_are_the_view_as_png_and_pdf(media: list[MediaFileManager]) -> None:

@@ -18,6 +18,9 @@ from dashboard.data import (
 )
 from dashboard.detail import render_detail
 from dashboard.sidebar import render_sidebar, show_notices
+from dashboard.text import md
+from layers.paths import default_store
+from layers.record_state import record_state
 from layers.tables import KeyFigures, key_figures
 from layers.vocabulary import REPORT_CURRENT_DAYS, format_day
 
@@ -56,6 +59,11 @@ def render() -> None:
     st.caption(
         "Sourced incidents, reported military deployments and KFOR presence along the "
         "Kosovo–Serbia boundary (in Serbian usage, the administrative boundary line)."
+    )
+    state = record_state(events, default_store())
+    freshness = state.line()
+    st.caption(
+        md(freshness[:1].upper() + freshness[1:] + "."), help="The newest date of any event in the store."
     )
     show_notices(store.report)
 
