@@ -37,6 +37,7 @@ __all__ = [
     "effective_end",
     "filter_events",
     "fold_text",
+    "in_effect",
     "source_table",
     "text_matches",
     "time_overlaps",
@@ -192,7 +193,8 @@ def time_overlaps(events: gpd.GeoDataFrame, start: date | None, end: date | None
     return mask
 
 
-def _in_effect(events: gpd.GeoDataFrame, day: date) -> pd.Series:
+def in_effect(events: gpd.GeoDataFrame, day: date) -> pd.Series:
+    """Boolean mask: the event is in effect at some time of ``day`` (a whole local calendar day)."""
     begins, ends = _day_start(day), _day_start(day + timedelta(days=1))
     return (events["start"] < ends) & (effective_end(events) >= begins)
 
@@ -384,7 +386,7 @@ def filter_events(
     mask = events["layer"].isin(filters.layers) & time_overlaps(events, filters.start, filters.end)
     if filters.as_of is not None:
         interval_layer = events["layer"].isin(("deployment", "kfor"))
-        mask &= ~interval_layer | _in_effect(events, filters.as_of)
+        mask &= ~interval_layer | in_effect(events, filters.as_of)
     if filters.categories:
         mask &= events["category"].isin(filters.categories)
     if filters.sides:

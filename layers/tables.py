@@ -15,9 +15,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from layers.filters import effective_end
+from layers.filters import in_effect
 from layers.store import dumps_collection, format_times, frame_to_features
-from layers.validate import LOCAL_TZ
 from layers.vocabulary import LAYER_TIME_RULES, describe_when
 
 __all__ = [
@@ -81,9 +80,7 @@ def key_figures(events: gpd.GeoDataFrame, total: int, as_of: date | None = None)
         as_of = pd.Timestamp(events["start"].max()).date()
     active = 0
     if as_of is not None and not deployments.empty:
-        day = pd.Timestamp(as_of.isoformat(), tz=LOCAL_TZ.key)
-        in_effect = (deployments["start"] < day + pd.Timedelta(days=1)) & (effective_end(deployments) >= day)
-        active = int(in_effect.sum())
+        active = int(in_effect(deployments, as_of).sum())
     reinforcements = int(((events["layer"] == "kfor") & (events["category"] == "reinforcement")).sum())
 
     def span(name: str) -> tuple[int, int]:

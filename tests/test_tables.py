@@ -137,3 +137,18 @@ def test_the_table_is_in_time_order_with_plain_columns_for_computing(tmp_path: P
     assert (late["fatalities"], late["fatalities_min"], late["fatalities_max"]) == ("3–5", "3", "5")
     assert late["start"] == "2023-10-02T14:30:00+02:00" and late["end"] == ""
     assert area["lon"] == area["lat"] == nowhere["lon"] == ""
+
+
+def test_active_deployments_count_whole_days_across_the_autumn_clock_change(tmp_path: Path) -> None:
+    # 29 Oct 2023 has 25 hours in Kosovo: a report starting at 23:30 that day is active on it.
+    report = make_feature(
+        "late",
+        layer="deployment",
+        category="buildup",
+        side="RS",
+        start="2023-10-29T23:30",
+        time_precision="hour",
+    )
+    events = read_store(write_json(tmp_path / "s.geojson", collection(report)), cache=None).events
+    assert key_figures(events, 1, date(2023, 10, 29)).deployments_active == 1
+    assert key_figures(events, 1, date(2023, 10, 28)).deployments_active == 0
