@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+#: Every dependency (and the test tools) pinned with hashes; see the README to refresh it.
+LOCK = ROOT / "requirements-lock.txt"
 
 
 def say(message: str) -> None:
@@ -52,12 +54,14 @@ def python_environment() -> None:
                 f"[bordermon] cannot create .venv ({exc}); on Debian/Ubuntu: apt-get install python3-venv"
             )
     stamp = VENV / ".bordermon-installed"
-    wanted = digest(ROOT / "pyproject.toml")
+    wanted = digest(ROOT / "pyproject.toml", LOCK)
     if stamp.exists() and stamp.read_text() == wanted:
         return
-    say("installing bordermon and its dependencies into .venv")
+    say("installing bordermon and its pinned dependencies into .venv")
     run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", ".[test]"])
+    # Exactly the versions the tests ran with, each checked against its recorded hash.
+    run([str(PYTHON), "-m", "pip", "install", "--quiet", "--require-hashes", "-r", str(LOCK)])
+    run([str(PYTHON), "-m", "pip", "install", "--quiet", "--no-deps", "-e", "."])
     stamp.write_text(wanted)
 
 
