@@ -14,6 +14,7 @@ from streamlit_folium import st_folium
 
 from dashboard.data import load_measures, load_store, load_view, store_version
 from layers.assets import MAP_ASSET_NAMES, STATIC_VENDOR_DIR, STATIC_VENDOR_URL, MapAssets, assets_installed
+from layers.cliargs import unreadable_files
 from layers.export import export_html, export_picture
 from layers.map import build_map, read_map_reference
 from layers.store import EventStore
@@ -132,7 +133,12 @@ def html_download(container: Any, view: View) -> None:
 
     def build() -> bytes:
         store = load_store()
-        page = export_html(store.events, filters=view.filters, set_aside=store.report.set_aside)
+        page = export_html(
+            store.events,
+            filters=view.filters,
+            set_aside=store.report.set_aside,
+            unreadable=len(unreadable_files(store.report)),
+        )
         return page.encode("utf-8")
 
     container.download_button(

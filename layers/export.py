@@ -32,7 +32,16 @@ import pandas as pd
 from branca.element import Element
 
 from layers.assets import AssetsMissingWarning, assets_installed, external_links, inline_assets
-from layers.cliargs import UsageError, check_view, listed, open_store, parse_day, set_aside_line, store_path
+from layers.cliargs import (
+    UsageError,
+    check_view,
+    listed,
+    open_store,
+    parse_day,
+    set_aside_line,
+    store_path,
+    unreadable_files,
+)
 from layers.filter_args import add_source_arguments, cited_filters, source_filters
 from layers.filters import CONFIDENCES, SIDES, Filters, filter_events
 from layers.i18n import DEFAULT_LANGUAGE, LANG_ENV, LANGUAGES, choose_language, translator
@@ -96,6 +105,7 @@ def export_html(
     title: str = DEFAULT_TITLE,
     basemap: str = "osm",
     set_aside: int = 0,
+    unreadable: int = 0,
     as_of_data: date | None = None,
     self_contained: bool = True,
     lang: str = DEFAULT_LANGUAGE,
@@ -125,6 +135,8 @@ def export_html(
         Base map shown first.
     set_aside : int
         Records the store's validation set aside (stated on the map).
+    unreadable : int
+        Store files that could not be read at all (stated on the map).
     as_of_data : date, optional
         The data's date; default the latest date in ``events``.
     self_contained : bool
@@ -148,6 +160,7 @@ def export_html(
         title=title,
         basemap=basemap,
         set_aside=set_aside,
+        unreadable=unreadable,
         as_of_data=as_of_data,
         assets="cdn",
         lang=lang,
@@ -338,6 +351,7 @@ def _write_page(
             title=args.title,
             basemap=args.basemap,
             set_aside=store.report.set_aside,
+            unreadable=len(unreadable_files(store.report)),
             self_contained=self_contained,
             lang=lang,
         )

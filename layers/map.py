@@ -148,6 +148,7 @@ def build_map(
     title: str = DEFAULT_TITLE,
     basemap: str = "osm",
     set_aside: int = 0,
+    unreadable: int = 0,
     as_of_data: date | None = None,
     info: bool = True,
     legend: bool = True,
@@ -191,6 +192,8 @@ def build_map(
         Shown in the title box.
     basemap : {"osm", "light", "none"}
         The base map shown first; the others stay available in the layer control.
+    unreadable : int
+        Store files validation could not read (stated on the map, like ``set_aside``).
     set_aside : int
         Records the store's validation set aside, to state in the title box.
     as_of_data : date, optional
@@ -252,7 +255,7 @@ def build_map(
         when = as_of_data if as_of_data is not None else data_date(events)
         not_mapped = _not_mapped(selected, layers)
         content = title_html(
-            title, view, events_drawn.shown, not_mapped, set_aside, when, has_reference, lang=lang
+            title, view, events_drawn.shown, not_mapped, set_aside, when, has_reference, lang, unreadable
         )
         ControlBox(content, "topleft", "bm-title").add_to(m)
     if legend:

@@ -107,6 +107,7 @@ def title_html(
     as_of_data: date | None,
     has_reference: bool,
     lang: str = DEFAULT_LANGUAGE,
+    unreadable: int = 0,
 ) -> str:
     """The title box's HTML: title, window, filters, counts, what is set aside or unmapped, the data's date.
 
@@ -126,6 +127,8 @@ def title_html(
         Reference geography is drawn: its attribution is added.
     lang : str
         The language of the box (:data:`layers.i18n.LANGUAGES`).
+    unreadable : int
+        Store files validation could not read at all (their events are unknown).
     """
     t = translator(lang)
     lines = [
@@ -152,6 +155,13 @@ def title_html(
             "{count} records set aside by validation: not shown.",
             set_aside,
         ).format(count=t.format_decimal(set_aside))
+        lines.append(f'<p class="bm-set-aside">{_esc(text)}</p>')
+    if unreadable:
+        text = t.ngettext(
+            "{count} store file could not be read: its events are not shown.",
+            "{count} store files could not be read: their events are not shown.",
+            unreadable,
+        ).format(count=t.format_decimal(unreadable))
         lines.append(f'<p class="bm-set-aside">{_esc(text)}</p>')
     data_text = t.gettext("No events.")
     if as_of_data:

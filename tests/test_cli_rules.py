@@ -117,6 +117,10 @@ def test_stats_and_export_report_what_was_set_aside(
         capsys, "export", "--store", str(broken_store), "--cdn", "--out", str(tmp_path / "m.html")
     )
     assert status == 0 and f"bordermon export: {expected}" in err
+    # The exported file says it too, in its title box.
+    page = (tmp_path / "m.html").read_text(encoding="utf-8")
+    assert "1 record set aside by validation: not shown." in page
+    assert "1 store file could not be read: its events are not shown." in page
 
 
 def test_an_unreadable_file_alone_is_reported(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
