@@ -1,0 +1,31 @@
+"""The dashboard's interface language: one translator per page run.
+
+Every page writes its words as ``_ = tr().gettext`` then ``_("Layers")``, so the
+extraction (``python -m layers.catalogs``) finds them and each reader sees their
+language. The language is the URL's ``lang=`` when it names one of
+:data:`layers.i18n.LANGUAGES`, else the browser's preferred language when Streamlit
+reports it, else English.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers.i18n import DEFAULT_LANGUAGE, Translator, resolve_language, translator
+
+
+def page_language() -> str:
+    """The language this page run is drawn in (a code of :data:`layers.i18n.LANGUAGES`)."""
+    asked = resolve_language(st.query_params.get("lang"))
+    if asked is not None:
+        return asked
+    try:
+        browser = st.context.locale
+    except Exception:  # outside a browser session (AppTest, bare mode): no preference
+        browser = None
+    return resolve_language(browser) or DEFAULT_LANGUAGE
+
+
+def tr() -> Translator:
+    """The translator of :func:`page_language`."""
+    return translator(page_language())
