@@ -17,21 +17,23 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # a hosted app runs this file from a checkout, not an install
     sys.path.insert(0, str(ROOT))
 
+from dashboard.lang import tr  # noqa: E402
 from dashboard.views import analysis, editor, methodology, overview  # noqa: E402
 from layers.editing import editing_enabled  # noqa: E402
 
+_ = tr().gettext
 st.set_page_config(
-    page_title="bordermon — Kosovo–Serbia boundary monitor",
+    page_title=_("bordermon — Kosovo–Serbia boundary monitor"),
     page_icon="🗺️",  # an emoji is drawn locally; a material icon is fetched from a font CDN
     layout="wide",
 )
 pages = [
-    st.Page(overview.render, title="Map and events", icon=":material/map:", url_path="map", default=True),
-    st.Page(analysis.render, title="Analysis", icon=":material/insights:", url_path="analysis"),
+    st.Page(overview.render, title=_("Map and events"), icon=":material/map:", url_path="map", default=True),
+    st.Page(analysis.render, title=_("Analysis"), icon=":material/insights:", url_path="analysis"),
 ]
 if editing_enabled():
-    pages.append(st.Page(editor.render, title="Editor", icon=":material/edit:", url_path="editor"))
+    pages.append(st.Page(editor.render, title=_("Editor"), icon=":material/edit:", url_path="editor"))
 pages.append(
-    st.Page(methodology.render, title="Methodology", icon=":material/menu_book:", url_path="methodology")
+    st.Page(methodology.render, title=_("Methodology"), icon=":material/menu_book:", url_path="methodology")
 )
 st.navigation(pages).run()

@@ -8,12 +8,15 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard.lang import browser_language, page_language, tr
 from dashboard.text import md
 from layers.filters import Filters, cited_languages, cited_publishers
+from layers.i18n import LANGUAGE_NAMES, LANGUAGES
 from layers.timeseries import dated_events
 from layers.validate import ValidationReport
 from layers.views import MAX_CASUALTIES, PRESETS, View, parse_view, preset_window, view_params
 from layers.vocabulary import (
+    CONFIDENCE_LABELS,
     CONFIDENCES,
     LAYER_TITLES,
     LAYERS,
@@ -21,12 +24,14 @@ from layers.vocabulary import (
     PUBLISHER_KINDS,
     SIDE_LABELS,
     SIDES,
+    category_name,
+    describe_window,
     language_label,
 )
 
 #: The keys of the sidebar's widgets: the view, as the reader set it.
 WIDGET_KEYS: tuple[str, ...] = (
-    "preset", "window", "as_of", *(f"layer_{layer}" for layer in LAYERS),
+    "lang", "preset", "window", "as_of", *(f"layer_{layer}" for layer in LAYERS),
     "categories", "actors", "sides", "confidences", "q",
     "publishers", "publisher_kinds", "languages", "min_killed", "min_injured",
 )  # fmt: skip
@@ -35,6 +40,11 @@ WIDGET_KEYS: tuple[str, ...] = (
 def label(value: str) -> str:
     """``crossing_closure`` → ``Crossing closure``."""
     return value.replace("_", " ").capitalize()
+
+
+def capitalised(text: str) -> str:
+    """A lower-case label at the head of a line: ``confirmed`` → ``Confirmed``."""
+    return text[:1].upper() + text[1:]
 
 
 def _data_range(events: gpd.GeoDataFrame) -> tuple[date, date]:
@@ -50,6 +60,8 @@ def _seed(view: View, events: gpd.GeoDataFrame) -> None:
     first, last = _data_range(events)
     f = view.filters
     state = st.session_state
+    state["lang"] = view.lang or page_language()
+    state["lang_chosen"] = view.lang is not None  # a link's language is kept; else the browser's
     state["preset"] = view.preset
     start = min(max(f.start or first, first), last)
     end = max(min(f.end or last, last), start)
@@ -76,7 +88,7 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
     state = st.session_state
     if not state.get("view_seeded"):
         params = {key: st.query_params.get_all(key) for key in st.query_params}
-        _seed(parse_view(params, events), events)
+        _seed(parse_view(params, events, page_language()), events)
         state["view_seeded"] = True
     else:
         # Each page draws its own copy of these widgets, and a widget new to a page
@@ -87,30 +99,42 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
 
     first, last = _data_range(events)
     bar = st.sidebar
-    bar.header("View")
-    preset = bar.selectbox("Time window", list(PRESETS), format_func=PRESETS.__getitem__, key="preset")
+    language = _language_selector()
+    t = tr()
+    _ = t.gettext
+    bar.header(_("View"))
+    preset = bar.selectbox(
+        _("Time window"), list(PRESETS), format_func=lambda key: _(PRESETS[key]), key="preset"
+    )
     if preset == "custom":
-        start, end = bar.slider("Dates", min_value=first, max_value=max(last, first), key="window")
+        start, end = bar.slider(_("Dates"), min_value=first, max_value=max(last, first), key="window")
     else:
         start, end = preset_window(preset, events)
         if start and end:
-            bar.caption(f"{start:%d %b %Y} – {end:%d %b %Y}")
+            bar.caption(describe_window(start, end, t.language))
     as_of = bar.date_input(
-        "Deployments and KFOR as of",
+        _("Deployments and KFOR as of"),
         key="as_of",
-        help="Keep only the deployment reports and KFOR presence in effect on this day. Empty: all.",
+        help=_("Keep only the deployment reports and KFOR presence in effect on this day. Empty: all."),
         format="YYYY-MM-DD",
     )
-    bar.subheader("Layers")
-    layers = tuple(layer for layer in LAYERS if bar.checkbox(LAYER_TITLES[layer], key=f"layer_{layer}"))
-    bar.subheader("Filters")
+    bar.subheader(_("Layers"))
+    layers = tuple(layer for layer in LAYERS if bar.checkbox(_(LAYER_TITLES[layer]), key=f"layer_{layer}"))
+    bar.subheader(_("Filters"))
     categories = sorted(set(events["category"].dropna())) if not events.empty else []
     actors = sorted({a for items in events["actors"] for a in items}) if not events.empty else []
-    chosen_categories = bar.multiselect("Category", categories, format_func=label, key="categories")
-    chosen_actors = bar.multiselect("Actor", actors, key="actors")
-    sides = bar.multiselect("Side", list(SIDES), format_func=SIDE_LABELS.__getitem__, key="sides")
-    confidences = bar.multiselect("Confidence", list(CONFIDENCES), format_func=label, key="confidences")
-    text = bar.text_input("Search titles, summaries and sources", key="q", max_chars=200)
+    chosen_categories = bar.multiselect(
+        _("Category"), categories, format_func=lambda c: category_name(c, t.language), key="categories"
+    )
+    chosen_actors = bar.multiselect(_("Actor"), actors, key="actors")
+    sides = bar.multiselect(_("Side"), list(SIDES), format_func=lambda s: _(SIDE_LABELS[s]), key="sides")
+    confidences = bar.multiselect(
+        _("Confidence"),
+        list(CONFIDENCES),
+        format_func=lambda c: capitalised(_(CONFIDENCE_LABELS[c])),
+        key="confidences",
+    )
+    text = bar.text_input(_("Search titles, summaries and sources"), key="q", max_chars=200)
 
     view = View(
         filters=_sources_and_casualties(
@@ -129,12 +153,39 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         ),
         preset=preset,
         selected=state.get("selected"),
+        lang=language,
     )
     wanted = view_params(view)
     if {key: st.query_params.get_all(key) for key in st.query_params} != wanted:
         st.query_params.from_dict(wanted)  # only on a change: each write adds a history entry
-    bar.caption("The address bar holds this view: copy it to cite or share exactly what you see.")
+    bar.caption(_("The address bar holds this view: copy it to cite or share exactly what you see."))
     return view
+
+
+def _choose_language() -> None:
+    st.session_state["lang_chosen"] = True
+
+
+def _language_selector() -> str | None:
+    """The interface language, first in the sidebar; the URL's ``lang=`` once one is chosen.
+
+    Each language is named in itself, so a reader finds theirs whatever the page is in.
+    Until the reader (or the link) picks one, the page follows the browser and the URL
+    names none, so that a shared link opens in its reader's language.
+    """
+    state = st.session_state
+    if state.get("lang") not in LANGUAGES:
+        state["lang"] = page_language()
+    language = st.sidebar.selectbox(
+        "🌐 " + tr().gettext("Language"),
+        list(LANGUAGES),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        key="lang",
+        on_change=_choose_language,
+    )
+    if state.get("lang_chosen") or language != browser_language():
+        return str(language)
+    return None
 
 
 def _sources_and_casualties(events: gpd.GeoDataFrame, filters: Filters) -> Filters:
@@ -143,38 +194,45 @@ def _sources_and_casualties(events: gpd.GeoDataFrame, filters: Filters) -> Filte
     active = any(
         state.get(key) for key in ("publishers", "publisher_kinds", "languages", "min_killed", "min_injured")
     )
-    box = st.sidebar.expander("Sources and casualties", expanded=active)
-    source_help = "An event is kept when one of its sources matches every choice made here."
-    publishers = box.multiselect("Publisher", cited_publishers(events), key="publishers", help=source_help)
+    t = tr()
+    _ = t.gettext
+    box = st.sidebar.expander(_("Sources and casualties"), expanded=active)
+    source_help = _("An event is kept when one of its sources matches every choice made here.")
+    publishers = box.multiselect(_("Publisher"), cited_publishers(events), key="publishers", help=source_help)
     kinds = box.multiselect(
-        "Kind of publisher",
+        _("Kind of publisher"),
         list(PUBLISHER_KINDS),
-        format_func=PUBLISHER_KIND_LABELS.__getitem__,
+        format_func=lambda kind: _(PUBLISHER_KIND_LABELS[kind]),
         key="publisher_kinds",
         help=source_help,
     )
     languages = box.multiselect(
-        "Language of the source", cited_languages(events), format_func=language_label, key="languages"
-    )
-    casualty_help = (
-        "Counts the low bound of the reported range: an event reported as 2–5 {noun} passes 2, not 3; "
-        "an unknown count passes no threshold. 0: no threshold."
+        _("Language of the source"),
+        cited_languages(events),
+        format_func=lambda code: language_label(code, t.language),
+        key="languages",
     )
     min_killed = box.number_input(
-        "At least this many killed (1: any killed)",
+        _("At least this many killed (1: any killed)"),
         min_value=0,
         max_value=MAX_CASUALTIES,
         step=1,
         key="min_killed",
-        help=casualty_help.format(noun="killed"),
+        help=_(
+            "Counts the low bound of the reported range: an event reported as 2–5 killed passes 2, "
+            "not 3; an unknown count passes no threshold. 0: no threshold."
+        ),
     )
     min_injured = box.number_input(
-        "At least this many injured",
+        _("At least this many injured"),
         min_value=0,
         max_value=MAX_CASUALTIES,
         step=1,
         key="min_injured",
-        help=casualty_help.format(noun="injured"),
+        help=_(
+            "Counts the low bound of the reported range: an event reported as 2–5 injured passes 2, "
+            "not 3; an unknown count passes no threshold. 0: no threshold."
+        ),
     )
     return filters.with_(
         publishers=tuple(publishers),
@@ -195,10 +253,20 @@ def show_notices(report: ValidationReport | None = None) -> None:
         st.warning(md(notice), icon=":material/link_off:")
     if report is None or (not report.set_aside and report.ok):
         return
+    t = tr()
     unreadable = sum(1 for p in report.errors if p.index is None)
-    parts = [f"{report.set_aside} record(s)"] + ([f"{unreadable} unreadable file(s)"] if unreadable else [])
+    what = t.ngettext("{count} record", "{count} records", report.set_aside).format(
+        count=t.format_decimal(report.set_aside)
+    )
+    if unreadable:
+        files = t.ngettext("{count} unreadable file", "{count} unreadable files", unreadable).format(
+            count=t.format_decimal(unreadable)
+        )
+        what = t.gettext("{first} and {second}").format(first=what, second=files)
     st.warning(
-        f"{' and '.join(parts)} of the store were set aside by validation and are not shown; "
-        "the Methodology page lists each with its file, field and reason.",
+        t.gettext(
+            "Set aside by validation and not shown: {what} of the store. "
+            "The Methodology page lists each with its file, field and reason."
+        ).format(what=what),
         icon=":material/report:",
     )

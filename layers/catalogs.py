@@ -31,8 +31,11 @@ __all__ = ["catalog_path", "compile_catalog", "extract_messages", "main", "probl
 
 ROOT = LOCALE_DIR.parent.parent
 COMMENT_TAG = "TRANSLATORS:"
-#: The markers of :mod:`layers.i18n` (not ``_``, which code also uses as a throwaway name).
-KEYWORDS = {name: DEFAULT_KEYWORDS[name] for name in ("N_", "gettext", "ngettext", "pgettext", "npgettext")}
+#: The markers of :mod:`layers.i18n`, and ``_`` of the dashboard's pages (``_ = tr().gettext``):
+#: only a call with a literal is extracted, so ``_`` as a throwaway name is never one.
+KEYWORDS = {
+    name: DEFAULT_KEYWORDS[name] for name in ("_", "N_", "gettext", "ngettext", "pgettext", "npgettext")
+}
 _SKIPPED_DIRECTORIES = {"node_modules", "geodata", "tests", "bench", "scripts", "build", "dist"}
 _WIDTH = 100
 

@@ -18,7 +18,7 @@ from layers.record_state import newest_day
 from layers.vocabulary import (
     CONFIDENCE_LABELS,
     PUBLISHER_KIND_LABELS,
-    category_label,
+    category_name,
     describe_casualty_threshold,
     describe_window,
     language_label,
@@ -41,15 +41,6 @@ def _window_text(filters: Filters, lang: str = DEFAULT_LANGUAGE) -> str:
     return describe_window(filters.start, filters.end, lang)
 
 
-def _category_text(category: str, lang: str) -> str:
-    # A category key may belong to several layers ("other"): the first layer that has it names it.
-    for layer in ("incident", "deployment", "kfor"):
-        label = category_label(layer, category, lang)
-        if label != category:
-            return label
-    return category
-
-
 def _filter_text(filters: Filters, t: Translator) -> list[str]:
     parts = []
     if filters.as_of:
@@ -57,7 +48,7 @@ def _filter_text(filters: Filters, t: Translator) -> list[str]:
             t.gettext("deployments and KFOR in effect on {day}").format(day=t.format_day(filters.as_of))
         )
     if filters.categories:
-        named = ", ".join(_category_text(c, t.language) for c in filters.categories)
+        named = ", ".join(category_name(c, t.language) for c in filters.categories)
         parts.append(t.gettext("category: {values}").format(values=named))
     if filters.actors:
         parts.append(t.gettext("actor: {values}").format(values=", ".join(filters.actors)))

@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from layers.filters import Filters, cited_languages, cited_publishers
+from layers.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Translator, resolve_language, translator
 from layers.validate import EARLIEST
 from layers.vocabulary import CONFIDENCES, LAYERS, PUBLISHER_KINDS, SIDES
 
@@ -51,25 +52,31 @@ PARAMETERS: tuple[str, ...] = (
     "killed",
     "injured",
     "event",
+    "lang",
 )
 #: The largest casualty threshold a view may hold: a bigger one is a typo.
 MAX_CASUALTIES = 100_000
-#: Time-window presets: key → label.
+#: Time-window presets: key → label (translated where it is shown).
 PRESETS: dict[str, str] = {
-    "all": "All dates",
-    "sep-oct-2023": "September–October 2023",
-    "last-30-days": "Last 30 days of data",
-    "custom": "Custom window",
+    "all": N_("All dates"),
+    "sep-oct-2023": N_("September–October 2023"),
+    "last-30-days": N_("Last 30 days of data"),
+    "custom": N_("Custom window"),
 }
 
 
 @dataclass(frozen=True)
 class View:
-    """What the researcher sees: a preset (or custom window), filters and a selection."""
+    """What the researcher sees: a preset (or custom window), filters and a selection.
+
+    ``lang`` is the interface language the URL names (:data:`layers.i18n.LANGUAGES`);
+    None leaves it to the reader's browser, so a link without one opens in theirs.
+    """
 
     filters: Filters = field(default_factory=Filters)
     preset: str = "all"
     selected: str | None = None
+    lang: str | None = None
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -88,28 +95,54 @@ def _one(params: Mapping[str, Sequence[str]], key: str) -> str | None:
     return values[-1] if values else None
 
 
-def _day(params: Mapping[str, Sequence[str]], key: str, notices: list[str]) -> date | None:
+@dataclass
+class _Notices:
+    """The notices of one parse, in the reader's language."""
+
+    t: Translator
+    items: list[str] = field(default_factory=list)
+
+    def add(self, message: str, **values: object) -> None:
+        self.items.append(message.format(**values))
+
+
+def _day(params: Mapping[str, Sequence[str]], key: str, notices: _Notices) -> date | None:
     text = _one(params, key)
     if text is None:
         return None
+    t = notices.t
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        notices.append(f"Ignored {key}={text!r}: not a date (use YYYY-MM-DD).")
+        notices.add(
+            t.gettext("Ignored {key}={value}: not a date (use YYYY-MM-DD)."), key=key, value=repr(text)
+        )
         return None
     first, last = DAY_RANGE
     if not first <= day <= last:
-        notices.append(f"Ignored {key}={text!r}: outside the dates a view can hold ({first} to {last}).")
+        notices.add(
+            t.gettext("Ignored {key}={value}: outside the dates a view can hold ({first} to {last})."),
+            key=key,
+            value=repr(text),
+            first=first,
+            last=last,
+        )
         return None
     return day
 
 
-def _threshold(params: Mapping[str, Sequence[str]], key: str, notices: list[str]) -> int:
+def _threshold(params: Mapping[str, Sequence[str]], key: str, notices: _Notices) -> int:
     text = _one(params, key)
     if text is None:
         return 0
     if not (text.isascii() and text.isdigit()) or int(text) > MAX_CASUALTIES:
-        notices.append(f"Ignored {key}={text[:40]!r}: expected a whole number from 0 to {MAX_CASUALTIES:,}.")
+        t = notices.t
+        notices.add(
+            t.gettext("Ignored {key}={value}: expected a whole number from 0 to {maximum}."),
+            key=key,
+            value=repr(text[:40]),
+            maximum=t.format_decimal(MAX_CASUALTIES),
+        )
         return 0
     return int(text)
 
@@ -119,7 +152,7 @@ def _choices(
     key: str,
     allowed: Iterable[str],
     label: str,
-    notices: list[str],
+    notices: _Notices,
     *,
     split: bool = True,
 ) -> tuple[str, ...]:
@@ -128,11 +161,32 @@ def _choices(
     values = [v for raw in raw_values for v in (raw.split(",") if split else [raw]) if v]
     unknown = [v for v in values if v not in known]
     if unknown:
-        notices.append(f"Ignored unknown {label}: {', '.join(sorted(set(unknown)))}.")
+        t = notices.t
+        # TRANSLATORS: {what} is one of the lower-case nouns "layer", "category", "actor", ...
+        notices.add(
+            t.gettext("Ignored unknown {what}: {values}."),
+            what=t.gettext(label),
+            values=", ".join(sorted(set(unknown))),
+        )
     return tuple(dict.fromkeys(v for v in values if v in known))
 
 
-def parse_view(params: Mapping[str, Sequence[str]], events: gpd.GeoDataFrame) -> View:
+#: What each checked parameter holds, as a notice names it (lower case, in a sentence).
+_WHAT = {
+    "layers": N_("layer"),
+    "cat": N_("category"),
+    "actor": N_("actor"),
+    "side": N_("side"),
+    "conf": N_("confidence"),
+    "pub": N_("publisher"),
+    "kind": N_("publisher kind"),
+    "lang_src": N_("source language"),
+}
+
+
+def parse_view(
+    params: Mapping[str, Sequence[str]], events: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE
+) -> View:
     """Read a view from URL parameters (each key maps to all of its values).
 
     Parameters
@@ -142,62 +196,91 @@ def parse_view(params: Mapping[str, Sequence[str]], events: gpd.GeoDataFrame) ->
     events : GeoDataFrame
         The store's events, to check categories, actors, publishers, source languages and
         the selected id against.
+    lang : str
+        The language of the notices (:data:`layers.i18n.LANGUAGES`).
 
     Returns
     -------
     View
         The view, with a notice for every parameter that was dropped.
     """
-    notices: list[str] = []
+    t = translator(lang)
+    notices = _Notices(t)
     preset = _one(params, "preset")
     start, end = _day(params, "start", notices), _day(params, "end", notices)
     if preset is not None and preset not in PRESETS:
-        notices.append(f"Ignored preset={preset!r}: expected one of {', '.join(PRESETS)}.")
+        notices.add(
+            t.gettext("Ignored preset={value}: expected one of {allowed}."),
+            value=repr(preset),
+            allowed=", ".join(PRESETS),
+        )
         preset = None
     if preset is None:
         preset = "custom" if (start or end) else "all"
     if preset != "custom":
         start, end = preset_window(preset, events)
     if start and end and start > end:
-        notices.append(f"The window started after it ended ({start} > {end}); the dates were swapped.")
+        notices.add(
+            t.gettext("The window started after it ended ({start} > {end}); the dates were swapped."),
+            start=start,
+            end=end,
+        )
         start, end = end, start
 
     categories = sorted(set(events["category"].dropna())) if not events.empty else []
     actors = sorted({a for items in events["actors"] for a in items}) if not events.empty else []
     layers = LAYERS
     if "layers" in params:
-        layers = _choices(params, "layers", LAYERS, "layer", notices)
+        layers = _choices(params, "layers", LAYERS, _WHAT["layers"], notices)
         if not layers and any(value.strip(",") for value in params["layers"]):
             # "layers=" alone is a view of no layer; "layers=tanks" is a typo
-            notices.append(
-                f"No known layer asked for: showing the default, all layers ({', '.join(LAYERS)})."
+            notices.add(
+                t.gettext("No known layer asked for: showing the default, all layers ({layers})."),
+                layers=", ".join(LAYERS),
             )
             layers = LAYERS
     unknown = sorted(set(params) - set(PARAMETERS))
     if unknown:
-        names = ", ".join(repr(key) for key in unknown)
-        notices.append(f"Ignored unknown parameter(s) {names}; this app reads {', '.join(PARAMETERS)}.")
+        notices.add(
+            t.ngettext(
+                "Ignored unknown parameter {names}; this app reads {known}.",
+                "Ignored unknown parameters {names}; this app reads {known}.",
+                len(unknown),
+            ),
+            names=", ".join(repr(key) for key in unknown),
+            known=", ".join(PARAMETERS),
+        )
     filters = Filters(
         start=start,
         end=end,
         as_of=_day(params, "as_of", notices),
         layers=layers,
-        categories=_choices(params, "cat", categories, "category", notices),
-        actors=_choices(params, "actor", actors, "actor", notices, split=False),
-        sides=_choices(params, "side", SIDES, "side", notices),
-        confidences=_choices(params, "conf", CONFIDENCES, "confidence", notices),
+        categories=_choices(params, "cat", categories, _WHAT["cat"], notices),
+        actors=_choices(params, "actor", actors, _WHAT["actor"], notices, split=False),
+        sides=_choices(params, "side", SIDES, _WHAT["side"], notices),
+        confidences=_choices(params, "conf", CONFIDENCES, _WHAT["conf"], notices),
         text=(_one(params, "q") or "")[:200],
-        publishers=_choices(params, "pub", cited_publishers(events), "publisher", notices, split=False),
-        publisher_kinds=_choices(params, "kind", PUBLISHER_KINDS, "publisher kind", notices),
-        languages=_choices(params, "lang_src", cited_languages(events), "source language", notices),
+        publishers=_choices(params, "pub", cited_publishers(events), _WHAT["pub"], notices, split=False),
+        publisher_kinds=_choices(params, "kind", PUBLISHER_KINDS, _WHAT["kind"], notices),
+        languages=_choices(params, "lang_src", cited_languages(events), _WHAT["lang_src"], notices),
         min_killed=_threshold(params, "killed", notices),
         min_injured=_threshold(params, "injured", notices),
     )
     selected = _one(params, "event")
     if selected is not None and (events.empty or selected not in set(events["id"])):
-        notices.append(f"Event {selected!r} is not in this store (removed, renamed or never there).")
+        notices.add(
+            t.gettext("Event {id} is not in this store (removed, renamed or never there)."), id=repr(selected)
+        )
         selected = None
-    return View(filters=filters, preset=preset, selected=selected, notices=tuple(notices))
+    language = _one(params, "lang")
+    chosen = resolve_language(language)
+    if language is not None and chosen is None:
+        notices.add(
+            t.gettext("Ignored lang={value}: expected one of {allowed}."),
+            value=repr(language[:40]),
+            allowed=", ".join(LANGUAGES),
+        )
+    return View(filters=filters, preset=preset, selected=selected, lang=chosen, notices=tuple(notices.items))
 
 
 def view_params(view: View) -> dict[str, list[str]]:
@@ -232,4 +315,6 @@ def view_params(view: View) -> dict[str, list[str]]:
             params[key] = [str(minimum)]
     if view.selected:
         params["event"] = [view.selected]
+    if view.lang:
+        params["lang"] = [view.lang]
     return params

@@ -54,6 +54,7 @@ __all__ = [
     "CategoryStyle",
     "TimeRule",
     "category_label",
+    "category_name",
     "describe_casualty_threshold",
     "describe_when",
     "describe_window",
@@ -247,6 +248,14 @@ def category_label(layer: str, category: str, lang: str = DEFAULT_LANGUAGE) -> s
     styles = CATEGORY_STYLES.get(layer)
     style = styles.get(category) if styles is not None else None
     return translator(lang).gettext(style.label) if style is not None else category
+
+
+def category_name(category: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The label of a category key of any layer (``other``, in several, takes the first's)."""
+    for layer in LAYERS:
+        if category in CATEGORY_STYLES.get(layer, {}):
+            return category_label(layer, category, lang)
+    return category
 
 
 def language_label(code: str, lang: str = DEFAULT_LANGUAGE) -> str:

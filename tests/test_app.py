@@ -293,7 +293,7 @@ def test_set_aside_records_are_counted_on_every_page_without_a_path(
         ]
         assert all(str(tmp_path) not in text for text in shown), name
         if name != "methodology":
-            assert any("1 record(s) and 1 unreadable file(s)" in text for text in shown), name
+            assert any("1 record and 1 unreadable file of the store" in text for text in shown), name
 
 
 # --------------------------------------------------------------------------- selection
