@@ -61,6 +61,7 @@ from layers.map_reference import (
     read_map_reference,
     reference_payloads,
 )
+from layers.map_time import TimeControl, time_config
 from layers.map_title import data_date, title_html
 from layers.mapdata import COLOR_BY, encode_events, mapped_mask
 from layers.measures import measure_events
@@ -156,6 +157,8 @@ def build_map(
     assets: MapAssets | Literal["cdn"] = "cdn",
     height: str = "100%",
     lang: str = DEFAULT_LANGUAGE,
+    playback: bool = True,
+    timeline: bool = True,
 ) -> folium.Map:
     """Build the map of a view of the store.
 
@@ -211,6 +214,10 @@ def build_map(
     lang : str
         The language of the title box, legend and layer names (:data:`layers.i18n.LANGUAGES`);
         the default title is translated, a title given is shown as it is.
+    playback, timeline : bool
+        Draw the play control along the bottom of the map, and under it the timeline on
+        which a dragged window narrows the map (:mod:`layers.map_time`; the timeline
+        needs the play control). Both run in the browser.
 
     Returns
     -------
@@ -263,6 +270,8 @@ def build_map(
             list(groups), events_drawn.counts, events_drawn.band_counts, names=names, lang=lang
         )
         ControlBox(content, "bottomleft", "bm-legend-box").add_to(m)
+    if playback and any(layer in LAYERS for layer in layers):
+        TimeControl(time_config(drawn, view, timeline=timeline, lang=lang)).add_to(m)
     ReadyMark(BASEMAPS[basemap][0], BASEMAPS["none"][0]).add_to(m)
     return m
 

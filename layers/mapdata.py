@@ -28,6 +28,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.measures import DISTANCE_BANDS, ON_LINE_KM
+from layers.timeline import event_days
 from layers.vocabulary import (
     CATEGORY_STYLES,
     CONFIDENCE_LABELS,
@@ -399,7 +400,8 @@ def encode_events(
         (category), ``v`` (severity), ``f`` (confidence), ``p`` (location precision),
         string indexes ``t`` (title), ``w`` (when), ``l`` (place), ``a`` (actors), ``q``
         (casualties), ``o`` (geometry note), ``sn`` (number of sources per event), ``s`` (their indexes
-        in ``sources``, event after event), and the
+        in ``sources``, event after event), the days each event covers ``d0``, ``ts``,
+        ``tn``, ``tw`` (see ``_encode_days``: playback and the timeline), and the
         tables ``strings``, ``sources``, ``categories``, ``confidences``, ``precisions``.
         With ``measures`` also ``color_by``, codes ``b`` (distance band, an index into
         the table ``bands``; its last entry is "not measured"), ``d`` (signed distance
@@ -432,6 +434,7 @@ def encode_events(
     payload.update({"id": rows["id"].astype(str).tolist()})
     payload.update(_encode_positions(rows))
     payload.update(_encode_codes(rows, layer))
+    payload.update(_encode_days(rows))
     payload.update(_encode_texts(rows, strings, interval=layer != "incident", lang=lang))
     source_counts, source_refs, source_table = _encode_sources(rows["sources"], strings)
     payload.update({"sn": source_counts, "s": source_refs, "sources": source_table})
@@ -449,7 +452,8 @@ def encode_events(
 # The order of the payload's keys (the page's bytes depend on it).
 _PAYLOAD_ORDER = (
     *("layer", "label", "interval", "origin", "scale", "categories", "confidences", "precisions", "radii"),
-    *("id", "x", "y", "k", "r", "c", "v", "f", "p", "t", "w", "l", "a", "q", "o", "sn", "s", "geom"),
+    *("id", "x", "y", "k", "r", "c", "v", "f", "p", "d0", "ts", "tn", "tw"),
+    *("t", "w", "l", "a", "q", "o", "sn", "s", "geom"),
     *("sources", "strings"),
 )
 
@@ -505,6 +509,31 @@ def _encode_codes(rows: gpd.GeoDataFrame, layer: str) -> dict[str, list[int]]:
         "f": _codes(rows["confidence"], _CONFIDENCES, "reported"),
         "p": _codes(rows["location_precision"], _PRECISIONS, "exact"),
     }
+
+
+def _encode_days(rows: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Each event's days (:func:`layers.timeline.event_days`), for playback and the timeline.
+
+    ``d0`` is the first day (days since 1970-01-01); ``ts`` each event's first day after
+    ``d0``; ``tn`` its recorded length in days less one (-1: ongoing, no end); ``tw`` only
+    for events recorded to the week, month or year, ``[before, after]``: how many days the
+    shown span reaches before ``ts`` and after the recorded last day (drawn faded).
+    """
+    days = event_days(rows)
+    if days.empty:
+        return {"d0": 0, "ts": [], "tn": [], "tw": {}}
+    first = days["first"].to_numpy(dtype="int64")
+    d0 = int(first.min())
+    last = days["last"].to_numpy(dtype="int64", na_value=-1)
+    ongoing = days["last"].isna().to_numpy(dtype=bool)
+    length = np.where(ongoing, -1, last - first)
+    shown_last = days["shown_last"].to_numpy(dtype="int64", na_value=0)
+    before = first - days["shown_first"].to_numpy(dtype="int64")
+    after = np.where(ongoing, 0, shown_last - last)
+    widened = {
+        str(i): [int(before[i]), int(after[i])] for i in np.flatnonzero(days["coarse"].to_numpy(dtype=bool))
+    }
+    return {"d0": d0, "ts": (first - d0).tolist(), "tn": length.tolist(), "tw": widened}
 
 
 def _encode_texts(

@@ -274,6 +274,39 @@
     ];
   }
 
+  // ------------------------------------------------------------------ time hook
+
+  // bordermon-time.js (playback, timeline window) sets `show` on a layer's SymbolSet and
+  // AreaSet: one byte per event of the layer, 0 hidden, 1 shown, 2 shown faded; null
+  // (the default) draws every event. The draw loops and clicks pass their in-view list
+  // through timeShown, which keeps the shown items at the front of the list (their
+  // count returned) and the faded ones in set._fadedList (set._fadedCount), drawn first
+  // and translucent; for clicks (all true) faded ones are kept in the list too. After
+  // changing `show` the time script asks for one redraw.
+  var FADED_ALPHA = 0.35;
+  function timeShown(set, list, count, all) {
+    var show = set.show, n = 0, nf = 0;
+    set._fadedCount = 0;
+    if (!show) {
+      return count;
+    }
+    var ev = set._e.event, faded = set._fadedList;
+    if (!faded || faded.length < count) {
+      faded = set._fadedList = new Int32Array(list.length);
+    }
+    for (var q = 0; q < count; q++) {
+      var k = list[q], v = show[ev[k]];
+      if (v === 1 || (all && v)) {
+        list[n++] = k;
+      } else if (v === 2) {
+        faded[nf++] = k;
+      }
+    }
+    set._fadedCount = nf;
+    return n;
+  }
+  B.FADED_ALPHA = FADED_ALPHA;
+
   // ------------------------------------------------------------------ symbols
 
   // Stamping many symbols: each sprite's pixels are composited (source-over,
@@ -447,10 +480,18 @@
       var styles = this.options.styles, st = this._e.style, x = this._x, y = this._y;
       var images = styles.map(sprite), drawn = this._drawn;
       var count = this._inView(b, this._maxReach()), list = this._index.result, q, k;
+      count = timeShown(this, list, count);
+      for (q = 0; q < this._fadedCount; q++) {  // time hook: faded first, underneath
+        k = this._fadedList[q];
+        drawn[k] = 1;
+        var fs = images[st[k]];
+        ctx.globalAlpha = FADED_ALPHA;
+        ctx.drawImage(fs.image, x[k] - fs.half, y[k] - fs.half, fs.size, fs.size);
+      }
       for (q = 0; q < count; q++) {
         drawn[list[q]] = 1;
       }
-      this.lastDrawn = count;
+      this.lastDrawn = count + this._fadedCount;
       if (count >= BLIT_MIN && blitSymbols(ctx, b, list, count, x, y, st, images)) {
         return;
       }
@@ -471,6 +512,7 @@
       var styles = this.options.styles, st = this._e.style, tol = this._renderer.options.tolerance || 0;
       var reach = this._maxReach(), best = -1;
       var count = this._inView({ min: p, max: p }, reach), list = this._index.result;
+      count = timeShown(this, list, count, true);  // time hook
       for (var q = 0; q < count; q++) {
         var k = list[q], r = styles[st[k]].radius + tol;
         var dx = this._x[k] - p.x, dy = this._y[k] - p.y;
@@ -702,7 +744,9 @@
       var count = this._index.query(box[0], box[1], box[2], box[3]), list = this._index.result;
       var styles = this.options.styles, st = this._e.style, holed = this._holed, drawn = this._drawn;
       var q = 0;
-      this.lastDrawn = count;
+      count = timeShown(this, list, count);
+      this._drawFaded(ctx);  // time hook
+      this.lastDrawn = count + this._fadedCount;
       var kinds = this._e.kind;
       while (q < count) {
         var first = list[q], look = st[first], s = styles[look];
@@ -731,11 +775,30 @@
       ctx.setLineDash([]);
     },
 
+    // Time hook: the faded areas, one at a time, translucent.
+    _drawFaded: function (ctx) {
+      for (var q = 0; q < this._fadedCount; q++) {
+        var k = this._fadedList[q], s = this.options.styles[this._e.style[k]];
+        if (!s._faded) {
+          s._faded = L.extend({}, s, { opacity: s.opacity * FADED_ALPHA, fillOpacity: s.fillOpacity * FADED_ALPHA });
+        }
+        this._drawn[k] = 1;
+        if (this._e.kind[k] === ELLIPSE) {
+          this._circle(ctx, k, s._faded);
+        } else {
+          ctx.beginPath();
+          this._path(ctx, k);
+          this._fillStroke(ctx, s._faded, this._holed[k] ? "evenodd" : "nonzero");
+        }
+      }
+    },
+
     // The topmost area under a point: inside a circle or polygon, or on a line.
     _containsPoint: function (p) {
       var tol = this._renderer.options.tolerance || 0, f = this._f, o = this._origin;
       var box = worldBox(this._map, f, { min: p, max: p }, tol + this._maxWeight());
       var count = this._index.query(box[0], box[1], box[2], box[3]), list = this._index.result;
+      count = timeShown(this, list, count, true);  // time hook
       var px = (p.x + o.x) / f, py = (p.y + o.y) / f, w = this._w;
       this._hit = -1;
       for (var q = count - 1; q >= 0; q--) {
