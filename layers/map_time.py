@@ -118,7 +118,7 @@ def time_config(
             "speed": t.gettext("Speed"),
             # TRANSLATORS: playback keeps what ended shortly before the day shown, faded.
             "trail": t.gettext("Trail"),
-            "trail_off": t.gettext("Off"),
+            "trail_off": t.gettext("No trail"),
             "trail_week": t.gettext("One week"),
             "trail_month": t.gettext("Four weeks"),
             "all": t.gettext("All dates"),
