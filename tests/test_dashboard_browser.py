@@ -234,6 +234,39 @@ def test_dashboard_map_selection_window_and_shared_url(app_page: tuple[Any, Netw
     assert log.page_errors == []
 
 
+SIEGE = "2023-09-24-banjska-monastery-siege"
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1280, 720), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_one_click_on_the_map_selects_whatever_the_window_height(
+    chromium: Any, server: str, size: tuple[int, int]
+) -> None:
+    """A map partly below the fold: the click that focuses the map must not scroll the page first."""
+    width, height = size
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        log = block_network(page, allow=[server])
+        page.goto(server)
+        frame = _map_frame(page)
+        _wait_idle(page)
+        main = page.locator("[data-testid='stMain']")
+        top = main.evaluate("(el) => el.scrollTop")
+        _click_event(page, frame, SIEGE)  # once, on the symbol's pixel from the map's projection
+        title = str(EVENTS.set_index("id").loc[SIEGE, "title"])
+        main.get_by_role("heading", name=title).wait_for(timeout=30_000)
+        assert "event=" + SIEGE in page.url
+        assert main.evaluate("(el) => el.scrollTop") == top  # the page did not move under the pointer
+        # The map still took the focus: the arrow keys pan it.
+        assert frame.evaluate("document.activeElement === bordermon.map.getContainer()")
+        before = frame.evaluate("bordermon.map.getCenter().lng")
+        page.keyboard.press("ArrowRight")
+        frame.wait_for_function("(lng) => bordermon.map.getCenter().lng > lng", arg=before, timeout=10_000)
+        assert log.page_errors == []
+    finally:
+        context.close()
+
+
 def _sidebar_view(page: Any) -> dict[str, Any]:
     """What the sidebar shows: the window's caption and which layers are ticked."""
     bar = page.locator("section[data-testid='stSidebar']")

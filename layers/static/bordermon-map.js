@@ -1409,7 +1409,31 @@
     map.fitBounds(bounds, { animate: false });
   };
 
+  // Leaflet focuses the map on mousedown, so that the arrow keys pan it. focus() also
+  // scrolls every scrolling ancestor to show the whole map, through an iframe too: in the
+  // dashboard, a map reaching below the window moved up under the pointer between
+  // mousedown and click, and the click landed beside the symbol. Focus in place.
+  function focusInPlace(map) {
+    var keyboard = map.keyboard;
+    if (!keyboard) {
+      return;
+    }
+    var enabled = keyboard.enabled();
+    if (enabled) {
+      keyboard.disable(); // unhooks Leaflet's own mousedown listener
+    }
+    keyboard._onMouseDown = function () {
+      if (!this._focused) {
+        this._map.getContainer().focus({ preventScroll: true });
+      }
+    };
+    if (enabled) {
+      keyboard.enable();
+    }
+  }
+
   B.markReady = function (map, initialBase, blankName, apply) {
+    focusInPlace(map);
     if (apply) {
       apply(initialBase === blankName ? blankName : initialBase);
     }
