@@ -18,6 +18,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +30,14 @@ from layers.mapdata import mapped_mask
 from layers.paths import ROOT, SHIPPED_STORE
 from layers.store import read_store
 from layers.views import parse_view
+from layers.vocabulary import describe_window
 from tests.browser import TILE_HOSTS, NetworkLog, block_network, screenshot_path
 from tests.factories import collection, make_feature, write_json
 
 pytestmark = pytest.mark.browser
 
 EVENTS = read_store(SHIPPED_STORE).events
+SEP_OCT = describe_window(date(2023, 9, 1), date(2023, 10, 31), "en")  # the sidebar's caption
 READY = "() => !!(window.bordermon && window.bordermon.ready === true)"
 
 
@@ -223,7 +226,7 @@ def test_dashboard_map_selection_window_and_shared_url(app_page: tuple[Any, Netw
         fresh.goto(shared)
         fresh.get_by_role("heading", name=title).wait_for(timeout=60_000)
         assert _count(fresh) == (expected, len(EVENTS))
-        assert "01 Sep 2023 – 31 Oct 2023" in fresh.inner_text("section[data-testid='stSidebar']")
+        assert SEP_OCT in fresh.inner_text("section[data-testid='stSidebar']")
         _map_frame(fresh)
         fresh.screenshot(path=screenshot_path("dashboard-shared-url"), full_page=True)
         assert fresh_log.page_errors == []
@@ -271,7 +274,7 @@ def _sidebar_view(page: Any) -> dict[str, Any]:
     """What the sidebar shows: the window's caption and which layers are ticked."""
     bar = page.locator("section[data-testid='stSidebar']")
     return {
-        "window": "01 Sep 2023 – 31 Oct 2023" in bar.inner_text(),
+        "window": SEP_OCT in bar.inner_text(),
         "layers": {
             name: bar.get_by_role("checkbox", name=name).is_checked()
             for name in ("Incidents", "Reported deployments", "KFOR presence")
