@@ -17,6 +17,7 @@ from layers.assets import MAP_ASSET_NAMES, STATIC_VENDOR_DIR, STATIC_VENDOR_URL,
 from layers.cliargs import unreadable_files
 from layers.export import export_html, export_picture
 from layers.map import build_map, read_map_reference
+from layers.record_state import record_state
 from layers.store import EventStore
 from layers.views import View
 
@@ -70,7 +71,13 @@ def render_map(
 def picture_bytes(view: View, fmt: Literal["png", "pdf"]) -> bytes:
     """The print-ready static picture of exactly this view (:func:`layers.export.export_picture`)."""
     store = load_store()
-    return export_picture(store.events, filters=view.filters, fmt=fmt, set_aside=store.report.set_aside)
+    return export_picture(
+        store.events,
+        filters=view.filters,
+        fmt=fmt,
+        set_aside=store.report.set_aside,
+        record=record_state(store.events, store.root),
+    )
 
 
 def picture_downloads(containers: Sequence[Any], view: View) -> None:
@@ -138,6 +145,7 @@ def html_download(container: Any, view: View) -> None:
             filters=view.filters,
             set_aside=store.report.set_aside,
             unreadable=len(unreadable_files(store.report)),
+            record=record_state(store.events, store.root),
         )
         return page.encode("utf-8")
 

@@ -49,7 +49,7 @@ from layers.map import BASEMAPS, DEFAULT_TITLE, MAP_LAYERS, MapReference, build_
 from layers.mapdata import mapped_mask
 from layers.paths import STORE_ENV, OutputPathError, ensure_output_outside_store
 from layers.picture import FORMATS, PRESETS, PictureReference, draw_picture
-from layers.record_state import record_state
+from layers.record_state import RecordState, record_state
 from layers.reference import read_boundary, read_countries, read_gazetteer, read_safety_zones
 from layers.store import EVENT_COLUMNS, EventStore
 from layers.validate import LAYERS
@@ -107,6 +107,7 @@ def export_html(
     set_aside: int = 0,
     unreadable: int = 0,
     as_of_data: date | None = None,
+    record: RecordState | None = None,
     self_contained: bool = True,
     lang: str = DEFAULT_LANGUAGE,
 ) -> str:
@@ -139,6 +140,10 @@ def export_html(
         Store files that could not be read at all (stated on the map).
     as_of_data : date, optional
         The data's date; default the latest date in ``events``.
+    record : RecordState, optional
+        What the store draws on, stated in the title box: pass
+        :func:`layers.record_state.record_state` of the store to date its imports; default
+        worked out from ``events`` (:func:`layers.map.build_map`).
     self_contained : bool
         Inline every asset (default). When the assets are not installed the page links
         the CDNs instead, and an :class:`layers.assets.AssetsMissingWarning` says so.
@@ -162,6 +167,7 @@ def export_html(
         set_aside=set_aside,
         unreadable=unreadable,
         as_of_data=as_of_data,
+        record=record,
         assets="cdn",
         lang=lang,
     )
@@ -198,13 +204,17 @@ def export_picture(
     fmt: Literal["png", "svg", "pdf"] = "png",
     preset: str = "a4",
     set_aside: int = 0,
+    record: RecordState | None = None,
     lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
     """The view as a static picture (:func:`layers.picture.draw_picture`).
 
     ``events`` is the whole store, as for :func:`export_html`: the view is selected with
     ``filters`` and ``layers``, and the data's date is the latest date in ``events``.
-    ``lang`` is the language of the picture's words; the default title is translated.
+    ``record`` is what the store draws on (:func:`layers.record_state.record_state` of the
+    store, to date its imports); by default it is worked out from ``events`` when they
+    carry the store's ``file`` column. ``lang`` is the language of the picture's words;
+    the default title is translated.
     """
     filters = filters or Filters()
     shown = filter_events(events, filters)
@@ -224,6 +234,7 @@ def export_picture(
         window=describe_window(filters.start, filters.end, lang),
         data_date=data_date(events),
         set_aside=set_aside,
+        record=record if record is not None or "file" not in events.columns else record_state(events),
         lang=lang,
     )
 
@@ -310,7 +321,7 @@ def _run_export(args: argparse.Namespace) -> int:
     store = open_store(args.store, columns=EXPORT_COLUMNS)
     filters = cited_filters(args, store.events, filters)
     if args.format != "html":
-        _write_picture(args, store.events, filters, layers, store.report.set_aside, lang, out, wanted)
+        _write_picture(args, store, filters, layers, lang, out, wanted)
     else:
         _write_page(args, store, filters, layers, lang, out, wanted)
     set_aside = set_aside_line(store.report)
@@ -352,6 +363,7 @@ def _write_page(
             basemap=args.basemap,
             set_aside=store.report.set_aside,
             unreadable=len(unreadable_files(store.report)),
+            record=record_state(store.events, store.root),
             self_contained=self_contained,
             lang=lang,
         )
@@ -372,22 +384,22 @@ def _write_page(
 
 def _write_picture(
     args: argparse.Namespace,
-    events: gpd.GeoDataFrame,
+    store: EventStore,
     filters: Filters,
     layers: Sequence[str],
-    set_aside: int,
     lang: str,
     out: Path | None,
     wanted: str,
 ) -> None:
     data = export_picture(
-        events,
+        store.events,
         filters=filters,
         layers=layers,
         title=args.title,
         fmt=args.format,
         preset=args.preset,
-        set_aside=set_aside,
+        set_aside=store.report.set_aside,
+        record=record_state(store.events, store.root),
         lang=lang,
     )
     if out is None:

@@ -65,6 +65,7 @@ from layers.map_time import TimeControl, time_config
 from layers.map_title import data_date, title_html
 from layers.mapdata import COLOR_BY, encode_events, mapped_mask
 from layers.measures import measure_events
+from layers.record_state import RecordState, record_state
 from layers.validate import LAYERS
 from layers.vocabulary import translated
 
@@ -151,6 +152,7 @@ def build_map(
     set_aside: int = 0,
     unreadable: int = 0,
     as_of_data: date | None = None,
+    record: RecordState | None = None,
     info: bool = True,
     legend: bool = True,
     collapsed_control: bool = False,
@@ -201,6 +203,11 @@ def build_map(
         Records the store's validation set aside, to state in the title box.
     as_of_data : date, optional
         The data's date; default the latest date of ``events`` (:func:`data_date`).
+    record : RecordState, optional
+        What the store draws on, stated in the title box
+        (:func:`layers.record_state.record_state` of the store, which reads each import's
+        date); default worked out from ``events`` alone (imports named, not dated), when
+        they carry the store's ``file`` column.
     info, legend : bool
         Draw the title box / the legend.
     collapsed_control : bool
@@ -261,8 +268,19 @@ def build_map(
     if info:
         when = as_of_data if as_of_data is not None else data_date(events)
         not_mapped = _not_mapped(selected, layers)
+        if record is None and "file" in events.columns:
+            record = record_state(events)
         content = title_html(
-            title, view, events_drawn.shown, not_mapped, set_aside, when, has_reference, lang, unreadable
+            title,
+            view,
+            events_drawn.shown,
+            not_mapped,
+            set_aside,
+            when,
+            has_reference,
+            lang,
+            unreadable,
+            record,
         )
         ControlBox(content, "topleft", "bm-title").add_to(m)
     if legend:

@@ -14,7 +14,7 @@ import geopandas as gpd
 from layers.filters import Filters
 from layers.i18n import DEFAULT_LANGUAGE, Translator, translator
 from layers.map_reference import ODBL, OSM_COPYRIGHT
-from layers.record_state import newest_day
+from layers.record_state import RecordState, newest_day
 from layers.vocabulary import (
     CONFIDENCE_LABELS,
     PUBLISHER_KIND_LABELS,
@@ -99,6 +99,7 @@ def title_html(
     has_reference: bool,
     lang: str = DEFAULT_LANGUAGE,
     unreadable: int = 0,
+    record: RecordState | None = None,
 ) -> str:
     """The title box's HTML: title, window, filters, counts, what is set aside or unmapped, the data's date.
 
@@ -120,6 +121,9 @@ def title_html(
         The language of the box (:data:`layers.i18n.LANGUAGES`).
     unreadable : int
         Store files validation could not read at all (their events are unknown).
+    record : RecordState, optional
+        What the store draws on (:func:`layers.record_state.record_state`): the curated
+        record and each import with its date, stated under the data's date.
     """
     t = translator(lang)
     lines = [
@@ -160,6 +164,9 @@ def title_html(
             day=t.format_day(as_of_data)
         )
     lines.append(f'<p class="bm-data-date bm-muted">{_esc(data_text)}</p>')
+    if record is not None:
+        drawn = t.gettext("Drawn from: {sources}.").format(sources=record.drawn_from(t.language))
+        lines.append(f'<p class="bm-drawn-from bm-muted">{_esc(drawn)}</p>')
     sources = t.gettext(
         "Sources: every event lists its sources; click it to read them. "
         "Positions are drawn no more precisely than the sources allow."

@@ -33,6 +33,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
 from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
+from layers.record_state import RecordState
 from layers.reference import MEASURE_CRS
 from layers.vocabulary import CATEGORY_STYLES, LAYER_TITLES, LAYERS
 
@@ -294,6 +295,7 @@ def draw_picture(
     window: str | None = None,
     data_date: date | None = None,
     set_aside: int = 0,
+    record: RecordState | None = None,
     extent: Sequence[float] | None = None,
     lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
@@ -315,6 +317,9 @@ def draw_picture(
         How current the record is (the latest date in the store).
     set_aside : int
         Records validation set aside, stated in the footnote.
+    record : RecordState, optional
+        What the store draws on (:func:`layers.record_state.record_state`), stated under
+        the time window.
     extent : (minx, miny, maxx, maxy), optional
         UTM 34N box to show; default :func:`picture_extent`.
     lang : str
@@ -379,6 +384,9 @@ def draw_picture(
             else t.gettext("Time window: {window}.").format(window=window)
         )
         fig.text(0.02, 0.915, when, fontsize=9, color="#404040", va="center")
+        if record is not None:
+            drawn = t.gettext("Drawn from: {sources}.").format(sources=record.drawn_from(t.language))
+            fig.text(0.02, 0.893, drawn, fontsize=7.5, color="#404040", va="center", gid="drawn-from")
         legend = fig.legend(
             handles=handles,
             loc="upper left",

@@ -20,6 +20,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from layers.i18n import DEFAULT_LANGUAGE, translator
 from layers.validate import LOCAL_TZ
 from layers.vocabulary import format_day
 
@@ -81,10 +82,17 @@ class ImportedFile:
     imported: date | None
     events: int
 
-    def describe(self) -> str:
-        name = IMPORT_NAMES.get(self.kind, self.kind)
-        when = f" of {format_day(self.imported)}" if self.imported else ""
-        return f"{name} import{when} ({self.events} event{'s' if self.events != 1 else ''})"
+    def describe(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """``ACLED import of 2 Dec 2026 (1 event)``, in the language ``lang``."""
+        t = translator(lang)
+        name, count = IMPORT_NAMES.get(self.kind, self.kind), t.format_decimal(self.events)
+        if self.imported is None:
+            text = t.ngettext("{name} import ({count} event)", "{name} import ({count} events)", self.events)
+            return text.format(name=name, count=count)
+        text = t.ngettext(
+            "{name} import of {day} ({count} event)", "{name} import of {day} ({count} events)", self.events
+        )
+        return text.format(name=name, day=t.format_day(self.imported), count=count)
 
 
 @dataclass(frozen=True)
@@ -100,12 +108,20 @@ class RecordState:
     def age_days(self) -> int | None:
         return None if self.newest is None else (self.today - self.newest).days
 
-    def drawn_from(self) -> str:
-        """The collections the events come from, in words."""
+    def drawn_from(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The collections the events come from, in words (in the language ``lang``).
+
+        ``the curated record (85 events), ACLED import of 12 Nov 2026 (3,200 events)``: the
+        curated record is named when it has events or nothing else is there.
+        """
+        t = translator(lang)
         parts = []
         if self.curated or not self.imports:
-            parts.append(f"the curated record ({self.curated} event{'s' if self.curated != 1 else ''})")
-        parts.extend(item.describe() for item in self.imports)
+            text = t.ngettext(
+                "the curated record ({count} event)", "the curated record ({count} events)", self.curated
+            )
+            parts.append(text.format(count=t.format_decimal(self.curated)))
+        parts.extend(item.describe(lang) for item in self.imports)
         return ", ".join(parts)
 
     def line(self) -> str:

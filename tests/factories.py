@@ -52,3 +52,15 @@ def write_json(path: Path, data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def write_imported_store(root: Path) -> Path:
+    """A store drawing on two sources: two curated incidents, the newest of 28 Nov 2026, and
+    an ACLED import stamped 1 Dec 2026 23:30 UTC (2 Dec in Kosovo) holding one event."""
+    curated = collection(make_feature("a"), make_feature("b", start="2026-11-28"))
+    write_json(root / "incidents.geojson", curated)
+    imported = collection(make_feature("acled-1", start="2026-11-20"))
+    stamp = {"kind": "acled", "file": "x.csv", "imported": "2026-12-01T23:30:00+00:00"}
+    imported["bordermon"]["import"] = stamp
+    write_json(root / "imports" / "acled-x-0123456789.geojson", imported)
+    return root

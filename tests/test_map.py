@@ -17,11 +17,14 @@ import pandas as pd
 import pytest
 
 from layers.assets import ASSETS, AssetsMissingWarning, MapAssets, assets_installed
+from layers.export import export_html
 from layers.filters import Filters
 from layers.map import BASEMAPS, MAP_LAYERS, MapReference, build_map, layer_names, read_map_reference
 from layers.mapdata import BAND_COLORS, encode_events, mapped_mask
 from layers.measures import DISTANCE_BANDS, measure_events
+from layers.record_state import record_state
 from layers.store import read_store
+from tests.factories import write_imported_store
 from tests.map_factories import HOSTILE, HOSTILE_URL, IN_SERBIA, js_literal, moved, payloads, write_map_store
 
 CDN = {asset.name: asset.cdn_url for asset in ASSETS}
@@ -109,6 +112,37 @@ def test_title_box_states_window_filters_counts_and_date(events: gpd.GeoDataFram
     assert "1 event in this view without a known location: not on the map" in text
     assert "3 records set aside by validation" in text
     assert "<title>bordermon — Kosovo–Serbia boundary</title>" in html
+
+
+def _box(html: str) -> str:
+    """The title box's markup as written: the page carries it escaped inside a script."""
+    text = re.sub(r"\\+u003c", "<", html)
+    text = re.sub(r"\\+u003e", ">", text)
+    return unescape(re.sub(r'\\+"', '"', text))
+
+
+def test_title_box_says_what_the_record_draws_on(tmp_path: Path) -> None:
+    """A store with a curated file and an ACLED import: the box names both, the import dated."""
+    root = write_imported_store(tmp_path)
+    events = read_store(root).events
+    record = record_state(events, root)
+    page = export_html(events, record=record, reference=MapReference(), self_contained=False)
+    drawn = re.findall(r'<p class="bm-drawn-from bm-muted">(.*?)</p>', _box(page))
+    assert drawn == ["Drawn from: the curated record (2 events), ACLED import of 2 Dec 2026 (1 event)."]
+    # The same words in each language of the box.
+    albanian = export_html(events, record=record, reference=MapReference(), self_contained=False, lang="sq")
+    assert (
+        "Burimet e të dhënave: regjistri i kuruar (2 ngjarje), importi ACLED i 2 dhj 2026 (1 ngjarje)."
+        in _box(albanian)
+    )
+    # Without the store's directory the import is named from its file, not dated; a filter
+    # changes what is drawn, not what the record draws on.
+    view = Filters(text="nothing")
+    html = build_map(events, MapReference(), filters=view, assets="cdn").get_root().render()
+    assert "Drawn from: the curated record (2 events), ACLED import (1 event)." in _box(html)
+    # Events without the store's file column say nothing of where they come from.
+    bare = build_map(events.drop(columns="file"), MapReference(), assets="cdn").get_root().render()
+    assert "bm-drawn-from" not in _box(bare)
 
 
 def test_filters_select_what_is_drawn(events: gpd.GeoDataFrame) -> None:

@@ -14,9 +14,10 @@ import pytest
 from layers.export import export_picture
 from layers.filters import Filters
 from layers.picture import PictureReference, _draw_places, draw_picture, picture_extent
+from layers.record_state import record_state
 from layers.reference import read_boundary, read_gazetteer
 from layers.store import read_store
-from tests.factories import collection, make_feature, write_json
+from tests.factories import collection, make_feature, write_imported_store, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,6 +137,24 @@ def test_cli_export_formats(tmp_path: Path) -> None:
     assert again.read_bytes() == (tmp_path / "view.svg").read_bytes()
     texts = _svg_texts(again.read_bytes())
     assert any(text.startswith("Time window: 1 Sep 2023 – 31 Oct 2023.  Data up to ") for text in texts)
+
+
+def test_the_picture_says_what_the_record_draws_on(tmp_path: Path) -> None:
+    root = write_imported_store(tmp_path / "store")
+    events = read_store(root).events
+    texts = _svg_texts(draw_picture(events, fmt="svg", record=record_state(events, root), lang="fr"))
+    assert (
+        "Données tirées de : le registre vérifié (2 événements), import ACLED du 2 déc. 2026 (1 événement)."
+        in texts
+    )
+    assert not any(text.startswith("Drawn from") for text in _svg_texts(draw_picture(events, fmt="svg")))
+    # The command reads the import's date from the store.
+    out = tmp_path / "view.svg"
+    result = _bordermon("export", "--store", str(root), "--format", "svg", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Drawn from: the curated record (2 events), ACLED import of 2 Dec 2026 (1 event)." in _svg_texts(
+        out.read_bytes()
+    )
 
 
 def test_export_picture_draws_only_the_chosen_layers(events: gpd.GeoDataFrame) -> None:

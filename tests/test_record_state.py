@@ -8,24 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from layers.record_state import record_state, set_aside_text, today
+from layers.record_state import ImportedFile, record_state, set_aside_text, today
 from layers.store import read_store
-from tests.factories import collection, make_feature, write_json
+from tests.factories import collection, write_imported_store, write_json
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
-    write_json(
-        tmp_path / "incidents.geojson", collection(make_feature("a"), make_feature("b", start="2026-11-28"))
-    )
-    imported = collection(make_feature("acled-1", start="2026-11-20"))
-    imported["bordermon"]["import"] = {
-        "kind": "acled",
-        "file": "x.csv",
-        "imported": "2026-12-01T23:30:00+00:00",
-    }
-    write_json(tmp_path / "imports" / "acled-x-0123456789.geojson", imported)
-    return tmp_path
+    return write_imported_store(tmp_path)
 
 
 def test_the_line_says_how_old_the_newest_date_is_and_what_it_draws_on(store: Path) -> None:
@@ -64,6 +54,26 @@ def test_the_line_says_how_old_the_newest_date_is_and_what_it_draws_on(store: Pa
 def test_without_the_store_imports_are_named_by_kind(store: Path) -> None:
     state = record_state(read_store(store).events, on=date(2026, 12, 2))
     assert state.drawn_from() == "the curated record (2 events), ACLED import (1 event)"
+
+
+def test_what_the_record_draws_on_reads_in_each_language(store: Path) -> None:
+    state = record_state(read_store(store).events, store, on=date(2026, 12, 2))
+    assert state.drawn_from("fr") == (
+        "le registre vérifié (2 événements), import ACLED du 2 déc. 2026 (1 événement)"
+    )
+    assert state.drawn_from("sr_Latn") == (
+        "uređena evidencija (2 događaja), uvoz ACLED od 2. dec 2026. (1 događaj)"
+    )
+    assert state.drawn_from("sq") == "regjistri i kuruar (2 ngjarje), importi ACLED i 2 dhj 2026 (1 ngjarje)"
+    # The English words are the commands' words, unchanged; large counts get separators.
+    assert (
+        state.drawn_from("en")
+        == state.drawn_from()
+        == ("the curated record (2 events), ACLED import of 2 Dec 2026 (1 event)")
+    )
+    many = ImportedFile("imports/ucdp-y.geojson", "ucdp", None, 120_000)
+    assert many.describe() == "UCDP GED import (120,000 events)"
+    assert many.describe("fr") == "import UCDP GED (120\u202f000 événements)"
 
 
 def test_an_empty_store(tmp_path: Path) -> None:
