@@ -81,6 +81,7 @@ def _seed(view: View, events: gpd.GeoDataFrame) -> None:
     state["min_injured"] = f.min_injured
     state["selected"] = view.selected
     state["notices"] = view.notices
+    state.pop("notices_view", None)  # the view they apply to: the first one drawn
 
 
 def render_sidebar(events: gpd.GeoDataFrame) -> View:
@@ -155,11 +156,24 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         selected=state.get("selected"),
         lang=language,
     )
+    _keep_notices_while_unchanged(view)
     wanted = view_params(view)
     if {key: st.query_params.get_all(key) for key in st.query_params} != wanted:
         st.query_params.from_dict(wanted)  # only on a change: each write adds a history entry
     bar.caption(_("The address bar holds this view: copy it to cite or share exactly what you see."))
     return view
+
+
+def _keep_notices_while_unchanged(view: View) -> None:
+    """The URL notices stay until the reader changes the view, not only for one run.
+
+    A rerun that keeps the view (a click on the map selects an event) would otherwise drop
+    them, and everything below, the map too, would move up under the reader's pointer.
+    """
+    state = st.session_state
+    drawn = (view.filters, view.preset, view.lang)
+    if state.setdefault("notices_view", drawn) != drawn:
+        state["notices"] = ()
 
 
 def _choose_language() -> None:
@@ -244,12 +258,12 @@ def _sources_and_casualties(events: gpd.GeoDataFrame, filters: Filters) -> Filte
 
 
 def show_notices(report: ValidationReport | None = None) -> None:
-    """Tell the reader which URL parameters could not be used (once), and what was set aside.
+    """Tell the reader which URL parameters could not be used, and what was set aside.
 
     The count of set-aside records and unreadable files names no path: the Methodology
     page lists each with its file (relative to the store), feature, field and reason.
     """
-    for notice in st.session_state.pop("notices", ()):
+    for notice in st.session_state.get("notices", ()):
         st.warning(md(notice), icon=":material/link_off:")
     if report is None or (not report.set_aside and report.ok):
         return

@@ -267,6 +267,28 @@ def test_bad_url_parameters_get_notices_and_defaults() -> None:
     assert at.checkbox(key="layer_incident").value is True
 
 
+def test_url_notices_stay_until_the_reader_changes_the_view() -> None:
+    """A rerun that keeps the view (a click on the map, a row) must not drop the notices.
+
+    Dropping them moved everything below up by their height, the map too, under the
+    reader's pointer; they go when the reader makes the view their own.
+    """
+
+    def url_notices(at: AppTest) -> str:
+        return unescape(" ".join(w.value for w in at.warning))
+
+    at = app(bogus="1", confidence="confirmed", layers="foo")
+    first = url_notices(at)
+    assert "'bogus'" in first and "'confidence'" in first and "foo" in first
+    at.run()  # what a map click or a table row does, with the selection aside
+    assert url_notices(at) == first
+    at.session_state["selected"] = SIEGE
+    at.run()
+    assert url_notices(at) == first and at.query_params["event"] == SIEGE
+    at.checkbox(key="layer_kfor").uncheck().run()
+    assert "bogus" not in url_notices(at) and "foo" not in url_notices(at)
+
+
 @pytest.mark.parametrize("key", ["as_of", "start", "end"])
 def test_a_day_beyond_any_store_is_a_notice_not_a_traceback(key: str) -> None:
     at = app(**{key: "9999-12-31", "layers": "incident"})
