@@ -15,6 +15,7 @@ from streamlit_folium import st_folium
 from dashboard.data import load_measures, load_store, load_view, store_version
 from layers.assets import MAP_ASSET_NAMES, STATIC_VENDOR_DIR, STATIC_VENDOR_URL, MapAssets, assets_installed
 from layers.cliargs import unreadable_files
+from layers.density import WEIGHTS as DENSITY_WEIGHTS
 from layers.export import export_html, export_picture
 from layers.map import build_map, read_map_reference
 from layers.record_state import record_state
@@ -110,7 +111,7 @@ def _map_of_view(
     page of the table) reuses it: nothing is filtered or encoded again, and the browser
     receives the same script, so it keeps the map as it is drawn.
     """
-    signature = (store_version(), view.filters, color_by, assets)
+    signature = (store_version(), view.filters, view.density, color_by, assets)
     kept = st.session_state.get(f"_built_{key}")
     if kept is not None and kept[0] == signature:
         # st_folium renames parts of the map it renders: it gets a copy each time (the
@@ -127,6 +128,7 @@ def _map_of_view(
         color_by=color_by,
         measures=load_measures() if color_by == "distance_band" else None,
         assets=assets,
+        density=view.density if view.density in DENSITY_WEIGHTS else None,
     )
     st.session_state[f"_built_{key}"] = (signature, m)
     return copy.deepcopy(m)
@@ -146,6 +148,7 @@ def html_download(container: Any, view: View) -> None:
             set_aside=store.report.set_aside,
             unreadable=len(unreadable_files(store.report)),
             record=record_state(store.events, store.root),
+            density=view.density if view.density in DENSITY_WEIGHTS else None,
         )
         return page.encode("utf-8")
 

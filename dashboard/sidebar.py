@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.lang import browser_language, page_language, tr
 from dashboard.text import md
+from layers.density import WEIGHTS as DENSITY_WEIGHTS
 from layers.filters import Filters, cited_languages, cited_publishers
 from layers.i18n import LANGUAGE_NAMES, LANGUAGES
 from layers.timeseries import dated_events
@@ -33,7 +34,7 @@ from layers.vocabulary import (
 WIDGET_KEYS: tuple[str, ...] = (
     "lang", "preset", "window", "as_of", *(f"layer_{layer}" for layer in LAYERS),
     "categories", "actors", "sides", "confidences", "q",
-    "publishers", "publisher_kinds", "languages", "min_killed", "min_injured",
+    "publishers", "publisher_kinds", "languages", "min_killed", "min_injured", "density",
 )  # fmt: skip
 
 
@@ -80,8 +81,21 @@ def _seed(view: View, events: gpd.GeoDataFrame) -> None:
     state["min_killed"] = f.min_killed
     state["min_injured"] = f.min_injured
     state["selected"] = view.selected
+    state["density"] = view.density
+    # Where the map looks is kept in the address by the map itself as the reader moves
+    # it (see bordermon-map.js); the app carries the place the address opened with.
+    state["map_place"] = (view.centre, view.zoom)
     state["notices"] = view.notices
     state.pop("notices_view", None)  # the view they apply to: the first one drawn
+
+
+def _density_label(weight: str | None) -> str:
+    _ = tr().gettext
+    if weight == "count":
+        return _("One per incident")
+    if weight == "casualties":
+        return _("Weighted by people killed or injured")
+    return _("Not drawn")
 
 
 def render_sidebar(events: gpd.GeoDataFrame) -> View:
@@ -121,6 +135,16 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
     )
     bar.subheader(_("Layers"))
     layers = tuple(layer for layer in LAYERS if bar.checkbox(_(LAYER_TITLES[layer]), key=f"layer_{layer}"))
+    density = bar.selectbox(
+        _("Density of incidents"),
+        [None, *DENSITY_WEIGHTS],
+        format_func=_density_label,
+        key="density",
+        help=_(
+            "Where incidents pile up, under their symbols. Incidents without a position are left out; "
+            "an approximate place is spread over its circle of uncertainty."
+        ),
+    )
     bar.subheader(_("Filters"))
     categories = sorted(set(events["category"].dropna())) if not events.empty else []
     actors = sorted({a for items in events["actors"] for a in items}) if not events.empty else []
@@ -155,6 +179,9 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         preset=preset,
         selected=state.get("selected"),
         lang=language,
+        density=density,
+        centre=state.get("map_place", (None, None))[0],
+        zoom=state.get("map_place", (None, None))[1],
     )
     _keep_notices_while_unchanged(view)
     wanted = view_params(view)

@@ -110,6 +110,7 @@ def export_html(
     record: RecordState | None = None,
     self_contained: bool = True,
     lang: str = DEFAULT_LANGUAGE,
+    density: Literal["count", "casualties"] | None = None,
 ) -> str:
     """The standalone HTML page of the map of a view.
 
@@ -149,6 +150,9 @@ def export_html(
         the CDNs instead, and an :class:`layers.assets.AssetsMissingWarning` says so.
     lang : str
         The language of the title box, legend and layer names (:data:`layers.i18n.LANGUAGES`).
+    density : {"count", "casualties"}, optional
+        Also draw the density of the incidents under their symbols (see
+        :func:`layers.map.build_map`).
 
     Returns
     -------
@@ -170,6 +174,7 @@ def export_html(
         record=record,
         assets="cdn",
         lang=lang,
+        density=density,
     )
     root = m.get_root()
     assign_stable_ids(root)
@@ -311,6 +316,8 @@ def _run_export(args: argparse.Namespace) -> int:
     )
     filters = source_filters(args, filters)
     check_view(filters)
+    if args.density and args.format != "html":
+        raise UsageError("--density draws on the HTML map only; leave it out for a picture")
     wanted = args.out or ("bordermon-map.html" if args.format == "html" else f"bordermon-map.{args.format}")
     out = None
     if wanted != "-":
@@ -366,6 +373,7 @@ def _write_page(
             record=record_state(store.events, store.root),
             self_contained=self_contained,
             lang=lang,
+            density=args.density,
         )
     if out is None:
         sys.stdout.write(page)
@@ -458,6 +466,12 @@ def add_export_command(commands: Any) -> None:
     add_source_arguments(export)
     export.add_argument("--title", default=DEFAULT_TITLE, help="title of the map (%(default)s)")
     export.add_argument("--basemap", choices=list(BASEMAPS), default="osm", help="base map shown first (osm)")
+    export.add_argument(
+        "--density",
+        choices=("count", "casualties"),
+        help="also draw the density of incidents under their symbols: one per incident, or weighted by "
+        "the people reported killed or injured (HTML map only)",
+    )
     export.add_argument(
         "--cdn",
         action="store_true",

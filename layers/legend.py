@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from layers.density import BANDWIDTH_KM, RAMP, Density
 from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.mapdata import (
     BAND_COLORS,
@@ -128,6 +129,41 @@ def _band_legend(band_counts: dict[str, int], t: Translator) -> str:
     return "".join(parts)
 
 
+def _density_legend(density: Density, t: Translator) -> str:
+    """What the density's colours mean: the ramp, its unit and scale, and who is left out."""
+    stops = "".join(
+        f'<stop offset="{i / (len(RAMP) - 1):.2f}" stop-color="{color}"/>' for i, color in enumerate(RAMP)
+    )
+    ramp = (
+        '<svg width="120" height="12" viewBox="0 0 120 12" aria-hidden="true">'
+        f'<defs><linearGradient id="bm-density-ramp">{stops}</linearGradient></defs>'
+        '<rect x="0" y="1" width="120" height="10" fill="url(#bm-density-ramp)"'
+        ' stroke="#999" stroke-width="0.5"/>'
+        "</svg>"
+    )
+    peak = t.format_decimal(density.peak, digits=2 if density.peak < 10 else 1)
+    km = t.format_decimal(BANDWIDTH_KM, digits=0)
+    if density.weight == "casualties":
+        unit = t.gettext(
+            "People killed or injured per km² (the lower figure of each report), "
+            "smoothed over {km} km: 0 to {peak}."
+        )
+    else:
+        unit = t.gettext("Incidents per km², smoothed over {km} km: 0 to {peak}.")
+    heading = t.gettext("Density of incidents")
+    parts = [f"<h2>{_esc(heading)}</h2><ul>", f"<li>{ramp}</li>", _note(unit.format(km=km, peak=peak))]
+    parts.append(_note(t.gettext("An approximate place is spread over its circle of uncertainty.")))
+    if density.left_out:
+        left_out = t.ngettext(
+            "{n} incident without a position is not part of it.",
+            "{n} incidents without a position are not part of it.",
+            density.left_out,
+        )
+        parts.append(_note(left_out.format(n=t.format_decimal(density.left_out))))
+    parts.append("</ul>")
+    return "".join(parts)
+
+
 def legend_html(
     layers: Sequence[str],
     counts: dict[str, dict[str, int]],
@@ -135,6 +171,7 @@ def legend_html(
     *,
     names: Mapping[str, str],
     lang: str = DEFAULT_LANGUAGE,
+    density: Density | None = None,
 ) -> str:
     """The legend's HTML: the symbols and counts of the event layers drawn, precision, reference.
 
@@ -150,6 +187,9 @@ def legend_html(
         Layer group → its name (the headings), in ``lang``.
     lang : str
         The language of the legend (:data:`layers.i18n.LANGUAGES`).
+    density : Density, optional
+        The density surface drawn (:func:`layers.density.density_surface`): its colours,
+        unit and scale are explained after the incidents.
     """
     t = translator(lang)
     heading = t.gettext("Legend")  # (outside the f-string, where the extractor finds it)
@@ -184,6 +224,8 @@ def legend_html(
             parts.append(
                 _note(t.gettext("Size: casualties, the lower figure where sources disagree.")) + "</ul>"
             )
+            if density is not None:
+                parts.append(_density_legend(density, t))
     if any(layer in layers for layer in ("incident", "deployment", "kfor")):
         heading = t.gettext("Precision and confidence")
         parts.append(f"<h2>{_esc(heading)}</h2><ul>")

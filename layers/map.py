@@ -41,6 +41,7 @@ import pandas as pd
 from branca.element import Figure
 
 from layers.assets import MapAssets
+from layers.density import WEIGHTS, Density, density_surface
 from layers.filters import Filters, filter_events
 from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.legend import legend_html
@@ -53,6 +54,7 @@ from layers.map_elements import (
     MapScript,
     ReadyMark,
     ReferenceLayer,
+    ShareControl,
 )
 from layers.map_reference import (
     OSM_COPYRIGHT,
@@ -120,6 +122,7 @@ _GROUP_NAMES: dict[str, str] = {
     "places": N_("Crossings and places"),
     "safety_zones": N_("1999 safety zones GSZ/ASZ (historical)"),
     "countries": N_("Countries"),
+    "density": N_("Density of incidents"),
 }
 # Draw order on the shared canvas (symbols get +100): areas at the back.
 _ORDER = {
@@ -161,6 +164,7 @@ def build_map(
     lang: str = DEFAULT_LANGUAGE,
     playback: bool = True,
     timeline: bool = True,
+    density: Literal["count", "casualties"] | None = None,
 ) -> folium.Map:
     """Build the map of a view of the store.
 
@@ -225,6 +229,12 @@ def build_map(
         Draw the play control along the bottom of the map, and under it the timeline on
         which a dragged window narrows the map (:mod:`layers.map_time`; the timeline
         needs the play control). Both run in the browser.
+    density : {"count", "casualties"}, optional
+        Also draw the density of the view's incidents under the symbols
+        (:func:`layers.density.density_surface`), one per incident or weighted by the
+        people reported killed or injured, with its scale in the legend. Incidents
+        without a position are left out of it; approximate ones are spread over their
+        circle of uncertainty.
 
     Returns
     -------
@@ -232,6 +242,8 @@ def build_map(
         The map; render it with ``m.get_root().render()`` or give it to ``st_folium``.
     """
     _check_arguments(events, layers, basemap, color_by, measures)
+    if density is not None and density not in WEIGHTS:
+        raise ValueError(f"unknown density {density!r}; choose from {', '.join(WEIGHTS)}")
     names = layer_names(lang)
     if title == DEFAULT_TITLE:
         title = translator(lang).gettext(title)
@@ -254,6 +266,9 @@ def build_map(
         if layer in layers and layer not in groups:
             groups[layer] = folium.FeatureGroup(name=names[layer], show=layer in shown)
     groups = {layer: groups[layer] for layer in MAP_LAYERS if layer in groups}
+    surface = density_surface(selected, density) if density and "incident" in layers else None
+    if surface is not None:
+        _add_density(m, surface, names["density"])
     _add_reference(groups, reference, lang)
     for group in groups.values():
         group.add_to(m)
@@ -285,13 +300,41 @@ def build_map(
         ControlBox(content, "topleft", "bm-title").add_to(m)
     if legend:
         content = legend_html(
-            list(groups), events_drawn.counts, events_drawn.band_counts, names=names, lang=lang
+            list(groups),
+            events_drawn.counts,
+            events_drawn.band_counts,
+            names=names,
+            lang=lang,
+            density=surface,
         )
         ControlBox(content, "bottomleft", "bm-legend-box").add_to(m)
     if playback and any(layer in LAYERS for layer in layers):
         TimeControl(time_config(drawn, view, timeline=timeline, lang=lang)).add_to(m)
+    t = translator(lang)
+    ShareControl(
+        {
+            "copy": t.gettext("Copy link"),
+            "copied": t.gettext("Link copied: it opens this view, with the map where it is now."),
+            "manual": t.gettext("The link to this view"),
+            "help": t.gettext("Copy the address of exactly this view: filters, selection, centre and zoom."),
+        }
+    ).add_to(m)
     ReadyMark(BASEMAPS[basemap][0], BASEMAPS["none"][0]).add_to(m)
     return m
+
+
+def _add_density(m: folium.Map, surface: Density, name: str) -> None:
+    """The density image in its own pane: over the tiles and countries (pane 350), under the events (400)."""
+    folium.map.CustomPane("bm-density", z_index=380, pointer_events=False).add_to(m)
+    group = folium.FeatureGroup(name=name, show=True)
+    folium.raster_layers.ImageOverlay(
+        image=surface.data_url(),
+        bounds=[list(surface.bounds[0]), list(surface.bounds[1])],
+        pane="bm-density",
+        interactive=False,
+        className="bm-density",
+    ).add_to(group)
+    group.add_to(m)
 
 
 def _check_arguments(events: Any, layers: Sequence[str], basemap: str, color_by: str, measures: Any) -> None:

@@ -219,6 +219,21 @@ class FitView(ScriptedElement):
         self.bounds = [list(corner) for corner in bounds]
 
 
+class ShareControl(ScriptedElement):
+    """The "Copy link" button: the address of exactly this view, with the map's centre and zoom."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "bordermon.addShareControl({{ this.map_name }}, {{ this.words|tojson }});\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, words: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "BordermonShare"
+        self.words = words
+
+
 class BlankBase(Layer):
     """A base layer without tiles: the vector context alone (offline, print)."""
 

@@ -14,9 +14,10 @@ from datetime import date, timedelta
 import geopandas as gpd
 import pandas as pd
 
+from layers.density import WEIGHTS as DENSITY_WEIGHTS
 from layers.filters import Filters, cited_languages, cited_publishers
 from layers.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Translator, resolve_language, translator
-from layers.validate import EARLIEST
+from layers.validate import EARLIEST, REGION_BOUNDS
 from layers.vocabulary import CONFIDENCES, LAYERS, PUBLISHER_KINDS, SIDES
 
 __all__ = [
@@ -53,6 +54,9 @@ PARAMETERS: tuple[str, ...] = (
     "injured",
     "event",
     "lang",
+    "density",
+    "c",
+    "z",
 )
 #: The largest casualty threshold a view may hold: a bigger one is a typo.
 MAX_CASUALTIES = 100_000
@@ -77,6 +81,11 @@ class View:
     preset: str = "all"
     selected: str | None = None
     lang: str | None = None
+    #: The density drawn under the incidents: "count", "casualties", or none.
+    density: str | None = None
+    #: Where the map looks: its centre (lat, lon) and zoom, as the reader left it.
+    centre: tuple[float, float] | None = None
+    zoom: int | None = None
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -169,6 +178,63 @@ def _choices(
             values=", ".join(sorted(set(unknown))),
         )
     return tuple(dict.fromkeys(v for v in values if v in known))
+
+
+#: Zoom levels a shared view may hold (the region fills the map from about 8).
+ZOOM_RANGE: tuple[int, int] = (5, 19)
+
+
+def _place(
+    params: Mapping[str, Sequence[str]], notices: _Notices
+) -> tuple[tuple[float, float] | None, int | None]:
+    """The map's centre (``c=lat,lon``) and zoom (``z=``); each dropped alone when invalid."""
+    t = notices.t
+    centre: tuple[float, float] | None = None
+    text = _one(params, "c")
+    if text is not None:
+        west, south, east, north = REGION_BOUNDS
+        try:
+            lat_text, lon_text = text.split(",")
+            lat, lon = float(lat_text), float(lon_text)
+        except ValueError:
+            notices.add(
+                t.gettext("Ignored c={value}: expected the map's centre as latitude,longitude."),
+                value=repr(text[:40]),
+            )
+        else:
+            if south <= lat <= north and west <= lon <= east:
+                centre = (round(lat, 5), round(lon, 5))
+            else:
+                notices.add(
+                    t.gettext(
+                        "Ignored c={value}: outside the region the map shows "
+                        "(latitude {south} to {north}, longitude {west} to {east})."
+                    ),
+                    value=repr(text[:40]),
+                    south=south,
+                    north=north,
+                    west=west,
+                    east=east,
+                )
+    zoom: int | None = None
+    text = _one(params, "z")
+    if text is not None:
+        low, high = ZOOM_RANGE
+        if text.isascii() and text.isdigit() and low <= int(text) <= high:
+            zoom = int(text)
+        else:
+            notices.add(
+                t.gettext("Ignored z={value}: expected a whole zoom level from {low} to {high}."),
+                value=repr(text[:40]),
+                low=low,
+                high=high,
+            )
+    return centre, zoom
+
+
+def format_centre(centre: tuple[float, float]) -> str:
+    """``(42.9, 20.87)`` → ``42.9,20.87`` (5 decimals at most: about a metre)."""
+    return ",".join(f"{value:.5f}".rstrip("0").rstrip(".") for value in centre)
 
 
 #: What each checked parameter holds, as a notice names it (lower case, in a sentence).
@@ -280,7 +346,25 @@ def parse_view(
             value=repr(language[:40]),
             allowed=", ".join(LANGUAGES),
         )
-    return View(filters=filters, preset=preset, selected=selected, lang=chosen, notices=tuple(notices.items))
+    density = _one(params, "density")
+    if density is not None and density not in DENSITY_WEIGHTS:
+        notices.add(
+            t.gettext("Ignored density={value}: expected one of {allowed}."),
+            value=repr(density[:40]),
+            allowed=", ".join(DENSITY_WEIGHTS),
+        )
+        density = None
+    centre, zoom = _place(params, notices)
+    return View(
+        filters=filters,
+        preset=preset,
+        selected=selected,
+        lang=chosen,
+        density=density,
+        centre=centre,
+        zoom=zoom,
+        notices=tuple(notices.items),
+    )
 
 
 def view_params(view: View) -> dict[str, list[str]]:
@@ -317,4 +401,10 @@ def view_params(view: View) -> dict[str, list[str]]:
         params["event"] = [view.selected]
     if view.lang:
         params["lang"] = [view.lang]
+    if view.density:
+        params["density"] = [view.density]
+    if view.centre is not None:
+        params["c"] = [format_centre(view.centre)]
+    if view.zoom is not None:
+        params["z"] = [str(view.zoom)]
     return params

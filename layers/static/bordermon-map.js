@@ -1402,11 +1402,176 @@
     return apply;
   };
 
+  // ------------------------------------------------------------------ the address
+  // A view is its address. The map's centre and zoom are kept in it (c=lat,lon&z=zoom)
+  // beside the rest of the view: in the query of the dashboard's page (this map runs in
+  // a same-origin frame of it), in the fragment (#c=…&z=…) of an exported file, which
+  // has no server to read a query. Opening the address restores them.
+
+  // The outermost window of this origin: the dashboard's page, or this file itself.
+  function hostWindow() {
+    var host = window, w = window;
+    try {
+      while (w.parent && w.parent !== w) {
+        w = w.parent;
+        if (!w.location.href) {
+          break;
+        }
+        host = w;
+      }
+    } catch (e) {
+      // a frame of another origin (a site embedding the map): stop below it
+    }
+    return host;
+  }
+
+  function addressParams(host) {
+    var text = host === window ? location.hash.replace(/^#/, "") : host.location.search.replace(/^\?/, "");
+    return new URLSearchParams(text);
+  }
+
+  B.address = {
+    // The value of one parameter of the view's address, or null.
+    get: function (key) {
+      return addressParams(hostWindow()).get(key);
+    },
+    // Set (or, with null, remove) parameters of the address without a reload or a new
+    // history entry; the other parameters are kept as they are.
+    set: function (values) {
+      var host = hostWindow(), params = addressParams(host);
+      Object.keys(values).forEach(function (key) {
+        if (values[key] === null || values[key] === undefined) {
+          params.delete(key);
+        } else {
+          params.set(key, values[key]);
+        }
+      });
+      var text = params.toString().replace(/%2C/g, ",");
+      try {
+        if (host === window) {
+          history.replaceState(history.state, "", location.pathname + location.search + (text ? "#" + text : ""));
+        } else {
+          var loc = host.location;
+          host.history.replaceState(host.history.state, "", loc.pathname + (text ? "?" + text : "") + loc.hash);
+        }
+      } catch (e) {
+        // a file:// page in a browser that refuses replaceState: the link is still copied
+      }
+    },
+    // The full address of this view, as a reader would share it.
+    link: function () {
+      var host = hostWindow();
+      try {
+        return host.location.href;
+      } catch (e) {
+        return location.href;
+      }
+    }
+  };
+
+  // A centre and zoom the address names, when valid; else null.
+  function addressPlace() {
+    var c = B.address.get("c"), z = B.address.get("z");
+    if (!c || !z || !/^\d{1,2}$/.test(z)) {
+      return null;
+    }
+    var parts = c.split(",").map(Number);
+    var zoom = Number(z);
+    if (parts.length !== 2 || !isFinite(parts[0]) || !isFinite(parts[1]) || zoom < 5 || zoom > 19) {
+      return null;
+    }
+    if (Math.abs(parts[0]) > 85 || Math.abs(parts[1]) > 180) {
+      return null;
+    }
+    return { center: [parts[0], parts[1]], zoom: zoom };
+  }
+
+  function round(value, digits) {
+    var f = Math.pow(10, digits);
+    return String(Math.round(value * f) / f);
+  }
+
+  // Where this map looks, as address parameters (5 decimals: about a metre).
+  function placeParams(map) {
+    var c = map.getCenter();
+    return { c: round(c.lat, 5) + "," + round(c.lng, 5), z: String(map.getZoom()) };
+  }
+
+  // Keep the address in step with the map as the reader moves it. A map redrawn in the
+  // same page (a Streamlit rerun after a filter change) opens where the last one was.
+  function followPlace(map) {
+    var host = hostWindow();
+    map.on("moveend", function () {
+      var place = placeParams(map);
+      host.__bordermonPlace = place;
+      B.address.set(place);
+    });
+  }
+
   // Set the first view before any layer is added, without animation: an animated
-  // fitBounds would project and draw every layer twice.
+  // fitBounds would project and draw every layer twice. The address's centre and zoom
+  // win over the region's bounds; in a page that redraws its map, the last map's do.
   B.fitView = function (map, bounds) {
     B.ready = false;  // a new map (a Streamlit rerun): not drawn yet
-    map.fitBounds(bounds, { animate: false });
+    var kept = hostWindow().__bordermonPlace;
+    var place = addressPlace();
+    if (kept && kept.c) {
+      var parts = kept.c.split(",").map(Number);
+      map.setView([parts[0], parts[1]], Number(kept.z), { animate: false });
+      B.address.set(kept);
+    } else if (place) {
+      map.setView(place.center, place.zoom, { animate: false });
+    } else {
+      map.fitBounds(bounds, { animate: false });
+    }
+    followPlace(map);
+  };
+
+  // "Copy link": the address of exactly this view (filters, selection, centre and zoom).
+  B.addShareControl = function (map, words) {
+    var Share = L.Control.extend({
+      onAdd: function () {
+        var box = L.DomUtil.create("div", "leaflet-bar bm-share");
+        var button = L.DomUtil.create("a", "bm-share-button", box);
+        button.href = "#";
+        button.setAttribute("role", "button");
+        button.title = words.help;
+        button.textContent = words.copy;
+        var status = L.DomUtil.create("div", "bm-share-status", box);
+        status.setAttribute("role", "status");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.on(button, "click", function (e) {
+          L.DomEvent.preventDefault(e);
+          B.address.set(placeParams(map));
+          var url = B.address.link();
+          function done() {
+            status.textContent = words.copied;
+            box.setAttribute("data-copied", url);
+            setTimeout(function () { status.textContent = ""; }, 4000);
+          }
+          function manual() {
+            // No clipboard here (a page not served over https, a frame without the
+            // permission): show the link, selected, to copy by hand.
+            status.textContent = "";
+            var input = L.DomUtil.create("input", "bm-share-link", status);
+            input.type = "text";
+            input.readOnly = true;
+            input.value = url;
+            input.setAttribute("aria-label", words.manual);
+            input.focus();
+            input.select();
+            box.setAttribute("data-copied", url);
+          }
+          if (navigator.clipboard && navigator.clipboard.writeText) {
+            navigator.clipboard.writeText(url).then(done, manual);
+          } else {
+            manual();
+          }
+        });
+        return box;
+      }
+    });
+    return new Share({ position: "topleft" }).addTo(map);
   };
 
   // Leaflet focuses the map on mousedown, so that the arrow keys pan it. focus() also
