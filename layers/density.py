@@ -42,12 +42,15 @@ RAMP: tuple[str, ...] = ("#fff7bc", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", 
 _R = 6378137.0  # the EPSG:3857 sphere
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Density:
-    """A density surface: an RGBA image over ``bounds`` and what its colours mean."""
+    """A density surface over ``bounds``, and what its colours mean."""
 
-    png: bytes
-    #: ((south, west), (north, east)) in degrees: where the image lies.
+    #: Weight per km² of ground, rows from south to north, columns west to east.
+    values: np.ndarray
+    #: The ground area of each row's cells, in km².
+    cell_km2: np.ndarray
+    #: ((south, west), (north, east)) in degrees: where the grid lies.
     bounds: tuple[tuple[float, float], tuple[float, float]]
     #: The density (per km²) at the ramp's top colour; the ramp is linear from 0.
     peak: float
@@ -56,8 +59,16 @@ class Density:
     counted: int
     left_out: int
 
+    def total(self) -> float:
+        """The weight the surface holds (the incidents, or the people, it counts)."""
+        return float((self.values * self.cell_km2[:, None]).sum())
+
+    def png(self) -> bytes:
+        """The surface as an RGBA PNG, north up: transparent where nothing is."""
+        return _png(self.values[::-1], self.peak)
+
     def data_url(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+        return "data:image/png;base64," + base64.b64encode(self.png()).decode("ascii")
 
 
 def _sunflower(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -158,7 +169,8 @@ def density_surface(events: gpd.GeoDataFrame, weight: Weight = "count") -> Densi
     south, west = _to_degrees(x0, y0)
     north, east = _to_degrees(x1, y1)
     return Density(
-        png=_png(grid[::-1], peak),  # image rows run north to south
+        values=grid,
+        cell_km2=cell_km2,
         bounds=((south, west), (north, east)),
         peak=peak,
         weight=weight,
@@ -176,8 +188,15 @@ def _smooth(grid: np.ndarray, sigma_cells: float) -> np.ndarray:
     half = max(1, math.ceil(3 * sigma_cells))
     k = np.exp(-0.5 * (np.arange(-half, half + 1) / max(sigma_cells, 1e-9)) ** 2)
     k /= k.sum()
-    out = np.apply_along_axis(np.convolve, 1, grid, k, mode="same")
-    return np.apply_along_axis(np.convolve, 0, out, k, mode="same")
+
+    def along(row: np.ndarray) -> np.ndarray:
+        # "full" then the centre: the row's own length even when the kernel is longer
+        full: np.ndarray = np.convolve(row, k, mode="full")
+        return full[half : half + len(row)]
+
+    out = np.apply_along_axis(along, 1, grid)
+    result: np.ndarray = np.apply_along_axis(along, 0, out)
+    return result
 
 
 def _png(grid: np.ndarray, peak: float) -> bytes:
