@@ -333,6 +333,7 @@ def _add_density(m: folium.Map, surface: Density, name: str) -> None:
         pane="bm-density",
         interactive=False,
         className="bm-density",
+        pixelated=False,  # a smooth surface: the cells are not data
     ).add_to(group)
     group.add_to(m)
 

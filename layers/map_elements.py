@@ -205,11 +205,11 @@ class MapScript(ScriptedElement):
 
 
 class FitView(ScriptedElement):
-    """The first view, set before any layer is drawn."""
+    """The first view, set before any layer is drawn: the address's place, else ``bounds``."""
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
-        "bordermon.fitView({{ this.map_name }}, {{ this.bounds|tojson }});\n"
+        "bordermon.openView({{ this.map_name }}, {{ this.bounds|tojson }});\n"
         "{% endmacro %}"
     )
 

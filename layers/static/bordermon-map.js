@@ -1508,10 +1508,15 @@
     });
   }
 
-  // Set the first view before any layer is added, without animation: an animated
-  // fitBounds would project and draw every layer twice. The address's centre and zoom
-  // win over the region's bounds; in a page that redraws its map, the last map's do.
+  // Fit the map to bounds at once, without animation: an animated fitBounds would
+  // project and draw every layer twice.
   B.fitView = function (map, bounds) {
+    map.fitBounds(bounds, { animate: false });
+  };
+
+  // Set the first view before any layer is added. The address's centre and zoom win
+  // over the region's bounds; in a page that redraws its map, the last map's do.
+  B.openView = function (map, bounds) {
     B.ready = false;  // a new map (a Streamlit rerun): not drawn yet
     var kept = hostWindow().__bordermonPlace;
     var place = addressPlace();
@@ -1522,7 +1527,7 @@
     } else if (place) {
       map.setView(place.center, place.zoom, { animate: false });
     } else {
-      map.fitBounds(bounds, { animate: false });
+      B.fitView(map, bounds);
     }
     followPlace(map);
   };
