@@ -122,8 +122,9 @@ _GROUP_NAMES: dict[str, str] = {
     "places": N_("Crossings and places"),
     "safety_zones": N_("1999 safety zones GSZ/ASZ (historical)"),
     "countries": N_("Countries"),
-    "density": N_("Density of incidents"),
 }
+#: The density's name in the layer control (not a layer group of the store or reference).
+_DENSITY_NAME = N_("Density of incidents")
 # Draw order on the shared canvas (symbols get +100): areas at the back.
 _ORDER = {
     "countries": 10,
@@ -268,7 +269,7 @@ def build_map(
     groups = {layer: groups[layer] for layer in MAP_LAYERS if layer in groups}
     surface = density_surface(selected, density) if density and "incident" in layers else None
     if surface is not None:
-        _add_density(m, surface, names["density"])
+        _add_density(m, surface, translator(lang).gettext(_DENSITY_NAME))
     _add_reference(groups, reference, lang)
     for group in groups.values():
         group.add_to(m)

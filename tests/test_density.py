@@ -115,3 +115,10 @@ def test_density_is_for_the_html_map_only(tmp_path: Path, capsys: pytest.Capture
     assert code == 2
     assert "--density draws on the HTML map only" in capsys.readouterr().err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_the_layer_control_names_the_density_in_the_maps_language() -> None:
+    from layers.map import build_map
+
+    html = build_map(read_store().events, density="count", lang="sq").get_root().render()
+    assert "Dendësia e incidenteve" in html
