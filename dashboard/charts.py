@@ -15,6 +15,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard.lang import tr
+from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.timeseries import (
     ESCALATION_COMPONENTS,
     dated_events,
@@ -23,7 +25,7 @@ from layers.timeseries import (
     weekly_counts,
 )
 from layers.views import View
-from layers.vocabulary import CATEGORY_STYLES, LAYERS, SIDE_LABELS
+from layers.vocabulary import CATEGORY_STYLES, LAYERS, SIDE_LABELS, category_label, translated
 
 #: Height of the plotting area of each chart, in pixels (the casualty chart as the others).
 HEIGHT = 200
@@ -39,7 +41,16 @@ def _height(legend_entries: int) -> int:
     return HEIGHT + _AXIS_HEIGHT + _LEGEND_ROW * (rows + 1)
 
 
-_WEEK_TITLE = "week (Monday)"
+#: The parts of the escalation indicator (:data:`layers.timeseries.ESCALATION_COMPONENTS`) in a legend.
+COMPONENT_LABELS: dict[str, str] = {
+    "incidents": N_("incidents"),
+    "casualties": N_("casualties"),
+    "deployments": N_("deployment reports"),
+    "crossings": N_("crossings closed"),
+    "kfor": N_("KFOR reinforcements"),
+}
+if tuple(COMPONENT_LABELS) != ESCALATION_COMPONENTS:  # pragma: no cover - a guard for whoever edits them
+    raise RuntimeError("COMPONENT_LABELS must name every part of layers.timeseries.ESCALATION_COMPONENTS")
 #: Counts of events and people are whole numbers: no tick between two of them.
 _COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
 _BOTTOM = alt.Legend(orient="bottom", columns=_LEGEND_COLUMNS, labelLimit=0)
@@ -72,8 +83,14 @@ def _x(weeks: tuple[date, date]) -> alt.X:
     first, last = weeks
     stop = pd.Timestamp(last) + pd.Timedelta(days=7)
     return alt.X(
-        "yearmonthdate(week):T", title=_WEEK_TITLE, scale=alt.Scale(domain=[_day(first), _day(stop)])
+        "yearmonthdate(week):T",
+        title=tr().gettext("week (Monday)"),
+        scale=alt.Scale(domain=[_day(first), _day(stop)]),
     )
+
+
+def _week_tooltip() -> alt.Tooltip:
+    return alt.Tooltip("week:T", title=tr().gettext("week of"))
 
 
 def _within(frame: pd.DataFrame, weeks: tuple[date, date]) -> pd.DataFrame:
@@ -88,38 +105,48 @@ def _local(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def category_colors() -> dict[str, str]:
-    """Colour of each category label, for every layer (labels are unique across layers)."""
-    return {style.label: style.color for layer in LAYERS for style in CATEGORY_STYLES[layer].values()}
+def category_colors(lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Colour of each category label in ``lang``, for every layer (labels are unique across layers)."""
+    t = translator(lang)
+    return {
+        t.gettext(style.label): style.color for layer in LAYERS for style in CATEGORY_STYLES[layer].values()
+    }
 
 
-def _label(column: str) -> str:
+def _label(column: str, lang: str) -> str:
     layer, category = column.split("/", 1)
-    style = CATEGORY_STYLES.get(layer, {}).get(category)
-    return style.label if style is not None else column
+    return category_label(layer, category, lang) if category in CATEGORY_STYLES.get(layer, {}) else column
 
 
 def category_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Chart:
     """Stacked weekly counts by category, coloured and named as on the map."""
+    t = tr()
+    _ = t.gettext
     counts = _local(weekly_counts(events, "category", start=weeks[0], end=weeks[1]))
     long = counts.melt(id_vars="week", var_name="column", value_name="events")
-    long = long[long["events"] > 0].assign(category=lambda f: f["column"].map(_label))
-    colors = category_colors()
+    long = long[long["events"] > 0].assign(
+        category=lambda f: f["column"].map(lambda c: _label(c, t.language))
+    )
+    colors = category_colors(t.language)
     shown = [label for label in colors if label in set(long["category"])]
     return (
         alt.Chart(long)
         .mark_bar()
         .encode(
             x=_x(weeks),
-            y=alt.Y("sum(events):Q", title="events starting that week", axis=_COUNT_AXIS),
+            y=alt.Y("sum(events):Q", title=_("events starting that week"), axis=_COUNT_AXIS),
             color=alt.Color(
                 "category:N",
-                title="category",
+                title=_("category"),
                 scale=alt.Scale(domain=shown, range=[colors[label] for label in shown]),
                 legend=alt.Legend(orient="bottom", columns=_LEGEND_COLUMNS, labelLimit=0, symbolLimit=0),
             ),
             order=alt.Order("category:N"),
-            tooltip=[alt.Tooltip("week:T", title="week of"), "category:N", "events:Q"],
+            tooltip=[
+                _week_tooltip(),
+                alt.Tooltip("category:N", title=_("category")),
+                alt.Tooltip("events:Q", title=_("events")),
+            ],
         )
         .properties(height=_height(len(shown)))
     )
@@ -127,24 +154,32 @@ def category_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
 
 def casualty_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Chart | None:
     """People killed and injured per week (solid = low end, light = high end), or None."""
+    t = tr()
+    _ = t.gettext
     casualties = _local(weekly_casualties(events, start=weeks[0], end=weeks[1]))
     rows = []
-    for kind in ("fatalities", "injured"):
+    kinds = {"fatalities": _("killed"), "injured": _("injured")}
+    for kind, name in kinds.items():
         part = casualties[["week", f"{kind}_min", f"{kind}_max"]].rename(
             columns={f"{kind}_min": "low", f"{kind}_max": "high"}
         )
-        rows.append(part.assign(kind=kind))
+        rows.append(part.assign(kind=name))
     frame = pd.concat(rows)
     frame = frame[frame["high"] > 0]
     if frame.empty:
         return None
     base = alt.Chart(frame).encode(
         x=_x(weeks),
-        color=alt.Color("kind:N", title="people", legend=_BOTTOM),
-        tooltip=[alt.Tooltip("week:T", title="week of"), "kind:N", "low:Q", "high:Q"],
+        color=alt.Color("kind:N", title=_("people"), sort=list(kinds.values()), legend=_BOTTOM),
+        tooltip=[
+            _week_tooltip(),
+            alt.Tooltip("kind:N", title=_("people")),
+            alt.Tooltip("low:Q", title=_("low")),
+            alt.Tooltip("high:Q", title=_("high")),
+        ],
     )
     high = base.mark_bar(opacity=0.35).encode(
-        y=alt.Y("high:Q", title="people: solid = low, light = high", axis=_COUNT_AXIS, stack=None)
+        y=alt.Y("high:Q", title=_("people: solid = low, light = high"), axis=_COUNT_AXIS, stack=None)
     )
     low = base.mark_bar().encode(y=alt.Y("low:Q", stack=None))
     return alt.layer(high, low).properties(height=_height(2))
@@ -152,34 +187,41 @@ def casualty_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
 
 def weekly_chart(events: gpd.GeoDataFrame, view: View) -> None:
     """Stacked weekly counts by category, with casualties (low–high) below on the same weeks."""
+    _ = tr().gettext
     weeks = chart_weeks(events, view)
     if events.empty or weeks is None:
-        st.info("No events in this view.")
+        st.info(_("No events in this view."))
         return
     st.altair_chart(category_chart(events, weeks), width="stretch")
     casualties = casualty_chart(events, weeks)
     if casualties is None:
-        st.caption("No casualties reported in this view.")
+        st.caption(_("No casualties reported in this view."))
         return
     st.altair_chart(casualties, width="stretch")
 
 
 def escalation_chart(escalation: pd.DataFrame, weeks: tuple[date, date]) -> alt.Chart:
     """The escalation indicator's weekly parts, stacked."""
+    t = tr()
+    _ = t.gettext
+    names = translated(COMPONENT_LABELS, t.language)
     parts = _within(_local(escalation), weeks).melt(
         id_vars="week", value_vars=list(ESCALATION_COMPONENTS), var_name="component", value_name="points"
     )
+    parts = parts.assign(component=parts["component"].map(names))
     return (
         alt.Chart(parts[parts["points"] != 0])
         .mark_bar()
         .encode(
             x=_x(weeks),
-            y=alt.Y("sum(points):Q", title="escalation points"),
-            color=alt.Color("component:N", sort=list(ESCALATION_COMPONENTS), legend=_BOTTOM),
+            y=alt.Y("sum(points):Q", title=_("escalation points")),
+            color=alt.Color(
+                "component:N", title=_("part"), sort=[names[c] for c in ESCALATION_COMPONENTS], legend=_BOTTOM
+            ),
             tooltip=[
-                alt.Tooltip("week:T", title="week of"),
-                "component:N",
-                alt.Tooltip("points:Q", format=".1f"),
+                _week_tooltip(),
+                alt.Tooltip("component:N", title=_("part")),
+                alt.Tooltip("points:Q", title=_("points"), format=".1f"),
             ],
         )
         .properties(height=_height(len(ESCALATION_COMPONENTS)))
@@ -188,18 +230,23 @@ def escalation_chart(escalation: pd.DataFrame, weeks: tuple[date, date]) -> alt.
 
 def side_chart(by_side: pd.DataFrame, weeks: tuple[date, date]) -> alt.Chart:
     """Events per week by the side they are recorded on."""
+    t = tr()
+    _ = t.gettext
+    sides = translated(SIDE_LABELS, t.language)
     long = _within(_local(by_side), weeks).melt(id_vars="week", var_name="side", value_name="events")
-    long = long[long["events"] > 0].assign(
-        side=lambda f: f["side"].map(lambda s: SIDE_LABELS.get(s, "neither"))
-    )
+    long = long[long["events"] > 0].assign(side=lambda f: f["side"].map(lambda s: sides.get(s, _("neither"))))
     return (
         alt.Chart(long)
         .mark_bar()
         .encode(
             x=_x(weeks),
-            y=alt.Y("sum(events):Q", title="events", axis=_COUNT_AXIS),
-            color=alt.Color("side:N", legend=_BOTTOM),
-            tooltip=[alt.Tooltip("week:T", title="week of"), "side:N", "events:Q"],
+            y=alt.Y("sum(events):Q", title=_("events"), axis=_COUNT_AXIS),
+            color=alt.Color("side:N", title=_("side"), legend=_BOTTOM),
+            tooltip=[
+                _week_tooltip(),
+                alt.Tooltip("side:N", title=_("side")),
+                alt.Tooltip("events:Q", title=_("events")),
+            ],
         )
         .properties(height=_height(long["side"].nunique()))
     )
@@ -207,13 +254,20 @@ def side_chart(by_side: pd.DataFrame, weeks: tuple[date, date]) -> alt.Chart:
 
 def band_chart(bands: pd.DataFrame) -> alt.Chart:
     """Events per distance band (columns ``distance_band``, ``events``): whole events only."""
+    t = tr()
+    _ = t.gettext
+    shown = bands[bands["events"] > 0]
+    shown = shown.assign(distance_band=shown["distance_band"].astype(str).map(_))
     return (
-        alt.Chart(bands[bands["events"] > 0])
+        alt.Chart(shown)
         .mark_bar()
         .encode(
-            x=alt.X("events:Q", axis=_COUNT_AXIS),
+            x=alt.X("events:Q", title=_("events"), axis=_COUNT_AXIS),
             y=alt.Y("distance_band:N", sort=None, title=None),
-            tooltip=["distance_band:N", "events:Q"],
+            tooltip=[
+                alt.Tooltip("distance_band:N", title=_("distance band")),
+                alt.Tooltip("events:Q", title=_("events")),
+            ],
         )
         .properties(height=HEIGHT + _AXIS_HEIGHT)
     )

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard.lang import tr
 from dashboard.text import md
 from layers.filters import Filters, filter_events
 from layers.measures import measure_events
@@ -44,7 +45,8 @@ def store_stamp(path: Path) -> _Stamp:
     return tuple(stamps)
 
 
-@st.cache_resource(show_spinner="Reading the event store…", max_entries=2)
+# Spinners are drawn by the callers, in the reader's language (a decorator's text is fixed).
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _load(path: str, stamp: _Stamp) -> EventStore:
     return read_store(Path(path))
 
@@ -53,8 +55,12 @@ def _configured() -> tuple[str, _Stamp]:
     path = default_store()
     if not path.exists():
         st.error(  # the store's name only: a visitor is never shown the server's paths
-            f"No event store at the configured place ({md(path.name)}). Set `{STORE_ENV}` to a "
-            "directory of .geojson collections or to one file, or unset it to show the shipped store.",
+            tr()
+            .gettext(
+                "No event store at the configured place ({name}). Set `{setting}` to a directory of "
+                ".geojson collections or to one file, or unset it to show the shipped store."
+            )
+            .format(name=md(path.name), setting=STORE_ENV),
             icon=":material/error:",
         )
         st.stop()
@@ -68,7 +74,8 @@ def load_store() -> EventStore:
     modify it. A store that does not exist stops the page with a message saying how to
     point the app at one; it never reaches the reader as an exception.
     """
-    return _load(*_configured())
+    with st.spinner(tr().gettext("Reading the event store…")):
+        return _load(*_configured())
 
 
 def store_version() -> tuple[str, _Stamp]:
@@ -92,7 +99,7 @@ def load_view(filters: Filters) -> gpd.GeoDataFrame:
     return events.loc[_view_index(path, stamp, filters)]
 
 
-@st.cache_data(show_spinner="Measuring…", max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _stats(path: str, stamp: _Stamp, filters: Filters) -> Stats:
     events = filter_events(_load(path, stamp).events, filters)
     return compute_stats(events, start=filters.start, end=filters.end)
@@ -100,17 +107,19 @@ def _stats(path: str, stamp: _Stamp, filters: Filters) -> Stats:
 
 def load_stats(filters: Filters) -> Stats:
     """Measures and weekly series of a view, computed once per view and store version."""
-    return _stats(*_configured(), filters)
+    with st.spinner(tr().gettext("Measuring…")):
+        return _stats(*_configured(), filters)
 
 
-@st.cache_resource(show_spinner="Measuring…", max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _measures(path: str, stamp: _Stamp) -> pd.DataFrame:
     return measure_events(_load(path, stamp).events)
 
 
 def load_measures() -> pd.DataFrame:
     """Per-event measures of the whole store (indexed like its events); shared, read only."""
-    return _measures(*_configured())
+    with st.spinner(tr().gettext("Measuring…")):
+        return _measures(*_configured())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -122,20 +131,23 @@ def _table_order(path: str, stamp: _Stamp, filters: Filters) -> pd.Index:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _table_page(path: str, stamp: _Stamp, filters: Filters, page: int, rows: int) -> pd.DataFrame:
+def _table_page(path: str, stamp: _Stamp, filters: Filters, page: int, rows: int, lang: str) -> pd.DataFrame:
     index = _table_order(path, stamp, filters)[page * rows : (page + 1) * rows]
-    return events_table(_load(path, stamp).events.loc[index])
+    return events_table(_load(path, stamp).events.loc[index], lang=lang, labels=True)
 
 
-def events_page(filters: Filters, page: int = 0, rows: int = TABLE_PAGE_ROWS) -> tuple[pd.DataFrame, int]:
+def events_page(
+    filters: Filters, page: int = 0, rows: int = TABLE_PAGE_ROWS, *, lang: str = "en"
+) -> tuple[pd.DataFrame, int]:
     """One page of the events table of a view, and how many events the view has.
 
     Only the page's rows are built and sent to the browser: a rerun does not ship the
-    whole store. Pages count from 0; a page past the end is empty.
+    whole store. Pages count from 0; a page past the end is empty. The readable columns
+    are in the language ``lang``.
     """
     path, stamp = _configured()
     total = len(_view_index(path, stamp, filters))
-    return _table_page(path, stamp, filters, max(0, page), rows), total
+    return _table_page(path, stamp, filters, max(0, page), rows, lang), total
 
 
 def _shown(filters: Filters) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:

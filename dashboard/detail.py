@@ -6,9 +6,19 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard.lang import tr
 from dashboard.text import md, md_url
 from layers.tables import casualty_text, measure_facts
-from layers.vocabulary import LAYER_TIME_RULES, describe_when
+from layers.vocabulary import (
+    CONFIDENCE_LABELS,
+    LAYER_LABELS,
+    LAYER_TIME_RULES,
+    PRECISION_LABELS,
+    SIDE_LABELS,
+    category_label,
+    describe_when,
+    language_label,
+)
 
 
 def select(event_id: str | None) -> None:
@@ -17,61 +27,85 @@ def select(event_id: str | None) -> None:
 
 def render_detail(events: gpd.GeoDataFrame, event_id: str, measures: pd.DataFrame) -> None:
     """Draw the detail panel of one event of ``events`` (the whole store), with its measures."""
+    t = tr()
+    _ = t.gettext
+    lang = t.language
     matches = events[events["id"] == event_id]
     if matches.empty:
-        st.info(f"Event {md(event_id)} is not in the store.")
+        st.info(_("Event {id} is not in the store.").format(id=md(event_id)))
         return
     event = matches.iloc[0]
     st.subheader(md(event["title"], inline=True))
-    st.button("Close", key="close_detail", on_click=select, args=(None,), icon=":material/close:")
-    lasts = LAYER_TIME_RULES[str(event["layer"])].lasts
-    when = describe_when(event["start"], event["end"], event["time_precision"], interval=lasts)
+    st.button(_("Close"), key="close_detail", on_click=select, args=(None,), icon=":material/close:")
+    layer = str(event["layer"])
+    lasts = LAYER_TIME_RULES[layer].lasts
+    when = describe_when(event["start"], event["end"], event["time_precision"], interval=lasts, lang=lang)
     place = str(event["location"])
     if pd.notna(event["municipality"]):
         place += f", {event['municipality']}"
-    precision = str(event["location_precision"])
-    if precision == "approximate" and pd.notna(event["uncertainty_km"]):
-        precision += f", within about {event['uncertainty_km']:g} km"
+    code = str(event["location_precision"])
+    precision = _(PRECISION_LABELS.get(code, code))
+    if code == "approximate" and pd.notna(event["uncertainty_km"]):
+        precision = _("{precision}, within about {km} km").format(
+            precision=precision, km=t.format_decimal(float(event["uncertainty_km"]))
+        )
+    side = _(SIDE_LABELS[event["side"]]) if event["side"] in SIDE_LABELS else _("neither")
+    confidence = str(event["confidence"])
     facts = {
-        "When": when,
-        "Where": f"{place} — side: {event['side'] if pd.notna(event['side']) else 'neither'}",
-        "Location precision": precision,
-        "Layer / category": f"{event['layer']} / {str(event['category']).replace('_', ' ')}",
-        "Actors": "; ".join(event["actors"]) or "not named",
-        "Fatalities": casualty_text(event["fatalities_min"], event["fatalities_max"]),
-        "Injured": casualty_text(event["injured_min"], event["injured_max"]),
-        "Confidence": str(event["confidence"]),
-        "Id": str(event["id"]),
+        _("When"): when,
+        _("Where"): _("{place} — side: {side}").format(place=place, side=side),
+        _("Location precision"): precision,
+        _("Layer / category"): "{} / {}".format(
+            _(LAYER_LABELS.get(layer, layer)), category_label(layer, str(event["category"]), lang)
+        ),
+        _("Actors"): "; ".join(event["actors"]) or _("not named"),
+        _("Fatalities"): casualty_text(event["fatalities_min"], event["fatalities_max"], lang),
+        _("Injured"): casualty_text(event["injured_min"], event["injured_max"], lang),
+        _("Confidence"): _(CONFIDENCE_LABELS.get(confidence, confidence)),
+        _("Id"): str(event["id"]),
     }
     if pd.notna(event["geometry_note"]):
-        facts["How it is drawn"] = str(event["geometry_note"])
+        facts[_("How it is drawn")] = str(event["geometry_note"])
     area = event.geometry is not None and event.geometry.geom_type != "Point"
-    facts.update(measure_facts(measures.loc[matches.index[0]].to_dict(), area=area))
+    facts.update(measure_facts(measures.loc[matches.index[0]].to_dict(), area=area, lang=lang))
     st.markdown("\n".join(f"- **{name}:** {md(value)}" for name, value in facts.items()))
     st.markdown(md(event["summary"]))
 
     for dispute in event["disputes"]:
-        st.markdown(f"**Sources disagree on {md(dispute['field'])}:**")
+        st.markdown("**" + _("Sources disagree on {field}:").format(field=md(dispute["field"])) + "**")
         lines = []
+        source_word = _("source")
         for claim in dispute["claims"]:
-            link = f" ([source]({md_url(claim['source_url'])}))" if claim.get("source_url") else ""
+            link = f" ([{source_word}]({md_url(claim['source_url'])}))" if claim.get("source_url") else ""
             lines.append(f"- {md(claim['by'])}: {md(claim['claim'])}{link}")
         st.markdown("\n".join(lines))
 
-    st.markdown(f"**Sources ({len(event['sources'])})**")
+    count = len(event["sources"])
+    st.markdown(
+        "**"
+        + t.ngettext("{count} source", "{count} sources", count).format(count=t.format_decimal(count))
+        + "**"
+    )
     lines = []
     for source in event["sources"]:
-        via = f", carrying {md(source['original_publisher'])}" if source.get("original_publisher") else ""
+        via = ""
+        if source.get("original_publisher"):
+            via = _(", carrying {publisher}").format(publisher=md(source["original_publisher"]))
+        language = _("language: {language}").format(
+            language=md(language_label(str(source["language"]), lang))
+        )
         lines.append(
             f"- [{md(source['title'])}]({md_url(source['url'])}) — {md(source['publisher'])}{via}, "
-            f"{md(source['published'])}, language: {md(source['language'])}"
+            f"{md(source['published'])}, {language}"
         )
     st.markdown("\n".join(lines))
 
     if pd.notna(event["group"]):
         linked = events[(events["group"] == event["group"]) & (events["id"] != event_id)].sort_values("start")
         if not linked.empty:
-            st.markdown(f"**Linked events** (group {md(event['group'])})")
+            st.markdown(
+                "**" + _("Linked events") + "** " + _("(group {group})").format(group=md(event["group"]))
+            )
             for _, other in linked.iterrows():
                 st.button(
                     f"{other['start']:%Y-%m-%d} · {md(other['title'], inline=True)}",

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.data import load_measures, load_store, load_view, store_version
+from dashboard.lang import tr
 from layers.assets import MAP_ASSET_NAMES, STATIC_VENDOR_DIR, STATIC_VENDOR_URL, MapAssets, assets_installed
 from layers.cliargs import unreadable_files
 from layers.density import WEIGHTS as DENSITY_WEIGHTS
@@ -49,8 +50,10 @@ def render_map(
     assets = served_assets()
     if assets.source == "cdn":
         st.caption(
-            "Map scripts load from public CDNs: run `python3 dev.py dashboard` with Node.js "
-            "installed to serve them from this app."
+            tr().gettext(
+                "Map scripts load from public CDNs: run `python3 dev.py dashboard` with Node.js "
+                "installed to serve them from this app."
+            )
         )
     m = _map_of_view(store, view, color_by, assets, key)
     result: dict[str, Any] = st_folium(
@@ -69,7 +72,7 @@ def render_map(
     return str(clicked) if (store.events["id"] == str(clicked)).any() else None
 
 
-def picture_bytes(view: View, fmt: Literal["png", "pdf"]) -> bytes:
+def picture_bytes(view: View, fmt: Literal["png", "pdf"], lang: str = "en") -> bytes:
     """The print-ready static picture of exactly this view (:func:`layers.export.export_picture`)."""
     store = load_store()
     return export_picture(
@@ -78,23 +81,28 @@ def picture_bytes(view: View, fmt: Literal["png", "pdf"]) -> bytes:
         fmt=fmt,
         set_aside=store.report.set_aside,
         record=record_state(store.events, store.root),
+        lang=lang,
     )
 
 
 def picture_downloads(containers: Sequence[Any], view: View) -> None:
     """PNG and PDF buttons for the static picture of this view, built only when clicked."""
+    t = tr()
+    labels = {"png": t.gettext("PNG picture"), "pdf": t.gettext("PDF picture")}
     for container, fmt, mime in zip(
         containers, ("png", "pdf"), ("image/png", "application/pdf"), strict=True
     ):
         container.download_button(
-            f"{fmt.upper()} picture",
-            partial(picture_bytes, view, fmt),
+            labels[fmt],
+            partial(picture_bytes, view, fmt, t.language),
             f"bordermon-map-{date.today().isoformat()}.{fmt}",
             mime,
             icon=":material/image:",
             on_click="ignore",
             key=f"download_{fmt}",
-            help="A print-ready static map of this view (A4): legend, scale bar, sources and attribution.",
+            help=t.gettext(
+                "A print-ready static map of this view (A4): legend, scale bar, sources and attribution."
+            ),
         )
 
 
@@ -111,7 +119,8 @@ def _map_of_view(
     page of the table) reuses it: nothing is filtered or encoded again, and the browser
     receives the same script, so it keeps the map as it is drawn.
     """
-    signature = (store_version(), view.filters, view.density, color_by, assets)
+    lang = tr().language
+    signature = (store_version(), view.filters, view.density, color_by, assets, lang)
     kept = st.session_state.get(f"_built_{key}")
     if kept is not None and kept[0] == signature:
         # st_folium renames parts of the map it renders: it gets a copy each time (the
@@ -129,6 +138,7 @@ def _map_of_view(
         measures=load_measures() if color_by == "distance_band" else None,
         assets=assets,
         density=view.density if view.density in DENSITY_WEIGHTS else None,
+        lang=lang,
     )
     st.session_state[f"_built_{key}"] = (signature, m)
     return copy.deepcopy(m)
@@ -140,6 +150,9 @@ def html_download(container: Any, view: View) -> None:
     The page (about 1.5 MB with every script inlined) is built only when clicked.
     """
 
+    t = tr()
+    lang = t.language
+
     def build() -> bytes:
         store = load_store()
         page = export_html(
@@ -149,16 +162,17 @@ def html_download(container: Any, view: View) -> None:
             unreadable=len(unreadable_files(store.report)),
             record=record_state(store.events, store.root),
             density=view.density if view.density in DENSITY_WEIGHTS else None,
+            lang=lang,
         )
         return page.encode("utf-8")
 
     container.download_button(
-        "HTML map",
+        t.gettext("HTML map"),
         build,
         f"bordermon-map-{date.today().isoformat()}.html",
         "text/html",
         icon=":material/download:",
         on_click="ignore",
         key="download_html",
-        help="One self-contained file: opens in any browser, offline (base map tiles aside).",
+        help=t.gettext("One self-contained file: opens in any browser, offline (base map tiles aside)."),
     )

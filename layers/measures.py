@@ -50,6 +50,7 @@ from layers.geography import (
     project,
     signed_distance_xy,
 )
+from layers.i18n import N_
 
 __all__ = [
     "ASZ_KM",
@@ -77,27 +78,28 @@ SAMPLE_SPACING_M = 500.0
 
 #: Country codes of ``side_measured`` and what they mean.
 SIDE_NAMES: dict[str, str] = {
-    "XK": "Kosovo",
-    "RS": "Serbia",
-    "ME": "Montenegro",
-    "MK": "North Macedonia",
-    "AL": "Albania",
-    "line": "on the line",
-    "both": "both sides of the line",
-    "other": "outside the region's countries",
+    "XK": N_("Kosovo"),
+    "RS": N_("Serbia"),
+    "ME": N_("Montenegro"),
+    "MK": N_("North Macedonia"),
+    "AL": N_("Albania"),
+    "line": N_("on the line"),
+    "both": N_("both sides of the line"),
+    "other": N_("outside the region's countries"),
 }
 
 #: Labels of ``distance_band``, from deep in Serbia to deep in Kosovo (an ordered category).
+#: The labels are the values; each is translated where it is shown.
 DISTANCE_BANDS: tuple[str, ...] = (
-    ">25 km in Serbia",
-    "5–25 km in Serbia",
-    "0–5 km in Serbia",
-    "on the line",
-    "across the line",
-    "0–5 km in Kosovo",
-    "5–25 km in Kosovo",
-    ">25 km in Kosovo",
-    "outside Kosovo and Serbia",
+    N_(">25 km in Serbia"),
+    N_("5–25 km in Serbia"),
+    N_("0–5 km in Serbia"),
+    N_("on the line"),
+    N_("across the line"),
+    N_("0–5 km in Kosovo"),
+    N_("5–25 km in Kosovo"),
+    N_(">25 km in Kosovo"),
+    N_("outside Kosovo and Serbia"),
 )
 
 #: Columns of :func:`measure_events`, in order.

@@ -22,7 +22,6 @@ import pandas as pd
 
 from layers.i18n import DEFAULT_LANGUAGE, translator
 from layers.validate import LOCAL_TZ
-from layers.vocabulary import format_day
 
 __all__ = [
     "IMPORT_NAMES",
@@ -62,15 +61,22 @@ def newest_day(events: gpd.GeoDataFrame) -> date | None:
     return newest
 
 
-def describe_freshness(latest: date | None, today: date) -> str:
-    """How current the record is: ``"data up to 15 Mar 2026 (262 days ago)"``."""
+def describe_freshness(latest: date | None, today: date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """How current the record is: ``"data up to 15 Mar 2026 (262 days ago)"`` (in ``lang``)."""
+    t = translator(lang)
     if latest is None:
-        return "no dated events"
+        return t.gettext("no dated events")
     days = (today - latest).days
-    ago = "today" if days == 0 else ("1 day ago" if days == 1 else f"{days} days ago")
-    if days < 0:
-        ago = f"{-days} days ahead of today"
-    return f"data up to {format_day(latest)} ({ago})"
+    count = t.format_decimal(abs(days))
+    if days == 0:
+        ago = t.gettext("today")
+    elif days > 0:
+        ago = t.ngettext("{count} day ago", "{count} days ago", days).format(count=count)
+    else:
+        ago = t.ngettext("{count} day ahead of today", "{count} days ahead of today", -days).format(
+            count=count
+        )
+    return t.gettext("data up to {day} ({ago})").format(day=t.format_day(latest), ago=ago)
 
 
 @dataclass(frozen=True)
@@ -124,9 +130,15 @@ class RecordState:
         parts.extend(item.describe(lang) for item in self.imports)
         return ", ".join(parts)
 
-    def line(self) -> str:
+    def line(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """``data up to 28 Nov 2026 (4 days ago); drawn from the curated record (85 events)``."""
-        return f"{describe_freshness(self.newest, self.today)}; drawn from {self.drawn_from()}"
+        return (
+            translator(lang)
+            .gettext("{freshness}; drawn from {sources}")
+            .format(
+                freshness=describe_freshness(self.newest, self.today, lang), sources=self.drawn_from(lang)
+            )
+        )
 
     def fields(self) -> dict[str, Any]:
         """The same, for a JSON document."""
@@ -163,17 +175,33 @@ def _import_meta(path: Path) -> tuple[str | None, date | None]:
     return (kind.group(1) if kind else None), imported
 
 
-def set_aside_text(records: int, unreadable_files: Sequence[str] = ()) -> str | None:
+def set_aside_text(
+    records: int, unreadable_files: Sequence[str] = (), lang: str = DEFAULT_LANGUAGE
+) -> str | None:
     """One sentence on what validation set aside, or None when nothing was."""
+    t = translator(lang)
     parts = []
     if records:
-        parts.append(f"{records:,} record{'s' if records != 1 else ''} set aside")
+        parts.append(
+            t.ngettext("{count} record set aside", "{count} records set aside", records).format(
+                count=t.format_decimal(records)
+            )
+        )
     if unreadable_files:
         n = len(unreadable_files)
-        parts.append(f"{n} unreadable store file{'s' if n != 1 else ''} ({', '.join(unreadable_files)})")
+        parts.append(
+            t.ngettext(
+                "{count} unreadable store file ({names})", "{count} unreadable store files ({names})", n
+            ).format(count=t.format_decimal(n), names=", ".join(unreadable_files))
+        )
     if not parts:
         return None
-    return f"{' and '.join(parts)}, see bordermon validate"
+    what = (
+        parts[0]
+        if len(parts) == 1
+        else t.gettext("{first} and {second}").format(first=parts[0], second=parts[1])
+    )
+    return t.gettext("{what}, see bordermon validate").format(what=what)
 
 
 def record_state(

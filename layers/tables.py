@@ -6,7 +6,7 @@ the store's own canonical form of the same events. Both are exactly the filtered
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,8 +16,18 @@ import numpy as np
 import pandas as pd
 
 from layers.filters import in_effect
+from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
+from layers.measures import SIDE_NAMES
 from layers.store import dumps_collection, format_times, frame_to_features
-from layers.vocabulary import LAYER_TIME_RULES, describe_when
+from layers.vocabulary import (
+    CONFIDENCE_LABELS,
+    LAYER_LABELS,
+    LAYER_TIME_RULES,
+    PRECISION_LABELS,
+    SIDE_LABELS,
+    category_label,
+    describe_when,
+)
 
 __all__ = [
     "TABLE_MEASURES",
@@ -29,6 +39,7 @@ __all__ = [
     "key_figures",
     "measure_facts",
     "neutralise_cell",
+    "table_headers",
 ]
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -54,11 +65,14 @@ class KeyFigures:
     not_mapped: int
 
 
-def casualty_text(low: Any, high: Any) -> str:
-    """``3``, ``3–5`` or ``unknown``."""
+def casualty_text(low: Any, high: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``3``, ``3–5`` or ``unknown`` (in ``lang``)."""
+    t = translator(lang)
     if pd.isna(low):
-        return "unknown"
-    return str(int(low)) if low == high else f"{int(low)}–{int(high)}"
+        return t.gettext("unknown")
+    if low == high:
+        return t.format_decimal(int(low))
+    return t.gettext("{low}–{high}").format(low=t.format_decimal(int(low)), high=t.format_decimal(int(high)))
 
 
 def key_figures(events: gpd.GeoDataFrame, total: int, as_of: date | None = None) -> KeyFigures:
@@ -126,38 +140,96 @@ def _points(events: gpd.GeoDataFrame) -> tuple[list[float | None], list[float | 
     return lon, lat
 
 
-def events_table(events: gpd.GeoDataFrame, measures: pd.DataFrame | None = None) -> pd.DataFrame:
+#: A header of each column of :func:`events_table`, for a reader (the names stay the data's).
+TABLE_HEADERS: dict[str, str] = {
+    "id": N_("id"),
+    "when": N_("when"),
+    "layer": N_("layer"),
+    "category": N_("category"),
+    "title": N_("title"),
+    "location": N_("place"),
+    "municipality": N_("municipality"),
+    "side": N_("side"),
+    "location_precision": N_("location precision"),
+    "fatalities": N_("killed"),
+    "injured": N_("injured"),
+    "confidence": N_("confidence"),
+    "actors": N_("actors"),
+    "sources": N_("sources"),
+    "n_sources": N_("number of sources"),
+    "summary": N_("summary"),
+    "start": N_("start"),
+    "end": N_("end"),
+    "lon": N_("longitude"),
+    "lat": N_("latitude"),
+    "fatalities_min": N_("killed (low)"),
+    "fatalities_max": N_("killed (high)"),
+    "injured_min": N_("injured (low)"),
+    "injured_max": N_("injured (high)"),
+}
+
+
+def table_headers(columns: Sequence[str], lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The header of each of ``columns`` in ``lang``; a column without one keeps its name."""
+    t = translator(lang)
+    return {name: t.gettext(TABLE_HEADERS[name]) if name in TABLE_HEADERS else name for name in columns}
+
+
+def events_table(
+    events: gpd.GeoDataFrame,
+    measures: pd.DataFrame | None = None,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
+    labels: bool = False,
+) -> pd.DataFrame:
     """One row per event, in time order (start, then id): readable columns, then plain ones.
 
     The readable columns state each value with its precision (``when``, ``fatalities``
-    as "3–5" or "unknown"); the plain ones are for computing: ``start`` and ``end`` as
-    the store writes them, ``lon`` and ``lat`` of a point (empty for an area or no
-    position), and the casualty bounds as integers (empty when unknown). With
-    ``measures`` (indexed like ``events``), the distance to the boundary, the 1999 zones
-    and the nearest places are added as columns.
+    as "3–5" or "unknown"), in the language ``lang``; the plain ones are for computing:
+    ``start`` and ``end`` as the store writes them, ``lon`` and ``lat`` of a point (empty
+    for an area or no position), and the casualty bounds as integers (empty when
+    unknown). With ``labels``, layer, category, side, location precision and confidence
+    read as words of ``lang`` instead of the store's codes (for a reader, not a file).
+    With ``measures`` (indexed like ``events``), the distance to the boundary, the 1999
+    zones and the nearest places are added as columns.
     """
     events = events.iloc[np.lexsort((events["id"].to_numpy(dtype=str), events["start"].to_numpy()))]
     rows = pd.DataFrame(index=events.index)
     rows["id"] = events["id"]
     lasts = events["layer"].map({layer: rule.lasts for layer, rule in LAYER_TIME_RULES.items()})
     rows["when"] = [
-        describe_when(s, e, p, interval=bool(i))
+        describe_when(s, e, p, interval=bool(i), lang=lang)
         for s, e, p, i in zip(events["start"], events["end"], events["time_precision"], lasts, strict=True)
     ]
     for name in ("layer", "category", "title", "location", "municipality", "side"):
         rows[name] = events[name]
+    precisions = events["location_precision"]
+    confidences = events["confidence"]
+    if labels:
+        t = translator(lang)
+        rows["layer"] = events["layer"].map(lambda v: t.gettext(LAYER_LABELS.get(v, v)))
+        rows["category"] = [
+            category_label(layer, category, lang)
+            for layer, category in zip(events["layer"], events["category"], strict=True)
+        ]
+        rows["side"] = events["side"].map(lambda v: t.gettext(SIDE_LABELS[v]) if v in SIDE_LABELS else v)
+        precisions = precisions.map(lambda v: t.gettext(PRECISION_LABELS.get(v, v)))
+        confidences = confidences.map(lambda v: t.gettext(CONFIDENCE_LABELS.get(v, v)))
     rows["location_precision"] = [
-        f"{p} (±{u:g} km)" if p == "approximate" and pd.notna(u) else str(p)
-        for p, u in zip(events["location_precision"], events["uncertainty_km"], strict=True)
+        f"{label} (±{u:g} km)" if p == "approximate" and pd.notna(u) else str(label)
+        for p, label, u in zip(
+            events["location_precision"], precisions, events["uncertainty_km"], strict=True
+        )
     ]
     rows["fatalities"] = [
-        casualty_text(lo, hi)
+        casualty_text(lo, hi, lang)
         for lo, hi in zip(events["fatalities_min"], events["fatalities_max"], strict=True)
     ]
     rows["injured"] = [
-        casualty_text(lo, hi) for lo, hi in zip(events["injured_min"], events["injured_max"], strict=True)
+        casualty_text(lo, hi, lang)
+        for lo, hi in zip(events["injured_min"], events["injured_max"], strict=True)
     ]
-    rows["confidence"] = events["confidence"]
+    rows["confidence"] = confidences
     rows["actors"] = events["actors"].map("; ".join)
     rows["sources"] = events["sources"].map(lambda items: " | ".join(s["url"] for s in items))
     rows["n_sources"] = events["n_sources"]
@@ -173,46 +245,56 @@ def events_table(events: gpd.GeoDataFrame, measures: pd.DataFrame | None = None)
     return rows.reset_index(drop=True)
 
 
-def _signed_place(km: float) -> str:
+def _signed_place(km: float, t: Translator) -> str:
     if abs(km) < 0.05:
-        return "on the line"
-    return f"{abs(km):.1f} km inside Kosovo" if km > 0 else f"{abs(km):.1f} km outside Kosovo"
+        return t.gettext("on the line")
+    distance = t.format_decimal(abs(km), digits=1)
+    if km > 0:
+        return t.gettext("{km} km inside Kosovo").format(km=distance)
+    return t.gettext("{km} km outside Kosovo").format(km=distance)
 
 
-def _zone(value: Any, area: bool) -> str:
+def _zone(value: Any, area: bool, t: Translator) -> str:
     if value is None or pd.isna(value):
-        return "partly" if area else "maybe (the uncertainty straddles the edge)"
-    return "yes" if bool(value) else "no"
+        return t.gettext("partly") if area else t.gettext("maybe (the uncertainty straddles the edge)")
+    return t.gettext("yes") if bool(value) else t.gettext("no")
 
 
-def measure_facts(measures: Mapping[str, Any], *, area: bool) -> dict[str, str]:
-    """The measures of one event (a row of :func:`layers.measures.measure_events`) in words.
+def measure_facts(measures: Mapping[str, Any], *, area: bool, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The measures of one event (a row of :func:`layers.measures.measure_events`) in words of ``lang``.
 
     Empty for an event without a position.
     """
     best = measures.get("distance_to_boundary_km")
     if best is None or pd.isna(best):
         return {}
+    t = translator(lang)
     low, high = measures["distance_min_km"], measures["distance_max_km"]
-    distance = _signed_place(float(best))
+    distance = _signed_place(float(best), t)
     if abs(float(high) - float(low)) >= 0.05:
-        distance += f" (from {_signed_place(float(low))} to {_signed_place(float(high))})"
+        distance = t.gettext("{distance} (from {low} to {high})").format(
+            distance=distance, low=_signed_place(float(low), t), high=_signed_place(float(high), t)
+        )
+    side = measures["side_measured"]
     facts = {
-        "Distance to the boundary": distance,
-        "Measured side": str(measures["side_measured"]),
-        "In the 1999 GSZ (5 km) / ASZ (25 km)": (
-            f"{_zone(measures['in_gsz'], area)} / {_zone(measures['in_asz'], area)}"
+        t.gettext("Distance to the boundary"): distance,
+        t.gettext("Measured side"): t.gettext(SIDE_NAMES[side]) if side in SIDE_NAMES else str(side),
+        t.gettext("In the 1999 GSZ (5 km) / ASZ (25 km)"): (
+            f"{_zone(measures['in_gsz'], area, t)} / {_zone(measures['in_asz'], area, t)}"
         ),
     }
     if not pd.isna(measures.get("nearest_crossing")):
-        facts["Nearest crossing"] = (
-            f"{measures['nearest_crossing']}, {float(measures['nearest_crossing_km']):.1f} km"
+        facts[t.gettext("Nearest crossing")] = t.gettext("{place}, {km} km").format(
+            place=measures["nearest_crossing"],
+            km=t.format_decimal(float(measures["nearest_crossing_km"]), digits=1),
         )
     if not pd.isna(measures.get("nearest_kfor")):
-        kfor = f"{measures['nearest_kfor']}, {float(measures['nearest_kfor_km']):.1f} km"
+        kfor = t.gettext("{place}, {km} km").format(
+            place=measures["nearest_kfor"], km=t.format_decimal(float(measures["nearest_kfor_km"]), digits=1)
+        )
         if str(measures.get("nearest_kfor_confidence")) == "low":
-            kfor += " (the installation's position is unverified)"
-        facts["Nearest KFOR installation"] = kfor
+            kfor = t.gettext("{place} (the installation's position is unverified)").format(place=kfor)
+        facts[t.gettext("Nearest KFOR installation")] = kfor
     return facts
 
 

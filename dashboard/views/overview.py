@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
+from typing import Any
 
 import streamlit as st
 
@@ -17,53 +19,74 @@ from dashboard.data import (
     load_view,
 )
 from dashboard.detail import render_detail
+from dashboard.lang import tr
 from dashboard.sidebar import render_sidebar, show_notices
 from dashboard.text import md
 from layers.paths import default_store
 from layers.record_state import record_state
-from layers.tables import KeyFigures, key_figures
-from layers.vocabulary import REPORT_CURRENT_DAYS, format_day
+from layers.tables import KeyFigures, key_figures, table_headers
+from layers.vocabulary import REPORT_CURRENT_DAYS
+
+
+def _range(low: int, high: int) -> str:
+    t = tr()
+    if low == high:
+        return t.format_decimal(low)
+    return t.gettext("{low}–{high}").format(low=t.format_decimal(low), high=t.format_decimal(high))
+
+
+def _columns(columns: Sequence[str], lang: str) -> dict[str, Any]:
+    """Each column of the events table under its header in the reader's language."""
+    headers = table_headers(columns, lang)
+    config: dict[str, Any] = {name: st.column_config.Column(header) for name, header in headers.items()}
+    config["sources"] = st.column_config.TextColumn(headers["sources"], width="medium")
+    return config
 
 
 def _figures(shown: int, total: int, f: KeyFigures) -> None:
-    st.markdown(f"Showing **{shown}** of **{total}** events")
+    t = tr()
+    _ = t.gettext
+    st.markdown(
+        t.ngettext(
+            "Showing **{shown}** of **{total}** event", "Showing **{shown}** of **{total}** events", total
+        ).format(shown=t.format_decimal(shown), total=t.format_decimal(total))
+    )
     cols = st.columns(5)
-    cols[0].metric("Incidents", f.incidents)
-    low, high = f.fatalities
-    cols[1].metric(
-        "Fatalities", f"{low}" if low == high else f"{low}–{high}", help="Ranges where sources disagree"
-    )
-    low, high = f.injured
-    cols[2].metric(
-        "Injured", f"{low}" if low == high else f"{low}–{high}", help="Ranges where sources disagree"
-    )
+    cols[0].metric(_("Incidents"), t.format_decimal(f.incidents))
+    disagree = _("Ranges where sources disagree")
+    cols[1].metric(_("Fatalities"), _range(*f.fatalities), help=disagree)
+    cols[2].metric(_("Injured"), _range(*f.injured), help=disagree)
     day = f.deployments_day
     cols[3].metric(
-        "Deployments active",
-        f.deployments_active,
-        help=(
+        _("Deployments active"),
+        t.format_decimal(f.deployments_active),
+        help=_(
             "Deployment reports in effect on the day shown: the 'as of' day, or else the last day with "
-            f"data in the selection (a report without a sourced end counts for {REPORT_CURRENT_DAYS} days)"
-        ),
+            "data in the selection (a report without a sourced end counts for {days} days)"
+        ).format(days=REPORT_CURRENT_DAYS),
     )
     if day is not None:  # under the figure: a label this long would be cut off
-        cols[3].caption(f"on {format_day(day)}")
-    cols[4].metric("KFOR reinforcements", f.reinforcements)
+        cols[3].caption(_("on {day}").format(day=t.format_day(day)))
+    cols[4].metric(_("KFOR reinforcements"), t.format_decimal(f.reinforcements))
 
 
 def render() -> None:
     store = load_store()
     events = store.events
     view = render_sidebar(events)
-    st.title("Kosovo–Serbia boundary monitor")
+    t = tr()
+    _ = t.gettext
+    st.title(_("Kosovo–Serbia boundary monitor"))
     st.caption(
-        "Sourced incidents, reported military deployments and KFOR presence along the "
-        "Kosovo–Serbia boundary (in Serbian usage, the administrative boundary line)."
+        _(
+            "Sourced incidents, reported military deployments and KFOR presence along the "
+            "Kosovo–Serbia boundary (in Serbian usage, the administrative boundary line)."
+        )
     )
     state = record_state(events, default_store())
-    freshness = state.line()
+    freshness = state.line(t.language)
     st.caption(
-        md(freshness[:1].upper() + freshness[1:] + "."), help="The newest date of any event in the store."
+        md(freshness[:1].upper() + freshness[1:] + "."), help=_("The newest date of any event in the store.")
     )
     show_notices(store.report)
 
@@ -77,8 +100,13 @@ def render() -> None:
         st.rerun()
     if figures.not_mapped:
         st.caption(
-            f"{figures.not_mapped} event(s) of this selection have no map position (precision 'none'); "
-            "they appear in the timeline and the table."
+            t.ngettext(
+                "{count} event of this selection has no map position (precision 'none'); "
+                "it appears in the timeline and the table.",
+                "{count} events of this selection have no map position (precision 'none'); "
+                "they appear in the timeline and the table.",
+                figures.not_mapped,
+            ).format(count=t.format_decimal(figures.not_mapped))
         )
 
     selected = st.session_state.get("selected")
@@ -86,26 +114,33 @@ def render() -> None:
         with st.container(border=True):
             render_detail(events, selected, load_measures())
 
-    st.subheader("Timeline")
+    st.subheader(_("Timeline"))
     charts.weekly_chart(shown, view)
 
-    st.subheader("Events")
+    st.subheader(_("Events"))
     pages = max(1, -(-len(shown) // TABLE_PAGE_ROWS))
     page = 0
     if pages > 1:
-        page = int(st.number_input(f"Page (of {pages:,})", 1, pages, 1, key="table_page")) - 1
+        label = _("Page (of {pages})").format(pages=t.format_decimal(pages))
+        page = int(st.number_input(label, 1, pages, 1, key="table_page")) - 1
         st.caption(
-            f"Rows {page * TABLE_PAGE_ROWS + 1:,}–{min((page + 1) * TABLE_PAGE_ROWS, len(shown)):,} "
-            f"of {len(shown):,}; the CSV and GeoJSON downloads below hold every event of this view."
+            _(
+                "Rows {first}–{last} of {total}; the CSV and GeoJSON downloads below hold every event of "
+                "this view."
+            ).format(
+                first=t.format_decimal(page * TABLE_PAGE_ROWS + 1),
+                last=t.format_decimal(min((page + 1) * TABLE_PAGE_ROWS, len(shown))),
+                total=t.format_decimal(len(shown)),
+            )
         )
-    table, _ = events_page(view.filters, page)
+    table, _total = events_page(view.filters, page, lang=t.language)
     picked = st.dataframe(
         table.drop(columns=["summary"]),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
         key="table",
-        column_config={"sources": st.column_config.TextColumn("sources", width="medium")},
+        column_config=_columns(table.columns, t.language),
     )
     rows = picked.selection.rows if picked else []
     if rows:
@@ -114,8 +149,8 @@ def render() -> None:
             st.session_state["selected"] = chosen
             st.rerun()
 
-    st.subheader("Download what is shown")
-    st.caption("Files are built when you click: exactly the events of this view, with their measures.")
+    st.subheader(_("Download what is shown"))
+    st.caption(_("Files are built when you click: exactly the events of this view, with their measures."))
     cols = st.columns(5)
     cols[0].download_button(
         "GeoJSON",
