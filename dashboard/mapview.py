@@ -139,6 +139,7 @@ def _map_of_view(
         assets=assets,
         density=view.density if view.density in DENSITY_WEIGHTS else None,
         lang=lang,
+        timeline=False,  # the page draws its own timeline under the map (dashboard/timeline.py)
     )
     st.session_state[f"_built_{key}"] = (signature, m)
     return copy.deepcopy(m)

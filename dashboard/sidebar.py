@@ -15,7 +15,7 @@ from layers.filters import Filters, cited_languages, cited_publishers
 from layers.i18n import LANGUAGE_NAMES, LANGUAGES
 from layers.timeseries import dated_events
 from layers.validate import ValidationReport
-from layers.views import MAX_CASUALTIES, PRESETS, View, parse_view, preset_window, view_params
+from layers.views import MAX_CASUALTIES, PRESETS, View, clip_timeline, parse_view, preset_window, view_params
 from layers.vocabulary import (
     CONFIDENCE_LABELS,
     CONFIDENCES,
@@ -85,6 +85,7 @@ def _seed(view: View, events: gpd.GeoDataFrame) -> None:
     # Where the map looks is kept in the address by the map itself as the reader moves
     # it (see bordermon-map.js); the app carries the place the address opened with.
     state["map_place"] = (view.centre, view.zoom)
+    state["timeline"] = view.timeline
     state["notices"] = view.notices
     state.pop("notices_view", None)  # the view they apply to: the first one drawn
 
@@ -182,7 +183,10 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         density=density,
         centre=state.get("map_place", (None, None))[0],
         zoom=state.get("map_place", (None, None))[1],
+        # The window dragged on the overview's timeline, kept inside the time window.
+        timeline=clip_timeline(state.get("timeline"), start, end),
     )
+    state["timeline"] = view.timeline
     _keep_notices_while_unchanged(view)
     wanted = view_params(view)
     if {key: st.query_params.get_all(key) for key in st.query_params} != wanted:

@@ -26,6 +26,7 @@ __all__ = [
     "PARAMETERS",
     "PRESETS",
     "View",
+    "clip_timeline",
     "parse_view",
     "preset_window",
     "view_params",
@@ -53,6 +54,7 @@ PARAMETERS: tuple[str, ...] = (
     "killed",
     "injured",
     "event",
+    "timeline",
     "lang",
     "density",
     "c",
@@ -87,6 +89,27 @@ class View:
     centre: tuple[float, float] | None = None
     zoom: int | None = None
     notices: tuple[str, ...] = field(default=(), compare=False)
+    #: A window chosen on the timeline (first and last day), inside the time window of
+    #: ``filters``: the map, the key figures and the table show only its days.
+    timeline: tuple[date, date] | None = None
+
+    @property
+    def shown_filters(self) -> Filters:
+        """The filters of what is shown: ``filters`` narrowed to the timeline's window."""
+        if self.timeline is None:
+            return self.filters
+        return self.filters.with_(start=self.timeline[0], end=self.timeline[1])
+
+
+def clip_timeline(
+    window: tuple[date, date] | None, start: date | None, end: date | None
+) -> tuple[date, date] | None:
+    """A timeline window kept inside the time window ``start``–``end``; None when they do not meet."""
+    if window is None:
+        return None
+    first = max(window[0], start) if start else window[0]
+    last = min(window[1], end) if end else window[1]
+    return (first, last) if first <= last else None
 
 
 def preset_window(preset: str, events: gpd.GeoDataFrame) -> tuple[date | None, date | None]:
@@ -338,6 +361,7 @@ def parse_view(
             t.gettext("Event {id} is not in this store (removed, renamed or never there)."), id=repr(selected)
         )
         selected = None
+    timeline = _timeline(params, notices, start, end)
     language = _one(params, "lang")
     chosen = resolve_language(language)
     if language is not None and chosen is None:
@@ -364,7 +388,37 @@ def parse_view(
         centre=centre,
         zoom=zoom,
         notices=tuple(notices.items),
+        timeline=timeline,
     )
+
+
+def _timeline(
+    params: Mapping[str, Sequence[str]], notices: _Notices, start: date | None, end: date | None
+) -> tuple[date, date] | None:
+    """The timeline window ``timeline=FIRST..LAST``, inside the view's time window."""
+    text = _one(params, "timeline")
+    if text is None:
+        return None
+    t = notices.t
+    parts = text.split("..")
+    if len(parts) != 2 or not all(parts):
+        notices.add(
+            t.gettext("Ignored {key}={value}: expected two dates, FIRST..LAST (YYYY-MM-DD..YYYY-MM-DD)."),
+            key="timeline",
+            value=repr(text[:40]),
+        )
+        return None
+    first, last = (_day({"timeline": [part]}, "timeline", notices) for part in parts)
+    if first is None or last is None:
+        return None  # the bad day has its notice
+    window = clip_timeline((min(first, last), max(first, last)), start, end)
+    if window is None:
+        notices.add(
+            t.gettext("Ignored {key}={value}: outside the time window of the view."),
+            key="timeline",
+            value=repr(text[:40]),
+        )
+    return window
 
 
 def view_params(view: View) -> dict[str, list[str]]:
@@ -399,6 +453,8 @@ def view_params(view: View) -> dict[str, list[str]]:
             params[key] = [str(minimum)]
     if view.selected:
         params["event"] = [view.selected]
+    if view.timeline:
+        params["timeline"] = [f"{view.timeline[0].isoformat()}..{view.timeline[1].isoformat()}"]
     if view.lang:
         params["lang"] = [view.lang]
     if view.density:

@@ -169,3 +169,35 @@ def test_bad_source_and_casualty_values_fall_back_alone_with_notices(events: gpd
     ):
         assert words in text
     assert parse_view({"killed": ["100001"]}, events).filters.min_killed == 0
+
+
+def test_the_timeline_window_round_trips_and_narrows_what_is_shown(events: gpd.GeoDataFrame) -> None:
+    params = {"preset": ["sep-oct-2023"], "timeline": ["2023-09-20..2023-10-05"]}
+    view = parse_view(params, events)
+    assert view.notices == ()
+    assert view.timeline == (date(2023, 9, 20), date(2023, 10, 5))
+    assert (view.filters.start, view.filters.end) == (date(2023, 9, 1), date(2023, 10, 31))
+    assert (view.shown_filters.start, view.shown_filters.end) == view.timeline
+    assert view_params(view) == params
+    assert parse_view(view_params(view), events) == view
+    # Reversed days are read in order; a window reaching out of the view's is cut to it.
+    assert parse_view({"timeline": ["2023-10-05..2023-09-20"]}, events).timeline == view.timeline
+    cut = parse_view({"preset": ["sep-oct-2023"], "timeline": ["2023-08-01..2023-09-10"]}, events)
+    assert cut.timeline == (date(2023, 9, 1), date(2023, 9, 10)) and cut.notices == ()
+    assert View().shown_filters == Filters()
+
+
+@pytest.mark.parametrize(
+    "value", ["2023-09-20", "2023-09-20..", "..2023-10-05", "2023-09-20..2023-13-01", "a..b..c"]
+)
+def test_a_bad_timeline_window_is_dropped_with_a_notice(events: gpd.GeoDataFrame, value: str) -> None:
+    view = parse_view({"preset": ["sep-oct-2023"], "timeline": [value]}, events)
+    assert view.timeline is None
+    assert len(view.notices) == 1 and "timeline" in view.notices[0]
+    assert view.filters == parse_view({"preset": ["sep-oct-2023"]}, events).filters
+
+
+def test_a_timeline_window_outside_the_views_window_is_dropped(events: gpd.GeoDataFrame) -> None:
+    view = parse_view({"preset": ["sep-oct-2023"], "timeline": ["2024-01-01..2024-02-01"]}, events)
+    assert view.timeline is None
+    assert view.notices and "outside the time window of the view" in view.notices[0]

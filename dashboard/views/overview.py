@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -22,6 +23,7 @@ from dashboard.detail import render_detail
 from dashboard.lang import tr
 from dashboard.sidebar import render_sidebar, show_notices
 from dashboard.text import md
+from dashboard.timeline import render_timeline
 from layers.paths import default_store
 from layers.record_state import record_state
 from layers.tables import KeyFigures, key_figures, table_headers
@@ -73,7 +75,9 @@ def _figures(shown: int, total: int, f: KeyFigures) -> None:
 def render() -> None:
     store = load_store()
     events = store.events
-    view = render_sidebar(events)
+    whole = render_sidebar(events)
+    # What is shown: the view narrowed to the window dragged on the timeline, if any.
+    view = replace(whole, filters=whole.shown_filters)
     t = tr()
     _ = t.gettext
     st.title(_("Kosovo–Serbia boundary monitor"))
@@ -98,6 +102,7 @@ def render() -> None:
     if clicked and clicked != st.session_state.get("selected"):
         st.session_state["selected"] = clicked
         st.rerun()
+    render_timeline(load_view(whole.filters), whole)
     if figures.not_mapped:
         st.caption(
             t.ngettext(
