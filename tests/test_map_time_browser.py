@@ -85,9 +85,10 @@ def _assert_clean(log: NetworkLog) -> None:
 
 def _frame(page: Any, action: str) -> dict[str, Any]:
     """Run an action of the page, wait for the frame it draws, return what is drawn."""
-    frames = page.evaluate("bordermon.time.frames")
+    asked = page.evaluate("bordermon.time.requested")
     page.evaluate(action) if action.startswith("bordermon") else page.click(action)
-    page.wait_for_function(f"bordermon.time.frames > {frames}", timeout=5_000)
+    assert page.evaluate("bordermon.time.requested") > asked
+    page.wait_for_function("bordermon.time.drawn === bordermon.time.requested", timeout=5_000)
     drawn: dict[str, Any] = page.evaluate(DRAWN)
     return drawn
 
@@ -191,13 +192,14 @@ def test_dragging_the_timeline_filters_the_map_as_filter_events_does(
     assert sum(len(layer["drawn"]) for layer in drawn.values()) == len(mapped)
     start = page.evaluate("bordermon.time.pointOfDay(bordermon.time.dayOf('2023-09-20'))")
     end = page.evaluate("bordermon.time.pointOfDay(bordermon.time.dayOf('2023-10-12'))")
-    frames = page.evaluate("bordermon.time.frames")
+    asked = page.evaluate("bordermon.time.requested")
     page.mouse.move(*start)
     page.mouse.down()
     page.mouse.move((start[0] + end[0]) / 2, start[1], steps=3)
     page.mouse.move(*end, steps=3)
     page.mouse.up()
-    page.wait_for_function(f"bordermon.time.frames > {frames}", timeout=5_000)
+    assert page.evaluate("bordermon.time.requested") > asked
+    page.wait_for_function("bordermon.time.drawn === bordermon.time.requested", timeout=5_000)
     first, last = (EPOCH + timedelta(days=day) for day in page.evaluate("bordermon.time.player.window"))
     # The drag lands on the days under the pointer (a few days each way at this scale).
     assert abs((first - date(2023, 9, 20)).days) <= 4 and abs((last - date(2023, 10, 12)).days) <= 4
@@ -217,9 +219,8 @@ def test_dragging_the_timeline_filters_the_map_as_filter_events_does(
     _frame(page, ".bm-time-forward")
     assert _day(page) == first
     # A click without a drag clears the window.
-    frames = page.evaluate("bordermon.time.frames")
     page.mouse.click(*start)
-    page.wait_for_function(f"bordermon.time.frames > {frames}", timeout=5_000)
+    page.wait_for_function("bordermon.time.drawn === bordermon.time.requested", timeout=5_000)
     assert page.evaluate("bordermon.time.player.window") is None
     _assert_clean(log)
 

@@ -29,7 +29,9 @@
   var NEVER = 2147483647;  // the last day of what is ongoing
   var LAYERS = ["incident", "deployment", "kfor"];
   var SPEEDS = [1, 2, 4, 8, 16];  // steps per second
-  var T = (B.time = { frames: 0, frameAt: null });
+  // frames: frames drawn; requested / drawn: the number of the last frame asked for and
+  // of the last one drawn (equal when the map shows the latest state).
+  var T = (B.time = { frames: 0, frameAt: null, requested: 0, drawn: 0 });
 
   function el(tag, className, text, parent) {
     var node = document.createElement(tag);
@@ -183,9 +185,10 @@
     this.counts = counts;
     this._render();
     // Leaflet draws the canvas in the next animation frame; this one runs after it.
-    var started = performance.now();
+    var started = performance.now(), id = (T.requested += 1);
     requestAnimationFrame(function () {
       T.frames += 1;
+      T.drawn = Math.max(T.drawn, id);
       T.frameAt = performance.now();
       T.lastFrameMs = T.frameAt - started;
     });
