@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:  # a hosted app runs this file from a checkout, no
     sys.path.insert(0, str(ROOT))
 
 from dashboard.lang import tr  # noqa: E402
+from dashboard.layout import apply_layout  # noqa: E402
 from dashboard.views import analysis, editor, methodology, overview  # noqa: E402
 from layers.editing import editing_enabled  # noqa: E402
 
@@ -27,6 +28,7 @@ st.set_page_config(
     page_icon="🗺️",  # an emoji is drawn locally; a material icon is fetched from a font CDN
     layout="wide",
 )
+apply_layout()
 pages = [
     st.Page(overview.render, title=_("Map and events"), icon=":material/map:", url_path="map", default=True),
     st.Page(analysis.render, title=_("Analysis"), icon=":material/insights:", url_path="analysis"),

@@ -270,6 +270,71 @@ def test_one_click_on_the_map_selects_whatever_the_window_height(
         context.close()
 
 
+#: A phone (390×844 CSS pixels, as an iPhone 13/14) and the most its key figures may take.
+PHONE = {"width": 390, "height": 844}
+PHONE_FIGURES_MAX_PX = 150
+
+
+def _box(frame: Any, selector: str) -> dict[str, float] | None:
+    """A map control's box in the map's own pixels, or None where it is not drawn."""
+    return frame.evaluate(
+        """(selector) => {
+            const el = document.querySelector(selector);
+            if (!el || !el.offsetWidth) return null;
+            const r = el.getBoundingClientRect();
+            return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+        }""",
+        selector,
+    )
+
+
+def _on_top(frame: Any, selector: str) -> bool:
+    """Whether a map control is what the reader sees at its centre (nothing covers it)."""
+    return bool(
+        frame.evaluate(
+            """(selector) => {
+                const el = document.querySelector(selector), r = el.getBoundingClientRect();
+                return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+            }""",
+            selector,
+        )
+    )
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    across = a["left"] < b["right"] and b["left"] < a["right"]
+    return across and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def test_a_phone_shows_the_map_on_its_first_screen(chromium: Any, server: str) -> None:
+    """390×844: the figures compact above, the map on the first screen, its scale bar readable."""
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        log = block_network(page, allow=[server])
+        page.goto(server)
+        frame = _map_frame(page)
+        _wait_idle(page)
+        page.screenshot(path=screenshot_path("dashboard-phone-390x844"))
+        figures = page.locator("[data-testid='stMain'] [data-testid='stHorizontalBlock']").filter(
+            has=page.locator("[data-testid='stMetric']")
+        )
+        box = figures.first.bounding_box()
+        assert box["height"] <= PHONE_FIGURES_MAX_PX, box  # five metrics stacked took ~480 px
+        assert len(page.locator("[data-testid='stMetric']").all()) == 5
+        top = frame.frame_element().bounding_box()["y"]
+        assert top + 200 <= PHONE["height"], top  # the map's top and a good part of it show at once
+        scale = _box(frame, ".leaflet-control-scale")
+        attribution = _box(frame, ".leaflet-control-attribution")
+        assert scale is not None and attribution is not None
+        assert not _overlap(scale, attribution), (scale, attribution)
+        for selector in (".leaflet-control-scale", ".leaflet-control-attribution"):
+            assert _on_top(frame, selector), selector  # not under the map's time band either
+        assert log.page_errors == []
+    finally:
+        context.close()
+
+
 def _sidebar_view(page: Any) -> dict[str, Any]:
     """What the sidebar shows: the window's caption and which layers are ticked."""
     bar = page.locator("section[data-testid='stSidebar']")

@@ -21,6 +21,7 @@ from dashboard.data import (
 )
 from dashboard.detail import render_detail
 from dashboard.lang import tr
+from dashboard.layout import FIGURES_KEY
 from dashboard.sidebar import render_sidebar, show_notices
 from dashboard.text import md
 from dashboard.timeline import render_timeline
@@ -53,7 +54,7 @@ def _figures(shown: int, total: int, f: KeyFigures) -> None:
             "Showing **{shown}** of **{total}** event", "Showing **{shown}** of **{total}** events", total
         ).format(shown=t.format_decimal(shown), total=t.format_decimal(total))
     )
-    cols = st.columns(5)
+    cols = st.container(key=FIGURES_KEY).columns(5)  # compact on a phone (dashboard/layout.css)
     cols[0].metric(_("Incidents"), t.format_decimal(f.incidents))
     disagree = _("Ranges where sources disagree")
     cols[1].metric(_("Fatalities"), _range(*f.fatalities), help=disagree)

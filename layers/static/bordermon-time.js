@@ -268,6 +268,13 @@
     var self = this, w = this.words, map = this.map;
     var root = (this.root = el("div", "bm-time" + (this.config.timeline ? " bm-time-with-line" : ""), null, map.getContainer()));
     map.getContainer().classList.add(this.config.timeline ? "bm-has-timeline" : "bm-has-playback");
+    // The map's bottom controls (scale bar, attribution, legend) sit just above the band,
+    // whatever its height: on a phone its lines wrap and it is taller than on a desktop.
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        map.getContainer().style.setProperty("--bm-time-height", root.offsetHeight + "px");
+      }).observe(root);
+    }
     L.DomEvent.disableClickPropagation(root);
     L.DomEvent.disableScrollPropagation(root);
     var bar = el("div", "bm-time-bar", null, root);
