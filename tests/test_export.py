@@ -19,6 +19,7 @@ from layers.filters import Filters
 from layers.map import MAP_LAYERS
 from layers.paths import CACHE_ENV, ROOT
 from layers.store import read_store
+from tests.factories import write_imported_store
 from tests.map_factories import payloads, write_map_store
 
 LEAFLET_CDN = next(a.cdn_url for a in ASSETS if a.name == "leaflet")
@@ -144,6 +145,19 @@ def test_cli_export_errors_are_one_line(tmp_path: Path) -> None:
 def test_cli_export_to_stdout(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--store", str(store_dir), "--cdn", "--out", "-"]) == 0
     assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+
+
+def test_cli_export_dates_the_imports_it_draws_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command reads each import's date from the store: the title box and its report say it."""
+    root = write_imported_store(tmp_path / "store")
+    assert main(["export", "--store", str(root), "--cdn", "--out", "-", "--lang", "fr"]) == 0
+    page = capsys.readouterr().out
+    assert "import ACLED du 2 déc. 2026 (1 événement)" in page
+    out = tmp_path / "map.html"
+    assert main(["export", "--store", str(root), "--cdn", "--out", str(out)]) == 0
+    drawn = "the curated record (2 events), ACLED import of 2 Dec 2026 (1 event)"
+    assert f"Drawn from: {drawn}." in out.read_text()
+    assert f"drawn from {drawn}" in capsys.readouterr().out
 
 
 def test_parse_layers() -> None:
