@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.lang import tr
 from dashboard.text import md, md_url
-from layers.tables import casualty_text, measure_facts
+from layers.tables import casualty_text, measure_facts, table_headers
 from layers.vocabulary import (
     CONFIDENCE_LABELS,
     LAYER_LABELS,
@@ -23,6 +23,11 @@ from layers.vocabulary import (
 
 def select(event_id: str | None) -> None:
     st.session_state["selected"] = event_id
+
+
+def _field_name(field: str, lang: str) -> str:
+    """A disputed field as the events table heads it (``fatalities`` → ``killed``), else as named."""
+    return table_headers([field], lang)[field]
 
 
 def render_detail(events: gpd.GeoDataFrame, event_id: str, measures: pd.DataFrame) -> None:
@@ -72,7 +77,11 @@ def render_detail(events: gpd.GeoDataFrame, event_id: str, measures: pd.DataFram
     st.markdown(md(event["summary"]))
 
     for dispute in event["disputes"]:
-        st.markdown("**" + _("Sources disagree on {field}:").format(field=md(dispute["field"])) + "**")
+        st.markdown(
+            "**"
+            + _("Sources disagree on {field}:").format(field=md(_field_name(str(dispute["field"]), lang)))
+            + "**"
+        )
         lines = []
         source_word = _("source")
         for claim in dispute["claims"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.data import load_store
+from dashboard.lang import tr
 from dashboard.sidebar import render_sidebar, show_notices
 from dashboard.views import event_form, importer
 from layers.editing import EDITING_ENV, editing_enabled
@@ -13,17 +14,20 @@ from layers.editing import EDITING_ENV, editing_enabled
 def render() -> None:
     store = load_store()
     render_sidebar(store.events)
-    st.title("Editor")
+    _ = tr().gettext
+    st.title(_("Editor"))
     show_notices(store.report)
     if not editing_enabled():
         st.info(
-            "Editing is off: this app is read-only, as a hosted public app should be. To edit a store "
-            f"you run yourself, start the dashboard with the environment variable `{EDITING_ENV}=1` "
-            f"(for example `{EDITING_ENV}=1 python3 dev.py dashboard`). Every change is validated "
-            "before it is written, and writes are atomic and locked."
+            _(
+                "Editing is off: this app is read-only, as a hosted public app should be. To edit a store "
+                "you run yourself, start the dashboard with the environment variable `{setting}=1` "
+                "(for example `{setting}=1 python3 dev.py dashboard`). Every change is validated "
+                "before it is written, and writes are atomic and locked."
+            ).format(setting=EDITING_ENV)
         )
         return
-    imports, event = st.tabs(["Import a file", "Add or correct an event"])
+    imports, event = st.tabs([_("Import a file"), _("Add or correct an event")])
     with imports:
         importer.render()
     with event:

@@ -15,8 +15,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.data import load_store
+from dashboard.lang import tr
 from dashboard.mapview import served_assets
-from dashboard.sidebar import label
+from dashboard.sidebar import capitalised
 from dashboard.text import md
 from layers.editing import (
     SOURCE_FIELDS,
@@ -27,16 +28,51 @@ from layers.editing import (
     form_from_event,
     slug_id,
 )
+from layers.i18n import N_
 from layers.map import build_map, read_map_reference
 from layers.paths import default_store
 from layers.store import StoreError, frame_to_features, save_event
-from layers.vocabulary import CATEGORIES, CONFIDENCES, LAYERS, LOCATION_PRECISIONS, SIDES, TIME_PRECISIONS
+from layers.vocabulary import (
+    CATEGORIES,
+    CONFIDENCE_LABELS,
+    CONFIDENCES,
+    LAYER_LABELS,
+    LAYERS,
+    LOCATION_PRECISIONS,
+    PRECISION_LABELS,
+    SIDE_LABELS,
+    SIDES,
+    TIME_PRECISIONS,
+    category_label,
+)
 
+#: The choice of a new event in the event picker (a value no event id can take).
 NEW = "— a new event —"
+#: Headers of the sources table (:data:`layers.editing.SOURCE_FIELDS`).
+_SOURCE_HEADERS = {
+    "url": N_("address"),
+    "publisher": N_("publisher"),
+    "published": N_("published"),
+    "language": N_("language"),
+    "title": N_("title"),
+    "original_publisher": N_("original publisher"),
+    "dataset_id": N_("dataset id"),
+    "archived_url": N_("archived address"),
+    "note": N_("note"),
+}
+#: Time precisions (the schema's ``hour`` … ``year``) as the form names them.
+_TIME_PRECISION_LABELS = {
+    "hour": N_("to the hour"),
+    "day": N_("to the day"),
+    "week": N_("to the week"),
+    "month": N_("to the month"),
+    "year": N_("to the year"),
+}
 
 
 def _position_picker(form: EventForm, chosen: str) -> tuple[float | None, float | None]:
-    st.caption("Click the map to set the position, or type it below.")
+    _ = tr().gettext
+    st.caption(_("Click the map to set the position, or type it below."))
     store = load_store()
     m = build_map(
         store.events.iloc[:0],
@@ -45,6 +81,7 @@ def _position_picker(form: EventForm, chosen: str) -> tuple[float | None, float 
         legend=False,
         height="320px",
         assets=served_assets(),
+        lang=tr().language,
     )
     result = st_folium(m, height=320, use_container_width=True, returned_objects=["last_clicked"], key="pick")
     click = (result or {}).get("last_clicked")
@@ -53,8 +90,8 @@ def _position_picker(form: EventForm, chosen: str) -> tuple[float | None, float 
         st.session_state[f"lon_{chosen}"] = float(click["lng"])
         st.session_state[f"lat_{chosen}"] = float(click["lat"])
     cols = st.columns(2)  # keyed by event, so picking another event shows its own position
-    lon = cols[0].number_input("Longitude", value=form.lon, format="%.5f", key=f"lon_{chosen}")
-    lat = cols[1].number_input("Latitude", value=form.lat, format="%.5f", key=f"lat_{chosen}")
+    lon = cols[0].number_input(_("Longitude"), value=form.lon, format="%.5f", key=f"lon_{chosen}")
+    lat = cols[1].number_input(_("Latitude"), value=form.lat, format="%.5f", key=f"lat_{chosen}")
     return lon, lat
 
 
@@ -65,51 +102,83 @@ def _pick(name: str, options: list[Any], current: Any, key: str, **kwargs: Any) 
 
 def _fields(form: EventForm, k: str, layer: str) -> None:
     """The form's widgets, filled from ``form`` and read back into it (``k``: the event's key)."""
+    t = tr()
+    _ = t.gettext
     categories = list(CATEGORIES[layer])
-    form.category = _pick("Category", categories, form.category, f"category_{k}", format_func=label)
-    form.title = st.text_input("Title", form.title, key=f"title_{k}")
-    form.summary = st.text_area("Summary", form.summary, key=f"summary_{k}")
+    form.category = _pick(
+        _("Category"),
+        categories,
+        form.category,
+        f"category_{k}",
+        format_func=lambda c: category_label(layer, c, t.language),
+    )
+    form.title = st.text_input(_("Title"), form.title, key=f"title_{k}")
+    form.summary = st.text_area(_("Summary"), form.summary, key=f"summary_{k}")
     cols = st.columns(5)
-    form.start = cols[0].date_input("Start", form.start, key=f"start_{k}")
+    form.start = cols[0].date_input(_("Start"), form.start, key=f"start_{k}")
     form.start_time = cols[1].text_input(
-        "Start time (HH:MM, local)", form.start_time, key=f"stime_{k}", max_chars=8
+        _("Start time (HH:MM, local)"), form.start_time, key=f"stime_{k}", max_chars=8
     )
-    form.end = cols[2].date_input("End (optional)", form.end, key=f"end_{k}")
+    form.end = cols[2].date_input(_("End (optional)"), form.end, key=f"end_{k}")
     form.end_time = cols[3].text_input(
-        "End time (HH:MM, local)", form.end_time, key=f"etime_{k}", max_chars=8
+        _("End time (HH:MM, local)"), form.end_time, key=f"etime_{k}", max_chars=8
     )
-    form.time_precision = _pick("Time precision", list(TIME_PRECISIONS), form.time_precision, f"tp_{k}")
+    form.time_precision = _pick(
+        _("Time precision"),
+        list(TIME_PRECISIONS),
+        form.time_precision,
+        f"tp_{k}",
+        format_func=lambda p: _(_TIME_PRECISION_LABELS[p]) if p in _TIME_PRECISION_LABELS else p,
+    )
     cols = st.columns(3)
-    form.location = cols[0].text_input("Place (Serbian / Albanian)", form.location, key=f"place_{k}")
-    form.municipality = cols[1].text_input("Municipality", form.municipality, key=f"muni_{k}")
+    form.location = cols[0].text_input(_("Place (Serbian / Albanian)"), form.location, key=f"place_{k}")
+    form.municipality = cols[1].text_input(_("Municipality"), form.municipality, key=f"muni_{k}")
     with cols[2]:
         form.side = _pick(
-            "Side", [None, *SIDES], form.side, f"side_{k}", format_func=lambda s: s or "neither"
+            _("Side"),
+            [None, *SIDES],
+            form.side,
+            f"side_{k}",
+            format_func=lambda s: _(SIDE_LABELS[s]) if s in SIDE_LABELS else _("neither"),
         )
     cols = st.columns(2)
     with cols[0]:
         form.location_precision = _pick(
-            "Location precision", list(LOCATION_PRECISIONS), form.location_precision, f"lp_{k}"
+            _("Location precision"),
+            list(LOCATION_PRECISIONS),
+            form.location_precision,
+            f"lp_{k}",
+            format_func=lambda p: capitalised(_(PRECISION_LABELS[p])) if p in PRECISION_LABELS else p,
         )
     form.uncertainty_km = cols[1].number_input(
-        "Uncertainty (km, if approximate)", value=form.uncertainty_km, key=f"unc_{k}"
+        _("Uncertainty (km, if approximate)"), value=form.uncertainty_km, key=f"unc_{k}"
     )
-    form.actors = st.text_input("Actors (separated by ;)", "; ".join(form.actors), key=f"actors_{k}").split(
-        ";"
-    )
+    form.actors = st.text_input(
+        _("Actors (separated by ;)"), "; ".join(form.actors), key=f"actors_{k}"
+    ).split(";")
     cols = st.columns(4)
-    counts = {"fatalities": form.fatalities, "injured": form.injured}
-    for i, (kind, bounds) in enumerate(counts.items()):
-        low = cols[2 * i].number_input(
-            f"{kind.capitalize()} (low)", value=bounds[0], min_value=0, step=1, key=f"{kind}_lo_{k}"
-        )
+    counts = {
+        "fatalities": (form.fatalities, _("Killed (low)"), _("Killed (high)")),
+        "injured": (form.injured, _("Injured (low)"), _("Injured (high)")),
+    }
+    for i, (kind, (bounds, low_label, high_label)) in enumerate(counts.items()):
+        low = cols[2 * i].number_input(low_label, value=bounds[0], min_value=0, step=1, key=f"{kind}_lo_{k}")
         high = cols[2 * i + 1].number_input(
-            f"{kind.capitalize()} (high)", value=bounds[1], min_value=0, step=1, key=f"{kind}_hi_{k}"
+            high_label, value=bounds[1], min_value=0, step=1, key=f"{kind}_hi_{k}"
         )
         setattr(form, kind, (low, high))
-    form.confidence = _pick("Confidence", list(CONFIDENCES), form.confidence, f"conf_{k}")
+    form.confidence = _pick(
+        _("Confidence"),
+        list(CONFIDENCES),
+        form.confidence,
+        f"conf_{k}",
+        format_func=lambda c: capitalised(_(CONFIDENCE_LABELS[c])) if c in CONFIDENCE_LABELS else c,
+    )
     st.markdown(
-        "**Sources** — at least one: address, publisher, date published (YYYY-MM-DD), language, title"
+        "**"
+        + _("Sources")
+        + "** — "
+        + _("at least one: address, publisher, date published (YYYY-MM-DD), language, title")
     )
     rows = list(form.sources) or [dict.fromkeys(SOURCE_FIELDS, "")]
     sources = st.data_editor(
@@ -117,25 +186,31 @@ def _fields(form: EventForm, k: str, layer: str) -> None:
         num_rows="dynamic",
         hide_index=True,
         key=f"sources_{k}",
+        column_config={
+            name: st.column_config.Column(_(_SOURCE_HEADERS.get(name, name))) for name in SOURCE_FIELDS
+        },
     )
     form.sources = sources.to_dict("records")
-    form.group = st.text_input("Group (links events of one operation)", form.group, key=f"group_{k}")
-    form.tags = st.text_input("Tags (separated by ;)", "; ".join(form.tags), key=f"tags_{k}").split(";")
+    form.group = st.text_input(_("Group (links events of one operation)"), form.group, key=f"group_{k}")
+    form.tags = st.text_input(_("Tags (separated by ;)"), "; ".join(form.tags), key=f"tags_{k}").split(";")
 
 
 def _refused(message: str, problems: list[tuple[str, str]]) -> None:
-    st.error("Not saved: " + md(message))
+    st.error(tr().gettext("Not saved: {reason}").format(reason=md(message)))
     if problems:
         st.markdown("\n".join(f"- {md(name)}: {md(reason)}" for name, reason in problems))
 
 
 def render(events: pd.DataFrame) -> None:
     """Pick an event (or a new one), edit it, save it: validated, locked, atomic."""
+    t = tr()
+    _ = t.gettext
     chosen = st.selectbox(
-        "Event",
+        _("Event"),
         [NEW, *events["id"].tolist()],
         key="editor_event",
-        help="Pick an event to correct it, or add a new one.",
+        format_func=lambda choice: _("— a new event —") if choice == NEW else choice,
+        help=_("Pick an event to correct it, or add a new one."),
     )
     stored: dict[str, Any] | None = None
     if chosen == NEW:
@@ -144,16 +219,23 @@ def render(events: pd.DataFrame) -> None:
         stored = frame_to_features(events[events["id"] == chosen])[0]
         form = form_from_event(stored)
     k = str(chosen)
-    layer = _pick("Layer", list(LAYERS), form.layer, f"layer_{k}", format_func=label)
+    layer = _pick(
+        _("Layer"), list(LAYERS), form.layer, f"layer_{k}", format_func=lambda v: _(LAYER_LABELS[v])
+    )
     lon, lat = _position_picker(form, k)
     with st.form("event"):
         move = False
         if stored is not None and layer != form.layer:
-            move = st.checkbox(f"Move this event from the layer {form.layer} to {layer}", key=f"move_{k}")
+            move = st.checkbox(
+                _("Move this event from the layer {old} to {new}").format(
+                    old=_(LAYER_LABELS[form.layer]), new=_(LAYER_LABELS[layer])
+                ),
+                key=f"move_{k}",
+            )
         form.layer = layer
         _fields(form, k, layer)
         form.lon, form.lat = lon, lat
-        submitted = st.form_submit_button("Save", type="primary")
+        submitted = st.form_submit_button(_("Save"), type="primary")
     if not submitted:
         return
     try:
@@ -169,4 +251,4 @@ def render(events: pd.DataFrame) -> None:
     except StoreError as error:
         _refused(str(error).splitlines()[0], [(p.field, p.reason) for p in error.problems])
         return
-    st.success(f"Saved {md(form.id)} in {md(written.name)}.")
+    st.success(_("Saved {id} in {file}.").format(id=md(form.id), file=md(written.name)))

@@ -8,13 +8,27 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.data import load_store
+from dashboard.lang import tr
 from dashboard.sidebar import render_sidebar, show_notices
 from dashboard.text import md
+from layers.i18n import N_
 from layers.paths import ROOT
+from layers.vocabulary import LAYER_TITLES
 
 DOCS = ROOT / "docs"
 PAGES = ("methodology.md", "methodology-analysis.md")
-REPORT = "Validation report of this store"
+REPORT = N_("Validation report of this store")
+#: The report's link target, the same in every language so that a cited link keeps working.
+REPORT_ANCHOR = "validation-report-of-this-store"
+#: Headers of the validation report's table.
+_PROBLEM_HEADERS = {
+    "severity": N_("severity"),
+    "file": N_("file"),
+    "feature": N_("feature"),
+    "id": N_("id"),
+    "field": N_("field"),
+    "reason": N_("reason"),
+}
 
 
 def store_name(root: Path) -> str:
@@ -50,16 +64,28 @@ def _contents(docs: list[list[tuple[int, str, str]]]) -> None:
         for level, title, _ in parts:
             if level in (1, 2):
                 lines.append(f"{'  ' * (level - 1)}- [{md(title)}](#{anchor(title)})")
-    lines.append(f"- [{REPORT}](#{anchor(REPORT)})")
+    _ = tr().gettext
+    lines.append(f"- [{_(REPORT)}](#{REPORT_ANCHOR})")
     # A plain list, not an expander: following a page link to a page with an expander made
     # Streamlit push one more history entry, so "back" seemed to do nothing.
-    st.markdown("**Contents**\n\n" + "\n".join(lines))
+    st.markdown("**" + _("Contents") + "**\n\n" + "\n".join(lines))
 
 
 def render() -> None:
     store = load_store()
     render_sidebar(store.events)
     show_notices()
+    t = tr()
+    _ = t.gettext
+    if t.language != "en":
+        # The method is long, exact prose: it is shown as written, not machine-translated.
+        st.info(
+            _(
+                "The method is written in English and shown as written; a reviewed translation is "
+                "still to come. Every other part of the interface is in your language."
+            ),
+            icon=":material/translate:",
+        )
     docs = [sections((DOCS / name).read_text(encoding="utf-8")) for name in PAGES if (DOCS / name).exists()]
     _contents(docs)
     for parts in docs:
@@ -73,12 +99,12 @@ def render() -> None:
             if body:
                 st.markdown(body)
 
-    st.header(REPORT, anchor=anchor(REPORT))
+    st.header(_(REPORT), anchor=REPORT_ANCHOR)
     report = store.report
     cols = st.columns(4)
     for col, (layer, count) in zip(cols, report.counts.items(), strict=False):
-        col.metric(layer, count)
-    cols[3].metric("set aside", report.set_aside)
+        col.metric(_(LAYER_TITLES[layer]) if layer in LAYER_TITLES else layer, t.format_decimal(count))
+    cols[3].metric(_("set aside"), t.format_decimal(report.set_aside))
     if report.problems:
         st.dataframe(
             [
@@ -93,7 +119,17 @@ def render() -> None:
                 for p in report.problems
             ],
             hide_index=True,
+            column_config={
+                key: st.column_config.Column(_(header)) for key, header in _PROBLEM_HEADERS.items()
+            },
         )
     else:
-        st.success(f"All {sum(report.counts.values())} records of {report.files} file(s) passed validation.")
-    st.caption(f"Store: {md(store_name(store.root))}")
+        records = sum(report.counts.values())
+        st.success(
+            t.ngettext(
+                "All {records} records of {files} file passed validation.",
+                "All {records} records of {files} files passed validation.",
+                report.files,
+            ).format(records=t.format_decimal(records), files=t.format_decimal(report.files))
+        )
+    st.caption(_("Store: {name}").format(name=md(store_name(store.root))))
