@@ -185,19 +185,35 @@ def casualty_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
     return alt.layer(high, low).properties(height=_height(2))
 
 
-def weekly_chart(events: gpd.GeoDataFrame, view: View) -> None:
-    """Stacked weekly counts by category, with casualties (low–high) below on the same weeks."""
-    _ = tr().gettext
+#: The weekly charts of a view: by category, and casualties (None when none are reported).
+WeeklyCharts = tuple[alt.Chart, alt.Chart | None]
+
+
+def weekly_charts(events: gpd.GeoDataFrame, view: View) -> WeeklyCharts | None:
+    """The view's weekly charts, built from weekly counts (not one row per event); None if empty."""
     weeks = chart_weeks(events, view)
     if events.empty or weeks is None:
+        return None
+    return category_chart(events, weeks), casualty_chart(events, weeks)
+
+
+def show_weekly(charts: WeeklyCharts | None) -> None:
+    """Draw :func:`weekly_charts`: counts by category, casualties (low–high) below on the same weeks."""
+    _ = tr().gettext
+    if charts is None:
         st.info(_("No events in this view."))
         return
-    st.altair_chart(category_chart(events, weeks), width="stretch")
-    casualties = casualty_chart(events, weeks)
+    category, casualties = charts
+    st.altair_chart(category, width="stretch")
     if casualties is None:
         st.caption(_("No casualties reported in this view."))
         return
     st.altair_chart(casualties, width="stretch")
+
+
+def weekly_chart(events: gpd.GeoDataFrame, view: View) -> None:
+    """Stacked weekly counts by category, with casualties (low–high) below on the same weeks."""
+    show_weekly(weekly_charts(events, view))
 
 
 def escalation_chart(escalation: pd.DataFrame, weeks: tuple[date, date]) -> alt.Chart:

@@ -10,6 +10,8 @@ copy, computed once per view and version; the events table is sent a page at a t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,14 +19,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard.charts import WeeklyCharts, weekly_charts
 from dashboard.lang import tr
 from dashboard.text import md
-from layers.filters import Filters, filter_events
+from layers.filters import Filters, cited_languages, cited_publishers, filter_events
 from layers.measures import measure_events
 from layers.paths import STORE_ENV, default_store
 from layers.stats import Stats, compute_stats
 from layers.store import EventStore, collection_files, read_store
-from layers.tables import csv_bytes, events_table, geojson_bytes
+from layers.tables import KeyFigures, csv_bytes, events_table, geojson_bytes, key_figures
+from layers.timeseries import dated_events
+from layers.views import View
 
 #: Rows of the events table sent to the browser at a time (the full view is one download away).
 TABLE_PAGE_ROWS = 200
@@ -83,6 +88,44 @@ def store_version() -> tuple[str, _Stamp]:
     return _configured()
 
 
+@dataclass(frozen=True)
+class StoreChoices:
+    """What the sidebar offers for a store: its dated span and the values its filters list."""
+
+    first_day: date
+    last_day: date
+    categories: tuple[str, ...]
+    actors: tuple[str, ...]
+    publishers: tuple[str, ...]
+    languages: tuple[str, ...]
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _choices(path: str, stamp: _Stamp) -> StoreChoices:
+    events = _load(path, stamp).events
+    if events.empty:
+        today = date.today()
+        return StoreChoices(today, today, (), (), (), ())
+    dated = dated_events(events)  # an open start (a camp present before the record) sets no range
+    return StoreChoices(
+        first_day=pd.Timestamp(dated["start"].min()).date(),
+        last_day=pd.Timestamp(dated["start"].max()).date(),
+        categories=tuple(sorted(set(events["category"].dropna()))),
+        actors=tuple(sorted({a for items in events["actors"] for a in items})),
+        publishers=tuple(cited_publishers(events)),
+        languages=tuple(cited_languages(events)),
+    )
+
+
+def store_choices() -> StoreChoices:
+    """The sidebar's choices for the configured store, computed once per store version.
+
+    Listing every cited publisher means reading every source of every event: at 100k
+    events that is most of a second, which a rerun must not pay again.
+    """
+    return _choices(*_configured())
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _view_index(path: str, stamp: _Stamp, filters: Filters) -> pd.Index:
     return filter_events(_load(path, stamp).events, filters).index
@@ -92,21 +135,58 @@ def load_view(filters: Filters) -> gpd.GeoDataFrame:
     """The events of a view (as :func:`layers.filters.filter_events` selects them).
 
     The selection is computed once per view and store version and kept as an index;
-    each call takes those rows of the shared store.
+    each call takes those rows of the shared store. A view of every event is the
+    shared store itself, not a copy of it (read it, never modify it).
     """
-    path, stamp = _configured()
+    return _view(*_configured(), filters)
+
+
+def _view(path: str, stamp: _Stamp, filters: Filters) -> gpd.GeoDataFrame:
     events = _load(path, stamp).events
-    return events.loc[_view_index(path, stamp, filters)]
+    index = _view_index(path, stamp, filters)
+    if len(index) == len(events) and index.equals(events.index):
+        return events
+    return events.loc[index]
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _figures(path: str, stamp: _Stamp, filters: Filters) -> KeyFigures:
+    return key_figures(_view(path, stamp, filters), len(_load(path, stamp).events), filters.as_of)
+
+
+def view_figures(filters: Filters) -> KeyFigures:
+    """The key figures of a view (:func:`layers.tables.key_figures`), once per view and version."""
+    return _figures(*_configured(), filters)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _weekly(path: str, stamp: _Stamp, filters: Filters, lang: str) -> WeeklyCharts | None:
+    # The charts' words are in the page's language (``lang``, part of the key).
+    return weekly_charts(_view(path, stamp, filters), View(filters=filters))
+
+
+def view_weekly_charts(filters: Filters) -> WeeklyCharts | None:
+    """The weekly charts of a view (:func:`dashboard.charts.weekly_charts`), once per view,
+    store version and language.
+
+    They hold the view's weekly counts, not its events: the browser receives a few
+    hundred rows, and a rerun that keeps the view rebuilds nothing.
+    """
+    return _weekly(*_configured(), filters, tr().language)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _stats(path: str, stamp: _Stamp, filters: Filters) -> Stats:
-    events = filter_events(_load(path, stamp).events, filters)
+    events = _view(path, stamp, filters)
     return compute_stats(events, start=filters.start, end=filters.end)
 
 
 def load_stats(filters: Filters) -> Stats:
-    """Measures and weekly series of a view, computed once per view and store version."""
+    """Measures and weekly series of a view, computed once per view and store version.
+
+    Shared like the store (``st.cache_resource``): a rerun does not unpickle a copy of
+    the view's events and measures. Read it, never modify it.
+    """
     with st.spinner(tr().gettext("Measuring…")):
         return _stats(*_configured(), filters)
 
@@ -125,7 +205,7 @@ def load_measures() -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _table_order(path: str, stamp: _Stamp, filters: Filters) -> pd.Index:
     """The view's rows in the table's order (time, then id), for paging."""
-    shown = _load(path, stamp).events.loc[_view_index(path, stamp, filters)]
+    shown = _view(path, stamp, filters)
     order = np.lexsort((shown["id"].to_numpy(dtype=str), shown["start"].to_numpy()))
     return shown.index[order]
 

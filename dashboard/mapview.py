@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from typing import Any, Literal
 
 import folium
+import folium.elements
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium
 
 from dashboard.data import load_measures, load_store, load_view, store_version
 from dashboard.lang import tr
@@ -18,10 +18,15 @@ from layers.assets import MAP_ASSET_NAMES, STATIC_VENDOR_DIR, STATIC_VENDOR_URL,
 from layers.cliargs import unreadable_files
 from layers.density import WEIGHTS as DENSITY_WEIGHTS
 from layers.export import export_html, export_picture
+from layers.filters import Filters
 from layers.map import build_map, read_map_reference
 from layers.record_state import record_state
 from layers.store import EventStore
 from layers.views import View
+
+#: What the map sends back: only clicks (the clicked event's id, as its tooltip);
+#: panning and zooming do not rerun the script.
+_RETURNED = ("last_object_clicked_tooltip",)
 
 
 def served_assets() -> MapAssets:
@@ -55,15 +60,16 @@ def render_map(
                 "installed to serve them from this app."
             )
         )
-    m = _map_of_view(store, view, color_by, assets, key)
-    result: dict[str, Any] = st_folium(
-        m,
-        height=height,
-        use_container_width=True,
-        # Only clicks come back (the clicked event's id, as its tooltip): panning and
-        # zooming do not rerun the script.
-        returned_objects=["last_object_clicked_tooltip"],
-        key=key,
+    path, stamp = store_version()
+    density = view.density if view.density in DENSITY_WEIGHTS else None
+    args = _map_component(path, stamp, view.filters, density, color_by, assets, tr().language, key)
+    hash_key = args["key"]
+
+    def changed() -> None:  # as st_folium keeps the map's last value under its key
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    result: dict[str, Any] = streamlit_folium._component_func(
+        **args, height=height, width=None, on_change=changed
     )
     clicked = (result or {}).get("last_object_clicked_tooltip")
     if not clicked or clicked == st.session_state.get(f"handled_{key}"):
@@ -106,43 +112,88 @@ def picture_downloads(containers: Sequence[Any], view: View) -> None:
         )
 
 
-def _map_of_view(
-    store: EventStore,
-    view: View,
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _map_component(
+    path: str,
+    stamp: Any,
+    filters: Filters,
+    density: str | None,
     color_by: Literal["category", "distance_band"],
     assets: MapAssets,
+    lang: str,
     key: str,
-) -> folium.Map:
-    """The map of a view, built once per session while the view and the store stay the same.
+) -> dict[str, Any]:
+    """What ``st_folium`` sends for the map of a view: built once per view and store version.
 
-    A rerun that does not change the view (a click on the map, a row of the table, a
-    page of the table) reuses it: nothing is filtered or encoded again, and the browser
-    receives the same script, so it keeps the map as it is drawn.
+    Every input of the map is a parameter, so part of the key. Shared by every session
+    and rerun (``st.cache_resource``): a first visit, a rerun that keeps the view (a
+    click on the map, a table row or page) and a return to a view seen before neither
+    build nor render the map again. The arguments are the same strings each time, so
+    Streamlit sends the browser a reference to the map it already has, and the browser
+    keeps the map as it is drawn. ``st_folium`` renders the map and rewrites its script
+    on every call (at 100k events a 12 MB script, several regular expressions over it);
+    this does what it does, once.
     """
-    lang = tr().language
-    signature = (store_version(), view.filters, view.density, color_by, assets, lang)
-    kept = st.session_state.get(f"_built_{key}")
-    if kept is not None and kept[0] == signature:
-        # st_folium renames parts of the map it renders: it gets a copy each time (the
-        # payload strings are shared, not copied), and the same script comes out.
-        built: folium.Map = copy.deepcopy(kept[1])
-        return built
+    store = load_store()
     m = build_map(
-        load_view(view.filters),
+        load_view(filters),
         read_map_reference(),
-        filters=view.filters,
+        filters=filters,
         set_aside=store.report.set_aside,
         info=False,  # the page says what is shown; on a 500 px map the boxes crowd it
         collapsed_control=True,
         color_by=color_by,
         measures=load_measures() if color_by == "distance_band" else None,
         assets=assets,
-        density=view.density if view.density in DENSITY_WEIGHTS else None,
+        density=density,
         lang=lang,
         timeline=False,  # the page draws its own timeline under the map (dashboard/timeline.py)
     )
-    st.session_state[f"_built_{key}"] = (signature, m)
-    return copy.deepcopy(m)
+    return _folium_arguments(m, key)
+
+
+def _folium_arguments(m: folium.Map, key: str) -> dict[str, Any]:
+    """The arguments ``st_folium`` (streamlit-folium, as locked) gives its component, for ``m``.
+
+    The same steps in the same order: render, take the HTML, the header and the
+    rewritten script, the links, and the key derived from the script.
+    """
+    sf = streamlit_folium
+    m.get_root().render()
+    m.render()
+    html, header = sf._get_html(m), sf._get_header(m)
+    script = sf._get_map_string(m)
+    css_links: list[str] = []
+    js_links: list[str] = []
+    for element in _elements(m):
+        css_links.extend(href for _, href in getattr(element, "default_css", []))
+        js_links.extend(src for _, src in getattr(element, "default_js", []))
+    return {
+        "script": script,
+        "header": header,
+        "html": html,
+        "id": sf.get_full_id(m),
+        "key": sf.generate_js_hash(script, key, False),
+        "returned_objects": list(_RETURNED),
+        "default": dict.fromkeys(_RETURNED),
+        "zoom": None,
+        "center": None,
+        "feature_group": None,
+        "return_on_hover": False,
+        "layer_control": None,
+        "pixelated": False,
+        "css_links": list(dict.fromkeys(css_links)),
+        "js_links": list(dict.fromkeys(js_links)),
+        "wrap_longitude": False,
+    }
+
+
+def _elements(element: Any) -> Any:
+    """Every element of a map that may carry script or stylesheet links, depth first."""
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _elements(child)
 
 
 def html_download(container: Any, view: View) -> None:

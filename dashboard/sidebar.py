@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
+from dashboard.data import store_choices
 from dashboard.lang import browser_language, page_language, tr
 from dashboard.text import md
 from layers.density import WEIGHTS as DENSITY_WEIGHTS
-from layers.filters import Filters, cited_languages, cited_publishers
+from layers.filters import Filters
 from layers.i18n import LANGUAGE_NAMES, LANGUAGES
-from layers.timeseries import dated_events
 from layers.validate import ValidationReport
 from layers.views import MAX_CASUALTIES, PRESETS, View, clip_timeline, parse_view, preset_window, view_params
 from layers.vocabulary import (
@@ -48,17 +47,15 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _data_range(events: gpd.GeoDataFrame) -> tuple[date, date]:
-    if events.empty:
-        today = date.today()
-        return today, today
-    dated = dated_events(events)  # an open start (a camp present before the record) sets no range
-    return pd.Timestamp(dated["start"].min()).date(), pd.Timestamp(dated["start"].max()).date()
+def _data_range() -> tuple[date, date]:
+    """First and last day of the store's dated events (an open start sets no range)."""
+    choices = store_choices()
+    return choices.first_day, choices.last_day
 
 
 def _seed(view: View, events: gpd.GeoDataFrame) -> None:
     """Put a view parsed from the URL into the widgets' state, once per session."""
-    first, last = _data_range(events)
+    first, last = _data_range()
     f = view.filters
     state = st.session_state
     state["lang"] = view.lang or page_language()
@@ -113,7 +110,7 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
             if key in state:
                 state[key] = state[key]
 
-    first, last = _data_range(events)
+    first, last = _data_range()
     bar = st.sidebar
     language = _language_selector()
     t = tr()
@@ -147,8 +144,8 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         ),
     )
     bar.subheader(_("Filters"))
-    categories = sorted(set(events["category"].dropna())) if not events.empty else []
-    actors = sorted({a for items in events["actors"] for a in items}) if not events.empty else []
+    choices = store_choices()  # computed once per store version, not on every rerun
+    categories, actors = list(choices.categories), list(choices.actors)
     chosen_categories = bar.multiselect(
         _("Category"), categories, format_func=lambda c: category_name(c, t.language), key="categories"
     )
@@ -243,7 +240,8 @@ def _sources_and_casualties(events: gpd.GeoDataFrame, filters: Filters) -> Filte
     _ = t.gettext
     box = st.sidebar.expander(_("Sources and casualties"), expanded=active)
     source_help = _("An event is kept when one of its sources matches every choice made here.")
-    publishers = box.multiselect(_("Publisher"), cited_publishers(events), key="publishers", help=source_help)
+    choices = store_choices()
+    publishers = box.multiselect(_("Publisher"), list(choices.publishers), key="publishers", help=source_help)
     kinds = box.multiselect(
         _("Kind of publisher"),
         list(PUBLISHER_KINDS),
@@ -253,7 +251,7 @@ def _sources_and_casualties(events: gpd.GeoDataFrame, filters: Filters) -> Filte
     )
     languages = box.multiselect(
         _("Language of the source"),
-        cited_languages(events),
+        list(choices.languages),
         format_func=lambda code: language_label(code, t.language),
         key="languages",
     )

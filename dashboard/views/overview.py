@@ -18,6 +18,8 @@ from dashboard.data import (
     load_measures,
     load_store,
     load_view,
+    view_figures,
+    view_weekly_charts,
 )
 from dashboard.detail import render_detail
 from dashboard.lang import tr
@@ -27,7 +29,7 @@ from dashboard.text import md
 from dashboard.timeline import render_timeline
 from layers.paths import default_store
 from layers.record_state import record_state
-from layers.tables import KeyFigures, key_figures, table_headers
+from layers.tables import KeyFigures, table_headers
 from layers.vocabulary import REPORT_CURRENT_DAYS
 
 
@@ -95,9 +97,8 @@ def render() -> None:
     )
     show_notices(store.report)
 
-    shown = load_view(view.filters)
-    figures = key_figures(shown, len(events), view.filters.as_of)
-    _figures(len(shown), len(events), figures)
+    figures = view_figures(view.filters)
+    _figures(figures.shown, len(events), figures)
 
     clicked = mapview.render_map(store, view)
     if clicked and clicked != st.session_state.get("selected"):
@@ -121,10 +122,10 @@ def render() -> None:
             render_detail(events, selected, load_measures())
 
     st.subheader(_("Timeline"))
-    charts.weekly_chart(shown, view)
+    charts.show_weekly(view_weekly_charts(view.filters))
 
     st.subheader(_("Events"))
-    pages = max(1, -(-len(shown) // TABLE_PAGE_ROWS))
+    pages = max(1, -(-figures.shown // TABLE_PAGE_ROWS))
     page = 0
     if pages > 1:
         label = _("Page (of {pages})").format(pages=t.format_decimal(pages))
@@ -135,8 +136,8 @@ def render() -> None:
                 "this view."
             ).format(
                 first=t.format_decimal(page * TABLE_PAGE_ROWS + 1),
-                last=t.format_decimal(min((page + 1) * TABLE_PAGE_ROWS, len(shown))),
-                total=t.format_decimal(len(shown)),
+                last=t.format_decimal(min((page + 1) * TABLE_PAGE_ROWS, figures.shown)),
+                total=t.format_decimal(figures.shown),
             )
         )
     table, _total = events_page(view.filters, page, lang=t.language)
