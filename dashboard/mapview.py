@@ -20,6 +20,7 @@ from layers.density import WEIGHTS as DENSITY_WEIGHTS
 from layers.export import export_html, export_picture
 from layers.filters import Filters
 from layers.map import build_map, read_map_reference
+from layers.map_elements import select_call
 from layers.record_state import record_state
 from layers.store import EventStore
 from layers.views import View
@@ -46,11 +47,13 @@ def render_map(
     height: int = 560,
     color_by: Literal["category", "distance_band"] = "category",
     key: str = "map",
+    selected: str | None = None,
 ) -> str | None:
     """Draw the map of the view; return the id of an event the reader clicked, if any.
 
     With ``color_by="distance_band"`` incidents are coloured by their distance to the
-    boundary, from the store's cached measures.
+    boundary, from the store's cached measures. The ``selected`` event (from the table,
+    the URL or a click) is ringed and brought into view, without drawing the map again.
     """
     assets = served_assets()
     if assets.source == "cdn":
@@ -68,8 +71,13 @@ def render_map(
     def changed() -> None:  # as st_folium keeps the map's last value under its key
         st.session_state[key] = st.session_state.get(hash_key, {})
 
+    # The selection runs in the map already drawn whenever it changes (st_folium's
+    # "feature group" code): the map itself is not sent again.
     result: dict[str, Any] = streamlit_folium._component_func(
-        **args, height=height, width=None, on_change=changed
+        **{**args, "feature_group": select_call("map_div", selected)},
+        height=height,
+        width=None,
+        on_change=changed,
     )
     clicked = (result or {}).get("last_object_clicked_tooltip")
     if not clicked or clicked == st.session_state.get(f"handled_{key}"):

@@ -44,7 +44,7 @@ from layers.cliargs import (
 )
 from layers.filter_args import add_source_arguments, cited_filters, source_filters
 from layers.filters import CONFIDENCES, SIDES, Filters, filter_events
-from layers.i18n import DEFAULT_LANGUAGE, LANG_ENV, LANGUAGES, choose_language, translator
+from layers.i18n import DEFAULT_LANGUAGE, LANG_ENV, LANGUAGES, Translator, choose_language, translator
 from layers.map import BASEMAPS, DEFAULT_TITLE, MAP_LAYERS, MapReference, build_map, data_date
 from layers.mapdata import mapped_mask
 from layers.paths import STORE_ENV, OutputPathError, ensure_output_outside_store
@@ -184,7 +184,7 @@ def export_html(
     noscript = html.escape(t.gettext("This map needs JavaScript; its data is embedded in this file."))
     page = page.replace("<body>", f"<body>\n<noscript>{noscript}</noscript>", 1)
     if not self_contained:
-        return page
+        return _with_cdn_notice(page, t)
     if not assets_installed():
         warnings.warn(
             "the map assets are not installed (run `npm ci --ignore-scripts`): the exported file links "
@@ -192,12 +192,37 @@ def export_html(
             AssetsMissingWarning,
             stacklevel=2,
         )
-        return page
+        return _with_cdn_notice(page, t)
     page = inline_assets(page)
     left = external_links(page)
     if left:
         raise RuntimeError(f"the export still links {', '.join(left)}; add these assets to layers/assets.py")
     return page
+
+
+# Shown by a page that links Leaflet from its CDN when the scripts did not load (offline):
+# a few lines that run without Leaflet, instead of a blank page.
+_CDN_NOTICE_STYLE = (
+    "position:fixed;top:0;left:0;right:0;z-index:10000;margin:0;padding:12px 16px;"
+    "background:#fff3cd;color:#1a1a1a;border-bottom:1px solid #c9a227;"
+    "font:15px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
+)
+_CDN_NOTICE_SCRIPT = (
+    "<script>window.addEventListener('DOMContentLoaded', function () {"
+    " if (typeof L === 'undefined') { document.getElementById('bm-scripts-missing').hidden = false; } });"
+    "</script>"
+)
+
+
+def _with_cdn_notice(page: str, t: Translator) -> str:
+    """The page with a notice it shows when its scripts, linked from a CDN, did not load."""
+    lines = (
+        t.gettext("This map could not load its scripts: this file links them from the internet."),
+        t.gettext("The default export (without --cdn) is self-contained and works offline."),
+    )
+    notice = "".join(f'<p style="margin:2px 0">{html.escape(line)}</p>' for line in lines)
+    block = f'<div id="bm-scripts-missing" role="alert" hidden style="{_CDN_NOTICE_STYLE}">{notice}</div>'
+    return page.replace("</noscript>", f"</noscript>\n{block}\n{_CDN_NOTICE_SCRIPT}", 1)
 
 
 def export_picture(

@@ -52,6 +52,7 @@ from layers.map_elements import (
     EventLayer,
     FitView,
     MapScript,
+    MapWords,
     ReadyMark,
     ReferenceLayer,
     ShareControl,
@@ -125,6 +126,12 @@ _GROUP_NAMES: dict[str, str] = {
 }
 #: The density's name in the layer control (not a layer group of the store or reference).
 _DENSITY_NAME = N_("Density of incidents")
+# The words the map script writes itself ("{count}" is a number of events, two or more).
+_SCRIPT_WORDS: dict[str, str] = {
+    "events_here": N_("Events at this place ({count})"),
+    "shared_area": N_("Reports drawn with this same area ({count})"),
+    "back_to_list": N_("Back to the list"),
+}
 # Draw order on the shared canvas (symbols get +100): areas at the back.
 _ORDER = {
     "countries": 10,
@@ -259,7 +266,7 @@ def build_map(
     if not selected.empty and selected.crs is not None and not selected.crs.equals("EPSG:4326"):
         selected = selected.to_crs("EPSG:4326")
 
-    m = _new_map(title, height, basemap, assets if isinstance(assets, MapAssets) else MapAssets.cdn())
+    m = _new_map(title, height, basemap, assets if isinstance(assets, MapAssets) else MapAssets.cdn(), lang)
     drawn = selected[mapped_mask(selected)] if not selected.empty else selected
     events_drawn = _add_event_groups(drawn, layers, shown, color_by, measures, names, lang)
     groups = events_drawn.groups
@@ -353,7 +360,7 @@ def _check_arguments(events: Any, layers: Sequence[str], basemap: str, color_by:
         raise TypeError(f"measures must be a DataFrame, not {type(measures).__name__}")
 
 
-def _new_map(title: str, height: str, basemap: str, assets: MapAssets) -> folium.Map:
+def _new_map(title: str, height: str, basemap: str, assets: MapAssets, lang: str) -> folium.Map:
     """An empty map with the map script, the first view and the base maps."""
     m = folium.Map(
         location=[42.75, 20.9],
@@ -367,6 +374,7 @@ def _new_map(title: str, height: str, basemap: str, assets: MapAssets) -> folium
     # This map's own links (instance attributes): Leaflet alone, from where ``assets`` says.
     m.default_js, m.default_css = assets.links()
     MapScript().add_to(m)
+    MapWords(translated(_SCRIPT_WORDS, lang)).add_to(m)
     FitView(REGION_VIEW).add_to(m)
     root = m.get_root()
     if isinstance(root, Figure):

@@ -27,10 +27,13 @@ __all__ = [
     "EventLayer",
     "FitView",
     "MapScript",
+    "MapWords",
     "RawMarkup",
     "ReadyMark",
     "ReferenceLayer",
     "ScriptedElement",
+    "SelectEvent",
+    "select_call",
 ]
 
 _STATIC = Path(__file__).resolve().parent / "static"
@@ -202,6 +205,51 @@ class MapScript(ScriptedElement):
         super().__init__()
         self._name = "BordermonLibrary"
         self.code = _script()
+
+
+class MapWords(ScriptedElement):
+    """The words the map script writes itself (popup lists, buttons), in the map's language."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "bordermon.setWords({{ this.map_name }}, JSON.parse({{ this.words }}));\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, words: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "BordermonWords"
+        self.words = js_string(words)
+
+
+def _id_literal(event_id: str | None) -> str:
+    # st_folium renames "_<hex>" suffixes in the code it is given: no underscore is left
+    # in the literal (\u005f is one in JavaScript).
+    return js_string(event_id).replace("_", "\\u005f")
+
+
+def select_call(map_name: str, event_id: str | None) -> str:
+    """The map script's call that shows ``event_id`` selected on map ``map_name`` (None: none)."""
+    return f"bordermon.select({map_name}, JSON.parse({_id_literal(event_id)}));\n"
+
+
+class SelectEvent(ScriptedElement):
+    """Shows an event selected (a ring, in view), or none: :func:`select_call`.
+
+    The dashboard sends the same call as ``st_folium``'s feature-group code, which runs in
+    the map already drawn whenever the selection changes, without drawing the map again.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "bordermon.select({{ this.map_name }}, JSON.parse({{ this.event_id }}));\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, event_id: str | None) -> None:
+        super().__init__()
+        self._name = "BordermonSelect"
+        self.event_id = _id_literal(event_id)
 
 
 class FitView(ScriptedElement):

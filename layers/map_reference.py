@@ -24,6 +24,7 @@ from layers.reference import (
     GAZETTEER_FILE,
     REFERENCE_DIR,
     SAFETY_ZONES_FILE,
+    label_order,
     read_boundary,
     read_countries,
     read_gazetteer,
@@ -136,6 +137,11 @@ def _value(record: dict[str, Any], key: str) -> str:
     return str(value)
 
 
+# Label priorities beside the gazetteer's (label_order: 0, 1, 2, …): country names are
+# kept first, the historical zones' labels give way to every place.
+_COUNTRY_RANK, _ZONE_RANK = -1, 1_000_000
+
+
 def _label_points(frame: gpd.GeoDataFrame, labels: list[str], style: str) -> gpd.GeoDataFrame:
     points = frame.geometry.representative_point()
     return gpd.GeoDataFrame({"label": labels, "s": style}, geometry=points.to_numpy(), crs=frame.crs)
@@ -147,7 +153,8 @@ def _countries_payload(countries: gpd.GeoDataFrame) -> dict[str, Any]:
     ]
     shapes = encode_reference(countries, style=styles)
     names = [str(n) for n in countries.get("name_en", [""] * len(countries))]
-    labels = encode_reference(_label_points(countries, names, "label"), style="label", label=names)
+    points = _label_points(countries, names, "label")
+    labels = encode_reference(points, style="label", label=names, rank=[_COUNTRY_RANK] * len(names))
     shapes["features"].extend(labels["features"])
     return shapes
 
@@ -208,12 +215,16 @@ def _zones_payload(zones: gpd.GeoDataFrame, t: Translator) -> dict[str, Any]:
     )
     historical = t.gettext("{zone} 1999 (historical)")
     labels = [historical.format(zone=_value(r, "zone")) for r in records]
-    label_layer = encode_reference(_label_points(zones, labels, "label"), style="label", label=labels)
+    label_layer = encode_reference(
+        _label_points(zones, labels, "label"), style="label", label=labels, rank=[_ZONE_RANK] * len(labels)
+    )
     shapes["features"].extend(label_layer["features"])
     return shapes
 
 
-def _gazetteer_payload(points: gpd.GeoDataFrame, t: Translator, *, kfor: bool) -> dict[str, Any]:
+def _gazetteer_payload(
+    points: gpd.GeoDataFrame, t: Translator, *, kfor: bool, ranks: pd.Series
+) -> dict[str, Any]:
     records = points.drop(columns="geometry").to_dict("records")
     styles, labels, titles, rows, links = [], [], [], [], []
     for r in records:
@@ -250,7 +261,9 @@ def _gazetteer_payload(points: gpd.GeoDataFrame, t: Translator, *, kfor: bool) -
         )
         url = _value(r, "source_url")
         links.append([(url, url)] if url else [])
-    return encode_reference(points, style=styles, label=labels, title=titles, rows=rows, links=links)
+    return encode_reference(
+        points, style=styles, label=labels, title=titles, rows=rows, links=links, rank=ranks.tolist()
+    )
 
 
 @lru_cache(maxsize=16)
@@ -282,17 +295,20 @@ def reference_payloads(reference: MapReference, lang: str = DEFAULT_LANGUAGE) ->
     gazetteer = reference.gazetteer
     if gazetteer is None or gazetteer.empty:
         return out
+    order = label_order(gazetteer)
     is_kfor = (gazetteer["kind"] == "kfor_installation").to_numpy(dtype=bool)
     places = gazetteer[~is_kfor]
     crossing = (places["kind"] == "crossing").to_numpy(dtype=bool)
     # Crossings get their own (bold) label class; both live in the "places" group.
     if crossing.any():
-        payload = _gazetteer_payload(places[crossing], t, kfor=False)
+        payload = _gazetteer_payload(places[crossing], t, kfor=False, ranks=order.loc[places.index[crossing]])
         out["crossings"] = ReferencePayload("places", js_string(payload), "bm-label-crossing")
     if (~crossing).any():
-        payload = _gazetteer_payload(places[~crossing], t, kfor=False)
+        payload = _gazetteer_payload(
+            places[~crossing], t, kfor=False, ranks=order.loc[places.index[~crossing]]
+        )
         out["places"] = ReferencePayload("places", js_string(payload), "bm-label-place")
     if is_kfor.any():
-        payload = _gazetteer_payload(gazetteer[is_kfor], t, kfor=True)
+        payload = _gazetteer_payload(gazetteer[is_kfor], t, kfor=True, ranks=order.loc[is_kfor])
         out["kfor_sites"] = ReferencePayload("kfor", js_string(payload), "", symbols=True)
     return out

@@ -401,7 +401,9 @@ def encode_events(
         string indexes ``t`` (title), ``w`` (when), ``l`` (place), ``a`` (actors), ``q``
         (casualties), ``o`` (geometry note), ``sn`` (number of sources per event), ``s`` (their indexes
         in ``sources``, event after event), the days each event covers ``d0``, ``ts``,
-        ``tn``, ``tw`` (see ``_encode_days``: playback and the timeline), and the
+        ``tn``, ``tw`` (see ``_encode_days``: playback and the timeline), ``share`` (row → the
+        earlier row whose identical area or line it is drawn with: that row alone has it in
+        ``geom``), and the
         tables ``strings``, ``sources``, ``categories``, ``confidences``, ``precisions``.
         With ``measures`` also ``color_by``, codes ``b`` (distance band, an index into
         the table ``bands``; its last entry is "not measured"), ``d`` (signed distance
@@ -453,7 +455,7 @@ def encode_events(
 _PAYLOAD_ORDER = (
     *("layer", "label", "interval", "origin", "scale", "categories", "confidences", "precisions", "radii"),
     *("id", "x", "y", "k", "r", "c", "v", "f", "p", "d0", "ts", "tn", "tw"),
-    *("t", "w", "l", "a", "q", "o", "sn", "s", "geom"),
+    *("t", "w", "l", "a", "q", "o", "sn", "s", "geom", "share"),
     *("sources", "strings"),
 )
 
@@ -497,8 +499,38 @@ def _encode_positions(rows: gpd.GeoDataFrame) -> dict[str, Any]:
     kind[is_point & (precision == "exact")] = _EXACT_POINT
     kind[is_point & (precision == "approximate")] = _APPROXIMATE_POINT
     kind[is_point & (precision == "area")] = _AREA_POINT
-    shapes = {str(i): _encode_shape(geoms[i]) for i in np.flatnonzero(kind == _SHAPE).tolist()}
-    return {"x": x.tolist(), "y": y.tolist(), "k": kind.tolist(), "r": radius.tolist(), "geom": shapes}
+    shapes, share = _shared_shapes(geoms, np.flatnonzero(kind == _SHAPE).tolist())
+    return {
+        "x": x.tolist(),
+        "y": y.tolist(),
+        "k": kind.tolist(),
+        "r": radius.tolist(),
+        "geom": shapes,
+        "share": share,
+    }
+
+
+def _shared_shapes(geoms: np.ndarray, rows: list[int]) -> tuple[dict[str, Any], dict[str, int]]:
+    """Encoded shapes by row, each area or line drawn once: rows with the same one share it.
+
+    Several reports can use one drawing convention (the 25 km band on the Serbian side
+    stands for "forces reported near the line"): drawn once per report they stack into
+    one dark hatched area. Returns the shapes of the first row of each, by row, and for
+    every later row the first row whose shape it shares.
+    """
+    shapes: dict[str, Any] = {}
+    share: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for i in rows:
+        shape = _encode_shape(geoms[i])
+        if shape[0] in ("P", "L"):
+            key = json.dumps(shape, separators=(",", ":"))
+            if key in first:
+                share[str(i)] = first[key]
+                continue
+            first[key] = i
+        shapes[str(i)] = shape
+    return shapes, share
 
 
 def _encode_codes(rows: gpd.GeoDataFrame, layer: str) -> dict[str, list[int]]:
@@ -639,6 +671,7 @@ def encode_reference(
     rows: Sequence[Sequence[tuple[str, str]]] | None = None,
     links: Sequence[Sequence[tuple[str, str]]] | None = None,
     title: Sequence[str | None] | None = None,
+    rank: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """A reference layer as a GeoJSON FeatureCollection with display properties only.
 
@@ -656,6 +689,9 @@ def encode_reference(
         Popup links per feature.
     title : sequence of str or None, optional
         Popup heading per feature.
+    rank : sequence of int, optional
+        Label priority per feature: where two labels overlap, the higher rank is hidden
+        (:func:`layers.reference.label_order`).
 
     Returns
     -------
@@ -679,6 +715,8 @@ def encode_reference(
             props["rows"] = [list(row) for row in rows[i]]
         if links is not None and links[i]:
             props["links"] = [list(link) for link in links[i]]
+        if rank is not None:
+            props["rank"] = int(rank[i])
         features.append({"type": "Feature", "geometry": _round_geometry(geom), "properties": props})
     return {"type": "FeatureCollection", "features": features}
 

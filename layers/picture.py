@@ -34,7 +34,7 @@ from matplotlib.transforms import Bbox
 
 from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.record_state import RecordState
-from layers.reference import MEASURE_CRS
+from layers.reference import MEASURE_CRS, label_order
 from layers.vocabulary import CATEGORY_STYLES, LAYER_TITLES, LAYERS
 
 __all__ = ["FORMATS", "PRESETS", "PictureReference", "draw_picture", "picture_extent"]
@@ -53,9 +53,6 @@ TITLE = N_("Kosovo–Serbia boundary")
 # Symbol of each shape of :data:`layers.vocabulary.CATEGORY_STYLES` as a matplotlib marker.
 _MARKERS = {"triangle": "^", "star": "*", "circle": "o", "square": "s", "diamond": "D", "pentagon": "p"}
 _MARKERS["hexagon"] = "h"
-# Which place labels give way when two overlap: lower numbers are kept first.
-_LABEL_PRIORITY = {"city": 0, "crossing": 1, "municipality_seat": 2, "town": 3, "monastery": 4, "village": 5}
-_LABEL_PRIORITY["kfor_installation"] = 6
 _MARGIN_M = 15_000
 _DPI = 200
 
@@ -203,8 +200,9 @@ def _draw_places(fig: Figure, ax: Any, gazetteer: gpd.GeoDataFrame | None) -> li
     xmin, xmax = ax.get_xlim()
     ymin, ymax = ax.get_ylim()
     inside = places.geometry.x.between(xmin, xmax) & places.geometry.y.between(ymin, ymax)
-    places = places[inside].assign(rank=places["kind"].map(_LABEL_PRIORITY).fillna(9))
-    places = places.sort_values(["rank", "id"], kind="stable")
+    places = places[inside]
+    # Which label gives way when two overlap: the interactive map's rule (layers.reference).
+    places = places.assign(order=label_order(places)).sort_values("order", kind="stable")
     renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
     kept: list[Bbox] = []
     shown: list[str] = []

@@ -26,17 +26,31 @@ __all__ = [
     "BOUNDARY_FILE",
     "COUNTRIES_FILE",
     "GAZETTEER_FILE",
+    "LABEL_PRIORITY",
     "MEASURE_CRS",
     "REFERENCE_DIR",
     "REGION_BOUNDS",
     "SAFETY_ZONES_FILE",
     "STORAGE_CRS",
     "boundary_line",
+    "label_order",
     "read_boundary",
     "read_countries",
     "read_gazetteer",
     "read_safety_zones",
 ]
+
+#: Which place labels give way when two overlap, by the gazetteer's ``kind``: lower
+#: numbers are kept first (the static picture and the interactive map share this rule).
+LABEL_PRIORITY: dict[str, int] = {
+    "city": 0,
+    "crossing": 1,
+    "municipality_seat": 2,
+    "town": 3,
+    "monastery": 4,
+    "village": 5,
+    "kfor_installation": 6,
+}
 
 #: Projected CRS for distances and areas: UTM zone 34N, which spans 18–24° E.
 MEASURE_CRS = "EPSG:32634"
@@ -184,3 +198,17 @@ def boundary_line(path: PathLike | None = None) -> LineString:
     if not isinstance(geom, LineString):
         raise ValueError(f"expected a LineString boundary, found {geom.geom_type}")
     return geom
+
+
+def label_order(gazetteer: pd.DataFrame) -> pd.Series:
+    """The order in which places are labelled, first kept first (0, 1, 2, …), per row.
+
+    By :data:`LABEL_PRIORITY` of the place's ``kind`` (unknown kinds last), then by ``id``:
+    where two labels overlap, the one later in this order gives way.
+    """
+    rank = gazetteer["kind"].map(LABEL_PRIORITY).fillna(len(LABEL_PRIORITY)).astype("int64")
+    keys = pd.DataFrame({"rank": rank.to_numpy(), "id": gazetteer["id"].astype(str).to_numpy()})
+    order = keys.sort_values(["rank", "id"], kind="stable").index.to_numpy()
+    position = pd.Series(0, index=gazetteer.index, dtype="int64")
+    position.iloc[order] = range(len(order))
+    return position

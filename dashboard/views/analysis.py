@@ -109,7 +109,14 @@ def render() -> None:
 
     st.header(_("Distance to the Kosovo–Serbia boundary"))
     st.caption(_("Incidents coloured by their distance band; click one to see it in full."))
-    clicked = mapview.render_map(store, view, height=460, color_by="distance_band", key="band_map")
+    clicked = mapview.render_map(
+        store,
+        view,
+        height=460,
+        color_by="distance_band",
+        key="band_map",
+        selected=st.session_state.get("selected"),
+    )
     if clicked and clicked != st.session_state.get("selected"):
         st.session_state["selected"] = clicked
         st.rerun()

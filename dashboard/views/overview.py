@@ -100,7 +100,7 @@ def render() -> None:
     figures = view_figures(view.filters)
     _figures(figures.shown, len(events), figures)
 
-    clicked = mapview.render_map(store, view)
+    clicked = mapview.render_map(store, view, selected=st.session_state.get("selected"))
     if clicked and clicked != st.session_state.get("selected"):
         st.session_state["selected"] = clicked
         st.rerun()

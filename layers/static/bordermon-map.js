@@ -383,9 +383,11 @@
   // (returned_objects=["last_object_clicked_tooltip"]). bordermon's event layers answer
   // with the id of the event clicked, so the dashboard selects exactly that event even
   // where several share a place. No tooltip is shown: only getTooltip() is read.
+  // An event chosen in a popup listing several (_pick, see choose) is reported instead.
   var CLICK_MARK = { _content: "bordermon event id" };
   function hitTooltip() {
-    var id = this._hit >= 0 ? this.options.ids[this._e.event[this._hit]] : "";
+    var event = this._pick >= 0 ? this._pick : this._hit >= 0 ? this._e.event[this._hit] : -1;
+    var id = event >= 0 ? this.options.ids[event] : "";
     return { getContent: function () { return id; } };
   }
 
@@ -533,6 +535,26 @@
         }
       }
       return seen;
+    },
+
+    // Every event with a symbol under a layer point (as _containsPoint reaches), topmost
+    // first, each once: events that share a place are all reachable (see openAt).
+    eventsAt: function (p) {
+      if (!this._map || !this._index) {
+        return [];
+      }
+      var styles = this.options.styles, st = this._e.style, tol = this._renderer.options.tolerance || 0;
+      var count = this._inView({ min: p, max: p }, this._maxReach()), list = this._index.result;
+      var out = [], seen = {};
+      for (var q = count - 1; q >= 0; q--) {
+        var k = list[q], r = styles[st[k]].radius + tol, dx = this._x[k] - p.x, dy = this._y[k] - p.y;
+        var event = this._e.event[k];
+        if (dx * dx + dy * dy <= r * r && !seen[event]) {
+          seen[event] = true;
+          out.push(event);
+        }
+      }
+      return out;
     }
   });
   B.SymbolSet = SymbolSet;
@@ -1071,6 +1093,15 @@
     };
   }
 
+  // An area several reports share (a drawing convention, not a position each): one light
+  // outline and a faint fill, whatever the reports' confidence.
+  function sharedStyle(color, edge, filled) {
+    return {
+      color: edge || color, weight: filled ? 1 : 3, opacity: filled ? 0.7 : 0.5, dashArray: "6 4",
+      fill: filled, fillColor: color, fillOpacity: 0.07
+    };
+  }
+
   function styleKey(s) {
     // Everything _fillStroke reads; symbols with the same key look the same.
     var fill = s.fillColor && typeof s.fillColor !== "string" ? "hatch:" + s.color : s.fillColor;
@@ -1120,6 +1151,14 @@
       buckets[name].push(i);
     }
     names.sort();
+    // Events drawn with one shared area (layers/mapdata.py merges identical areas of a
+    // layer, e.g. a band several reports use as a drawing convention): the area is drawn
+    // once, light, by its first event, and its popup lists every report (see openAt).
+    var sharing = {};
+    Object.keys(d.share || {}).forEach(function (other) {
+      var first = d.share[other];
+      (sharing[first] || (sharing[first] = [first])).push(Number(other));
+    });
     var lat = [], lng = [], event = [], style = [], styles = [], styleIndex = {};
     function symbol(ll, look, index) {
       var s = styleIndex[look.sprite];
@@ -1185,13 +1224,16 @@
           symbol(ll, symbolStyle(looks, cat, color, radius, isSoft, true, edge), i);
         } else {
           var g = d.geom[String(i)];
+          if (!g) {
+            continue;  // drawn with the event whose area it shares
+          }
           if (g[0] === "P") {
             // Every ring of every part; even-odd inside one event keeps its holes.
             var rings = [];
             g[1].forEach(function (polygonRings) { polygonRings.forEach(function (ring) { rings.push(shifted(ring)); }); });
-            area(POLYGON, areaStyle(d, i, color, edge), i, null, 0, rings);
+            area(POLYGON, sharing[i] ? sharedStyle(color, edge, true) : areaStyle(d, i, color, edge), i, null, 0, rings);
           } else if (g[0] === "L") {
-            area(LINE, {
+            area(LINE, sharing[i] ? sharedStyle(color, edge, false) : {
               color: color, weight: 4, opacity: isSoft ? 0.55 : 0.9, fill: false,
               dashArray: d.p[i] === 0 ? null : "8 5"
             }, i, null, 0, g[1].map(shifted));
@@ -1229,21 +1271,10 @@
     group.addLayer(symbols);
     register(map, order, areas);
     register(map, order + 100, symbols);
-    group.on("click", function (e) {
-      var target = e.sourceTarget || e.layer, index, at;
-      if (!(target instanceof SymbolSet || target instanceof AreaSet) || target._hit < 0) {
-        return;
-      }
-      index = target._e.event[target._hit];
-      at = target instanceof SymbolSet ? target.latLngOf(target._hit) : e.latlng;
-      L.popup({ maxWidth: 380, minWidth: 260, className: "bm-popup-wrap" })
-        .setLatLng(at)
-        .setContent(eventPopup(d, index))
-        .openOn(map);
-    });
+    group.on("click", function (e) { openAt(map, e); });
     B.layers[key] = {
       key: key, data: d, group: group, areas: areas, symbols: symbols, events: n,
-      objects: shapes.kind.length + lat.length
+      objects: shapes.kind.length + lat.length, sharing: sharing
     };
     return B.layers[key];
   };
@@ -1260,6 +1291,9 @@
     if (layer.symbols._map) {
       L.extend(seen, layer.symbols.drawnEvents());
     }
+    Object.keys(seen).forEach(function (i) {  // a shared area stands for every report drawn with it
+      (layer.sharing[i] || []).forEach(function (j) { seen[j] = true; });
+    });
     return Object.keys(seen).length;
   };
 
@@ -1323,6 +1357,7 @@
         var props = feature.properties;
         count += 1;
         lyr._bordermonKey = key;
+        lyr._bordermonRank = props.rank === undefined ? 0 : props.rank;
         if (props.label) {
           var label = el("span", null, props.label);
           lyr.bindTooltip(label, {
@@ -1334,7 +1369,7 @@
           });
         }
         if ((props.rows && props.rows.length) || props.title) {
-          lyr.bindPopup(function () { return referencePopup(props); }, { maxWidth: 380 });
+          lyr.bindPopup(newPopup(map, { minWidth: 0 }).setContent(function () { return referencePopup(props); }));
         }
       }
     });
@@ -1349,9 +1384,338 @@
     if (key !== "countries") {
       register(map, order, layer);
     }
-    B.reference[key] = { key: key, group: group, layer: layer, features: count };
+    B.reference[key] = { key: key, group: group, layer: layer, features: count, map: map };
     return B.reference[key];
   };
+
+  // ------------------------------------------------------------------ words
+
+  // The words this script writes itself come from Python in the map's language
+  // (layers/map_elements.py, MapWords); "{count}" is replaced by a number.
+  B.setWords = function (map, words) {
+    map._bordermonWords = words;
+  };
+  function word(map, key, count) {
+    var text = (map._bordermonWords || {})[key] || key;
+    return count === undefined ? text : text.replace("{count}", String(count));
+  }
+
+  // ------------------------------------------------------------------ popups
+
+  // Popups live in a pane above the control corners (Leaflet puts them under the legend
+  // and the title box): the pane sits outside the map pane and follows its moves, so
+  // popups keep Leaflet's own positions and autopan.
+  var POPUP_PANE = "bordermonPopups";
+  function popupPane(map) {
+    if (!map.getPane(POPUP_PANE)) {
+      var pane = map.createPane(POPUP_PANE, map.getContainer());
+      pane.style.zIndex = 1100;  // the control corners are at 1000
+      var follow = function () { L.DomUtil.setPosition(pane, map._getMapPanePos()); };
+      map.on("move zoom viewreset resize", follow);
+      follow();
+    }
+    return POPUP_PANE;
+  }
+
+  // Never taller or wider than the map: the content scrolls inside, and autopan then
+  // brings the whole popup into view.
+  var Popup = L.Popup.extend({
+    _updateLayout: function () {
+      var box = this._map && this._map.getContainer();
+      if (box && box.clientHeight) {
+        this.options.maxHeight = Math.max(100, box.clientHeight - 100);
+        this.options.maxWidth = Math.max(160, Math.min(this.options.widest, box.clientWidth - 70));
+        this.options.minWidth = Math.min(this.options.narrowest, this.options.maxWidth);
+      }
+      L.Popup.prototype._updateLayout.call(this);
+    }
+  });
+  function newPopup(map, options) {
+    var o = L.extend({ widest: 380, narrowest: 260, className: "bm-popup-wrap", autoPanPadding: [10, 10] }, options);
+    o.pane = popupPane(map);
+    o.maxWidth = o.widest;
+    o.minWidth = o.narrowest = o.minWidth === undefined ? o.narrowest : o.minWidth;
+    return new Popup(o);
+  }
+  function showPopup(map, latlng, content) {
+    var open = map._bordermonPopup;
+    if (open && open.isOpen() && open.getLatLng().equals(latlng)) {
+      open.setContent(content);  // from a list to one of its events: the same popup
+      return open;
+    }
+    map._bordermonPopup = newPopup(map).setLatLng(latlng).setContent(content).openOn(map);
+    return map._bordermonPopup;
+  }
+
+  function layerOf(set) {
+    var keys = Object.keys(B.layers);
+    for (var q = 0; q < keys.length; q++) {
+      var layer = B.layers[keys[q]];
+      if (layer.symbols === set || layer.areas === set) {
+        return layer;
+      }
+    }
+    return null;
+  }
+
+  // Every event with a symbol under a layer point, on every event layer shown; the
+  // clicked layer's first, topmost first.
+  function eventsAt(map, first, p) {
+    var out = [];
+    [first].concat(Object.keys(B.layers).map(function (k) { return B.layers[k]; })).forEach(function (layer, n) {
+      if ((n > 0 && layer === first) || !layer.symbols._map || layer.symbols._map !== map) {
+        return;
+      }
+      layer.symbols.eventsAt(p).forEach(function (index) {
+        out.push({ layer: layer, set: layer.symbols, index: index });
+      });
+    });
+    return out;
+  }
+
+  // A click on an event layer: the event's popup, or, where several events share the
+  // pixel (or one area stands for several reports), a list of them, each one click
+  // from its own popup. What st_folium reports is the topmost event, then the one chosen.
+  function openAt(map, e) {
+    var target = e.sourceTarget || e.layer, layer = layerOf(target);
+    if (!layer || !(target instanceof SymbolSet || target instanceof AreaSet)) {
+      return;
+    }
+    if (e.bmChosen) {
+      showEvent(map, e.bmChosen, e.latlng, e.bmList);
+      return;
+    }
+    if (target._hit < 0) {
+      return;
+    }
+    target._pick = -1;
+    var index = target._e.event[target._hit], entries, heading, at;
+    if (target instanceof SymbolSet) {
+      at = target.latLngOf(target._hit);
+      entries = eventsAt(map, layer, e.layerPoint || map.latLngToLayerPoint(e.latlng));
+      heading = word(map, "events_here", entries.length);
+    } else {
+      at = e.latlng;
+      entries = (layer.sharing[index] || [index]).map(function (i) { return { layer: layer, set: target, index: i }; });
+      heading = word(map, "shared_area", entries.length);
+    }
+    if (entries.length < 2) {
+      showEvent(map, { layer: layer, set: target, index: index }, at);
+    } else {
+      showList(map, { entries: entries, heading: heading }, at);
+    }
+  }
+
+  function showEvent(map, entry, latlng, list) {
+    var content = eventPopup(entry.layer.data, entry.index);
+    if (list) {
+      var back = el("button", "bm-popup-back", "← " + word(map, "back_to_list"));
+      back.type = "button";
+      L.DomEvent.on(back, "click", function (ev) {
+        L.DomEvent.stop(ev);
+        showList(map, list, latlng);
+      });
+      content.insertBefore(back, content.firstChild);
+    }
+    return showPopup(map, latlng, content);
+  }
+
+  function showList(map, list, latlng) {
+    var root = el("div", "bm-popup bm-popup-list");
+    root.appendChild(el("div", "bm-popup-kind", list.heading));
+    var items = el("ul", "bm-popup-choices");
+    list.entries.forEach(function (entry) {
+      var d = entry.layer.data, i = entry.index;
+      var button = el("button", "bm-choice");
+      button.type = "button";
+      button.setAttribute("data-event-id", d.id[i]);
+      button.appendChild(el("span", "bm-choice-title", text(d, d.t[i])));
+      var meta = [d.label, d.categories[d.c[i]].label, text(d, d.w[i])].filter(Boolean).join(" · ");
+      button.appendChild(el("span", "bm-choice-meta", meta));
+      L.DomEvent.on(button, "click", function (ev) {
+        L.DomEvent.stop(ev);
+        choose(entry, list, latlng);
+      });
+      var li = el("li");
+      li.appendChild(button);
+      items.appendChild(li);
+    });
+    root.appendChild(items);
+    return showPopup(map, latlng, root);
+  }
+
+  // An event chosen from a list: a click on its layer object, so that st_folium reports
+  // this event (see hitTooltip) and the layer's handler opens its popup.
+  function choose(entry, list, latlng) {
+    entry.set._pick = entry.index;
+    entry.set.fire("click", { latlng: latlng, bmChosen: entry, bmList: list }, true);
+  }
+  B.choose = choose;
+
+  // ------------------------------------------------------------------ selection
+
+  // The selected event (the dashboard's table or URL, an export's ?event=): a ring
+  // around it, or its outline, in a pane above the events; the map moves only when it
+  // is not in view.
+  function findEvent(id) {
+    var keys = Object.keys(B.layers);
+    for (var q = 0; q < keys.length; q++) {
+      var layer = B.layers[keys[q]], i = layer.data.id.indexOf(id);
+      if (i >= 0) {
+        return { layer: layer, index: i };
+      }
+    }
+    return null;
+  }
+  B.select = function (map, id) {
+    if (map._bordermonSelection) {
+      map.removeLayer(map._bordermonSelection);
+      map._bordermonSelection = null;
+    }
+    B.selected = null;
+    var found = id ? findEvent(String(id)) : null;
+    if (!found) {
+      return null;
+    }
+    if (!map.getPane("bordermonSelection")) {
+      var pane = map.createPane("bordermonSelection");
+      pane.style.zIndex = 450;  // above the event canvas (400), under markers and labels
+      pane.style.pointerEvents = "none";
+      map._bordermonSelectionRenderer = L.svg({ pane: "bordermonSelection", padding: 0.5 });
+    }
+    var d = found.layer.data, i = found.index, ox = d.origin[0], oy = d.origin[1], scale = d.scale;
+    var at = L.latLng(oy + d.y[i] / scale, ox + d.x[i] / scale);
+    var shared = d.share && d.share[String(i)] !== undefined ? d.share[String(i)] : i;
+    var shape = d.geom[String(shared)];
+    var base = { renderer: map._bordermonSelectionRenderer, interactive: false, fill: false, className: "bm-selected" };
+    var halo = L.extend({}, base, { color: "#ffffff", weight: 7, opacity: 0.9 });
+    var line = L.extend({}, base, { color: "#111111", weight: 3, opacity: 1 });
+    var ring = found.layer.data.radii[d.v[i]] + 7;
+    var group = L.featureGroup();
+    if (shape && (shape[0] === "P" || shape[0] === "L")) {
+      var parts = [];
+      (shape[0] === "P" ? [].concat.apply([], shape[1]) : shape[1]).forEach(function (flat) {
+        parts.push(latlngs(flat, ox, oy, scale));
+      });
+      group.addLayer(L.polyline(parts, halo)).addLayer(L.polyline(parts, line));
+    }
+    group.addLayer(L.circleMarker(at, L.extend({ radius: ring }, halo)));
+    group.addLayer(L.circleMarker(at, L.extend({ radius: ring }, line)));
+    group.addTo(map);
+    map._bordermonSelection = group;
+    var bounds = group.getBounds(), view = map.getBounds().pad(-0.08);
+    if (!view.contains(bounds)) {
+      if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
+        map.panTo(at, { animate: false });
+      } else {
+        map.fitBounds(bounds, { animate: false, maxZoom: map.getZoom(), padding: [20, 20] });
+      }
+    }
+    B.selected = { id: d.id[i], layer: found.layer.key, lat: at.lat, lng: at.lng };
+    return B.selected;
+  };
+
+  function selectFromAddress(map) {
+    var wanted = /[?&]event=([^&#]*)/.exec(window.location.search);
+    if (wanted) {
+      try {
+        B.select(map, decodeURIComponent(wanted[1].replace(/\+/g, " ")));
+      } catch (err) {
+        if (!(err instanceof URIError)) {
+          throw err;
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ labels
+
+  // Place, camp, country and zone labels. Where two overlap, the one of lower priority
+  // (layers/reference.py, label_priority: the same rule as the static picture) is
+  // hidden until a zoom separates them. Labels are placed again when the map's size or
+  // the page's styles change: st_folium adds Leaflet's stylesheet after the map is drawn,
+  // and a centred label measured before it was as wide as the map (~450 px off).
+  function placeLabels(map, again) {
+    var items = [];
+    Object.keys(B.reference).forEach(function (key) {
+      var ref = B.reference[key];
+      if (ref.map !== map || ref.layer._map !== map) {
+        return;
+      }
+      ref.layer.eachLayer(function (lyr) {
+        var t = lyr.getTooltip && lyr.getTooltip();
+        if (t && t._map && t._container) {
+          items.push({ t: t, rank: lyr._bordermonRank, order: items.length });
+        }
+      });
+    });
+    if (again) {
+      items.forEach(function (item) { item.t.update(); });
+    }
+    items.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
+    var boxes = items.map(function (item) {
+      var c = item.t._container, pos = L.DomUtil.getPosition(c);
+      return [pos.x, pos.y, pos.x + c.offsetWidth, pos.y + c.offsetHeight];
+    });
+    var kept = [];
+    items.forEach(function (item, n) {
+      var b = boxes[n];
+      var clash = kept.some(function (o) { return b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]; });
+      L.DomUtil[clash ? "addClass" : "removeClass"](item.t._container, "bm-label-hidden");
+      if (!clash) {
+        kept.push(b);
+      }
+    });
+    map._bordermonLabelsPlaced = (map._bordermonLabelsPlaced || 0) + 1;
+  }
+  B.placeLabels = placeLabels;
+
+  function watchLabels(map) {
+    var pending = false, again = false;
+    function schedule(full) {
+      again = again || full;
+      if (pending) {
+        return;
+      }
+      pending = map._bordermonLabelsPending = true;
+      requestAnimationFrame(function () {
+        pending = map._bordermonLabelsPending = false;
+        var whole = again;
+        again = false;
+        placeLabels(map, whole);
+      });
+    }
+    map.on("zoomend overlayadd overlayremove", function () { schedule(false); });
+    map.on("resize", function () { schedule(true); });
+    Array.prototype.forEach.call(document.querySelectorAll('link[rel="stylesheet"]'), function (link) {
+      if (!link.sheet) {
+        link.addEventListener("load", function () { schedule(true); });
+      }
+    });
+    if (document.fonts && document.fonts.ready) {
+      document.fonts.ready.then(function () { schedule(true); });
+    }
+    schedule(true);
+  }
+
+  // ------------------------------------------------------------------ legend
+
+  // On a small map the legend starts folded (its summary unfolds it).
+  var SMALL_MAP = { width: 600, height: 420 };
+  function foldKeyBox(map) {
+    var box = map.getContainer(), details = box.querySelector(".bm-legend-box details");
+    if (!details) {
+      return;
+    }
+    if (!box.clientWidth || !box.clientHeight) {
+      map.once("resize", function () { foldKeyBox(map); });
+      return;
+    }
+    if (box.clientWidth < SMALL_MAP.width || box.clientHeight < SMALL_MAP.height) {
+      details.open = false;
+      L.DomUtil.addClass(box, "bm-small");  // the attribution keeps clear of the legend's toggle
+    }
+  }
 
   // ------------------------------------------------------------------ controls
 
@@ -1609,6 +1973,10 @@
     }
     restack(map);
     B.map = map;
+    popupPane(map);
+    watchLabels(map);
+    foldKeyBox(map);
+    selectFromAddress(map);  // an exported page opened as map.html?event=<id>
     // Two animation frames: the canvas draws in the first one after the layers are added.
     requestAnimationFrame(function () {
       requestAnimationFrame(function () {
