@@ -69,6 +69,15 @@ def test_cdn_variant_links_leaflet(store_dir: Path) -> None:
     assert external_links(page) == [LEAFLET_CDN, LEAFLET_CDN.removesuffix(".js") + ".css"]
 
 
+def test_a_cdn_page_carries_a_notice_for_when_its_scripts_do_not_load(store_dir: Path) -> None:
+    linked = export_html(read_store(store_dir).events, self_contained=False, lang="sq")
+    assert '<div id="bm-scripts-missing" role="alert" hidden' in linked
+    assert "typeof L === 'undefined'" in linked  # shown by a script that needs no Leaflet
+    assert "pa internet" in linked and "--cdn" in linked  # in the page's language
+    if assets_installed():
+        assert "bm-scripts-missing" not in export_html(read_store(store_dir).events)
+
+
 def test_without_assets_the_export_links_the_cdn_and_warns(
     store_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,7 @@ from layers.assets import ASSETS, AssetsMissingWarning, MapAssets, assets_instal
 from layers.export import export_html
 from layers.filters import Filters
 from layers.map import BASEMAPS, MAP_LAYERS, MapReference, build_map, layer_names, read_map_reference
+from layers.map_elements import SelectEvent
 from layers.mapdata import BAND_COLORS, encode_events, mapped_mask
 from layers.measures import DISTANCE_BANDS, measure_events
 from layers.record_state import record_state
@@ -358,3 +359,12 @@ def test_bad_colour_arguments_are_refused(events: gpd.GeoDataFrame) -> None:
         build_map(events, color_by="distance_band", measures=measure_events(events).iloc[:1])
     with pytest.raises(TypeError, match="measures must be a DataFrame"):
         build_map(events, measures="distance_band")  # type: ignore[arg-type]
+
+
+def test_a_selection_reaches_the_map_script_intact() -> None:
+    """st_folium renames "_<hex>" in the code it runs: the selected id carries no underscore."""
+    for event_id in ("2023-09-24-banjska-ambush", "inc_exact_0", HOSTILE):
+        literal = SelectEvent(event_id).event_id
+        assert "_" not in literal and "</" not in literal
+        assert json.loads(js_literal(literal[1:-1])) == event_id
+    assert json.loads(js_literal(SelectEvent(None).event_id[1:-1])) is None

@@ -297,3 +297,33 @@ def test_band_colours_diverge_from_the_line_and_stay_apart_for_colour_blind_read
         labs = {band: _lab(color, vision) for band, color in BAND_COLORS.items()}
         for (a, lab_a), (b, lab_b) in itertools.combinations(labs.items(), 2):
             assert np.linalg.norm(lab_a - lab_b) > 20, (name, a, b)
+
+
+def test_identical_areas_of_a_layer_are_sent_once_and_every_report_kept() -> None:
+    """The shipped store's deployment reports drawn with one band: one shape, every report."""
+    events = read_store().events
+    payload = encode_events(events, "deployment")
+    rows = events[(events["layer"] == "deployment") & mapped_mask(events)]
+    shapes = rows[rows.geometry.geom_type != "Point"]
+    twins = shapes[shapes.geometry.to_wkb().duplicated(keep=False)]
+    assert len(twins) >= 4
+    rows_of = [_row(payload, event_id) for event_id in twins["id"]]
+    first = min(rows_of)
+    assert list(payload["geom"]) == [str(first)]  # the band once
+    assert payload["share"] == {str(row): first for row in rows_of if row != first}
+    assert sorted(payload["id"]) == sorted(rows["id"])  # every report is still there
+    # Different areas are not merged, and a layer without twins shares nothing.
+    incidents = encode_events(events, "incident")
+    assert incidents["share"] == {}
+    assert len(incidents["geom"]) == int(
+        ((events["layer"] == "incident") & mapped_mask(events) & (events.geometry.geom_type != "Point")).sum()
+    )
+
+
+def test_reference_labels_carry_their_priority() -> None:
+    gazetteer = read_gazetteer()
+    payload = encode_reference(
+        gazetteer, style="place", label=list(gazetteer["id"]), rank=[3] * len(gazetteer)
+    )
+    assert {feature["properties"]["rank"] for feature in payload["features"]} == {3}
+    assert "rank" not in encode_reference(gazetteer, style="place")["features"][0]["properties"]

@@ -121,3 +121,11 @@ def test_no_message_hides_inside_an_f_string() -> None:
         if pattern.search(line)
     ]
     assert found == []
+
+
+def test_the_words_the_map_script_writes_are_translated(events: gpd.GeoDataFrame) -> None:
+    text = _render(events, "fr")
+    for expected in ("Événements à cet endroit ({count})", "Retour à la liste"):
+        assert expected in text, expected
+    for english in ("Events at this place", "Back to the list", "drawn with this same area"):
+        assert english not in text, english

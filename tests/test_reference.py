@@ -18,10 +18,12 @@ from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
 
 from layers import reference
 from layers.reference import (
+    LABEL_PRIORITY,
     MEASURE_CRS,
     REFERENCE_DIR,
     REGION_BOUNDS,
     boundary_line,
+    label_order,
     read_boundary,
     read_countries,
     read_gazetteer,
@@ -333,3 +335,23 @@ def test_build_fails_clearly_without_package(tmp_path: Path) -> None:
     result = _run("build_reference.py", "--package-dir", str(tmp_path), "--out-dir", str(tmp_path))
     assert result.returncode == 1
     assert "npm install" in result.stderr
+
+
+def test_label_order_keeps_more_important_places_first() -> None:
+    gazetteer = read_gazetteer()
+    order = label_order(gazetteer)
+    assert sorted(order) == list(range(len(gazetteer)))
+    by_id = dict(zip(gazetteer["id"], order, strict=True))
+    # The collisions of the map's default view: the second of each pair gives way.
+    for kept, hidden in (
+        ("monastery-banjska", "village-banjska"),
+        ("seat-north-mitrovica", "seat-zvecan"),
+        ("city-pec-peja", "kfor-camp-villaggio-italia"),
+        ("city-pristina", "kfor-camp-film-city"),
+        ("city-urosevac-ferizaj", "kfor-camp-bondsteel"),
+    ):
+        assert by_id[kept] < by_id[hidden], (kept, hidden)
+    kinds = gazetteer.assign(order=order).sort_values("order")["kind"].map(LABEL_PRIORITY)
+    assert kinds.is_monotonic_increasing
+    unknown = gazetteer.iloc[:2].assign(kind=["not-a-kind", "city"])
+    assert list(label_order(unknown)) == [1, 0]  # an unknown kind comes last
