@@ -296,6 +296,9 @@
     }
     for (var q = 0; q < count; q++) {
       var k = list[q], v = show[ev[k]];
+      if (set._sharing && set._sharing[ev[k]]) {  // an area several reports share: shown while one is
+        v = set._sharing[ev[k]].reduce(function (most, i) { return most === 1 || show[i] === 1 ? 1 : Math.max(most, show[i]); }, 0);
+      }
       if (v === 1 || (all && v)) {
         list[n++] = k;
       } else if (v === 2) {
@@ -545,6 +548,7 @@
       }
       var styles = this.options.styles, st = this._e.style, tol = this._renderer.options.tolerance || 0;
       var count = this._inView({ min: p, max: p }, this._maxReach()), list = this._index.result;
+      count = timeShown(this, list, count, true);  // time hook: what playback hides is not listed
       var out = [], seen = {};
       for (var q = count - 1; q >= 0; q--) {
         var k = list[q], r = styles[st[k]].radius + tol, dx = this._x[k] - p.x, dy = this._y[k] - p.y;
@@ -1271,6 +1275,7 @@
     group.addLayer(symbols);
     register(map, order, areas);
     register(map, order + 100, symbols);
+    areas._sharing = sharing;
     group.on("click", function (e) { openAt(map, e); });
     B.layers[key] = {
       key: key, data: d, group: group, areas: areas, symbols: symbols, events: n,
