@@ -16,7 +16,7 @@ import pytest
 from layers.assets import assets_installed
 from layers.export import export_html, write_html
 from layers.mapdata import mapped_mask
-from layers.reference import read_gazetteer
+from layers.reference import MEASURE_CRS, read_gazetteer
 from layers.store import read_store
 from tests.browser import NetworkLog, block_network, screenshot_path
 
@@ -205,6 +205,15 @@ def test_events_that_share_a_pixel_are_listed_each_one_click_away(
         context.close()
 
 
+def _away_from_other_events(events: gpd.GeoDataFrame, band: gpd.GeoDataFrame) -> Any:
+    """A point inside the band, 3 km or more from what any other event draws."""
+    metric = events[mapped_mask(events) & ~events["id"].isin(band["id"])].to_crs(MEASURE_CRS)
+    reach = metric["uncertainty_km"].fillna(0).to_numpy() * 1000 + 3000
+    drawn = metric.geometry.buffer(reach).union_all()
+    inside = band.to_crs(MEASURE_CRS).geometry.iloc[0].difference(drawn)
+    return gpd.GeoSeries([inside.representative_point()], crs=MEASURE_CRS).to_crs("EPSG:4326").iloc[0]
+
+
 def test_one_band_drawn_once_for_the_reports_that_share_it(
     chromium: Any, exported: Path, events: gpd.GeoDataFrame
 ) -> None:
@@ -227,8 +236,9 @@ def test_one_band_drawn_once_for_the_reports_that_share_it(
         )
         assert drawn["items"] == 1 and not drawn["hatched"] and drawn["fill"] <= 0.1, drawn
         assert drawn["drawn"] == len(deployments)  # every report still counts as drawn
-        # A click inside the band, away from every symbol, lists every report drawn with it.
-        page.evaluate("bordermon.map.setView([43.25, 21.2], 11, {animate: false})")
+        # A click inside the band, away from every other event, lists every report drawn with it.
+        free = _away_from_other_events(events, band)
+        page.evaluate("(c) => bordermon.map.setView(c, 11, {animate: false})", [free.y, free.x])
         box = page.evaluate("bordermon.map.getContainer().getBoundingClientRect().toJSON()")
         page.mouse.click(box["left"] + box["width"] / 2, box["top"] + box["height"] / 2)
         page.wait_for_selector(".bm-popup-list")
