@@ -845,10 +845,20 @@
     },
 
     drawnEvents: function () {
-      var seen = {};
+      var seen = {}, sharing = this._sharing || {}, show = this.show;
       for (var k = 0; k < this._n; k++) {
         if (this._drawn[k]) {
-          seen[this._e.event[k]] = true;
+          var event = this._e.event[k];
+          if (!sharing[event]) {
+            seen[event] = true;
+            continue;
+          }
+          // An area several reports share stands for each of them that is shown.
+          sharing[event].forEach(function (i) {
+            if (!show || show[i]) {
+              seen[i] = true;
+            }
+          });
         }
       }
       return seen;
@@ -1296,9 +1306,6 @@
     if (layer.symbols._map) {
       L.extend(seen, layer.symbols.drawnEvents());
     }
-    Object.keys(seen).forEach(function (i) {  // a shared area stands for every report drawn with it
-      (layer.sharing[i] || []).forEach(function (j) { seen[j] = true; });
-    });
     return Object.keys(seen).length;
   };
 
