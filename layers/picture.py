@@ -20,22 +20,20 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
-import matplotlib
-import matplotlib.patches
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.transforms import Bbox
 
 from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.record_state import RecordState
 from layers.reference import MEASURE_CRS, label_order
 from layers.vocabulary import CATEGORY_STYLES, LAYER_TITLES, LAYERS
+
+# matplotlib is imported where a picture is drawn, not with this module: `bordermon export`
+# reads FORMATS and PRESETS for its options, and an HTML export never loads matplotlib.
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["FORMATS", "PRESETS", "PictureReference", "draw_picture", "picture_extent"]
 
@@ -106,6 +104,9 @@ def _place_label(row: Any) -> str:
 
 
 def _draw_reference(ax: Any, reference: PictureReference, handles: list[Any], t: Translator) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     countries = _projected(reference.countries)
     if countries is not None:
         fill = countries["iso"].map({"XK": "#f4f1ea", "RS": "#eeeeee"}).fillna("#fafafa")
@@ -131,6 +132,9 @@ def _draw_reference(ax: Any, reference: PictureReference, handles: list[Any], t:
 
 
 def _draw_events(ax: Any, events: gpd.GeoDataFrame, handles: list[Any], t: Translator) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     drawn = _projected(_drawable(events))
     if drawn is None:
         return
@@ -194,6 +198,9 @@ def _draw_events(ax: Any, events: gpd.GeoDataFrame, handles: list[Any], t: Trans
 
 def _draw_places(fig: Figure, ax: Any, gazetteer: gpd.GeoDataFrame | None) -> list[str]:
     """Label places, most important first; a label that would overlap a kept one is left out."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
     places = _projected(gazetteer)
     if places is None:
         return []
@@ -329,6 +336,11 @@ def draw_picture(
     bytes
         The file. SVG and PDF carry no date, so the same inputs give the same bytes.
     """
+    import matplotlib
+    import matplotlib.patches
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     if fmt not in FORMATS:
         raise ValueError(f"unknown picture format {fmt!r}; choose from {', '.join(FORMATS)}")
     if preset not in PRESETS:

@@ -18,11 +18,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 import fastjsonschema
-import jsonschema
 import numpy as np
 import shapely
 from shapely.geometry import shape
@@ -31,6 +30,9 @@ from shapely.geometry.base import BaseGeometry
 from layers.paths import SCHEMA_PATH
 from layers.publishers import Register, RegisterError, default_register, source_problems
 from layers.vocabulary import CATEGORIES, LAYERS, SCHEMA_VERSION
+
+if TYPE_CHECKING:  # jsonschema only explains features that fail (imported then)
+    import jsonschema
 
 __all__ = [
     "LAYERS",
@@ -185,6 +187,8 @@ def _fast_validator() -> Callable[[Any], Any]:
 
 @lru_cache(maxsize=1)
 def _full_validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(event_schema())
 
 
