@@ -222,6 +222,22 @@ def dated_events(events: pd.DataFrame) -> pd.DataFrame:
     return dated if not dated.empty else events
 
 
+def _dated_starts(events: pd.DataFrame) -> pd.Series:
+    """``dated_events(events)["start"]``, without selecting every other column too."""
+    starts = events["start"]
+    dated = starts[~_open_start(events)]
+    return dated if not dated.empty else starts
+
+
+def _category_weights(category: pd.Series, pairs: tuple[tuple[str, float], ...]) -> pd.Series:
+    """:meth:`EscalationWeights.weight` of each category, looked up once per distinct value."""
+    table = dict(pairs)
+    codes, uniques = pd.factorize(category.astype(object), use_na_sentinel=True)
+    # A missing category (code -1) reads as "<NA>", which no table lists: weight 0.
+    found = np.asarray([float(table.get(str(value), 0.0)) for value in uniques] + [0.0], dtype=float)
+    return pd.Series(found[codes], index=category.index)
+
+
 def _open_start(events: pd.DataFrame) -> npt.NDArray[np.bool_]:
     if "start_open" not in events.columns:
         return np.zeros(len(events), dtype=bool)
@@ -235,7 +251,7 @@ def _frame_weeks(
     """The weeks a series covers: the given window, else the span of its dated events."""
     if start is None and events.empty:
         return week_index(None, None)
-    first = start if start is not None else dated_events(events)["start"].min()
+    first = start if start is not None else _dated_starts(events).min()
     last = end if end is not None else _open_end(events, weights).max()
     return week_index(first, last)
 
@@ -315,9 +331,14 @@ def weekly_counts(
         return table
     positions = _positions(events["start"], weeks)
     keep = (positions >= 0) & (positions < len(weeks)) & ~_open_start(events)
-    found = pd.crosstab(positions[keep], labels.to_numpy(dtype=object)[keep])
-    table.iloc[found.index.to_numpy(), table.columns.get_indexer(found.columns)] = found.to_numpy()
-    return table
+    # Counted as one array of (week, label) cells: a crosstab groups in Python.
+    codes = table.columns.get_indexer(labels.to_numpy(dtype=object)[keep])  # -1: a missing label
+    rows = positions[keep]
+    counted = codes >= 0
+    cells = np.bincount(
+        rows[counted] * len(columns) + codes[counted], minlength=len(weeks) * len(columns)
+    ).reshape(len(weeks), len(columns))
+    return pd.DataFrame(cells.astype("int64"), index=weeks, columns=table.columns)
 
 
 def weekly_casualties(events: pd.DataFrame, *, start: DayLike = None, end: DayLike = None) -> pd.DataFrame:
@@ -507,7 +528,7 @@ def _escalation(
     first = _positions(events["start"], weeks)
 
     incident = (layer == "incident") & ~category.isin(("crossing_closure", "crossing_reopening"))
-    incident_weight = category.map(lambda c: weights.weight("incident", str(c))).where(incident, 0.0)
+    incident_weight = _category_weights(category, weights.incident).where(incident, 0.0)
     counts["incidents"] = _by_start(incident.astype(float), first, n)
     points["incidents"] = _by_start(incident_weight, first, n)
 
@@ -522,7 +543,7 @@ def _escalation(
     deployment = (layer == "deployment").to_numpy()
     if deployment.any():
         last = _positions(_open_end(events, weights), weeks)
-        deployment_weight = category.map(lambda c: weights.weight("deployment", str(c))).to_numpy(dtype=float)
+        deployment_weight = _category_weights(category, weights.deployment).to_numpy(dtype=float)
         counts["deployment_reports_active"] = _in_effect(
             first[deployment], last[deployment], np.ones(int(deployment.sum())), n
         )
@@ -546,7 +567,7 @@ def _escalation(
         points["crossings"] = weights.crossing * crossings
 
     kfor = (layer == "kfor") & (category != "installation")
-    kfor_weight = category.map(lambda c: weights.weight("kfor", str(c))).where(layer == "kfor", 0.0)
+    kfor_weight = _category_weights(category, weights.kfor).where(layer == "kfor", 0.0)
     counts["kfor_events"] = _by_start(kfor.astype(float), first, n)
     points["kfor"] = _by_start(kfor_weight, first, n)
 

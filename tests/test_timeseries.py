@@ -292,3 +292,33 @@ def test_an_open_start_neither_counts_nor_sets_the_span(tmp_path: Path) -> None:
     camp["properties"].pop("start_open")
     plain = read_store(write_json(tmp_path / "t.geojson", collection(*features))).events
     assert weekly_counts(plain, "layer").index[0] == _week("1998-12-28")
+
+
+def test_category_weights_are_looked_up_per_distinct_value_with_the_same_answers() -> None:
+    from layers.timeseries import _category_weights
+    from layers.vocabulary import CATEGORIES
+
+    categories = [c for layer in CATEGORIES.values() for c in layer] + ["not-a-category"]
+    column = pd.Series([*categories, *categories[::-1], None], dtype="string")
+    for table in ("incident", "deployment", "kfor"):
+        found = _category_weights(column, getattr(DEFAULT_WEIGHTS, table)).tolist()
+        expected = [DEFAULT_WEIGHTS.weight(table, str(value)) for value in column]  # type: ignore[arg-type]
+        assert found == expected
+
+
+def test_weekly_counts_of_a_large_view_match_a_crosstab() -> None:
+    events = read_store(SHIPPED_STORE).events
+    many = pd.concat([events] * 40, ignore_index=True)
+    for by in ("category", "side", "layer"):
+        table = weekly_counts(many, by)  # type: ignore[arg-type]
+        weeks = week_of(many["start"]).where(~many["start_open"].to_numpy(dtype=bool))
+        if by == "category":
+            labels = many["layer"] + "/" + many["category"]
+        elif by == "side":
+            labels = many["side"].fillna("none")
+        else:
+            labels = many["layer"]
+        expected = pd.crosstab(weeks, labels.astype(object))
+        found = table.loc[expected.index, expected.columns]
+        assert (found.to_numpy() == expected.to_numpy()).all()
+        assert int(table.to_numpy().sum()) == int(expected.to_numpy().sum())
