@@ -254,10 +254,13 @@ def test_one_click_on_the_map_selects_whatever_the_window_height(
         frame = _map_frame(page)
         _wait_idle(page)
         main = page.locator("[data-testid='stMain']")
+        page.screenshot(path=screenshot_path(f"dashboard-map-{width}x{height}"))  # the first screen
         top = main.evaluate("(el) => el.scrollTop")
         _click_event(page, frame, SIEGE)  # once, on the symbol's pixel from the map's projection
         title = str(EVENTS.set_index("id").loc[SIEGE, "title"])
         main.get_by_role("heading", name=title).wait_for(timeout=30_000)
+        _wait_idle(page)
+        _full_page_screenshot(page, f"dashboard-selected-event-{width}x{height}")
         assert "event=" + SIEGE in page.url
         assert main.evaluate("(el) => el.scrollTop") == top  # the page did not move under the pointer
         # The map still took the focus: the arrow keys pan it.
@@ -353,38 +356,77 @@ def _follow(page: Any, link: str, heading: str) -> None:
     _wait_idle(page)
 
 
+def _query(page: Any) -> dict[str, list[str]]:
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
+
+
+def _drawn(page: Any) -> int:
+    """How many incidents the page's map draws (each page has one map)."""
+    return int(_map_frame(page).evaluate("bordermon.drawnEvents('incident')"))
+
+
+def _full_page_screenshot(page: Any, name: str) -> None:
+    """The whole page: Streamlit scrolls inside its main section, so the window grows to it."""
+    size = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height, 6000))})
+    try:
+        page.screenshot(path=screenshot_path(name))
+    finally:
+        page.set_viewport_size(size)
+
+
 def test_the_view_survives_every_navigation(app_page: tuple[Any, NetworkLog], server: str) -> None:
-    """Map → Analysis → Methodology → back → reload → Map: the window, layers and filters stay."""
+    """Map → Analysis → Methodology → back → forward → back → reload → Map: the same view throughout.
+
+    The address holds the same parameters on every page, the sidebar the same window and
+    layers, and the maps draw the same incidents.
+    """
     page, log = app_page
-    page.goto(f"{server}/?preset=sep-oct-2023&layers=incident&injured=1")
+    page.goto(f"{server}/?preset=sep-oct-2023&layers=incident&injured=1&event={SIEGE}")
     page.get_by_text("Showing").first.wait_for(timeout=60_000)
     _wait_idle(page)
-    view = parse_view({"preset": ["sep-oct-2023"], "layers": ["incident"], "injured": ["1"]}, EVENTS)
-    expected = (len(filter_events(EVENTS, view.filters)), len(EVENTS))
+    params = {"preset": ["sep-oct-2023"], "layers": ["incident"], "injured": ["1"], "event": [SIEGE]}
+    view = parse_view(params, EVENTS)
+    shown = filter_events(EVENTS, view.filters)
+    expected = (len(shown), len(EVENTS))
+    drawn = int(mapped_mask(shown).sum())
     assert _count(page) == expected
+    assert _query(page) == params
+    assert _drawn(page) == drawn > 0
     wanted = {
         "window": True,
         "layers": {"Incidents": True, "Reported deployments": False, "KFOR presence": False},
     }
     assert _sidebar_view(page) == wanted
 
-    def holds_the_view(path: str) -> None:
+    def holds_the_view(path: str, *, has_map: bool = True) -> None:
         assert page.url.split("?")[0].removeprefix(server).rstrip("/") == path, page.url
-        assert "preset=sep-oct-2023" in page.url and "layers=incident" in page.url, page.url
-        assert "injured=1" in page.url, page.url  # the folded filters travel too
+        assert _query(page) == params, page.url  # the folded filters and the selection travel too
         assert _sidebar_view(page) == wanted, page.url
+        if has_map:
+            assert _drawn(page) == drawn, page.url
 
     _follow(page, "Analysis", "Escalation indicator")
     holds_the_view("/analysis")
+    _full_page_screenshot(page, "dashboard-analysis")
     _follow(page, "Methodology", "Validation report of this store")
-    holds_the_view("/methodology")
+    holds_the_view("/methodology", has_map=False)
     page.go_back()
     _wait_idle(page)
     # Under load, Streamlit can still push a second entry for a page opened while a run
     # was under way; wherever back lands, the view must be the one the reader had.
     if "/methodology" in page.url:
-        holds_the_view("/methodology")
+        holds_the_view("/methodology", has_map=False)
         page.go_back()
+    page.get_by_role("heading", name="Escalation indicator").first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    holds_the_view("/analysis")
+    page.go_forward()
+    page.get_by_role("heading", name="Validation report of this store").first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    holds_the_view("/methodology", has_map=False)
+    page.go_back()
     page.get_by_role("heading", name="Escalation indicator").first.wait_for(timeout=60_000)
     _wait_idle(page)
     holds_the_view("/analysis")
@@ -395,6 +437,8 @@ def test_the_view_survives_every_navigation(app_page: tuple[Any, NetworkLog], se
     _follow(page, "Map and events", "Kosovo–Serbia boundary monitor")
     holds_the_view("")  # the default page, at the root
     assert _count(page) == expected
+    title = str(EVENTS.set_index("id").loc[SIEGE, "title"])
+    page.locator("[data-testid='stMain']").get_by_role("heading", name=title).wait_for(timeout=30_000)
     # A public app: no developer toolbar (Deploy), no Editor page in the navigation.
     assert page.locator("[data-testid='stAppDeployButton']").count() == 0
     nav = page.locator("[data-testid='stSidebarNav']").inner_text()
