@@ -38,4 +38,14 @@ if editing_enabled():
 pages.append(
     st.Page(methodology.render, title=_("Methodology"), icon=":material/menu_book:", url_path="methodology")
 )
-st.navigation(pages).run()
+# Streamlit's own page links clear the address's parameters; the view (kept in the session)
+# then wrote them back as a second history entry, and "back" seemed to do nothing. These
+# links carry the view: a page change is one history entry, with the view in it.
+links = st.sidebar.container()
+try:
+    st.navigation(pages, position="hidden").run()
+finally:
+    view = {key: st.query_params.get_all(key) for key in st.query_params}
+    for page in pages:
+        links.page_link(page, query_params=view)
+    links.divider()

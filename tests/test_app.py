@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
@@ -256,6 +257,18 @@ def test_a_shared_url_restores_the_same_view() -> None:
     assert not at.checkbox(key="layer_kfor").value and at.checkbox(key="layer_incident").value
     assert at.multiselect(key="confidences").value == ["confirmed"]
     assert {k: at.query_params[k] for k in params} == params
+
+
+def test_the_page_links_carry_the_view() -> None:
+    """Each page link holds the view as it now is, so a page change is one history entry."""
+    at = app(preset="sep-oct-2023", layers="incident", actor=["KFOR", "Kosovo Police"])
+    links = at.get("page_link")
+    assert [link.proto.page for link in links] == ["", "analysis", "methodology"]
+    wanted = {"preset": ["sep-oct-2023"], "layers": ["incident"], "actor": ["KFOR", "Kosovo Police"]}
+    assert all(parse_qs(link.proto.query_string) == wanted for link in links)
+    at.checkbox(key="layer_kfor").check().run()
+    wanted["layers"] = ["incident,kfor"]
+    assert all(parse_qs(link.proto.query_string) == wanted for link in at.get("page_link"))
 
 
 def test_bad_url_parameters_get_notices_and_defaults() -> None:
