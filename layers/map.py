@@ -288,6 +288,16 @@ def build_map(
     if has_reference and any(k in groups for k in ("boundary", "places", "safety_zones", "countries")):
         Attribution(REFERENCE_ATTRIBUTION).add_to(m)
     folium.LayerControl(collapsed=collapsed_control, position="topright").add_to(m)
+    # Under the zoom buttons, above the title box: where the map's own controls are.
+    t = translator(lang)
+    ShareControl(
+        {
+            "copy": t.gettext("Copy link"),
+            "copied": t.gettext("Link copied: it opens this view, with the map where it is now."),
+            "manual": t.gettext("The link to this view"),
+            "help": t.gettext("Copy the address of exactly this view: filters, selection, centre and zoom."),
+        }
+    ).add_to(m)
     if info:
         when = as_of_data if as_of_data is not None else data_date(events)
         not_mapped = _not_mapped(selected, layers)
@@ -318,15 +328,6 @@ def build_map(
         ControlBox(content, "bottomleft", "bm-legend-box").add_to(m)
     if playback and any(layer in LAYERS for layer in layers):
         TimeControl(time_config(drawn, view, timeline=timeline, lang=lang)).add_to(m)
-    t = translator(lang)
-    ShareControl(
-        {
-            "copy": t.gettext("Copy link"),
-            "copied": t.gettext("Link copied: it opens this view, with the map where it is now."),
-            "manual": t.gettext("The link to this view"),
-            "help": t.gettext("Copy the address of exactly this view: filters, selection, centre and zoom."),
-        }
-    ).add_to(m)
     ReadyMark(BASEMAPS[basemap][0], BASEMAPS["none"][0]).add_to(m)
     return m
 
