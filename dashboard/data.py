@@ -10,10 +10,14 @@ copy, computed once per view and version; the events table is sent a page at a t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import ctypes
+import gc
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+import altair as alt
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -22,6 +26,7 @@ import streamlit as st
 from dashboard.charts import WeeklyCharts, weekly_charts
 from dashboard.lang import tr
 from dashboard.text import md
+from dashboard.timeline import timeline_chart
 from layers.filters import Filters, cited_languages, cited_publishers, filter_events
 from layers.measures import measure_events
 from layers.paths import STORE_ENV, default_store
@@ -53,7 +58,21 @@ def store_stamp(path: Path) -> _Stamp:
 # Spinners are drawn by the callers, in the reader's language (a decorator's text is fixed).
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load(path: str, stamp: _Stamp) -> EventStore:
-    return read_store(Path(path))
+    store = read_store(Path(path))
+    release_memory()  # reading 100k events leaves ~100 MB of parsed JSON and Arrow buffers freed
+    return store
+
+
+def release_memory() -> None:
+    """Give memory freed by a large build back to the system.
+
+    The C allocator keeps freed memory for reuse rather than returning it: after the
+    store is read or a map of 100k events is built, the server would hold on to the
+    peak for good. ``malloc_trim`` (glibc) returns it; elsewhere this only collects.
+    """
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _configured() -> tuple[str, _Stamp]:
@@ -173,6 +192,18 @@ def view_weekly_charts(filters: Filters) -> WeeklyCharts | None:
     hundred rows, and a rerun that keeps the view rebuilds nothing.
     """
     return _weekly(*_configured(), filters, tr().language)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _timeline(path: str, stamp: _Stamp, view: View, lang: str) -> alt.Chart | None:
+    # The chart's words are in the page's language (``lang``, part of the key).
+    return timeline_chart(_view(path, stamp, view.filters), view)
+
+
+def view_timeline_chart(view: View) -> alt.Chart | None:
+    """The timeline of a view (:func:`dashboard.timeline.timeline_chart` of its events), once per
+    view, store version and language; the event selected plays no part in it."""
+    return _timeline(*_configured(), replace(view, selected=None, notices=()), tr().language)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

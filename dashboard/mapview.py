@@ -12,7 +12,7 @@ import folium.elements
 import streamlit as st
 import streamlit_folium
 
-from dashboard.data import load_measures, load_store, load_view, store_version
+from dashboard.data import load_measures, load_store, load_view, release_memory, store_version
 from dashboard.lang import tr
 from layers.assets import MAP_ASSET_NAMES, STATIC_VENDOR_DIR, STATIC_VENDOR_URL, MapAssets, assets_installed
 from layers.cliargs import unreadable_files
@@ -157,7 +157,10 @@ def _map_component(
         lang=lang,
         timeline=False,  # the page draws its own timeline under the map (dashboard/timeline.py)
     )
-    return _folium_arguments(m, key)
+    arguments = _folium_arguments(m, key)
+    del m  # the map's elements and payload dicts: only the strings are kept
+    release_memory()
+    return arguments
 
 
 def _folium_arguments(m: folium.Map, key: str) -> dict[str, Any]:

@@ -116,10 +116,9 @@ def _clear() -> None:
     st.session_state["timeline"] = None
 
 
-def render_timeline(events: gpd.GeoDataFrame, view: View) -> None:
-    """Draw the timeline of the view's events (all of its time window) with its brush."""
+def render_timeline(view: View, chart: alt.Chart | None) -> None:
+    """Draw the view's timeline (:func:`timeline_chart` of all of its time window) with its brush."""
     _ = tr().gettext
-    chart = timeline_chart(events, view)
     if chart is None:
         return
     st.altair_chart(chart, on_select=_window_chosen, selection_mode=_BRUSH, key=CHART_KEY, width="stretch")

@@ -17,8 +17,8 @@ from dashboard.data import (
     geojson_download,
     load_measures,
     load_store,
-    load_view,
     view_figures,
+    view_timeline_chart,
     view_weekly_charts,
 )
 from dashboard.detail import render_detail
@@ -104,7 +104,7 @@ def render() -> None:
     if clicked and clicked != st.session_state.get("selected"):
         st.session_state["selected"] = clicked
         st.rerun()
-    render_timeline(load_view(whole.filters), whole)
+    render_timeline(whole, view_timeline_chart(whole))
     if figures.not_mapped:
         st.caption(
             t.ngettext(
