@@ -1285,7 +1285,7 @@
     group.addLayer(symbols);
     register(map, order, areas);
     register(map, order + 100, symbols);
-    areas._sharing = sharing;
+    areas._sharing = Object.keys(sharing).length ? sharing : null;  // null: no lookup per item
     group.on("click", function (e) { openAt(map, e); });
     B.layers[key] = {
       key: key, data: d, group: group, areas: areas, symbols: symbols, events: n,
