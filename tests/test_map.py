@@ -20,7 +20,7 @@ from layers.assets import ASSETS, AssetsMissingWarning, MapAssets, assets_instal
 from layers.export import export_html
 from layers.filters import Filters
 from layers.map import BASEMAPS, MAP_LAYERS, MapReference, build_map, layer_names, read_map_reference
-from layers.map_elements import SelectEvent
+from layers.map_elements import SelectEvent, select_call
 from layers.mapdata import BAND_COLORS, encode_events, mapped_mask
 from layers.measures import DISTANCE_BANDS, measure_events
 from layers.record_state import record_state
@@ -368,3 +368,8 @@ def test_a_selection_reaches_the_map_script_intact() -> None:
         assert "_" not in literal and "</" not in literal
         assert json.loads(js_literal(literal[1:-1])) == event_id
     assert json.loads(js_literal(SelectEvent(None).event_id[1:-1])) is None
+    # The dashboard sends the same call as st_folium's feature-group code.
+    call = select_call("map_div", "inc_exact_0")
+    assert call.startswith("bordermon.select(map_div, JSON.parse(") and "_" not in call.removeprefix(
+        "bordermon.select(map_div"
+    )

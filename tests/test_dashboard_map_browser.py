@@ -1,0 +1,150 @@
+"""The dashboard's map in Chromium: the selection shown, labels in place, events that share a place.
+
+The same map script as the export (``tests/test_map_reading_browser.py``), here inside
+st_folium's iframe, where Leaflet's stylesheet arrives after the map is drawn and the
+selection comes from the page (URL, table, linked events) without drawing the map again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from layers.paths import SHIPPED_STORE
+from layers.store import read_store
+from tests.browser import block_network, screenshot_path
+from tests.test_dashboard_browser import _map_frame, _serve, _wait_idle
+
+pytestmark = pytest.mark.browser
+
+EVENTS = read_store(SHIPPED_STORE).events
+TITLES = EVENTS.set_index("id")["title"].astype(str)
+SIEGE = "2023-09-24-banjska-monastery-siege"
+AMBUSH = "2023-09-24-banjska-ambush"
+JARINJE = "2023-09-24-jarinje-crossing-closure"  # linked to the siege (one group)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with _serve(SHIPPED_STORE) as url:
+        yield url
+
+
+def _until(frame: Any, condition: str, arg: Any = None, timeout: float = 30.0) -> None:
+    """Poll a condition in the map's frame (the selection arrives after the map is ready)."""
+    deadline = time.monotonic() + timeout
+    while not frame.evaluate(condition, arg):
+        if time.monotonic() > deadline:
+            raise TimeoutError(condition)
+        frame.page.wait_for_timeout(200)  # polling interval
+
+
+SELECTED_IN_VIEW = """(id) => !!(bordermon.selected && bordermon.selected.id === id
+    && bordermon.map.getBounds().contains([bordermon.selected.lat, bordermon.selected.lng])
+    && document.querySelectorAll('.bm-selected').length >= 2)"""
+
+LABELS = """() => {
+    const out = {};
+    for (const ref of Object.values(bordermon.reference)) {
+        ref.layer.eachLayer(l => {
+            const t = l.getTooltip && l.getTooltip();
+            if (!t || !t._container) return;
+            const r = t._container.getBoundingClientRect();
+            const p = bordermon.map.latLngToContainerPoint(t._latlng);
+            const box = bordermon.map.getContainer().getBoundingClientRect();
+            out[t._container.textContent] = {
+                shown: getComputedStyle(t._container).visibility !== 'hidden',
+                box: [r.left, r.top, r.right, r.bottom],
+                anchor: [box.left + p.x, box.top + p.y],
+                centred: t.options.direction === 'center'};
+        });
+    }
+    return out;
+}"""
+
+
+def _labels_in_place(frame: Any) -> None:
+    """Centred labels (countries) sit on their point; shown labels never overlap."""
+    _until(frame, "() => bordermon.map._bordermonLabelsPlaced > 0 && !bordermon.map._bordermonLabelsPending")
+    labels = frame.evaluate(LABELS)
+    kosovo = labels["Kosovo"]
+    assert kosovo["centred"]
+    centre = ((kosovo["box"][0] + kosovo["box"][2]) / 2, (kosovo["box"][1] + kosovo["box"][3]) / 2)
+    assert abs(centre[0] - kosovo["anchor"][0]) < 3 and abs(centre[1] - kosovo["anchor"][1]) < 3, kosovo
+    shown = [label["box"] for label in labels.values() if label["shown"]]
+    for n, a in enumerate(shown):
+        for b in shown[n + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+
+
+def _click_in_frame(page: Any, frame: Any, event_id: str) -> None:
+    x, y = frame.evaluate(
+        """(id) => {
+            const layer = bordermon.layers.incident, set = layer.symbols;
+            const k = Array.from(set._e.event).lastIndexOf(layer.data.id.indexOf(id));
+            const p = bordermon.map.latLngToContainerPoint(set.latLngOf(k));
+            const box = bordermon.map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        event_id,
+    )
+    element = frame.frame_element()
+    element.evaluate("e => e.scrollIntoView({block: 'center'})")  # a button below may have scrolled it
+    box = element.bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_the_dashboard_map_shows_the_selection_and_reads_cleanly(chromium: Any, server: str) -> None:
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        log = block_network(page, allow=[server])
+        # A selection from the URL: ringed on the map as soon as it is drawn.
+        page.goto(f"{server}/?event={SIEGE}")
+        page.get_by_role("heading", name=TITLES[SIEGE]).wait_for(timeout=60_000)
+        frame = _map_frame(page)
+        _until(frame, SELECTED_IN_VIEW, SIEGE)
+        # Country names on their countries the first time the map is drawn (Leaflet's
+        # stylesheet arrives after the map), places that do not overlap, the legend open.
+        _labels_in_place(frame)
+        assert frame.evaluate("document.querySelector('.bm-legend-box details').open")
+        _wait_idle(page)
+
+        # A selection made outside the map, with the map looking elsewhere: it comes into view.
+        frame.evaluate("bordermon.map.setView([44.2, 21.6], 12, {animate: false})")
+        page.get_by_role("button").filter(has_text=TITLES[JARINJE]).first.click()
+        page.get_by_role("heading", name=TITLES[JARINJE]).wait_for(timeout=60_000)
+        _until(frame, SELECTED_IN_VIEW, JARINJE)
+        page.screenshot(path=screenshot_path("dashboard-map-selection-in-view"), full_page=True)
+        _wait_idle(page)
+
+        # Two events on one pixel: the list, and the one chosen is the one selected.
+        frame.evaluate("bordermon.fitView(bordermon.map, [[41.85, 19.95], [43.35, 21.85]])")
+        _click_in_frame(page, frame, SIEGE)
+        frame.wait_for_selector(".bm-popup-list", timeout=10_000)
+        listed = frame.eval_on_selector_all(".bm-choice", "bs => bs.map(b => b.dataset.eventId)")
+        assert sorted(listed) == sorted([SIEGE, AMBUSH])
+        page.get_by_role("heading", name=TITLES[listed[0]]).wait_for(timeout=60_000)  # the topmost
+        _wait_idle(page)
+        frame.locator(f'.bm-choice[data-event-id="{listed[1]}"]').click()
+        frame.wait_for_selector(f'.bm-popup[data-event-id="{listed[1]}"]')
+        page.get_by_role("heading", name=TITLES[listed[1]]).wait_for(timeout=60_000)
+        _until(frame, SELECTED_IN_VIEW, listed[1])
+        page.screenshot(path=screenshot_path("dashboard-map-colocated"), full_page=True)
+        _wait_idle(page)
+
+        # Right after a rerun that draws a new map (another window): labels still in place.
+        frame.evaluate("window.__before = bordermon.map")
+        page.get_by_label("Time window").click()
+        page.get_by_role("option", name="September–October 2023").click()
+        page.wait_for_function("() => location.search.includes('preset=sep-oct-2023')", timeout=60_000)
+        _wait_idle(page)
+        frame = _map_frame(page)
+        _until(frame, "() => window.__before !== bordermon.map")  # the new map, not the old one
+        _labels_in_place(frame)
+        assert log.page_errors == []
+    finally:
+        context.close()
