@@ -124,7 +124,8 @@ def _band_legend(band_counts: dict[str, int], t: Translator) -> str:
     for label, count in band_counts.items():
         if label in scale or count:
             color = BAND_COLORS.get(label, NOT_MEASURED[1])
-            parts.append(_item(_svg_symbol("circle", color), f"{label} ({t.format_decimal(count)})"))
+            name = t.gettext(label)  # a band of layers.measures, or "distance not measured"
+            parts.append(_item(_svg_symbol("circle", color), f"{name} ({t.format_decimal(count)})"))
     parts.append("</ul>")
     return "".join(parts)
 

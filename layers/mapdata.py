@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from layers.i18n import DEFAULT_LANGUAGE, N_, translator
+from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.measures import DISTANCE_BANDS, ON_LINE_KM
 from layers.timeline import event_days
 from layers.vocabulary import (
@@ -92,24 +92,44 @@ BAND_COLORS: dict[str, str] = {
 if tuple(BAND_COLORS) != DISTANCE_BANDS:  # pragma: no cover - a guard for whoever edits the bands
     raise RuntimeError("BAND_COLORS must name every distance band of layers.measures, in order")
 #: Label and colour of events the measures leave without a band (no measurable position).
-NOT_MEASURED: tuple[str, str] = ("distance not measured", "#ffffff")
+NOT_MEASURED: tuple[str, str] = (N_("distance not measured"), "#ffffff")
 # Popup wording of each band; "{km}" is the distance to the line. Serbian and Kosovo
-# bands are positions on one side; the others say where they are.
+# bands are positions on one side; the others say where they are. Translated per map.
+_IN_SERBIA = N_("{km} km inside Serbia")
+_IN_KOSOVO = N_("{km} km inside Kosovo")
 _BAND_TEXTS: dict[str, str] = {
-    **{band: "{km} km inside Serbia" for band in DISTANCE_BANDS if band.endswith(" in Serbia")},
-    **{band: "{km} km inside Kosovo" for band in DISTANCE_BANDS if band.endswith(" in Kosovo")},
-    "on the line": f"on the line, within {ON_LINE_KM:g} km",
-    "across the line": "across the line",
-    "outside Kosovo and Serbia": "{km} km from the line, outside Kosovo and Serbia",
+    **{band: _IN_SERBIA for band in DISTANCE_BANDS if band.endswith(" in Serbia")},
+    **{band: _IN_KOSOVO for band in DISTANCE_BANDS if band.endswith(" in Kosovo")},
+    "on the line": N_("on the line, within {limit} km"),
+    "across the line": N_("across the line"),
+    "outside Kosovo and Serbia": N_("{km} km from the line, outside Kosovo and Serbia"),
 }
 #: Distances travel as integers of this many km (what popups show: one decimal).
 DISTANCE_STEP_KM = 0.1
 # The range of distances a record allows, on one side of the line or across it; "why"
 # is the first phrase for a point with an uncertainty, the second for a line or an area.
 _DISTANCE_TEXTS: dict[str, Any] = {
-    "range": "{low}–{high} km {why}",
-    "across": "from {low} km outside to {high} km inside Kosovo {why}",
-    "why": ["given the uncertainty", "over its extent"],
+    "range": N_("{low}–{high} km {why}"),
+    "across": N_("from {low} km outside to {high} km inside Kosovo {why}"),
+    "why": [N_("given the uncertainty"), N_("over its extent")],
+}
+#: The map script's own words in an event's popup (field names, the sources' heading);
+#: each map carries them in its language.
+_POPUP_WORDS: dict[str, str] = {
+    "period": N_("Reported period"),
+    "date": N_("Date"),
+    "place": N_("Place"),
+    "actors": N_("Actors"),
+    "casualties": N_("Casualties"),
+    "confidence": N_("Confidence"),
+    "location": N_("Location"),
+    "boundary": N_("From the boundary"),
+    "note": N_("Note"),
+    # TRANSLATORS: the heading of an event's list of sources in a map popup.
+    "sources": N_("Sources ({count})"),
+    "within": N_("{precision}, within {km} km"),
+    "unmapped": N_("{precision} (extent not mapped)"),
+    "id": N_("id: {id}"),
 }
 _MEASURE_NEEDS = ("distance_band", "distance_to_boundary_km", "distance_min_km", "distance_max_km")
 
@@ -167,11 +187,24 @@ def _steps(km: Any) -> int:
     return int(np.rint(float(km) / DISTANCE_STEP_KM))
 
 
-def _km_text(steps: int) -> str:
-    return f"{abs(steps) * DISTANCE_STEP_KM:.1f}"
+def _km_text(steps: int, t: Translator) -> str:
+    return t.format_decimal(abs(steps) * DISTANCE_STEP_KM, digits=1)
 
 
-def describe_distance(band: Any, km: Any, low: Any = None, high: Any = None, *, extent: bool = False) -> str:
+def _band_text(band: str, t: Translator) -> str:
+    """A band's popup wording in the language of ``t`` (``{km}`` left for the distance)."""
+    return t.gettext(_BAND_TEXTS[band]).replace("{limit}", t.format_decimal(ON_LINE_KM))
+
+
+def describe_distance(
+    band: Any,
+    km: Any,
+    low: Any = None,
+    high: Any = None,
+    *,
+    extent: bool = False,
+    lang: str = DEFAULT_LANGUAGE,
+) -> str:
     """Where an event lies relative to the boundary, as its popup says it.
 
     The map script writes the same text from the payload's integers and templates; this
@@ -187,6 +220,8 @@ def describe_distance(band: Any, km: Any, low: Any = None, high: Any = None, *, 
     extent : bool
         The event is drawn as a line or an area: its range is over its extent rather
         than from an uncertainty.
+    lang : str
+        The language of the words and of the numbers (:data:`layers.i18n.LANGUAGES`).
 
     Returns
     -------
@@ -203,18 +238,23 @@ def describe_distance(band: Any, km: Any, low: Any = None, high: Any = None, *, 
     """
     if _missing(band) or _missing(km) or str(band) not in _BAND_TEXTS:
         return ""
+    t = translator(lang)
     steps = _steps(km)
     lo = steps if _missing(low) else _steps(low)
     hi = steps if _missing(high) else _steps(high)
-    text = _BAND_TEXTS[str(band)].replace("{km}", _km_text(steps))
+    text = _band_text(str(band), t).replace("{km}", _km_text(steps, t))
     if lo == hi:
         return text
-    why = _DISTANCE_TEXTS["why"][1 if extent else 0]
+    why = t.gettext(_DISTANCE_TEXTS["why"][1 if extent else 0])
     if lo < 0 < hi:
-        template, first, last = _DISTANCE_TEXTS["across"], lo, hi
+        template, first, last = t.gettext(_DISTANCE_TEXTS["across"]), lo, hi
     else:
-        template, (first, last) = _DISTANCE_TEXTS["range"], sorted((abs(lo), abs(hi)))
-    span = template.replace("{low}", _km_text(first)).replace("{high}", _km_text(last)).replace("{why}", why)
+        template, (first, last) = t.gettext(_DISTANCE_TEXTS["range"]), sorted((abs(lo), abs(hi)))
+    span = (
+        template.replace("{low}", _km_text(first, t))
+        .replace("{high}", _km_text(last, t))
+        .replace("{why}", why)
+    )
     return f"{text} ({span})"
 
 
@@ -447,13 +487,14 @@ def encode_events(
     payload = {key: payload[key] for key in _PAYLOAD_ORDER}
     if measures is not None:
         payload["color_by"] = color_by
-        payload.update(_encode_distances(rows, measures))
+        payload.update(_encode_distances(rows, measures, lang))
     return payload
 
 
 # The order of the payload's keys (the page's bytes depend on it).
 _PAYLOAD_ORDER = (
     *("layer", "label", "interval", "origin", "scale", "categories", "confidences", "precisions", "radii"),
+    *("locale", "words"),
     *("id", "x", "y", "k", "r", "c", "v", "f", "p", "d0", "ts", "tn", "tw"),
     *("t", "w", "l", "a", "q", "o", "sn", "s", "geom", "share"),
     *("sources", "strings"),
@@ -476,7 +517,18 @@ def _layer_tables(layer: str, lang: str) -> dict[str, Any]:
         "confidences": [[key, t.gettext(CONFIDENCE_LABELS[key])] for key in _CONFIDENCES],
         "precisions": [[key, t.gettext(PRECISION_LABELS[key])] for key in _PRECISIONS],
         "radii": list(SEVERITY_RADII),
+        # Numbers the script writes itself (a radius, a distance) follow the language too.
+        "locale": number_locale(t),
+        "words": {key: t.gettext(word) for key, word in _POPUP_WORDS.items()},
     }
+
+
+def number_locale(t: Translator) -> str:
+    """The BCP 47 tag the map script formats numbers with (``fr``, ``sr-Latn``, ``sq``).
+
+    Serbian Cyrillic writes numbers as Serbian Latin does (the same digits and marks).
+    """
+    return "sr-Latn" if t.cyrillic else t.language.replace("_", "-")
 
 
 def _encode_positions(rows: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -615,7 +667,7 @@ def _encode_texts(
     return {"w": when, "q": casualties, "l": places, "a": actors}
 
 
-def _encode_distances(rows: gpd.GeoDataFrame, measures: pd.DataFrame) -> dict[str, Any]:
+def _encode_distances(rows: gpd.GeoDataFrame, measures: pd.DataFrame, lang: str) -> dict[str, Any]:
     """Band codes, signed distances and their ranges of the encoded rows, in steps."""
     if not isinstance(measures, pd.DataFrame):
         raise TypeError(f"measures must be a DataFrame, not {type(measures).__name__}")
@@ -641,17 +693,24 @@ def _encode_distances(rows: gpd.GeoDataFrame, measures: pd.DataFrame) -> dict[st
     best = np.where(known, best, 0)
     below = np.where(known & ~np.isnan(low), best - low, 0)
     above = np.where(known & ~np.isnan(high), high - best, 0)
+    t = translator(lang)
     bands = [
-        {"label": band, "color": BAND_COLORS[band], "text": _BAND_TEXTS[band]} for band in DISTANCE_BANDS
+        {"label": t.gettext(band), "color": BAND_COLORS[band], "text": _band_text(band, t)}
+        for band in DISTANCE_BANDS
     ]
-    bands.append({"label": NOT_MEASURED[0], "color": NOT_MEASURED[1], "text": ""})
+    bands.append({"label": t.gettext(NOT_MEASURED[0]), "color": NOT_MEASURED[1], "text": ""})
     return {
         "bands": bands,
         "b": codes.tolist(),
         "d": best.astype("int64").tolist(),
         "dn": below.astype("int64").tolist(),
         "dx": above.astype("int64").tolist(),
-        "distance": {"step": DISTANCE_STEP_KM, **_DISTANCE_TEXTS},
+        "distance": {
+            "step": DISTANCE_STEP_KM,
+            "range": t.gettext(_DISTANCE_TEXTS["range"]),
+            "across": t.gettext(_DISTANCE_TEXTS["across"]),
+            "why": [t.gettext(why) for why in _DISTANCE_TEXTS["why"]],
+        },
     }
 
 

@@ -6,6 +6,7 @@ Screenshots go to ``test-output/map-export-<language>.png``.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,11 @@ import pytest
 
 from layers.assets import assets_installed
 from layers.cli import main
+from layers.i18n import translator
 from tests.browser import NetworkLog, screenshot_path
+
+#: A mapped incident inside Kosovo with many sources (the shipped store).
+SIEGE = "2023-09-24-banjska-monastery-siege"
 
 pytestmark = pytest.mark.browser
 
@@ -78,5 +83,28 @@ def test_exported_map_speaks_the_language_asked_for(
     assert window in title_box and "Data up to" not in title_box
     # Places keep both local names whatever the language.
     assert "Jarinje / Jarinjë" in page.locator(".bm-label").all_inner_texts()
+    # The map script's own words in a popup come from the language's catalog too: the
+    # popup the script builds for the siege (a click opens this same element).
+    popup = page.evaluate(
+        """(id) => {
+            const d = bordermon.layers.incident.data;
+            const root = bordermon.eventPopup(d, d.id.indexOf(id));
+            return {
+                terms: Array.from(root.querySelectorAll("dt"), (dt) => dt.textContent),
+                heading: root.querySelector(".bm-popup-sources-title").textContent,
+                text: root.textContent,
+            };
+        }""",
+        SIEGE,
+    )
+    facts = [term.casefold() for term in popup["terms"]]
+    t = translator(lang)
+    assert t.gettext("Place").casefold() in facts and t.gettext("Confidence").casefold() in facts
+    assert not {"place", "confidence", "from the boundary", "casualties"} & set(facts), facts
+    heading = popup["heading"]
+    pattern = re.escape(t.gettext("Sources ({count})")).replace(re.escape("{count}"), r"\d+")
+    assert re.fullmatch(pattern, heading), heading
+    if lang == "fr":
+        assert "Lieu" in popup["text"] and "identifiant : " in popup["text"]
     page.screenshot(path=screenshot_path(f"map-export-{lang}"))
     assert log.page_errors == []

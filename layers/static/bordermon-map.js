@@ -1006,6 +1006,13 @@
     return i >= 0 ? d.strings[i] : null;
   }
 
+  // A number as the map's language writes it (d.locale, from Python): 1.5, 1,5; with
+  // "digits", exactly that many decimals, as layers.i18n's format_decimal.
+  function number(d, value, digits) {
+    var options = digits === undefined ? { maximumFractionDigits: 3 } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+    return value.toLocaleString(d.locale || "en", options);
+  }
+
   // Where the event lies relative to the boundary, from the measures the payload carries
   // (none without them): the same words as layers.mapdata.describe_distance.
   function distanceText(d, i) {
@@ -1014,7 +1021,7 @@
       return null;
     }
     var t = d.distance;
-    var km = function (steps) { return (Math.abs(steps) * t.step).toFixed(1); };
+    var km = function (steps) { return number(d, Math.abs(steps) * t.step, 1); };
     var best = d.d[i], lo = best - d.dn[i], hi = best + d.dx[i];
     var out = band.text.replace("{km}", km(best));
     if (lo === hi) {
@@ -1043,26 +1050,27 @@
     root.appendChild(el("div", "bm-popup-kind", d.label + " · " + cat.label));
     root.appendChild(el("h3", "bm-popup-title", text(d, d.t[i])));
     var dl = el("dl", "bm-popup-facts");
-    row(dl, d.interval ? "Reported period" : "Date", text(d, d.w[i]));
-    row(dl, "Place", text(d, d.l[i]));
-    row(dl, "Actors", text(d, d.a[i]));
+    var w = d.words;
+    row(dl, d.interval ? w.period : w.date, text(d, d.w[i]));
+    row(dl, w.place, text(d, d.l[i]));
+    row(dl, w.actors, text(d, d.a[i]));
     if (!d.interval) {
-      row(dl, "Casualties", text(d, d.q[i]));
+      row(dl, w.casualties, text(d, d.q[i]));
     }
-    row(dl, "Confidence", d.confidences[d.f[i]][1]);
+    row(dl, w.confidence, d.confidences[d.f[i]][1]);
     var precision = d.precisions[d.p[i]][1];
     if (d.r[i] > 0 && d.p[i] !== 0) {
-      precision += ", within " + (d.r[i] / 1000).toLocaleString("en") + " km";
+      precision = w.within.replace("{precision}", precision).replace("{km}", number(d, d.r[i] / 1000));
     }
     if (d.k[i] === 2 && !(d.r[i] > 0)) {
-      precision += " (extent not mapped)";
+      precision = w.unmapped.replace("{precision}", precision);
     }
-    row(dl, "Location", precision);
-    row(dl, "From the boundary", distanceText(d, i));
-    row(dl, "Note", text(d, d.o[i]));
+    row(dl, w.location, precision);
+    row(dl, w.boundary, distanceText(d, i));
+    row(dl, w.note, text(d, d.o[i]));
     root.appendChild(dl);
     var first = d.so[i], count = d.sn[i];
-    root.appendChild(el("div", "bm-popup-sources-title", "Sources (" + count + ")"));
+    root.appendChild(el("div", "bm-popup-sources-title", w.sources.replace("{count}", number(d, count))));
     var list = el("ol", "bm-popup-sources");
     for (var j = 0; j < count; j++) {
       var src = d.sources[d.s[first + j]];
@@ -1077,7 +1085,7 @@
       list.appendChild(li);
     }
     root.appendChild(list);
-    root.appendChild(el("div", "bm-popup-id", "id: " + d.id[i]));
+    root.appendChild(el("div", "bm-popup-id", w.id.replace("{id}", d.id[i])));
     return root;
   }
   B.eventPopup = eventPopup;
