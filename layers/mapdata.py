@@ -37,6 +37,7 @@ from layers.vocabulary import (
     PRECISION_LABELS,
     CategoryStyle,
     describe_when,
+    describe_when_column,
 )
 
 __all__ = [
@@ -624,31 +625,11 @@ def _encode_texts(
     rows: gpd.GeoDataFrame, strings: _Strings, *, interval: bool, lang: str = DEFAULT_LANGUAGE
 ) -> dict[str, list[int]]:
     """String-table indexes of each event's when ``w``, casualties ``q``, place ``l`` and actors ``a``."""
-    starts, ends = rows["start"], rows["end"]
-    time_precisions = rows["time_precision"].astype(object).where(rows["time_precision"].notna(), "day")
-
-    def describe_times(first: np.ndarray) -> list[str]:
-        picked = zip(
-            starts.iloc[first].tolist(),
-            ends.iloc[first].tolist(),
-            time_precisions.iloc[first].tolist(),
-            strict=True,
-        )
-        return [
-            describe_when(start, end, level, interval=interval, lang=lang) for start, end, level in picked
-        ]
-
-    when = _rows_index(
-        pd.DataFrame(
-            {
-                "start": pd.DatetimeIndex(starts).asi8,
-                "end": pd.DatetimeIndex(ends).asi8,
-                "precision": time_precisions.to_numpy(dtype=object),
-            }
-        ),
-        describe_times,
-        strings,
+    # Each distinct day is formatted once; the table gets the texts in order of first use.
+    texts = describe_when_column(
+        rows["start"], rows["end"], rows["time_precision"], interval=interval, lang=lang
     )
+    when = _column_index(pd.Series(texts, dtype=object), strings)
     counts = rows[["fatalities_min", "fatalities_max", "injured_min", "injured_max"]]
     casualties = _rows_index(
         counts.astype("Int64").fillna(-1).astype("int64"),

@@ -26,7 +26,7 @@ from layers.vocabulary import (
     PRECISION_LABELS,
     SIDE_LABELS,
     category_label,
-    describe_when,
+    describe_when_column,
 )
 
 __all__ = [
@@ -197,10 +197,10 @@ def events_table(
     rows = pd.DataFrame(index=events.index)
     rows["id"] = events["id"]
     lasts = events["layer"].map({layer: rule.lasts for layer, rule in LAYER_TIME_RULES.items()})
-    rows["when"] = [
-        describe_when(s, e, p, interval=bool(i), lang=lang)
-        for s, e, p, i in zip(events["start"], events["end"], events["time_precision"], lasts, strict=True)
-    ]
+    interval = lasts.astype(object).fillna(True).to_numpy(dtype=bool)  # as bool() reads a missing one
+    rows["when"] = describe_when_column(
+        events["start"], events["end"], events["time_precision"], interval=interval, lang=lang
+    )
     for name in ("layer", "category", "title", "location", "municipality", "side"):
         rows[name] = events[name]
     precisions = events["location_precision"]

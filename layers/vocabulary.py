@@ -26,6 +26,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, to_cyrillic, translator
@@ -57,6 +58,7 @@ __all__ = [
     "category_name",
     "describe_casualty_threshold",
     "describe_when",
+    "describe_when_column",
     "describe_window",
     "format_day",
     "language_label",
@@ -363,6 +365,96 @@ def describe_when(
         text = first
     note = _precision_notes(t.language).get(level)
     return note.replace("{when}", text) if note is not None else f"{text} (to the {level})"
+
+
+#: The parts of a time each precision shows (any other precision reads as a day).
+_SHOWN_PARTS = {"year": 1, "month": 2, "hour": 5}
+
+
+def _instant_codes(
+    times: pd.Series, levels: np.ndarray, level_codes: np.ndarray, t: Translator
+) -> tuple[np.ndarray, list[str]]:
+    """:func:`_format_instant` of each time, each distinct shown value formatted once.
+
+    Returns a code per row (-1 where the time is missing) and the text of each code.
+    """
+    missing = times.isna().to_numpy()
+    parts = [times.dt.year, times.dt.month, times.dt.day, times.dt.hour, times.dt.minute]
+    values = [part.fillna(0).to_numpy(dtype="int64") for part in parts]
+    shown = np.full(len(times), 3, dtype="int64")
+    for level, count in _SHOWN_PARTS.items():
+        shown[levels == level] = count
+    key = level_codes.astype("int64")
+    for place, (column, size) in enumerate(zip(values, (10_000, 13, 32, 24, 60), strict=True)):
+        key = key * size + np.where(shown > place, column, 0)
+    key[missing] = -1
+    codes = np.asarray(pd.factorize(key)[0], dtype="int64")
+    _, first = np.unique(codes, return_index=True)
+    picked = times.iloc[first].tolist()
+    texts = [
+        "" if missing[row] else _format_instant(pd.Timestamp(value), str(levels[row]), t)
+        for row, value in zip(first.tolist(), picked, strict=True)
+    ]
+    codes[missing] = -1
+    return codes, texts
+
+
+def describe_when_column(
+    starts: pd.Series,
+    ends: pd.Series,
+    precisions: pd.Series,
+    *,
+    interval: bool | np.ndarray = False,
+    lang: str = DEFAULT_LANGUAGE,
+) -> list[str]:
+    """:func:`describe_when` of every row of three columns, the same texts, much faster.
+
+    Each distinct day (month, year, hour) is formatted once and each distinct sentence
+    written once, so a column of 100,000 events costs what its few thousand days cost.
+
+    Parameters
+    ----------
+    starts, ends : Series of Timestamp
+        Times as read from the store (``ends`` may be missing), aligned with each other.
+    precisions : Series of str
+        ``time_precision`` of each row (missing reads as ``day``).
+    interval : bool or array of bool
+        For all rows, or per row, as :func:`describe_when` takes it.
+    lang : str
+        The interface language.
+    """
+    n = len(starts)
+    if n == 0:
+        return []
+    t = translator(lang)
+    levels = precisions.astype(object).where(precisions.notna(), "day").map(str).to_numpy(dtype=object)
+    level_codes, level_names = pd.factorize(levels)
+    first, first_texts = _instant_codes(starts, levels, level_codes, t)
+    last, last_texts = _instant_codes(ends, levels, level_codes, t)
+    lasting = np.broadcast_to(np.asarray(interval, dtype=bool), (n,))
+    # One sentence per distinct (first, last, precision, interval) of the rows.
+    combined = pd.DataFrame({"f": first, "l": last, "p": level_codes, "i": lasting})
+    sentence, uniques = pd.factorize(pd.MultiIndex.from_frame(combined))
+    notes = _precision_notes(t.language)
+    between = t.gettext("{first} – {last}")
+    ongoing = t.gettext("from {first}, no end reported")
+    unknown = t.gettext("date unknown")
+    texts = []
+    for f, last_code, p, lasts in uniques.tolist():
+        if f < 0:
+            texts.append(unknown)
+            continue
+        level = str(level_names[p])
+        text = first_texts[f]
+        if last_code >= 0:
+            end_text = last_texts[last_code]
+            text = text if end_text == text else between.format(first=text, last=end_text)
+        elif lasts:
+            text = ongoing.format(first=text)
+        note = notes.get(level)
+        texts.append(note.replace("{when}", text) if note is not None else f"{text} (to the {level})")
+    picked: list[str] = np.asarray(texts, dtype=object)[sentence].tolist()
+    return picked
 
 
 def describe_window(start: date | None, end: date | None, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -152,3 +152,25 @@ def test_active_deployments_count_whole_days_across_the_autumn_clock_change(tmp_
     events = read_store(write_json(tmp_path / "s.geojson", collection(report)), cache=None).events
     assert key_figures(events, 1, date(2023, 10, 29)).deployments_active == 1
     assert key_figures(events, 1, date(2023, 10, 28)).deployments_active == 0
+
+
+def test_the_when_column_is_describe_when_of_each_event_in_every_language() -> None:
+    import numpy as np
+
+    from layers.paths import SHIPPED_STORE
+    from layers.vocabulary import LAYER_TIME_RULES, describe_when
+
+    events = read_store(SHIPPED_STORE).events
+    many = pd.concat(
+        [events, events.assign(start=events["start"] + pd.Timedelta(days=400, hours=5))], ignore_index=True
+    )
+    many["id"] = [f"e{n}" for n in range(len(many))]
+    ordered = many.iloc[np.lexsort((many["id"].to_numpy(dtype=str), many["start"].to_numpy()))]
+    for lang in ("en", "sr_Cyrl", "sq"):
+        expected = [
+            describe_when(start, end, precision, interval=LAYER_TIME_RULES[layer].lasts, lang=lang)
+            for start, end, precision, layer in zip(
+                ordered["start"], ordered["end"], ordered["time_precision"], ordered["layer"], strict=True
+            )
+        ]
+        assert events_table(many, lang=lang)["when"].tolist() == expected

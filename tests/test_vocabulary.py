@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -100,3 +101,42 @@ def test_casualty_thresholds_and_source_languages_read_in_each_language() -> Non
     assert describe_casualty_threshold("fatalities", 3, "fr") == "au moins 3 morts"
     assert language_label("sr") == "Serbian (sr)" and language_label("sq", "fr") == "albanais (sq)"
     assert language_label("sq", "sr_Cyrl") == "албански (sq)" and language_label("zzz") == "zzz"
+
+
+def _varied_times() -> pd.DataFrame:
+    """The shipped events' times under every precision, with missing and shifted times added."""
+    from layers.paths import SHIPPED_STORE
+    from layers.store import read_store
+
+    events = read_store(SHIPPED_STORE, columns=["start", "end", "time_precision"]).events
+    frames = [events.assign(time_precision=level) for level in (*vocabulary.TIME_PRECISIONS, None, "decade")]
+    varied = pd.concat(frames, ignore_index=True)
+    later = varied.assign(
+        start=varied["start"] + pd.Timedelta(hours=13, minutes=7),
+        end=varied["start"] + pd.Timedelta(days=40),
+    )
+    gaps = varied.assign(end=pd.Series(pd.NaT, index=varied.index, dtype=varied["end"].dtype))
+    gaps.loc[gaps.index[::7], "start"] = pd.NaT
+    return pd.concat([varied, later, gaps], ignore_index=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "sr_Latn", "sr_Cyrl", "sq"])
+def test_describe_when_column_says_what_describe_when_says_of_each_row(lang: str) -> None:
+    times = _varied_times()
+    mixed = [n % 3 == 0 for n in range(len(times))]
+    for interval in (False, True, mixed):
+        flags = interval if isinstance(interval, list) else [interval] * len(times)
+        found = vocabulary.describe_when_column(
+            times["start"], times["end"], times["time_precision"], interval=np.asarray(flags), lang=lang
+        )
+        expected = [
+            vocabulary.describe_when(start, end, precision, interval=bool(flag), lang=lang)
+            for start, end, precision, flag in zip(
+                times["start"], times["end"], times["time_precision"], flags, strict=True
+            )
+        ]
+        assert found == expected
+    assert (
+        vocabulary.describe_when_column(times["start"][:0], times["end"][:0], times["time_precision"][:0])
+        == []
+    )
