@@ -73,7 +73,7 @@
   }
 
   // The visible pixels of a sprite, premultiplied, for stamping many symbols into one
-  // buffer (see blitSymbols).
+  // buffer (see stamp).
   function spritePixels(image) {
     var src = image.data, n = 0, p;
     for (p = 3; p < src.length; p += 4) {
@@ -96,8 +96,8 @@
     return { n: n, dx: dx, dy: dy, words: words, keep: keep, width: image.width, height: image.height };
   }
 
-  // Each look of symbol is drawn once into a small image, then stamped with drawImage:
-  // cheaper than a path, a fill and a stroke per symbol.
+  // Each look of symbol is drawn once into a small image whose pixels are then stamped
+  // (see stamp): cheaper than a path, a fill and a stroke per symbol.
   var sprites = {};
   function sprite(o) {
     var key = o.sprite;
@@ -105,9 +105,7 @@
       var ratio = L.Browser.retina ? 2 : 1;
       var half = Math.ceil(o.radius * 1.3 + (o.weight || 0) + 1);
       var size = 2 * half;
-      // An ImageBitmap stamps fastest; a canvas element where OffscreenCanvas is missing.
-      var offscreen = typeof OffscreenCanvas !== "undefined";
-      var c = offscreen ? new OffscreenCanvas(size * ratio, size * ratio) : document.createElement("canvas");
+      var c = document.createElement("canvas");
       c.width = c.height = size * ratio;
       var g = c.getContext("2d");
       g.scale(ratio, ratio);
@@ -131,9 +129,7 @@
         g.strokeStyle = o.edge;
         g.stroke();
       }
-      var pixels = spritePixels(g.getImageData(0, 0, size * ratio, size * ratio));
-      var image = offscreen && c.transferToImageBitmap ? c.transferToImageBitmap() : c;
-      sprites[key] = { image: image, half: half, size: size, scaled: ratio !== 1, pixels: pixels };
+      sprites[key] = { half: half, pixels: spritePixels(g.getImageData(0, 0, size * ratio, size * ratio)) };
     }
     return sprites[key];
   }
@@ -309,52 +305,71 @@
     return n;
   }
   B.FADED_ALPHA = FADED_ALPHA;
-
-  // ------------------------------------------------------------------ symbols
-
-  // Stamping many symbols: each sprite's pixels are composited (source-over,
-  // premultiplied) into one buffer, which is then drawn once. Equivalent to one
-  // drawImage per symbol, and several times faster on a canvas drawn in software
-  // (100k drawImage calls take ~0.3–0.5 s; this pass a fraction of it).
-  var BLIT_MIN = 2000;
-  var blit = { words: new Uint32Array(0), canvas: null };
-  function blitSymbols(ctx, b, list, count, xs, ys, st, images) {
-    var ratio = L.Browser.retina ? 2 : 1;
-    var bx = Math.floor(b.min.x), by = Math.floor(b.min.y);
-    var W = Math.ceil((b.max.x - bx) * ratio), H = Math.ceil((b.max.y - by) * ratio);
-    if (W <= 0 || H <= 0 || W * H > 16e6) {
-      return false;
+  // A look drawn faded, and a pixel list (see spritePixels) stamped faded.
+  function fadedStyle(s) {
+    if (!s._faded) {
+      s._faded = L.extend({}, s, { opacity: (s.opacity === undefined ? 1 : s.opacity) * FADED_ALPHA, fillOpacity: s.fillOpacity * FADED_ALPHA });
+      s._faded._key = s._key + "|faded";
+      s._faded._ink = null;
     }
-    if (blit.words.length < W * H) {
-      blit.words = new Uint32Array(W * H);
-    }
-    // Premultiplied pixels, one 32-bit word each; two channels per multiply (R|B, G|A).
-    var buf = blit.words;
-    buf.fill(0, 0, W * H);
-    for (var q = 0; q < count; q++) {
-      var k = list[q], px = images[st[k]].pixels;
-      var X = Math.round((xs[k] - images[st[k]].half - bx) * ratio);
-      var Y = Math.round((ys[k] - images[st[k]].half - by) * ratio);
-      var inside = X >= 0 && Y >= 0 && X + px.width <= W && Y + px.height <= H;
-      var dx = px.dx, dy = px.dy, words = px.words, keep = px.keep, n = px.n;
+    return s._faded;
+  }
+  function faded(px) {
+    if (!px.faded) {
+      var n = px.n, out = L.extend({}, px, { words: new Uint32Array(n), keep: new Uint16Array(n) });
       for (var j = 0; j < n; j++) {
-        var x = X + dx[j], y = Y + dy[j];
-        if (!inside && (x < 0 || y < 0 || x >= W || y >= H)) {
-          continue;
-        }
-        var o = y * W + x, dst = buf[o], inv = keep[j];
-        if (inv === 0 || dst === 0) {
-          buf[o] = words[j];
-        } else {
-          buf[o] = (words[j] + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
-            ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
-        }
+        var w = px.words[j], a = w >>> 24, fa = Math.round(a * FADED_ALPHA), r = a ? fa / a : 0;
+        out.words[j] = ((fa << 24) | (Math.round(((w >>> 16) & 255) * r) << 16) |
+          (Math.round(((w >>> 8) & 255) * r) << 8) | Math.round((w & 255) * r)) >>> 0;
+        out.keep[j] = 255 - fa;
       }
+      px.faded = out;
     }
-    var bytes = new Uint8ClampedArray(buf.buffer, 0, W * H * 4);
-    // ImageData holds straight (not premultiplied) colour.
-    for (var p = 0, end = W * H; p < end; p++) {
-      var word = buf[p], alpha = word >>> 24;
+    return px.faded;
+  }
+
+  // ------------------------------------------------------------------ raster
+
+  // The event layers are drawn in JavaScript into premultiplied RGBA buffers (one 32-bit
+  // word per pixel) rather than through the canvas: on a canvas drawn in software one
+  // drawImage per symbol costs 5–10 µs and an uncertainty circle's fill its whole area,
+  // and 100k events take seconds. Each set keeps what it drew at the last zoom levels
+  // (see Rastered): a pan paints only the strip it uncovers, a zoom back to a level seen
+  // before only what was not in view. Every position is a whole device pixel counted
+  // from the world's origin at that zoom, so a strip painted later joins the kept part
+  // without a seam, and the hatching is anchored to the world, not to the strip.
+
+  function pixelRatio() {
+    return L.Browser.retina ? 2 : 1;
+  }
+
+  // Scratch buffers shared by every painter (paint() runs one rectangle at a time).
+  var scratch = { images: {}, imageCount: 0, sums: [], lo: new Int32Array(0), hi: new Int32Array(0) };
+  // A cleared W × H ImageData and its pixels as words, reused: allocating one per band
+  // makes the garbage collector run in every step.
+  function pixels(W, H) {
+    var key = W + "x" + H, found = scratch.images[key];
+    if (!found) {
+      if (scratch.imageCount > 8) {
+        scratch.images = {};
+        scratch.imageCount = 0;
+      }
+      var image = new ImageData(W, H);
+      found = scratch.images[key] = { image: image, words: new Uint32Array(image.data.buffer) };
+      scratch.imageCount += 1;
+    } else {
+      found.words.fill(0);
+    }
+    return found;
+  }
+  // A rectangle is painted in bands of at most this many pixels (bounded memory).
+  var BAND_PIXELS = 1 << 19;
+
+  // Converts premultiplied pixels to the straight alpha ImageData holds, in place.
+  function straight(px) {
+    var buf = px.words, bytes = px.image.data;
+    for (var p = 0, end = buf.length; p < end; p++) {
+      var alpha = buf[p] >>> 24;
       if (alpha && alpha < 255) {
         var f = 255 / alpha, c = 4 * p;
         bytes[c] = bytes[c] * f;
@@ -362,25 +377,217 @@
         bytes[c + 2] = bytes[c + 2] * f;
       }
     }
-    if (!blit.canvas) {
-      blit.canvas = document.createElement("canvas");
-    }
-    var c2 = blit.canvas;
-    if (c2.width < W || c2.height < H) {
-      c2.width = Math.max(c2.width, W);
-      c2.height = Math.max(c2.height, H);
-    }
-    c2.getContext("2d").putImageData(new ImageData(bytes, W, H), 0, 0);
-    ctx.globalAlpha = 1;
-    ctx.drawImage(c2, 0, 0, W, H, bx, by, W / ratio, H / ratio);
-    return true;
+    return px.image;
   }
 
-  // All the symbols of one layer as ONE Leaflet path: coordinates in typed arrays,
-  // projected in one loop, found through a grid index, and only those in view drawn.
-  // One Leaflet object per event costs ~10 µs to create and add, and one more link in
-  // the canvas's draw list; 100k of them take seconds. Draw order is entry order: last
-  // is on top.
+  // Stamps the pixels of a pixel list (see spritePixels) with their top-left at (X, Y) of
+  // a W × H buffer, clipped to it.
+  function stamp(buf, W, H, px, X, Y) {
+    var dx = px.dx, dy = px.dy, wds = px.words, keep = px.keep, n = px.n, j, x, y, o, dst, inv;
+    if (X >= 0 && Y >= 0 && X + px.width <= W && Y + px.height <= H) {
+      var base = Y * W + X;
+      for (j = 0; j < n; j++) {
+        o = base + dy[j] * W + dx[j];
+        dst = buf[o];
+        inv = keep[j];
+        buf[o] = inv === 0 || dst === 0 ? wds[j] : (wds[j] + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
+          ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
+      }
+      return;
+    }
+    if (X >= W || Y >= H || X + px.width <= 0 || Y + px.height <= 0) {
+      return;
+    }
+    for (j = 0; j < n; j++) {
+      x = X + dx[j];
+      y = Y + dy[j];
+      if (x < 0 || y < 0 || x >= W || y >= H) {
+        continue;
+      }
+      o = y * W + x;
+      dst = buf[o];
+      inv = keep[j];
+      buf[o] = inv === 0 || dst === 0 ? wds[j] : (wds[j] + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
+        ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
+    }
+  }
+
+  // The parts of rectangle a ([x, y, w, h]) outside rectangle b: at most four.
+  function subtract(a, b) {
+    var ax1 = a[0] + a[2], ay1 = a[1] + a[3], bx1 = b[0] + b[2], by1 = b[1] + b[3];
+    var x0 = Math.max(a[0], b[0]), y0 = Math.max(a[1], b[1]), x1 = Math.min(ax1, bx1), y1 = Math.min(ay1, by1);
+    if (x1 <= x0 || y1 <= y0) {
+      return [a];
+    }
+    var out = [];
+    if (y0 > a[1]) { out.push([a[0], a[1], a[2], y0 - a[1]]); }
+    if (y1 < ay1) { out.push([a[0], y1, a[2], ay1 - y1]); }
+    if (x0 > a[0]) { out.push([a[0], y0, x0 - a[0], y1 - y0]); }
+    if (x1 < ax1) { out.push([x1, y0, ax1 - x1, y1 - y0]); }
+    return out;
+  }
+  B.subtract = subtract;
+
+  // What SymbolSet and AreaSet share: the levels kept and how a view is drawn from them.
+  // A level is {f, ratio, x, y, w, h, canvas}: the set's pixels over a rectangle of
+  // device pixels counted from the world's origin at zoom factor f.
+  var Rastered = {
+    // Levels kept per set: the current one and, for large sets, the one before (zooming
+    // back out); each is a canvas the size of the renderer's.
+    _keep: function () {
+      return this._n >= 2000 ? 2 : 1;
+    },
+
+    // Forget what was drawn (a change of data or style): the next draw paints anew.
+    invalidate: function () {
+      (this._levels || []).forEach(function (level) { level.canvas.width = level.canvas.height = 0; });
+      this._levels = [];
+      this._spare = null;
+      if (this._drawn) {
+        this._drawn.fill(0);
+      }
+      return this;
+    },
+
+    // A canvas of w × h, cleared: the one set aside when a level was replaced, if any
+    // (allocating a canvas's pixels costs more than clearing them). Kept in memory
+    // (willReadFrequently): Chromium otherwise keeps a canvas where putting pixels into
+    // it and drawing it elsewhere costs 10–30 ms a band instead of 1.
+    _canvas: function (w, h) {
+      var c = this._spare;
+      if (!c) {
+        c = document.createElement("canvas");
+        c.getContext("2d", { willReadFrequently: true });
+      }
+      this._spare = null;
+      if (c.width !== w || c.height !== h) {
+        c.width = w;
+        c.height = h;
+      } else {
+        c.getContext("2d").clearRect(0, 0, w, h);
+      }
+      return c;
+    },
+    _setAside: function (canvas) {
+      if (this._spare) {
+        this._spare.width = this._spare.height = 0;
+      }
+      this._spare = canvas;
+    },
+
+    redraw: function () {
+      this.invalidate();
+      return L.Path.prototype.redraw.call(this);
+    },
+
+    onRemove: function (map) {
+      this.invalidate();
+      L.Path.prototype.onRemove.call(this, map);
+    },
+
+    // Draws the set over the renderer's bounds b: from the level kept at this zoom where
+    // it covers them, painting the rest (see _paint).
+    _drawLevel: function (ctx, b) {
+      var ratio = pixelRatio(), o = this._origin, f = this._f;
+      var x = (b.min.x + o.x) * ratio, y = (b.min.y + o.y) * ratio;
+      var w = (b.max.x - b.min.x) * ratio, h = (b.max.y - b.min.y) * ratio;
+      var levels = this._levels || (this._levels = []), old = null, i;
+      if (w <= 0 || h <= 0) {
+        return;
+      }
+      for (i = 0; i < levels.length; i++) {
+        if (levels[i].f === f && levels[i].ratio === ratio) {
+          old = levels.splice(i, 1)[0];
+          break;
+        }
+      }
+      var level = old;
+      if (!old || old.x !== x || old.y !== y || old.w !== w || old.h !== h) {
+        level = { f: f, ratio: ratio, x: x, y: y, w: w, h: h, canvas: this._canvas(w, h) };
+        var g = level.canvas.getContext("2d"), missing = [[0, 0, w, h]];
+        if (old) {
+          var kept = [old.x - x, old.y - y, old.w, old.h];
+          var x0 = Math.max(0, kept[0]), y0 = Math.max(0, kept[1]);
+          var x1 = Math.min(w, kept[0] + kept[2]), y1 = Math.min(h, kept[1] + kept[3]);
+          if (x1 > x0 && y1 > y0) {
+            g.drawImage(old.canvas, x0 - kept[0], y0 - kept[1], x1 - x0, y1 - y0, x0, y0, x1 - x0, y1 - y0);
+            missing = subtract(missing[0], [x0, y0, x1 - x0, y1 - y0]);
+          }
+          this._setAside(old.canvas);
+        }
+        for (i = 0; i < missing.length; i++) {
+          var r = missing[i], band = Math.max(1, Math.floor(BAND_PIXELS / r[2]));
+          for (var top = r[1]; top < r[1] + r[3]; top += band) {
+            this._paint(g, x + r[0], y + top, r[2], Math.min(band, r[1] + r[3] - top), r[0], top, ratio);
+          }
+        }
+      }
+      levels.unshift(level);
+      while (levels.length > this._keep()) {
+        this._setAside(levels.pop().canvas);
+      }
+      ctx.globalAlpha = 1;
+      ctx.drawImage(level.canvas, 0, 0, w, h, b.min.x, b.min.y, w / ratio, h / ratio);
+    },
+
+    // Marks what lies in the drawn area (for drawnEvents and lastDrawn).
+    _markInView: function (b) {
+      var count = this._inView(b, this._reach()), list = this._index.result, drawn = this._drawn, q;
+      count = timeShown(this, list, count);
+      for (q = 0; q < count; q++) {
+        drawn[list[q]] = 1;
+      }
+      for (q = 0; q < this._fadedCount; q++) {
+        drawn[this._fadedList[q]] = 1;
+      }
+      this.lastDrawn = count + this._fadedCount;
+    },
+
+    // Items whose box meets a box of layer pixels widened by margin, in draw order.
+    _inView: function (b, margin) {
+      var box = worldBox(this._map, this._f, b, margin);
+      return this._index.query(box[0], box[1], box[2], box[3]);
+    },
+
+    _update: function () {
+      if (this._map) {
+        this._updatePath();
+      }
+    },
+
+    _updatePath: function () {
+      var renderer = this._renderer;
+      if (!renderer || !renderer._drawing || !this._n) {
+        return;
+      }
+      var b = renderer._bounds;
+      this._drawLevel(renderer._ctx, b);
+      this._markInView(b);
+    },
+
+    // The set's pixel bounds at this zoom (for the renderer's partial redraws), and the
+    // zoom factor and origin every drawing uses; recomputed when they change only
+    // (Leaflet projects twice per zoom).
+    _project: function () {
+      this._world();
+      var map = this._map, o = map.getPixelOrigin(), f = zoomFactor(map);
+      if (this._f === f && this._origin && this._origin.equals(o) && this._pxBounds) {
+        return;
+      }
+      var index = this._index, w = this._reach();
+      this._f = f;
+      this._origin = o;
+      this._pxBounds = this._n
+        ? L.bounds([index.minX * f - o.x - w, index.minY * f - o.y - w], [index.maxX * f - o.x + w, index.maxY * f - o.y + w])
+        : undefined;
+      this._drawn.fill(0);
+      this._projected();
+    },
+
+    _projected: function () {}
+  };
+
+  // ------------------------------------------------------------------ symbols
 
   // st_folium sends the clicked object's tooltip text back to Python
   // (returned_objects=["last_object_clicked_tooltip"]). bordermon's event layers answer
@@ -394,7 +601,11 @@
     return { getContent: function () { return id; } };
   }
 
-  var SymbolSet = L.Path.extend({
+  // All the symbols of one layer as ONE Leaflet path: coordinates in typed arrays, found
+  // through a grid index, and only those in view drawn. One Leaflet object per event
+  // costs ~10 µs to create and add, and one more link in the canvas's draw list; 100k of
+  // them take seconds. Draw order is entry order: last is on top.
+  var SymbolSet = L.Path.extend(L.extend({}, Rastered, {
     options: { interactive: true, stroke: false },
 
     initialize: function (entries, options) {
@@ -439,24 +650,17 @@
       this._index = new GridIndex(wx, wy, wx, wy);
     },
 
-    _project: function () {
-      this._world();
-      var map = this._map, n = this._n, x = this._x, y = this._y, wx = this._wx, wy = this._wy;
-      var origin = map.getPixelOrigin(), f = zoomFactor(map), ox = origin.x, oy = origin.y;
-      // Whole pixels, as Leaflet rounds: sprites stamped at fractions are resampled.
+    // Layer pixels of every symbol at this zoom (hit-testing), whole pixels as Leaflet rounds.
+    _projected: function () {
+      var n = this._n, x = this._x, y = this._y, wx = this._wx, wy = this._wy;
+      var f = this._f, ox = this._origin.x, oy = this._origin.y;
       for (var k = 0; k < n; k++) {
         x[k] = Math.round(wx[k] * f) - ox;
         y[k] = Math.round(wy[k] * f) - oy;
       }
-      var index = this._index, w = this._maxReach();
-      this._f = f;
-      this._pxBounds = n
-        ? L.bounds([index.minX * f - ox - w, index.minY * f - oy - w], [index.maxX * f - ox + w, index.maxY * f - oy + w])
-        : undefined;
-      this._drawn.fill(0);
     },
 
-    _maxReach: function () {
+    _reach: function () {
       var styles = this.options.styles, w = 0;
       for (var s = 0; s < styles.length; s++) {
         w = Math.max(w, sprite(styles[s]).half);
@@ -464,58 +668,36 @@
       return w + (this._renderer ? this._renderer.options.tolerance || 0 : 0);
     },
 
-    _update: function () {
-      if (this._map) {
-        this._updatePath();
-      }
-    },
-
-    // Symbols within the canvas area being drawn, found through the index, in order.
-    _inView: function (b, margin) {
-      var box = worldBox(this._map, this._f, b, margin);
-      return this._index.query(box[0], box[1], box[2], box[3]);
-    },
-
-    _updatePath: function () {
-      var renderer = this._renderer;
-      if (!renderer || !renderer._drawing || !this._n) {
+    // Paints the symbols meeting a rectangle of device pixels (X, Y from the world's
+    // origin; W × H) at (x, y) of the level's canvas g: each sprite's pixels are
+    // composited into one buffer, which is put once.
+    _paint: function (g, X, Y, W, H, x, y, ratio) {
+      var f = this._f, reach = this._reach();
+      var box = [(X / ratio - reach) / f, (Y / ratio - reach) / f, ((X + W) / ratio + reach) / f, ((Y + H) / ratio + reach) / f];
+      var count = this._index.query(box[0], box[1], box[2], box[3]), list = this._index.result;
+      count = timeShown(this, list, count);
+      if (!count && !this._fadedCount) {
         return;
       }
-      var ctx = renderer._ctx, b = renderer._redrawBounds || renderer._bounds;
-      var styles = this.options.styles, st = this._e.style, x = this._x, y = this._y;
-      var images = styles.map(sprite), drawn = this._drawn;
-      var count = this._inView(b, this._maxReach()), list = this._index.result, q, k;
-      count = timeShown(this, list, count);
+      var images = this.options.styles.map(sprite), st = this._e.style, wx = this._wx, wy = this._wy, q, k, s;
+      var px = pixels(W, H), buf = px.words;
       for (q = 0; q < this._fadedCount; q++) {  // time hook: faded first, underneath
         k = this._fadedList[q];
-        drawn[k] = 1;
-        var fs = images[st[k]];
-        ctx.globalAlpha = FADED_ALPHA;
-        ctx.drawImage(fs.image, x[k] - fs.half, y[k] - fs.half, fs.size, fs.size);
+        s = images[st[k]];
+        stamp(buf, W, H, faded(s.pixels), (Math.round(wx[k] * f) - s.half) * ratio - X, (Math.round(wy[k] * f) - s.half) * ratio - Y);
       }
-      for (q = 0; q < count; q++) {
-        drawn[list[q]] = 1;
-      }
-      this.lastDrawn = count + this._fadedCount;
-      if (count >= BLIT_MIN && blitSymbols(ctx, b, list, count, x, y, st, images)) {
-        return;
-      }
-      ctx.globalAlpha = 1;
       for (q = 0; q < count; q++) {
         k = list[q];
-        var s = images[st[k]], half = s.half;
-        if (s.scaled) {
-          ctx.drawImage(s.image, x[k] - half, y[k] - half, s.size, s.size);
-        } else {
-          ctx.drawImage(s.image, x[k] - half, y[k] - half);
-        }
+        s = images[st[k]];
+        stamp(buf, W, H, s.pixels, (Math.round(wx[k] * f) - s.half) * ratio - X, (Math.round(wy[k] * f) - s.half) * ratio - Y);
       }
+      g.putImageData(straight(px), x, y);
     },
 
     // The topmost symbol under a point (radius plus the renderer's tolerance).
     _containsPoint: function (p) {
       var styles = this.options.styles, st = this._e.style, tol = this._renderer.options.tolerance || 0;
-      var reach = this._maxReach(), best = -1;
+      var reach = this._reach(), best = -1;
       var count = this._inView({ min: p, max: p }, reach), list = this._index.result;
       count = timeShown(this, list, count, true);  // time hook
       for (var q = 0; q < count; q++) {
@@ -560,54 +742,144 @@
       }
       return out;
     }
-  });
+  }));
   B.SymbolSet = SymbolSet;
 
   // ------------------------------------------------------------------ areas
 
   // Uncertainty circles, areas and lines of one layer as ONE Leaflet path on the same
   // canvas as the symbols: geometry in world units computed once, a grid index over
-  // their boxes, and only those in view drawn, consecutive ones of one look as one path
-  // (one fill and one stroke). Overlapping areas of one look are filled as one shape.
+  // their boxes, and only those in view drawn. Circles are drawn first, then areas and
+  // lines; within each, items of one look together (one look draws the same wherever it
+  // falls in the order). A click finds the topmost in that order.
+  //
+  // Circles are rasterised here: their fills are summed per pixel (a row span per circle,
+  // summed along the row) and composited once per pixel (see familyOf), so 20k
+  // overlapping faint circles cost their rows, not their areas; then each ring is
+  // stamped from a pixel list of its size.
+  // Areas and lines are few: the canvas fills and strokes them, one path per look.
   var ELLIPSE = 0, POLYGON = 1, LINE = 2;
-  var circleSprites = {}, circleSpriteCount = 0;
-  function circleSprite(s, rx, ry) {
-    var key = styleKey(s) + "|" + rx + "|" + ry;
-    var found = circleSprites[key];
+
+  // Rows of a filled ellipse of radii rx, ry (device pixels, centred on a pixel corner):
+  // for row r (y = r − ry) the pixels lo[r]..hi[r] (relative to the centre) are inside.
+  var spans = {}, spanCount = 0;
+  function ellipseSpans(rx, ry) {
+    var key = rx + "|" + ry;
+    if (spans[key]) {
+      return spans[key];
+    }
+    if (spanCount > 4000) {
+      spans = {};
+      spanCount = 0;
+    }
+    var lo = new Int32Array(2 * ry), hi = new Int32Array(2 * ry);
+    for (var r = 0; r < 2 * ry; r++) {
+      var t = (r - ry + 0.5) / ry, hw = rx * Math.sqrt(Math.max(0, 1 - t * t));
+      lo[r] = Math.ceil(-hw - 0.5);
+      hi[r] = Math.floor(hw - 0.5);
+    }
+    spanCount += 1;
+    return (spans[key] = { lo: lo, hi: hi });
+  }
+
+  // The ring of an ellipse stroked w device pixels wide: a pixel list (see spritePixels,
+  // coverage 0–1 instead of colour) whose top-left is (−rx − pad, −ry − pad) from the
+  // centre. Coverage is the share of each pixel within w / 2 of the outline.
+  var rings = {}, ringCount = 0;
+  function ringShape(rx, ry, w) {
+    var key = rx + "|" + ry + "|" + w;
+    if (rings[key]) {
+      return rings[key];
+    }
+    if (ringCount > 4000) {
+      rings = {};
+      ringCount = 0;
+    }
+    var half = w / 2, pad = Math.ceil(half) + 2, r0 = (rx + ry) / 2;
+    var dx = [], dy = [], cov = [];
+    for (var y = -ry - pad; y < ry + pad; y++) {
+      var v = y + 0.5, cy = v / ry;
+      // The ring's pixels on this row lie between the outline widened and narrowed by pad.
+      var outer = (rx + pad) * Math.sqrt(Math.max(0, 1 - (v / (ry + pad)) * (v / (ry + pad)))), inner = -1;
+      if (rx > pad && ry > pad && Math.abs(v) < ry - pad) {
+        inner = (rx - pad) * Math.sqrt(1 - (v / (ry - pad)) * (v / (ry - pad)));
+      }
+      for (var x = Math.floor(-outer - 0.5); x <= Math.ceil(outer - 0.5); x++) {
+        if (inner > 0 && x + 0.5 > -inner && x + 0.5 < inner) {
+          x = Math.ceil(inner - 0.5) - 1;
+          continue;
+        }
+        var cx = (x + 0.5) / rx, e = (Math.sqrt(cx * cx + cy * cy) - 1) * r0;
+        var c = Math.min(1, half + 0.5 - Math.abs(e), 2 * half);
+        if (c > 0) {
+          dx.push(x + rx + pad);
+          dy.push(y + ry + pad);
+          cov.push(c);
+        }
+      }
+    }
+    ringCount += 1;
+    return (rings[key] = {
+      n: cov.length, dx: Int16Array.from(dx), dy: Int16Array.from(dy), cover: Float32Array.from(cov),
+      width: 2 * (rx + pad) + 1, height: 2 * (ry + pad) + 1, pad: pad, looks: {}
+    });
+  }
+  // A ring in a look's stroke: its pixel list, premultiplied (see stamp).
+  function ringPixels(s, rx, ry, ratio) {
+    var shape = ringShape(rx, ry, (s.weight || 0) * ratio), found = shape.looks[s._key];
     if (found) {
       return found;
     }
-    if (circleSpriteCount > 2000) {  // a long session at many zooms: start again
-      circleSprites = {};
-      circleSpriteCount = 0;
+    var rgb = colour(s.color), opacity = s.opacity === undefined ? 1 : s.opacity, n = shape.n;
+    var out = L.extend({}, shape, { words: new Uint32Array(n), keep: new Uint16Array(n) });
+    for (var j = 0; j < n; j++) {
+      var a = Math.round(255 * opacity * shape.cover[j]);
+      out.words[j] = premultiplied(rgb, a);
+      out.keep[j] = 255 - a;
     }
-    var ratio = L.Browser.retina ? 2 : 1, pad = Math.ceil((s.weight || 0) / 2) + 1;
-    var hx = rx + pad, hy = ry + pad;
-    var offscreen = typeof OffscreenCanvas !== "undefined";
-    var c = offscreen ? new OffscreenCanvas(2 * hx * ratio, 2 * hy * ratio) : document.createElement("canvas");
-    c.width = 2 * hx * ratio;
-    c.height = 2 * hy * ratio;
-    var g = c.getContext("2d");
-    g.scale(ratio, ratio);
-    g.beginPath();
-    g.ellipse(hx, hy, rx, ry, 0, 0, Math.PI * 2, false);
-    if (s.fill) {
-      g.globalAlpha = s.fillOpacity;
-      g.fillStyle = s.fillColor || s.color;
-      g.fill();
-    }
-    if (s.weight) {
-      g.setLineDash(s._dash || []);
-      g.globalAlpha = s.opacity;
-      g.lineWidth = s.weight;
-      g.strokeStyle = s.color;
-      g.stroke();
-    }
-    var image = offscreen && c.transferToImageBitmap ? c.transferToImageBitmap() : c;
-    circleSpriteCount += 1;
-    return (circleSprites[key] = { image: image, hx: hx, hy: hy });
+    return (shape.looks[s._key] = out);
   }
-  var AreaSet = L.Path.extend({
+
+  // "#rrggbb" → [r, g, b].
+  function colour(hex) {
+    var v = parseInt(String(hex).slice(1, 7), 16);
+    return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+  }
+  function premultiplied(rgb, a) {
+    return ((a << 24) | (Math.round((rgb[2] * a) / 255) << 16) | (Math.round((rgb[1] * a) / 255) << 8) |
+      Math.round((rgb[0] * a) / 255)) >>> 0;
+  }
+
+  // The fills of circles are composited by family: one opacity, solid or hatched. n
+  // layers of opacity a give alpha 1 − (1 − a)ⁿ, in the mean of their colours (for faint
+  // fills, what any order of the layers gives to within a few levels). A family's table:
+  // alpha (0–255) for n layers, per pixel of the hatching's 8 × 8 tile (anchored to the
+  // world) or one cell when solid, [cell * 256 + n].
+  var families = {};
+  function familyOf(s) {
+    var hatched = !!(s.fillColor && typeof s.fillColor !== "string");
+    var key = (hatched ? "h" : "s") + s.fillOpacity;
+    if (!families[key]) {
+      var cover = hatched ? hatchCover("#000000") : [1], alpha = new Uint8Array(cover.length * 256);
+      for (var c = 0; c < cover.length; c++) {
+        for (var n = 1; n < 256; n++) {
+          alpha[c * 256 + n] = Math.round(255 * (1 - Math.pow(1 - s.fillOpacity * cover[c], n)));
+        }
+      }
+      families[key] = { key: key, hatched: hatched, alpha: alpha };
+    }
+    return families[key];
+  }
+  // The colour a look's fill is drawn in.
+  function fillInk(s) {
+    if (!s._ink) {
+      var hatched = s.fillColor && typeof s.fillColor !== "string";
+      s._ink = colour(hatched ? s.fillColor.bordermonColor || s.color : s.fillColor || s.color);
+    }
+    return s._ink;
+  }
+
+  var AreaSet = L.Path.extend(L.extend({}, Rastered, {
     options: { interactive: true, stroke: false },
 
     // items: {kind, event, style, lat, lng, radius (metres, circles), parts (flat
@@ -615,15 +887,36 @@
     initialize: function (items, options) {
       L.setOptions(this, options);
       this._tooltip = CLICK_MARK;
-      this._e = items;
-      this._n = items.kind.length;
-      this._drawn = new Uint8Array(this._n);
+      var n = items.kind.length, order = [], k;
+      for (k = 0; k < n; k++) {
+        order.push(k);
+      }
+      // Circles first, then areas and lines; one look together, in order of first use.
+      order.sort(function (a, b) {
+        var ka = items.kind[a] === ELLIPSE ? 0 : 1, kb = items.kind[b] === ELLIPSE ? 0 : 1;
+        return ka - kb || items.style[a] - items.style[b] || a - b;
+      });
+      var pick = function (column, Type) {
+        var out = Type ? new Type(n) : new Array(n);
+        for (var q = 0; q < n; q++) {
+          out[q] = column[order[q]];
+        }
+        return out;
+      };
+      this._e = {
+        kind: pick(items.kind, Uint8Array), event: pick(items.event, Int32Array), style: pick(items.style, Uint16Array),
+        lat: pick(items.lat, Float64Array), lng: pick(items.lng, Float64Array), radius: pick(items.radius, Float64Array),
+        parts: pick(items.parts)
+      };
+      this._n = n;
+      this._drawn = new Uint8Array(n);
       this._hit = -1;
-      var holed = new Uint8Array(this._n);
-      for (var k = 0; k < this._n; k++) {
-        holed[k] = items.parts[k] && items.parts[k].length > 1 && items.kind[k] === POLYGON ? 1 : 0;
+      var holed = new Uint8Array(n);
+      for (k = 0; k < n; k++) {
+        holed[k] = this._e.parts[k] && this._e.parts[k].length > 1 && this._e.kind[k] === POLYGON ? 1 : 0;
       }
       this._holed = holed;
+      this.options.styles.forEach(function (s) { s._key = styleKey(s); });
     },
 
     getTooltip: hitTooltip,
@@ -677,152 +970,212 @@
       this._index = new GridIndex(x0, y0, x1, y1);
     },
 
-    _maxWeight: function () {
+    _reach: function () {
       var styles = this.options.styles, w = 0;
       for (var s = 0; s < styles.length; s++) {
         w = Math.max(w, styles[s].weight || 0);
       }
-      return w + 1;
+      return w + 2;
     },
 
-    _project: function () {
-      this._world();
-      var map = this._map, index = this._index, o = map.getPixelOrigin(), f = zoomFactor(map);
-      var w = this._maxWeight();
-      this._f = f;
-      this._origin = o;
-      this._pxBounds = this._n
-        ? L.bounds([index.minX * f - o.x - w, index.minY * f - o.y - w], [index.maxX * f - o.x + w, index.maxY * f - o.y + w])
-        : undefined;
-      this._drawn.fill(0);
-    },
-
-    _update: function () {
-      if (this._map) {
-        this._updatePath();
-      }
-    },
-
-    // Adds item k to the current path.
-    _path: function (ctx, k) {
-      var f = this._f, ox = this._origin.x, oy = this._origin.y, w = this._w;
-      if (this._e.kind[k] === ELLIPSE) {
-        var x = w.cx[k] * f - ox, y = w.cy[k] * f - oy;
-        var rx = Math.max(Math.round(w.rx[k] * f), 1), ry = Math.max(Math.round(w.ry[k] * f), 1);
-        ctx.moveTo(x + rx, y);
-        ctx.ellipse(x, y, rx, ry, 0, 0, Math.PI * 2, false);
-        return;
-      }
-      var closed = this._e.kind[k] === POLYGON, parts = w.parts[k];
-      for (var i = 0; i < parts.length; i++) {
-        var flat = parts[i];
-        for (var j = 0; j + 1 < flat.length; j += 2) {
-          ctx[j ? "lineTo" : "moveTo"](flat[j] * f - ox, flat[j + 1] * f - oy);
-        }
-        if (closed) {
-          ctx.closePath();
-        }
-      }
-    },
-
-    // A circle of uncertainty: stamped from an image of its look and size (drawn once),
-    // which a canvas drawn in software does many times faster than filling and
-    // stroking a path per circle; large ones (few are in view) are drawn as paths.
-    _circle: function (ctx, k, s) {
-      var f = this._f, w = this._w;
-      var x = Math.round(w.cx[k] * f - this._origin.x), y = Math.round(w.cy[k] * f - this._origin.y);
-      var rx = Math.max(Math.round(w.rx[k] * f), 1), ry = Math.max(Math.round(w.ry[k] * f), 1);
-      if (rx > 128 || ry > 128) {
-        ctx.beginPath();
-        this._path(ctx, k);
-        this._fillStroke(ctx, s, "nonzero");
-        return;
-      }
-      var c = circleSprite(s, rx, ry);
-      ctx.globalAlpha = 1;
-      ctx.drawImage(c.image, x - c.hx, y - c.hy, 2 * c.hx, 2 * c.hy);
-    },
-
-    _fillStroke: function (ctx, s, rule) {
-      if (s.fill) {
-        ctx.globalAlpha = s.fillOpacity;
-        ctx.fillStyle = s.fillColor || s.color;
-        ctx.fill(rule);
-      }
-      if (s.weight) {
-        ctx.setLineDash(s._dash || []);
-        ctx.globalAlpha = s.opacity;
-        ctx.lineWidth = s.weight;
-        ctx.strokeStyle = s.color;
-        ctx.lineCap = "round";
-        ctx.lineJoin = "round";
-        ctx.stroke();
-      }
-    },
-
-    _updatePath: function () {
-      var renderer = this._renderer;
-      if (!renderer || !renderer._drawing || !this._n) {
-        return;
-      }
-      var ctx = renderer._ctx, b = renderer._redrawBounds || renderer._bounds;
-      var box = worldBox(this._map, this._f, b, this._maxWeight());
+    // Paints the items meeting a rectangle of device pixels (see SymbolSet._paint).
+    _paint: function (g, X, Y, W, H, x, y, ratio) {
+      var f = this._f, reach = this._reach();
+      var box = [(X / ratio - reach) / f, (Y / ratio - reach) / f, ((X + W) / ratio + reach) / f, ((Y + H) / ratio + reach) / f];
       var count = this._index.query(box[0], box[1], box[2], box[3]), list = this._index.result;
-      var styles = this.options.styles, st = this._e.style, holed = this._holed, drawn = this._drawn;
-      var q = 0;
       count = timeShown(this, list, count);
-      this._drawFaded(ctx);  // time hook
-      this.lastDrawn = count + this._fadedCount;
-      var kinds = this._e.kind;
-      while (q < count) {
-        var first = list[q], look = st[first], s = styles[look];
-        if (kinds[first] === ELLIPSE) {
-          this._circle(ctx, first, s);
-          drawn[first] = 1;
-          q += 1;
+      var kinds = this._e.kind, q = 0, fq = 0, nf = this._fadedCount, fl = this._fadedList;
+      while (q < count && kinds[list[q]] === ELLIPSE) {
+        q += 1;
+      }
+      while (fq < nf && kinds[fl[fq]] === ELLIPSE) {
+        fq += 1;
+      }
+      if (q || fq) {
+        var px = pixels(W, H);
+        this._circles(px.words, X, Y, W, H, fl, fq, ratio, true);  // time hook: faded first
+        this._circles(px.words, X, Y, W, H, list, q, ratio, false);
+        g.putImageData(straight(px), x, y);
+      }
+      if (q < count || fq < nf) {
+        g.save();
+        g.beginPath();
+        g.rect(x, y, W, H);
+        g.clip();
+        g.setTransform(ratio, 0, 0, ratio, x, y);
+        this._shapes(g, fl, fq, nf, X / ratio, Y / ratio, true);
+        this._shapes(g, list, q, count, X / ratio, Y / ratio, false);
+        g.restore();
+      }
+    },
+
+    // The circles list[0..count) into buf (W × H device pixels at X, Y): the fills summed
+    // along rows per family and composited once per pixel, then the rings.
+    _circles: function (buf, X, Y, W, H, list, count, ratio, dim) {
+      var w = this._w, f = this._f, st = this._e.style, q, k, i;
+      var styles = dim ? this.options.styles.map(fadedStyle) : this.options.styles;
+      // Per family, four running sums along each row (layers, red, green, blue): +at the
+      // start of a circle's span, − after its end.
+      var fams = [], famOf = {}, size = W * H;
+      for (q = 0; q < count; q++) {
+        var s0 = styles[st[list[q]]];
+        if (s0.fill && famOf[s0._key] === undefined) {
+          var fam = familyOf(s0);
+          for (i = 0; i < fams.length && fams[i].key !== fam.key; i++) { /* find */ }
+          if (i === fams.length) {
+            fams.push(fam);
+          }
+          famOf[s0._key] = i;
+        }
+      }
+      var sums = scratch.sums || (scratch.sums = []);
+      for (i = 0; i < fams.length; i++) {
+        if (!sums[i] || sums[i].length < 4 * size) {
+          sums[i] = new Int32Array(4 * size);
+        }
+      }
+      if (scratch.lo.length < H) {
+        scratch.lo = new Int32Array(H);
+        scratch.hi = new Int32Array(H);
+      }
+      var lo = scratch.lo, hi = scratch.hi, top = H, bottom = -1;
+      lo.fill(W, 0, H);
+      hi.fill(-1, 0, H);
+      for (q = 0; q < count; q++) {
+        k = list[q];
+        var s = styles[st[k]];
+        if (!s.fill) {
           continue;
         }
-        // A run of one look is one path (one fill, one stroke); a polygon with holes is
-        // drawn alone, even-odd.
-        ctx.beginPath();
-        this._path(ctx, first);
-        drawn[first] = 1;
+        var d = sums[famOf[s._key]], ink = fillInk(s), R = ink[0], G = ink[1], Bl = ink[2];
+        var cx = Math.round(w.cx[k] * f * ratio) - X, cy = Math.round(w.cy[k] * f * ratio) - Y;
+        var rx = Math.max(Math.round(w.rx[k] * f) * ratio, 1), ry = Math.max(Math.round(w.ry[k] * f) * ratio, 1);
+        var sp = ellipseSpans(rx, ry), r0 = Math.max(0, ry - cy), r1 = Math.min(2 * ry, H - cy + ry);
+        for (var r = r0; r < r1; r++) {
+          var row = cy - ry + r, a = cx + sp.lo[r], z = cx + sp.hi[r];
+          if (a < 0) { a = 0; }
+          if (z >= W) { z = W - 1; }
+          if (a > z) { continue; }
+          var o = 4 * (row * W + a);
+          d[o] += 1;
+          d[o + 1] += R;
+          d[o + 2] += G;
+          d[o + 3] += Bl;
+          if (z + 1 < W) {
+            o += 4 * (z + 1 - a);
+            d[o] -= 1;
+            d[o + 1] -= R;
+            d[o + 2] -= G;
+            d[o + 3] -= Bl;
+          }
+          if (a < lo[row]) { lo[row] = a; }
+          if (z + 1 > hi[row]) { hi[row] = z + 1; }
+          if (row < top) { top = row; }
+          if (row > bottom) { bottom = row; }
+        }
+      }
+      // Along each row: the families' layers and mean colour, composited in turn.
+      var sh = ratio === 2 ? 1 : 0, nf = fams.length;
+      var run = new Int32Array(4 * nf);
+      for (var y = top; y <= bottom; y++) {
+        var x1 = Math.min(hi[y], W - 1), cell = (((Y + y) >> sh) & 7) * 8;
+        run.fill(0);
+        for (var x = lo[y]; x <= x1; x++) {
+          var p = y * W + x;
+          for (var m = 0; m < nf; m++) {
+            var dm = sums[m], e = 4 * p, t = 4 * m;
+            var n = (run[t] += dm[e]), rs = (run[t + 1] += dm[e + 1]), gs = (run[t + 2] += dm[e + 2]), bs = (run[t + 3] += dm[e + 3]);
+            dm[e] = dm[e + 1] = dm[e + 2] = dm[e + 3] = 0;
+            if (n > 0) {
+              var fm = fams[m], A = fm.alpha[(fm.hatched ? (cell + (((X + x) >> sh) & 7)) * 256 : 0) + (n > 255 ? 255 : n)];
+              if (!A) {
+                continue;
+              }
+              var scale = A / (255 * n);
+              var word = ((A << 24) | (Math.round(bs * scale) << 16) | (Math.round(gs * scale) << 8) | Math.round(rs * scale)) >>> 0;
+              var dst = buf[p], inv = 255 - A;
+              buf[p] = inv === 0 || dst === 0 ? word : (word + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
+                ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
+            }
+          }
+        }
+      }
+      // Then the rings, in order.
+      for (q = 0; q < count; q++) {
+        k = list[q];
+        var sr = styles[st[k]];
+        if (!sr.weight) {
+          continue;
+        }
+        var rxr = Math.max(Math.round(w.rx[k] * f) * ratio, 1), ryr = Math.max(Math.round(w.ry[k] * f) * ratio, 1);
+        var ring = ringPixels(sr, rxr, ryr, ratio);
+        stamp(buf, W, H, ring, Math.round(w.cx[k] * f * ratio) - X - rxr - ring.pad,
+          Math.round(w.cy[k] * f * ratio) - Y - ryr - ring.pad);
+      }
+    },
+
+    // Areas and lines list[from..to) on g, whose user space is layer pixels counted from
+    // (ox, oy) of the world at this zoom; one path per run of one look.
+    _shapes: function (g, list, from, to, ox, oy, dim) {
+      var styles = dim ? this.options.styles.map(fadedStyle) : this.options.styles;
+      var st = this._e.style, holed = this._holed, kinds = this._e.kind, q = from;
+      while (q < to) {
+        var first = list[q], look = st[first], s = styles[look];
+        g.beginPath();
+        this._path(g, first, ox, oy);
         q += 1;
+        // A polygon with holes is drawn alone, even-odd.
         if (!holed[first]) {
-          while (q < count && st[list[q]] === look && kinds[list[q]] !== ELLIPSE && !holed[list[q]]) {
-            this._path(ctx, list[q]);
-            drawn[list[q]] = 1;
+          while (q < to && st[list[q]] === look && !holed[list[q]] && kinds[list[q]] === kinds[first]) {
+            this._path(g, list[q], ox, oy);
             q += 1;
           }
         }
-        this._fillStroke(ctx, s, holed[first] ? "evenodd" : "nonzero");
+        this._fillStroke(g, s, holed[first] ? "evenodd" : "nonzero", ox, oy);
       }
-      ctx.globalAlpha = 1;
-      ctx.setLineDash([]);
+      g.globalAlpha = 1;
+      g.setLineDash([]);
     },
 
-    // Time hook: the faded areas, one at a time, translucent.
-    _drawFaded: function (ctx) {
-      for (var q = 0; q < this._fadedCount; q++) {
-        var k = this._fadedList[q], s = this.options.styles[this._e.style[k]];
-        if (!s._faded) {
-          s._faded = L.extend({}, s, { opacity: s.opacity * FADED_ALPHA, fillOpacity: s.fillOpacity * FADED_ALPHA });
+    // Adds item k (an area or a line) to the current path.
+    _path: function (g, k, ox, oy) {
+      var f = this._f, closed = this._e.kind[k] === POLYGON, parts = this._w.parts[k];
+      for (var i = 0; i < parts.length; i++) {
+        var flat = parts[i];
+        for (var j = 0; j + 1 < flat.length; j += 2) {
+          g[j ? "lineTo" : "moveTo"](flat[j] * f - ox, flat[j + 1] * f - oy);
         }
-        this._drawn[k] = 1;
-        if (this._e.kind[k] === ELLIPSE) {
-          this._circle(ctx, k, s._faded);
-        } else {
-          ctx.beginPath();
-          this._path(ctx, k);
-          this._fillStroke(ctx, s._faded, this._holed[k] ? "evenodd" : "nonzero");
+        if (closed) {
+          g.closePath();
         }
       }
     },
 
-    // The topmost area under a point: inside a circle or polygon, or on a line.
+    _fillStroke: function (g, s, rule, ox, oy) {
+      if (s.fill) {
+        g.globalAlpha = s.fillOpacity;
+        if (s.fillColor && typeof s.fillColor !== "string" && s.fillColor.setTransform) {
+          // The hatching is anchored to the world, as the circles' is.
+          s.fillColor.setTransform(new DOMMatrix([1, 0, 0, 1, -(((ox % 8) + 8) % 8), -(((oy % 8) + 8) % 8)]));
+        }
+        g.fillStyle = s.fillColor || s.color;
+        g.fill(rule);
+      }
+      if (s.weight) {
+        g.setLineDash(s._dash || []);
+        g.globalAlpha = s.opacity;
+        g.lineWidth = s.weight;
+        g.strokeStyle = s.color;
+        g.lineCap = "round";
+        g.lineJoin = "round";
+        g.stroke();
+      }
+    },
+
+    // The topmost item under a point: inside a circle or polygon, or on a line.
     _containsPoint: function (p) {
       var tol = this._renderer.options.tolerance || 0, f = this._f, o = this._origin;
-      var box = worldBox(this._map, f, { min: p, max: p }, tol + this._maxWeight());
+      var box = worldBox(this._map, f, { min: p, max: p }, tol + this._reach());
       var count = this._index.query(box[0], box[1], box[2], box[3]), list = this._index.result;
       count = timeShown(this, list, count, true);  // time hook
       var px = (p.x + o.x) / f, py = (p.y + o.y) / f, w = this._w;
@@ -874,7 +1227,7 @@
       }
       return null;
     }
-  });
+  }));
   B.AreaSet = AreaSet;
 
   // Even-odd point in polygon over every ring (world units).
@@ -908,25 +1261,42 @@
     return false;
   }
 
-  var hatches = {};
+  // Hatching for claimed and disputed areas: an 8 × 8 tile of diagonal lines.
+  var hatches = {}, hatchCovers = {};
+  function hatchTile(color) {
+    var c = document.createElement("canvas");
+    c.width = c.height = 8;
+    var g = c.getContext("2d");
+    g.strokeStyle = color;
+    g.lineWidth = 1.6;
+    g.beginPath();
+    g.moveTo(0, 8);
+    g.lineTo(8, 0);
+    g.moveTo(-2, 2);
+    g.lineTo(2, -2);
+    g.moveTo(6, 10);
+    g.lineTo(10, 6);
+    g.stroke();
+    return g;
+  }
   function hatch(color) {
     if (!hatches[color]) {
-      var c = document.createElement("canvas");
-      c.width = c.height = 8;
-      var g = c.getContext("2d");
-      g.strokeStyle = color;
-      g.lineWidth = 1.6;
-      g.beginPath();
-      g.moveTo(0, 8);
-      g.lineTo(8, 0);
-      g.moveTo(-2, 2);
-      g.lineTo(2, -2);
-      g.moveTo(6, 10);
-      g.lineTo(10, 6);
-      g.stroke();
-      hatches[color] = g.createPattern(c, "repeat");
+      var g = hatchTile(color);
+      hatches[color] = g.createPattern(g.canvas, "repeat");
+      hatches[color].bordermonColor = color;
     }
     return hatches[color];
+  }
+  // How much of each of the tile's 64 pixels the hatching covers (0–1), row by row.
+  function hatchCover(color) {
+    if (!hatchCovers[color]) {
+      var data = hatchTile(color).getImageData(0, 0, 8, 8).data, out = [];
+      for (var p = 0; p < 64; p++) {
+        out.push(data[4 * p + 3] / 255);
+      }
+      hatchCovers[color] = out;
+    }
+    return hatchCovers[color];
   }
   B.hatch = hatch;
 
