@@ -6,6 +6,8 @@ Run on demand (never inside the test suite):
     .venv/bin/python bench/bench_map.py                    # 10k and 100k, 3 repeats
     .venv/bin/python bench/bench_map.py --sizes 1000 10000 --repeat 5
     .venv/bin/python bench/bench_map.py --baseline-max 100000   # also the 100k baseline (minutes)
+    .venv/bin/python bench/bench_map.py --sizes 100000 --maps bordermon --before main~3
+                                                           # before/after, same events, interleaved
 
 For each size it writes a synthetic store of incidents inside the region (80 % exact
 points, 15 % approximate with an uncertainty radius, 5 % areas; titles, places, actors
@@ -20,15 +22,21 @@ user would pick instead, each built from the same events:
 - pydeck: a deck.gl ``ScatterplotLayer`` with a tooltip, its bundle embedded
   (``offline=True``); drawn only where headless Chromium offers WebGL;
 - baseline: one ``folium.Marker`` with an HTML popup per event, the usual folium way
-  (up to ``--baseline-max`` events).
+  (up to ``--baseline-max`` events);
+- with ``--before REF``, bordermon's page again with the map script of git revision REF
+  in place of the working tree's (the same events and payload), its page loads
+  interleaved with the current one's so that both see the same machine load.
 
 Every page is drawn without base map tiles (no network: requests other than file: and
 data: are refused), so the figures are each map's own work. In headless Chromium
 (``/usr/bin/chromium`` with the tests' settings), per page and repeat: drawn = from
 navigation start until the map is drawn (bordermon: its ready mark; others: the load
 event and two animation frames); a step = zoom in, pan east 400 px, pan west, zoom out,
-each from the call until two animation frames have passed (Leaflet draws on the first).
-Medians over ``--repeat`` page loads; the load average is printed with the results.
+each from the call until two animation frames have passed (Leaflet draws on the first);
+beside each step's wall time, the CPU time of the page's main thread over it (Chromium's
+``ThreadTime`` metric), which a shared machine inflates far less than wall time. Medians
+over ``--repeat`` page loads (steps: over every step of every load); the load average is
+printed with the results.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -322,7 +331,11 @@ class Browser:
         self._browser = self._pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
     def measure(self, path: Path, ready: str, timeout_s: float, steps: bool) -> dict[str, Any] | None:
-        """Drawn time (s) and, on a Leaflet map, the zoom and pan step times (s) of one page load."""
+        """Drawn time (s) and, on a Leaflet map, the zoom and pan step times (s) of one page load.
+
+        With the steps, also their CPU time (s) on the page's main thread ("zoom_cpu",
+        "pan_cpu").
+        """
         page = self._browser.new_page(viewport={"width": 1280, "height": 800})
         page.route(
             "**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort()
@@ -334,11 +347,18 @@ class Browser:
                 "drawn": float(page.evaluate("window.__drawnAt || bordermon.readyAt")) / 1000,
                 "zoom": [],
                 "pan": [],
+                "zoom_cpu": [],
+                "pan_cpu": [],
             }
             if steps:
+                cdp = page.context.new_cdp_session(page)
+                cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
                 for op in _STEPS:
+                    before = _thread_time(cdp)
                     seconds = float(page.evaluate(_STEP, op)) / 1000
-                    out["zoom" if op in ("in", "out") else "pan"].append(seconds)
+                    kind = "zoom" if op in ("in", "out") else "pan"
+                    out[kind].append(seconds)
+                    out[kind + "_cpu"].append(_thread_time(cdp) - before)
             return out
         except Exception as exc:  # a timeout is a result here, not a failure of the benchmark
             print(f"  (browser: {type(exc).__name__}: {str(exc).splitlines()[0]})", file=sys.stderr)
@@ -349,6 +369,12 @@ class Browser:
     def close(self) -> None:
         self._browser.close()
         self._pw.stop()
+
+
+def _thread_time(cdp: Any) -> float:
+    """CPU seconds the page's main thread has run (Chromium's ThreadTime metric)."""
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return float(next(m["value"] for m in metrics if m["name"] == "ThreadTime"))
 
 
 _LOADED_READY = (
@@ -363,26 +389,45 @@ def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def _browse(browser: Browser | None, path: Path, ready: str, repeat: int, steps: bool) -> dict[str, Any]:
-    """Medians over ``repeat`` page loads: drawn, zoom step, pan step, and the slowest step."""
-    drawn: list[float] = []
-    zoom: list[float] = []
-    pan: list[float] = []
+_KEYS = ("drawn", "zoom", "pan", "zoom_cpu", "pan_cpu")
+
+
+def _browse(
+    browser: Browser | None, pages: dict[str, Path], ready: str, repeat: int, steps: bool
+) -> dict[str, dict[str, Any]]:
+    """Per page, medians over ``repeat`` loads: drawn, zoom and pan steps (wall and CPU), the slowest step.
+
+    The pages' loads are interleaved (a, b, a, b, …), so that each sees the same load.
+    """
+    samples: dict[str, dict[str, list[float]]] = {name: {key: [] for key in _KEYS} for name in pages}
     for _ in range(repeat if browser else 0):
-        assert browser is not None
-        result = browser.measure(path, ready, 240, steps)
-        if result is None:
-            continue
-        drawn.append(result["drawn"])
-        zoom += result["zoom"]
-        pan += result["pan"]
-    return {
-        "drawn": _median(drawn),
-        "zoom": _median(zoom),
-        "pan": _median(pan),
-        "worst": max(zoom + pan) if zoom + pan else None,
-        "runs": len(drawn),
-    }
+        for name, path in pages.items():
+            assert browser is not None
+            result = browser.measure(path, ready, 240, steps)
+            if result is None:
+                continue
+            samples[name]["drawn"].append(result["drawn"])
+            for key in _KEYS[1:]:
+                samples[name][key] += result[key]
+    out = {}
+    for name, got in samples.items():
+        steps_s = got["zoom"] + got["pan"]
+        out[name] = {key: _median(got[key]) for key in _KEYS}
+        out[name]["worst"] = max(steps_s) if steps_s else None
+        out[name]["runs"] = len(got["drawn"])
+    return out
+
+
+def _script_at(revision: str) -> tuple[str, str]:
+    """The map script of the working tree and of a git revision (for --before)."""
+    current = (ROOT / "layers" / "static" / "bordermon-map.js").read_text(encoding="utf-8")
+    old = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{revision}:layers/static/bordermon-map.js"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return current, old
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -394,7 +439,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-max", type=int, default=10000, help="largest size for the baseline")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--keep", type=Path, help="keep the generated stores and pages in this directory")
+    parser.add_argument(
+        "--maps",
+        nargs="+",
+        choices=("bordermon", "FastMarkerCluster", "pydeck", "baseline"),
+        help="only these maps (default: all)",
+    )
+    parser.add_argument(
+        "--before", metavar="REF", help="also bordermon with the map script of git revision REF"
+    )
     args = parser.parse_args(argv)
+    scripts = _script_at(args.before) if args.before else None
     if not assets_installed():
         print("bench_map: the map assets are not installed (npm ci --ignore-scripts)", file=sys.stderr)
         return 2
@@ -426,26 +481,36 @@ def main(argv: list[str] | None = None) -> int:
                 naive = (lambda ev=events: inline_assets(baseline_html(ev)), _LOADED_READY, True)
                 builders["baseline"] = naive
             for name, (build, ready, steps) in builders.items():
+                if args.maps and name not in args.maps:
+                    continue
                 repeat = 1 if name == "baseline" and n > 1000 else args.repeat
                 build_s, page = _median_time(build, repeat)
                 if page is None:
                     print(f"{n:>7,} {name}: not installed", flush=True)
                     continue
                 size = len(page.encode())
-                out = work / f"{name}-{n}.html"
-                out.write_text(page, encoding="utf-8")
-                measured = _browse(browser, out, ready, args.repeat, steps)
+                pages = {name: work / f"{name}-{n}.html"}
+                pages[name].write_text(page, encoding="utf-8")
+                if name == "bordermon" and scripts is not None:
+                    current, old = scripts
+                    if page.count(current) != 1:
+                        raise SystemExit("bench_map: the page does not hold the map script once")
+                    before = work / f"bordermon-before-{n}.html"
+                    before.write_text(page.replace(current, old), encoding="utf-8")
+                    pages[f"bordermon before ({args.before})"] = before
+                measured = _browse(browser, pages, ready, args.repeat, steps)
                 base = sizes_at_zero.get(name)
-                row = {
-                    "n": n,
-                    "map": name,
-                    "build": build_s,
-                    "per_event": (size - base) / n if base is not None else size / n,
-                    "size": size,
-                    **measured,
-                }
-                rows.append(row)
-                _print_row(row)
+                for label, result in measured.items():
+                    row = {
+                        "n": n,
+                        "map": label,
+                        "build": build_s,
+                        "per_event": (size - base) / n if base is not None else size / n,
+                        "size": size,
+                        **result,
+                    }
+                    rows.append(row)
+                    _print_row(row)
     finally:
         if browser:
             browser.close()
@@ -466,20 +531,24 @@ def _fmt(value: float | None, unit: str = "s", digits: int = 2) -> str:
 def _print_row(row: dict[str, Any]) -> None:
     print(
         f"{row['n']:>7,} {row['map']}: build {row['build']:.2f} s, {row['per_event']:.0f} B/event "
-        f"({row['size'] / 1e6:.1f} MB), drawn {_fmt(row['drawn'])}, zoom step {_fmt(row['zoom'])}, "
-        f"pan step {_fmt(row['pan'])}, slowest step {_fmt(row['worst'])} ({row['runs']} loads)",
+        f"({row['size'] / 1e6:.1f} MB), drawn {_fmt(row['drawn'])}, zoom step {_fmt(row['zoom'])} "
+        f"(CPU {_fmt(row['zoom_cpu'])}), pan step {_fmt(row['pan'])} (CPU {_fmt(row['pan_cpu'])}), "
+        f"slowest step {_fmt(row['worst'])} ({row['runs']} loads)",
         flush=True,
     )
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
-    print("| events | map | build | HTML per event | file | drawn | zoom step | pan step | slowest step |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| events | map | build | HTML per event | file | drawn | zoom step | pan step | slowest step "
+        "| zoom step, CPU | pan step, CPU |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print(
             f"| {row['n']:,} | {row['map']} | {row['build']:.2f} s | {row['per_event']:,.0f} B | "
             f"{row['size'] / 1e6:.1f} MB | {_fmt(row['drawn'])} | {_fmt(row['zoom'])} | "
-            f"{_fmt(row['pan'])} | {_fmt(row['worst'])} |"
+            f"{_fmt(row['pan'])} | {_fmt(row['worst'])} | {_fmt(row['zoom_cpu'])} | {_fmt(row['pan_cpu'])} |"
         )
 
 
