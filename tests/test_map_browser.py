@@ -14,6 +14,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import pytest
 
 from layers.assets import assets_installed, inline_assets
@@ -386,4 +387,90 @@ def test_incidents_are_filled_with_their_distance_band_colour(
     assert expected_text == "27.2 km inside Kosovo (22.2–32.2 km given the uncertainty)"
     assert expected_text in facts
     page.screenshot(path=screenshot_path("map-distance-bands"))
+    _assert_clean(log)
+
+
+def _crowd(events: gpd.GeoDataFrame, copies: int) -> gpd.GeoDataFrame:
+    """The fixture's incidents repeated over the region, each copy shifted (new ids)."""
+    incidents = events[events["layer"] == "incident"]
+    parts = []
+    for j in range(copies):
+        part = incidents.copy()
+        part["id"] = [f"{event_id}-{j}" for event_id in part["id"]]
+        dx, dy = ((j * 37) % 61 - 30) / 100, ((j * 53) % 47 - 23) / 100
+        part = part.set_geometry(part.geometry.translate(dx, dy))
+        parts.append(part)
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=events.crs)
+
+
+@pytest.fixture(scope="module")
+def crowded(events: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    page = export_html(_crowd(events, 300), basemap="none")
+    return write_html(page, tmp_path_factory.mktemp("export") / "map-crowd.html")
+
+
+# A digest of the shared canvas's pixels, and how many are drawn.
+_PIXELS = """(() => {
+    const r = bordermon.map._bordermonRenderer, c = r._container;
+    const data = r._ctx.getImageData(0, 0, c.width, c.height).data;
+    let hash = 2166136261, drawn = 0;
+    for (let i = 0; i < data.length; i++) { hash = Math.imul(hash ^ data[i], 16777619) >>> 0; }
+    for (let i = 3; i < data.length; i += 4) { if (data[i]) drawn += 1; }
+    return [hash, drawn];
+})()"""
+_PAINTED = "[bordermon.layers.incident.symbols.lastPainted, bordermon.layers.incident.areas.lastPainted]"
+
+
+def test_a_pan_paints_only_what_it_uncovers_and_joins_without_a_seam(
+    offline_page: tuple[Any, NetworkLog], crowded: Path
+) -> None:
+    page, log = offline_page
+    _open(page, crowded)
+    page.evaluate("bordermon.map.setView([42.95, 20.85], 11, {animate: false})")
+    first, drawn = page.evaluate(_PIXELS)
+    assert drawn > 200_000  # circles, areas and symbols over most of the view
+    height = page.evaluate("bordermon.map._bordermonRenderer._container.height")
+    page.evaluate("bordermon.map.panBy([300, 0], {animate: false})")
+    # Only the 300 px strip that came into view was painted, for symbols and areas alike.
+    assert page.evaluate(_PAINTED) == [300 * height, 300 * height]
+    page.evaluate("bordermon.map.panBy([-300, 0], {animate: false})")
+    assert page.evaluate(_PIXELS)[0] == first
+    # A zoom in and back out reuses the level drawn before, and a fresh draw matches both.
+    page.evaluate("bordermon.map.zoomIn(1, {animate: false})")
+    page.evaluate("bordermon.map.zoomOut(1, {animate: false})")
+    assert page.evaluate(_PAINTED) == [0, 0]
+    assert page.evaluate(_PIXELS)[0] == first
+    painted = page.evaluate(
+        "bordermon.layers.incident.symbols.redraw(); bordermon.layers.incident.areas.redraw();"
+        f"bordermon.map._bordermonRenderer._redraw(); {_PAINTED}"
+    )
+    assert painted[0] > 300 * height and painted[1] > 300 * height
+    assert page.evaluate(_PIXELS)[0] == first
+    _assert_clean(log)
+
+
+def test_every_symbol_of_a_crowd_is_drawn_at_its_place(
+    offline_page: tuple[Any, NetworkLog], crowded: Path
+) -> None:
+    page, log = offline_page
+    _open(page, crowded)
+    page.evaluate("bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
+    missing = page.evaluate(
+        """(() => {
+            const set = bordermon.layers.incident.symbols, r = set._renderer, b = r._bounds;
+            const data = r._ctx.getImageData(0, 0, r._container.width, r._container.height).data;
+            const width = r._container.width, ratio = width / (b.max.x - b.min.x);
+            let inView = 0, bare = 0;
+            for (let k = 0; k < set._n; k++) {
+                const x = Math.round((set._x[k] - b.min.x) * ratio);
+                const y = Math.round((set._y[k] - b.min.y) * ratio);
+                if (x < 0 || y < 0 || x >= width || y >= r._container.height) continue;
+                inView += 1;
+                if (data[4 * (y * width + x) + 3] < 200) bare += 1;
+            }
+            return [inView, bare];
+        })()"""
+    )
+    assert missing[0] > 1000 and missing[1] == 0, missing
+    page.screenshot(path=screenshot_path("map-crowd"))
     _assert_clean(log)

@@ -432,10 +432,10 @@
   // A level is {f, ratio, x, y, w, h, canvas}: the set's pixels over a rectangle of
   // device pixels counted from the world's origin at zoom factor f.
   var Rastered = {
-    // Levels kept per set: the current one and, for large sets, the one before (zooming
-    // back out); each is a canvas the size of the renderer's.
+    // Levels kept per set: the current one and the one before (zooming back out); each is
+    // a canvas the size of the renderer's.
     _keep: function () {
-      return this._n >= 2000 ? 2 : 1;
+      return 2;
     },
 
     // Forget what was drawn (a change of data or style): the next draw paints anew.
@@ -492,6 +492,7 @@
       var x = (b.min.x + o.x) * ratio, y = (b.min.y + o.y) * ratio;
       var w = (b.max.x - b.min.x) * ratio, h = (b.max.y - b.min.y) * ratio;
       var levels = this._levels || (this._levels = []), old = null, i;
+      this.lastPainted = 0;  // device pixels painted anew by this draw (for tests)
       if (w <= 0 || h <= 0) {
         return;
       }
@@ -517,6 +518,7 @@
         }
         for (i = 0; i < missing.length; i++) {
           var r = missing[i], band = Math.max(1, Math.floor(BAND_PIXELS / r[2]));
+          this.lastPainted += r[2] * r[3];
           for (var top = r[1]; top < r[1] + r[3]; top += band) {
             this._paint(g, x + r[0], y + top, r[2], Math.min(band, r[1] + r[3] - top), r[0], top, ratio);
           }
@@ -903,28 +905,29 @@
   }
 
   // The pixels whose centres lie inside rings (flat world [x, y, …]; f scales world to
-  // device pixels, counted from X, Y): non-zero, or even-odd.
+  // device pixels), non-zero or even-odd, into a W × H band whose top-left is (X, Y)
+  // from the world's origin. Computed from the world's origin, not the band's, so that
+  // every band draws a pixel alike.
   var crossings = { x: new Float64Array(64), w: new Int8Array(64) };
   function fillRings(m, W, H, rings, f, X, Y, evenOdd) {
-    var top = Infinity, bottom = -Infinity, r, j;
+    var top = Infinity, bottom = -Infinity, r, j, i, k;
     for (r = 0; r < rings.length; r++) {
       for (j = 1; j < rings[r].length; j += 2) {
-        var v = rings[r][j] * f - Y;
-        top = Math.min(top, v);
-        bottom = Math.max(bottom, v);
+        top = Math.min(top, rings[r][j] * f);
+        bottom = Math.max(bottom, rings[r][j] * f);
       }
     }
-    var y0 = Math.max(0, Math.ceil(top - 0.5)), y1 = Math.min(H - 1, Math.floor(bottom - 0.5));
+    var y0 = Math.max(0, Math.ceil(top - 0.5) - Y), y1 = Math.min(H - 1, Math.floor(bottom - 0.5) - Y);
     for (var y = y0; y <= y1; y++) {
-      var yc = y + 0.5, n = 0;
+      var yc = Y + y + 0.5, n = 0;
       for (r = 0; r < rings.length; r++) {
         var a = rings[r], len = a.length / 2;
-        for (var i = 0, k = len - 1; i < len; k = i++) {
-          var ya = a[2 * k + 1] * f - Y, yb = a[2 * i + 1] * f - Y;
+        for (i = 0, k = len - 1; i < len; k = i++) {
+          var ya = a[2 * k + 1] * f, yb = a[2 * i + 1] * f;
           if ((ya <= yc) === (yb <= yc)) {
             continue;
           }
-          var xa = a[2 * k] * f - X, xb = a[2 * i] * f - X;
+          var xa = a[2 * k] * f, xb = a[2 * i] * f;
           if (n === crossings.x.length) {
             var gx = new Float64Array(2 * n), gw = new Int8Array(2 * n);
             gx.set(crossings.x);
@@ -952,7 +955,7 @@
       for (i = 0; i + 1 < n; i++) {
         wind += evenOdd ? 1 : cw[i];
         if (evenOdd ? wind % 2 === 1 : wind !== 0) {
-          var x0 = Math.max(0, Math.ceil(cx[i] - 0.5)), x1 = Math.min(W - 1, Math.floor(cx[i + 1] - 0.5));
+          var x0 = Math.max(0, Math.ceil(cx[i] - 0.5) - X), x1 = Math.min(W - 1, Math.floor(cx[i + 1] - 0.5) - X);
           for (var x = x0; x <= x1; x++) {
             touch(m, base + x, 255);
           }
@@ -979,36 +982,33 @@
     }
     for (i = 1; i < n + (closed ? 1 : 0); i++) {
       var a = i - 1, b = i % n;
-      var x0 = flat[2 * a] * f - X, y0 = flat[2 * a + 1] * f - Y, x1 = flat[2 * b] * f - X, y1 = flat[2 * b + 1] * f - Y;
+      var x0 = flat[2 * a] * f, y0 = flat[2 * a + 1] * f, x1 = flat[2 * b] * f, y1 = flat[2 * b + 1] * f;
       var len = Math.sqrt((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
-      strokeSegment(m, W, H, x0, y0, x1, y1, len, hw, dash, period, along);
+      strokeSegment(m, W, H, X, Y, x0, y0, x1, y1, len, hw, dash, period, along);
       along += len;
     }
   }
 
-  function strokeSegment(m, W, H, x0, y0, x1, y1, len, hw, dash, period, along) {
+  // One segment (device pixels from the world's origin) into the band at X, Y.
+  function strokeSegment(m, W, H, X, Y, x0, y0, x1, y1, len, hw, dash, period, along) {
     var reach = hw + 0.5, ux = len ? (x1 - x0) / len : 1, uy = len ? (y1 - y0) / len : 0;
-    if (Math.max(x0, x1) + reach < 0 || Math.min(x0, x1) - reach > W || Math.max(y0, y1) + reach < 0 || Math.min(y0, y1) - reach > H) {
+    if (Math.max(x0, x1) + reach < X || Math.min(x0, x1) - reach > X + W ||
+        Math.max(y0, y1) + reach < Y || Math.min(y0, y1) - reach > Y + H) {
       return;
     }
     // Step along the longer axis; across it, the few pixels within reach of the line.
     var steep = Math.abs(y1 - y0) > Math.abs(x1 - x0);
+    var P = steep ? Y : X, Q = steep ? X : Y, pn = steep ? H : W, qn = steep ? W : H;
     var p0 = steep ? y0 : x0, p1 = steep ? y1 : x1, q0 = steep ? x0 : y0, q1 = steep ? x1 : y1;
-    var lo = Math.max(0, Math.floor(Math.min(p0, p1) - reach)), hi = Math.min((steep ? H : W) - 1, Math.ceil(Math.max(p0, p1) + reach));
+    var pmin = Math.min(p0, p1), pmax = Math.max(p0, p1);
+    var lo = Math.max(0, Math.floor(pmin - reach) - P), hi = Math.min(pn - 1, Math.ceil(pmax + reach) - P);
     var slope = p1 !== p0 ? (q1 - q0) / (p1 - p0) : 0, spread = reach * Math.sqrt(1 + slope * slope) + 0.5;
-    var qmax = (steep ? W : H) - 1;
     for (var p = lo; p <= hi; p++) {
-      var pc = Math.min(Math.max(p + 0.5, Math.min(p0, p1)), Math.max(p0, p1));
-      var qc = q0 + (pc - p0) * slope;
-      var qa = Math.max(0, Math.floor(qc - spread)), qb = Math.min(qmax, Math.ceil(qc + spread));
+      var pc = Math.min(Math.max(P + p + 0.5, pmin), pmax), qc = q0 + (pc - p0) * slope;
+      var qa = Math.max(0, Math.floor(qc - spread) - Q), qb = Math.min(qn - 1, Math.ceil(qc + spread) - Q);
       for (var q = qa; q <= qb; q++) {
-        var px = (steep ? q : p) + 0.5 - x0, py = (steep ? p : q) + 0.5 - y0;
-        var t = px * ux + py * uy, perp = px * uy - py * ux, off = 0;
-        if (t < 0) {
-          off = -t;
-        } else if (t > len) {
-          off = t - len;
-        }
+        var px = (steep ? Q + q : P + p) + 0.5 - x0, py = (steep ? P + p : Q + q) + 0.5 - y0;
+        var t = px * ux + py * uy, perp = px * uy - py * ux, off = t < 0 ? -t : t > len ? t - len : 0;
         if (dash) {
           off = Math.max(off, dashGap(dash, period, along + Math.min(Math.max(t, 0), len)));
         }
