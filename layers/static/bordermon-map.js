@@ -316,7 +316,7 @@
   }
   function faded(px) {
     if (!px.faded) {
-      var n = px.n, out = L.extend({}, px, { words: new Uint32Array(n), keep: new Uint16Array(n) });
+      var n = px.n, out = L.extend({}, px, { words: new Uint32Array(n), keep: new Uint16Array(n), off: null, offW: -1 });
       for (var j = 0; j < n; j++) {
         var w = px.words[j], a = w >>> 24, fa = Math.round(a * FADED_ALPHA), r = a ? fa / a : 0;
         out.words[j] = ((fa << 24) | (Math.round(((w >>> 16) & 255) * r) << 16) |
@@ -385,9 +385,17 @@
   function stamp(buf, W, H, px, X, Y) {
     var dx = px.dx, dy = px.dy, wds = px.words, keep = px.keep, n = px.n, j, x, y, o, dst, inv;
     if (X >= 0 && Y >= 0 && X + px.width <= W && Y + px.height <= H) {
-      var base = Y * W + X;
+      // Offsets of the pixels in a buffer W wide, kept for the last width used.
+      if (px.offW !== W) {
+        px.off = px.off || new Int32Array(n);
+        for (j = 0; j < n; j++) {
+          px.off[j] = dy[j] * W + dx[j];
+        }
+        px.offW = W;
+      }
+      var base = Y * W + X, off = px.off;
       for (j = 0; j < n; j++) {
-        o = base + dy[j] * W + dx[j];
+        o = base + off[j];
         dst = buf[o];
         inv = keep[j];
         buf[o] = inv === 0 || dst === 0 ? wds[j] : (wds[j] + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
@@ -833,7 +841,7 @@
       return found;
     }
     var rgb = colour(s.color), opacity = s.opacity === undefined ? 1 : s.opacity, n = shape.n;
-    var out = L.extend({}, shape, { words: new Uint32Array(n), keep: new Uint16Array(n) });
+    var out = L.extend({}, shape, { words: new Uint32Array(n), keep: new Uint16Array(n), off: null, offW: -1 });
     for (var j = 0; j < n; j++) {
       var a = Math.round(255 * opacity * shape.cover[j]);
       out.words[j] = premultiplied(rgb, a);
@@ -1010,9 +1018,19 @@
         var px = (steep ? Q + q : P + p) + 0.5 - x0, py = (steep ? P + p : Q + q) + 0.5 - y0;
         var t = px * ux + py * uy, perp = px * uy - py * ux, off = t < 0 ? -t : t > len ? t - len : 0;
         if (dash) {
-          off = Math.max(off, dashGap(dash, period, along + Math.min(Math.max(t, 0), len)));
+          var pos = along + (t < 0 ? 0 : t > len ? len : t), gap;
+          if (dash.length === 2) {
+            var phase = pos % period;
+            gap = phase <= dash[0] ? 0 : Math.min(phase - dash[0], period - phase);
+          } else {
+            gap = dashGap(dash, period, pos);
+          }
+          if (gap > off) {
+            off = gap;
+          }
         }
-        var dist = Math.sqrt(perp * perp + off * off), c = Math.min(1, hw + 0.5 - dist, 2 * hw);
+        var dist = off ? Math.sqrt(perp * perp + off * off) : perp < 0 ? -perp : perp;
+        var c = Math.min(1, hw + 0.5 - dist, 2 * hw);
         if (c > 0) {
           touch(m, (steep ? p : q) * W + (steep ? q : p), Math.round(255 * c));
         }
@@ -1038,33 +1056,46 @@
 
   // Composites a run's fill coverage (a look's colour, solid or hatched) and clears it.
   function compositeFill(buf, m, W, X, Y, s, ratio) {
-    var hatched = s.fillColor && typeof s.fillColor !== "string";
-    var rgb = fillInk(s), tile = hatched ? hatchCover("#000000") : null, sh = ratio === 2 ? 1 : 0;
+    var hatched = s.fillColor && typeof s.fillColor !== "string", sh = ratio === 2 ? 1 : 0;
+    var key = s._key + "|fill", lut = luts[key];
+    if (!lut) {
+      var rgb = fillInk(s), tile = hatched ? hatchCover("#000000") : [1];
+      lut = luts[key] = new Uint32Array(tile.length);
+      for (var c = 0; c < tile.length; c++) {
+        lut[c] = premultiplied(rgb, Math.round(255 * s.fillOpacity * tile[c]));
+      }
+    }
     var mask = m.mask, touched = m.touched;
     for (var i = 0; i < m.n; i++) {
-      var o = touched[i], a = s.fillOpacity;
+      var o = touched[i];
       mask[o] = 0;
-      if (tile) {
-        a *= tile[((((o / W) | 0) + Y) >> sh & 7) * 8 + ((((o % W) + X) >> sh) & 7)];
-      }
-      blend(buf, o, rgb, Math.round(255 * a));
+      over(buf, o, hatched ? lut[((((o / W) | 0) + Y) >> sh & 7) * 8 + ((((o % W) + X) >> sh) & 7)] : lut[0]);
     }
     m.n = 0;
   }
   function compositeStroke(buf, m, s) {
-    var rgb = colour(s.color), opacity = s.opacity === undefined ? 1 : s.opacity, mask = m.mask, touched = m.touched;
+    var key = s._key + "|stroke", lut = luts[key], mask = m.mask, touched = m.touched;
+    if (!lut) {
+      var rgb = colour(s.color), opacity = s.opacity === undefined ? 1 : s.opacity;
+      lut = luts[key] = new Uint32Array(256);
+      for (var c = 0; c < 256; c++) {
+        lut[c] = premultiplied(rgb, Math.round(opacity * c));
+      }
+    }
     for (var i = 0; i < m.n; i++) {
       var o = touched[i];
-      blend(buf, o, rgb, Math.round(opacity * mask[o]));
+      over(buf, o, lut[mask[o]]);
       mask[o] = 0;
     }
     m.n = 0;
   }
-  function blend(buf, o, rgb, a) {
-    if (a <= 0) {
+  // Premultiplied colour words of a look's fill (per hatching cell) or stroke (per coverage).
+  var luts = {};
+  function over(buf, o, word) {
+    var a = word >>> 24, dst = buf[o], inv = 255 - a;
+    if (!a) {
       return;
     }
-    var word = premultiplied(rgb, a), dst = buf[o], inv = 255 - a;
     buf[o] = inv === 0 || dst === 0 ? word : (word + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
       ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
   }
@@ -1257,29 +1288,34 @@
           if (row > bottom) { bottom = row; }
         }
       }
-      // Along each row: the families' layers and mean colour, composited in turn.
-      var sh = ratio === 2 ? 1 : 0, nf = fams.length;
-      var run = new Int32Array(4 * nf);
+      // Along each row, family after family (as each pixel composites them in turn):
+      // the layers and their mean colour.
+      var sh = ratio === 2 ? 1 : 0;
       for (var y = top; y <= bottom; y++) {
         var x1 = Math.min(hi[y], W - 1), cell = (((Y + y) >> sh) & 7) * 8;
-        run.fill(0);
-        for (var x = lo[y]; x <= x1; x++) {
-          var p = y * W + x;
-          for (var m = 0; m < nf; m++) {
-            var dm = sums[m], e = 4 * p, t = 4 * m;
-            var n = (run[t] += dm[e]), rs = (run[t + 1] += dm[e + 1]), gs = (run[t + 2] += dm[e + 2]), bs = (run[t + 3] += dm[e + 3]);
+        for (var m = 0; m < fams.length; m++) {
+          var dm = sums[m], fm = fams[m], alpha = fm.alpha, hatched = fm.hatched;
+          var n = 0, rs = 0, gs = 0, bs = 0;
+          for (var x = lo[y]; x <= x1; x++) {
+            var p = y * W + x, e = 4 * p;
+            n += dm[e];
+            rs += dm[e + 1];
+            gs += dm[e + 2];
+            bs += dm[e + 3];
             dm[e] = dm[e + 1] = dm[e + 2] = dm[e + 3] = 0;
-            if (n > 0) {
-              var fm = fams[m], A = fm.alpha[(fm.hatched ? (cell + (((X + x) >> sh) & 7)) * 256 : 0) + (n > 255 ? 255 : n)];
-              if (!A) {
-                continue;
-              }
-              var scale = A / (255 * n);
-              var word = ((A << 24) | (Math.round(bs * scale) << 16) | (Math.round(gs * scale) << 8) | Math.round(rs * scale)) >>> 0;
-              var dst = buf[p], inv = 255 - A;
-              buf[p] = inv === 0 || dst === 0 ? word : (word + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
-                ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
+            if (n <= 0) {
+              continue;
             }
+            var A = alpha[(hatched ? (cell + (((X + x) >> sh) & 7)) * 256 : 0) + (n > 255 ? 255 : n)];
+            if (!A) {
+              continue;
+            }
+            var scale = A / (255 * n);
+            var word = ((A << 24) | (((bs * scale + 0.5) | 0) << 16) | (((gs * scale + 0.5) | 0) << 8) |
+              ((rs * scale + 0.5) | 0)) >>> 0;
+            var dst = buf[p], inv = 255 - A;
+            buf[p] = inv === 0 || dst === 0 ? word : (word + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
+              ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
           }
         }
       }
@@ -1658,7 +1694,7 @@
 
   function styleKey(s) {
     // Everything _fillStroke reads; symbols with the same key look the same.
-    var fill = s.fillColor && typeof s.fillColor !== "string" ? "hatch:" + s.color : s.fillColor;
+    var fill = s.fillColor && typeof s.fillColor !== "string" ? "hatch:" + (s.fillColor.bordermonColor || s.color) : s.fillColor;
     return [s.color, s.weight, s.opacity, s.dashArray, fill, s.fillOpacity, s.edge].join("|");
   }
 
