@@ -420,6 +420,13 @@
     }
   }
 
+  // The common part of rectangles a and b ([x, y, w, h]), or null.
+  function intersect(a, b) {
+    var x0 = Math.max(a[0], b[0]), y0 = Math.max(a[1], b[1]);
+    var x1 = Math.min(a[0] + a[2], b[0] + b[2]), y1 = Math.min(a[1] + a[3], b[1] + b[3]);
+    return x1 > x0 && y1 > y0 ? [x0, y0, x1 - x0, y1 - y0] : null;
+  }
+
   // The parts of rectangle a ([x, y, w, h]) outside rectangle b: at most four.
   function subtract(a, b) {
     var ax1 = a[0] + a[2], ay1 = a[1] + a[3], bx1 = b[0] + b[2], by1 = b[1] + b[3];
@@ -451,6 +458,14 @@
       (this._levels || []).forEach(function (level) { level.canvas.width = level.canvas.height = 0; });
       this._levels = [];
       this._spare = null;
+      if (this._idle) {
+        if (window.cancelIdleCallback) {
+          window.cancelIdleCallback(this._idle);
+        } else {
+          clearTimeout(this._idle);
+        }
+        this._idle = null;
+      }
       if (this._drawn) {
         this._drawn.fill(0);
       }
@@ -494,13 +509,16 @@
     },
 
     // Draws the set over the renderer's bounds b: from the level kept at this zoom where
-    // it covers them, painting the rest (see _paint).
+    // it covers them, painting the rest (see _paint): what is in the map's window now,
+    // the margins around it (seen only when the map is dragged) when the page is idle.
     _drawLevel: function (ctx, b) {
       var ratio = pixelRatio(), o = this._origin, f = this._f;
       var x = (b.min.x + o.x) * ratio, y = (b.min.y + o.y) * ratio;
       var w = (b.max.x - b.min.x) * ratio, h = (b.max.y - b.min.y) * ratio;
       var levels = this._levels || (this._levels = []), old = null, i;
-      this.lastPainted = 0;  // device pixels painted anew by this draw (for tests)
+      // Device pixels painted for the level drawn since it was drawn first (for tests).
+      var current = levels[0], carried = this.lastPainted || 0;
+      this.lastPainted = 0;
       if (w <= 0 || h <= 0) {
         return;
       }
@@ -512,23 +530,27 @@
       }
       var level = old;
       if (!old || old.x !== x || old.y !== y || old.w !== w || old.h !== h) {
-        level = { f: f, ratio: ratio, x: x, y: y, w: w, h: h, canvas: this._canvas(w, h) };
-        var g = level.canvas.getContext("2d"), missing = [[0, 0, w, h]];
+        level = { f: f, ratio: ratio, x: x, y: y, w: w, h: h, canvas: this._canvas(w, h), pending: [] };
+        var missing = [[0, 0, w, h]];
         if (old) {
+          this._finish(old);  // it is copied as it stands
           var kept = [old.x - x, old.y - y, old.w, old.h];
           var x0 = Math.max(0, kept[0]), y0 = Math.max(0, kept[1]);
           var x1 = Math.min(w, kept[0] + kept[2]), y1 = Math.min(h, kept[1] + kept[3]);
           if (x1 > x0 && y1 > y0) {
-            g.drawImage(old.canvas, x0 - kept[0], y0 - kept[1], x1 - x0, y1 - y0, x0, y0, x1 - x0, y1 - y0);
+            level.canvas.getContext("2d").drawImage(old.canvas, x0 - kept[0], y0 - kept[1], x1 - x0, y1 - y0, x0, y0, x1 - x0, y1 - y0);
             missing = subtract(missing[0], [x0, y0, x1 - x0, y1 - y0]);
           }
           this._setAside(old.canvas);
         }
+        var view = this._window(level);
         for (i = 0; i < missing.length; i++) {
-          var r = missing[i], band = Math.max(1, Math.floor(BAND_PIXELS / r[2]));
-          this.lastPainted += r[2] * r[3];
-          for (var top = r[1]; top < r[1] + r[3]; top += band) {
-            this._paint(g, x + r[0], y + top, r[2], Math.min(band, r[1] + r[3] - top), r[0], top, ratio);
+          var r = missing[i], now = view && intersect(r, view);
+          if (now) {
+            this._paintRect(level, now);
+            level.pending = level.pending.concat(subtract(r, now));
+          } else {
+            level.pending.push(r);
           }
         }
       }
@@ -536,8 +558,82 @@
       while (levels.length > this._keep()) {
         this._setAside(levels.pop().canvas);
       }
+      if (level === current) {
+        this.lastPainted += carried;
+      }
+      if (level.pending.length) {
+        this._later();
+      }
       ctx.globalAlpha = 1;
       ctx.drawImage(level.canvas, 0, 0, w, h, b.min.x, b.min.y, w / ratio, h / ratio);
+    },
+
+    // The map's window in a level's pixels.
+    _window: function (level) {
+      var map = this._map, o = this._origin, ratio = level.ratio, size = map.getSize();
+      var corner = map.containerPointToLayerPoint([0, 0]);
+      var x0 = Math.floor((corner.x + o.x) * ratio) - level.x, y0 = Math.floor((corner.y + o.y) * ratio) - level.y;
+      return intersect([x0, y0, Math.ceil(size.x * ratio) + 1, Math.ceil(size.y * ratio) + 1], [0, 0, level.w, level.h]);
+    },
+
+    // Paints a rectangle of a level (its pixels) in bands.
+    _paintRect: function (level, r) {
+      var g = level.canvas.getContext("2d"), band = Math.max(1, Math.floor(BAND_PIXELS / r[2]));
+      this.lastPainted += r[2] * r[3];
+      for (var top = r[1]; top < r[1] + r[3]; top += band) {
+        this._paint(g, level.x + r[0], level.y + top, r[2], Math.min(band, r[1] + r[3] - top), r[0], top, level.ratio);
+      }
+    },
+
+    // Paints what a level left for later, now.
+    _finish: function (level) {
+      while (level.pending.length) {
+        this._paintRect(level, level.pending.shift());
+      }
+    },
+
+    // Paints what the current level left for later, now (printing, tests), and shows it.
+    finish: function () {
+      var level = this._levels && this._levels[0];
+      if (level && level.pending.length) {
+        this._finish(level);
+        if (this._renderer) {
+          this._renderer._requestRedraw(this);
+        }
+      }
+      return this;
+    },
+
+    // Paints the current level's margins band by band when the page is idle, then shows them.
+    _later: function () {
+      if (this._idle) {
+        return;
+      }
+      var self = this;
+      var run = function (deadline) {
+        self._idle = null;
+        var level = self._levels && self._levels[0];
+        if (!self._map || !level || !level.pending.length) {
+          return;
+        }
+        do {
+          var r = level.pending[0], band = Math.max(1, Math.floor(BAND_PIXELS / 4 / r[2]));
+          if (r[3] <= band) {
+            level.pending.shift();
+          } else {
+            level.pending[0] = [r[0], r[1] + band, r[2], r[3] - band];
+            r = [r[0], r[1], r[2], band];
+          }
+          self._paintRect(level, r);
+        } while (level.pending.length && deadline.timeRemaining() > 10);
+        if (level.pending.length) {
+          self._later();
+        }
+        self._renderer._requestRedraw(self);
+      };
+      this._idle = window.requestIdleCallback
+        ? window.requestIdleCallback(run, { timeout: 1000 })
+        : setTimeout(function () { run({ timeRemaining: function () { return 0; } }); }, 50);
     },
 
     // Marks what lies in the drawn area (for drawnEvents and lastDrawn).
