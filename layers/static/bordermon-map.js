@@ -447,10 +447,10 @@
   // A level is {f, ratio, x, y, w, h, canvas}: the set's pixels over a rectangle of
   // device pixels counted from the world's origin at zoom factor f.
   var Rastered = {
-    // Levels kept per set: the current one and the one before (zooming back out); each is
-    // a canvas the size of the renderer's.
+    // Levels kept per set: the current one, the zoom levels next to it (see _prefetch) and
+    // the one before; each is a canvas the size of the renderer's.
     _keep: function () {
-      return 2;
+      return 4;
     },
 
     // Forget what was drawn (a change of data or style): the next draw paints anew.
@@ -515,13 +515,39 @@
       var ratio = pixelRatio(), o = this._origin, f = this._f;
       var x = (b.min.x + o.x) * ratio, y = (b.min.y + o.y) * ratio;
       var w = (b.max.x - b.min.x) * ratio, h = (b.max.y - b.min.y) * ratio;
-      var levels = this._levels || (this._levels = []), old = null, i;
+      var levels = this._levels || (this._levels = []), i;
       // Device pixels painted for the level drawn since it was drawn first (for tests).
       var current = levels[0], carried = this.lastPainted || 0;
       this.lastPainted = 0;
       if (w <= 0 || h <= 0) {
         return;
       }
+      var level = this._level(f, ratio, x, y, w, h), view = this._window(level), later = [];
+      for (i = 0; i < level.pending.length; i++) {
+        var r = level.pending[i], now = view && intersect(r, view);
+        if (now) {
+          this._paintRect(level, now);
+          later = later.concat(subtract(r, now));
+        } else {
+          later.push(r);
+        }
+      }
+      level.pending = later;
+      if (level === current) {
+        this.lastPainted += carried;
+      }
+      if (level.pending.length || !level.prefetched) {
+        this._later();
+      }
+      ctx.globalAlpha = 1;
+      ctx.drawImage(level.canvas, 0, 0, w, h, b.min.x, b.min.y, w / ratio, h / ratio);
+    },
+
+    // The level of zoom factor f over a rectangle (device pixels from the world's origin),
+    // made the current one: the one kept if it covers it, else a new one holding what the
+    // kept one covers, the rest pending.
+    _level: function (f, ratio, x, y, w, h, prefetch) {
+      var levels = this._levels, old = null, i;
       for (i = 0; i < levels.length; i++) {
         if (levels[i].f === f && levels[i].ratio === ratio) {
           old = levels.splice(i, 1)[0];
@@ -530,42 +556,35 @@
       }
       var level = old;
       if (!old || old.x !== x || old.y !== y || old.w !== w || old.h !== h) {
-        level = { f: f, ratio: ratio, x: x, y: y, w: w, h: h, canvas: this._canvas(w, h), pending: [] };
-        var missing = [[0, 0, w, h]];
+        level = { f: f, ratio: ratio, x: x, y: y, w: w, h: h, canvas: this._canvas(w, h), pending: [[0, 0, w, h]] };
         if (old) {
-          this._finish(old);  // it is copied as it stands
-          var kept = [old.x - x, old.y - y, old.w, old.h];
-          var x0 = Math.max(0, kept[0]), y0 = Math.max(0, kept[1]);
-          var x1 = Math.min(w, kept[0] + kept[2]), y1 = Math.min(h, kept[1] + kept[3]);
-          if (x1 > x0 && y1 > y0) {
-            level.canvas.getContext("2d").drawImage(old.canvas, x0 - kept[0], y0 - kept[1], x1 - x0, y1 - y0, x0, y0, x1 - x0, y1 - y0);
-            missing = subtract(missing[0], [x0, y0, x1 - x0, y1 - y0]);
+          var kept = intersect([old.x - x, old.y - y, old.w, old.h], [0, 0, w, h]);
+          if (kept) {
+            // What the kept one left for later where it is copied, first.
+            var copied = [kept[0] + x - old.x, kept[1] + y - old.y, kept[2], kept[3]];
+            for (i = 0; i < old.pending.length; i++) {
+              var part = intersect(old.pending[i], copied);
+              if (part) {
+                this._paintRect(old, part);
+              }
+            }
+            level.canvas.getContext("2d").drawImage(
+              old.canvas, kept[0] + x - old.x, kept[1] + y - old.y, kept[2], kept[3], kept[0], kept[1], kept[2], kept[3]
+            );
+            level.pending = subtract(level.pending[0], kept);
           }
           this._setAside(old.canvas);
         }
-        var view = this._window(level);
-        for (i = 0; i < missing.length; i++) {
-          var r = missing[i], now = view && intersect(r, view);
-          if (now) {
-            this._paintRect(level, now);
-            level.pending = level.pending.concat(subtract(r, now));
-          } else {
-            level.pending.push(r);
-          }
-        }
       }
-      levels.unshift(level);
+      if (prefetch) {
+        levels.splice(1, 0, level);
+      } else {
+        levels.unshift(level);
+      }
       while (levels.length > this._keep()) {
         this._setAside(levels.pop().canvas);
       }
-      if (level === current) {
-        this.lastPainted += carried;
-      }
-      if (level.pending.length) {
-        this._later();
-      }
-      ctx.globalAlpha = 1;
-      ctx.drawImage(level.canvas, 0, 0, w, h, b.min.x, b.min.y, w / ratio, h / ratio);
+      return level;
     },
 
     // The map's window in a level's pixels.
@@ -576,13 +595,15 @@
       return intersect([x0, y0, Math.ceil(size.x * ratio) + 1, Math.ceil(size.y * ratio) + 1], [0, 0, level.w, level.h]);
     },
 
-    // Paints a rectangle of a level (its pixels) in bands.
+    // Paints a rectangle of a level (its pixels) in bands, at the level's zoom.
     _paintRect: function (level, r) {
-      var g = level.canvas.getContext("2d"), band = Math.max(1, Math.floor(BAND_PIXELS / r[2]));
-      this.lastPainted += r[2] * r[3];
+      var g = level.canvas.getContext("2d"), band = Math.max(1, Math.floor(BAND_PIXELS / r[2])), f = this._f;
+      this._f = level.f;
+      this.lastPainted += level === this._levels[0] ? r[2] * r[3] : 0;
       for (var top = r[1]; top < r[1] + r[3]; top += band) {
         this._paint(g, level.x + r[0], level.y + top, r[2], Math.min(band, r[1] + r[3] - top), r[0], top, level.ratio);
       }
+      this._f = f;
     },
 
     // Paints what a level left for later, now.
@@ -604,7 +625,27 @@
       return this;
     },
 
-    // Paints the current level's margins band by band when the page is idle, then shows them.
+    // The zoom levels next to the current one, over the window they would show around
+    // its centre: painted when the page is idle, so that a zoom in or out after a pause
+    // finds them ready (a zoom about another point finds part of them).
+    _prefetch: function () {
+      var map = this._map, level = this._levels[0], crs = map.options.crs, z = map.getZoom();
+      var size = map.getSize(), pad = this._renderer.options.padding, centre = map.getCenter();
+      level.prefetched = true;
+      [z + 1, z - 1].forEach(function (zoom) {
+        if (zoom > map.getMaxZoom() || zoom < map.getMinZoom()) {
+          return;
+        }
+        var f = crs.scale(zoom) / crs.scale(0), ratio = level.ratio;
+        var origin = map.project(centre, zoom).subtract(size.divideBy(2)).round();
+        var min = size.multiplyBy(-pad).round(), max = min.add(size.multiplyBy(1 + 2 * pad)).round();
+        this._level(f, ratio, (min.x + origin.x) * ratio, (min.y + origin.y) * ratio,
+          (max.x - min.x) * ratio, (max.y - min.y) * ratio, true);
+      }, this);
+    },
+
+    // Paints, band by band while the page is idle: the current level's margins (then shows
+    // them), then the levels next to it.
     _later: function () {
       if (this._idle) {
         return;
@@ -612,12 +653,22 @@
       var self = this;
       var run = function (deadline) {
         self._idle = null;
-        var level = self._levels && self._levels[0];
-        if (!self._map || !level || !level.pending.length) {
+        var levels = self._levels, current = levels && levels[0], shown = false;
+        if (!self._map || !current) {
           return;
         }
-        do {
-          var r = level.pending[0], band = Math.max(1, Math.floor(BAND_PIXELS / 4 / r[2]));
+        if (!current.prefetched && !current.pending.length) {
+          self._prefetch();
+        }
+        while (deadline.timeRemaining() > 8 || deadline.didTimeout) {
+          var level = null;
+          for (var i = 0; i < levels.length && !level; i++) {
+            level = levels[i].pending.length ? levels[i] : null;
+          }
+          if (!level) {
+            break;
+          }
+          var r = level.pending[0], band = Math.max(1, Math.floor(BAND_PIXELS / 8 / r[2]));
           if (r[3] <= band) {
             level.pending.shift();
           } else {
@@ -625,15 +676,21 @@
             r = [r[0], r[1], r[2], band];
           }
           self._paintRect(level, r);
-        } while (level.pending.length && deadline.timeRemaining() > 10);
-        if (level.pending.length) {
+          shown = shown || level === current;
+          if (deadline.didTimeout) {
+            break;
+          }
+        }
+        if (shown) {
+          self._renderer._requestRedraw(self);
+        }
+        if (levels.some(function (l) { return l.pending.length; }) || !current.prefetched) {
           self._later();
         }
-        self._renderer._requestRedraw(self);
       };
       this._idle = window.requestIdleCallback
-        ? window.requestIdleCallback(run, { timeout: 1000 })
-        : setTimeout(function () { run({ timeRemaining: function () { return 0; } }); }, 50);
+        ? window.requestIdleCallback(run, { timeout: 2000 })
+        : setTimeout(function () { run({ timeRemaining: function () { return 0; }, didTimeout: true }); }, 100);
     },
 
     // Marks what lies in the drawn area (for drawnEvents and lastDrawn).
