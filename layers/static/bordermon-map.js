@@ -344,40 +344,42 @@
   }
 
   // Scratch buffers shared by every painter (paint() runs one rectangle at a time).
-  var scratch = { images: {}, imageCount: 0, sums: [], lo: new Int32Array(0), hi: new Int32Array(0) };
-  // A cleared W × H ImageData and its pixels as words, reused: allocating one per band
-  // makes the garbage collector run in every step.
+  var scratch = { words: new Uint32Array(0), image: null, sums: [], lo: new Int32Array(0), hi: new Int32Array(0) };
+  // A cleared buffer of W × H premultiplied pixels. Buffers and the ImageData they are put
+  // through are reused whatever the size: allocating them per band makes the garbage
+  // collector run in every step.
   function pixels(W, H) {
-    var key = W + "x" + H, found = scratch.images[key];
-    if (!found) {
-      if (scratch.imageCount > 8) {
-        scratch.images = {};
-        scratch.imageCount = 0;
-      }
-      var image = new ImageData(W, H);
-      found = scratch.images[key] = { image: image, words: new Uint32Array(image.data.buffer) };
-      scratch.imageCount += 1;
-    } else {
-      found.words.fill(0);
+    if (scratch.words.length < W * H) {
+      scratch.words = new Uint32Array(Math.max(W * H, BAND_PIXELS));
     }
-    return found;
+    var words = scratch.words.subarray(0, W * H);
+    words.fill(0);
+    return { words: words, W: W, H: H };
   }
   // A rectangle is painted in bands of at most this many pixels (bounded memory).
   var BAND_PIXELS = 1 << 19;
 
-  // Converts premultiplied pixels to the straight alpha ImageData holds, in place.
-  function straight(px) {
-    var buf = px.words, bytes = px.image.data;
-    for (var p = 0, end = buf.length; p < end; p++) {
-      var alpha = buf[p] >>> 24;
-      if (alpha && alpha < 255) {
-        var f = 255 / alpha, c = 4 * p;
-        bytes[c] = bytes[c] * f;
-        bytes[c + 1] = bytes[c + 1] * f;
-        bytes[c + 2] = bytes[c + 2] * f;
+  // Puts a buffer of pixels at (x, y) of a canvas, in the straight alpha ImageData holds.
+  function put(g, px, x, y) {
+    var W = px.W, H = px.H, image = scratch.image;
+    if (!image || image.width < W || image.height < H) {
+      image = scratch.image = new ImageData(Math.max(W, image ? image.width : 0), Math.max(H, image ? image.height : 0));
+      scratch.imageWords = new Uint32Array(image.data.buffer);
+    }
+    var S = image.width, out = scratch.imageWords, bytes = image.data, src = px.words;
+    for (var row = 0; row < H; row++) {
+      out.set(src.subarray(row * W, row * W + W), row * S);
+      for (var p = row * S, end = p + W; p < end; p++) {
+        var alpha = out[p] >>> 24;
+        if (alpha && alpha < 255) {
+          var f = 255 / alpha, c = 4 * p;
+          bytes[c] = bytes[c] * f;
+          bytes[c + 1] = bytes[c + 1] * f;
+          bytes[c + 2] = bytes[c + 2] * f;
+        }
       }
     }
-    return px.image;
+    g.putImageData(image, x, y, 0, 0, W, H);
   }
 
   // Stamps the pixels of a pixel list (see spritePixels) with their top-left at (X, Y) of
@@ -854,7 +856,7 @@
         s = images[st[k]];
         stamp(buf, W, H, s.pixels, (Math.round(wx[k] * f) - s.half) * ratio - X, (Math.round(wy[k] * f) - s.half) * ratio - Y);
       }
-      g.putImageData(straight(px), x, y);
+      put(g, px, x, y);
     },
 
     // The topmost symbol under a point (radius plus the renderer's tolerance).
@@ -1372,7 +1374,7 @@
         this._shapes(px.words, X, Y, W, H, fl, fq, nf, ratio, true);
         this._circles(px.words, X, Y, W, H, list, q, ratio, false);
         this._shapes(px.words, X, Y, W, H, list, q, count, ratio, false);
-        g.putImageData(straight(px), x, y);
+        put(g, px, x, y);
       }
     },
 
@@ -1405,7 +1407,11 @@
         scratch.lo = new Int32Array(H);
         scratch.hi = new Int32Array(H);
       }
-      var lo = scratch.lo, hi = scratch.hi, top = H, bottom = -1;
+      var lo = scratch.lo, hi = scratch.hi, top = H, bottom = -1, NB = (W >> 6) + 2;
+      if (!scratch.blocks || scratch.blocks.length < NB * H) {
+        scratch.blocks = new Uint8Array(NB * H);
+      }
+      var blocks = scratch.blocks;
       lo.fill(W, 0, H);
       hi.fill(-1, 0, H);
       for (q = 0; q < count; q++) {
@@ -1437,12 +1443,15 @@
           }
           if (a < lo[row]) { lo[row] = a; }
           if (z + 1 > hi[row]) { hi[row] = z + 1; }
+          for (var bk = row * NB + (a >> 6), bz = row * NB + ((z + 1) >> 6); bk <= bz; bk++) {
+            blocks[bk] = 1;
+          }
           if (row < top) { top = row; }
           if (row > bottom) { bottom = row; }
         }
       }
       // Along each row, family after family (as each pixel composites them in turn):
-      // the layers and their mean colour.
+      // the layers and their mean colour, over the blocks of 64 pixels a span covers.
       var sh = ratio === 2 ? 1 : 0;
       for (var y = top; y <= bottom; y++) {
         var x1 = Math.min(hi[y], W - 1), cell = (((Y + y) >> sh) & 7) * 8;
@@ -1450,6 +1459,10 @@
           var dm = sums[m], fm = fams[m], alpha = fm.alpha, hatched = fm.hatched;
           var n = 0, rs = 0, gs = 0, bs = 0;
           for (var x = lo[y]; x <= x1; x++) {
+            if (!(x & 63) && !blocks[y * NB + (x >> 6)]) {
+              x += 63;  // no span here: every sum is 0
+              continue;
+            }
             var p = y * W + x, e = 4 * p;
             n += dm[e];
             rs += dm[e + 1];
@@ -1471,6 +1484,7 @@
               ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
           }
         }
+        blocks.fill(0, y * NB, y * NB + NB);
       }
       // Then the rings, in order.
       for (q = 0; q < count; q++) {
