@@ -670,7 +670,7 @@
           if (!level) {
             break;
           }
-          var r = level.pending[0], band = Math.max(1, Math.floor(BAND_PIXELS / 8 / r[2]));
+          var r = level.pending[0], band = Math.max(1, Math.floor(BAND_PIXELS / 32 / r[2]));  // a few ms a slice
           if (r[3] <= band) {
             level.pending.shift();
           } else {
