@@ -894,7 +894,7 @@
         return [];
       }
       var styles = this.options.styles, st = this._e.style, tol = this._renderer.options.tolerance || 0;
-      var count = this._inView({ min: p, max: p }, this._maxReach()), list = this._index.result;
+      var count = this._inView({ min: p, max: p }, this._reach()), list = this._index.result;
       count = timeShown(this, list, count, true);  // time hook: what playback hides is not listed
       var out = [], seen = {};
       for (var q = count - 1; q >= 0; q--) {
