@@ -450,9 +450,10 @@
   // device pixels counted from the world's origin at zoom factor f.
   var Rastered = {
     // Levels kept per set: the current one, the zoom levels next to it (see _prefetch) and
-    // the one before; each is a canvas the size of the renderer's.
+    // the one before; each is a canvas the size of the renderer's. A small set, cheap to
+    // paint, keeps the current level and the one before.
     _keep: function () {
-      return 4;
+      return this._n >= 2000 ? 4 : 2;
     },
 
     // Forget what was drawn (a change of data or style): the next draw paints anew.
@@ -634,6 +635,9 @@
       var map = this._map, level = this._levels[0], crs = map.options.crs, z = map.getZoom();
       var size = map.getSize(), pad = this._renderer.options.padding, centre = map.getCenter();
       level.prefetched = true;
+      if (this._n < 2000) {
+        return;
+      }
       [z + 1, z - 1].forEach(function (zoom) {
         if (zoom > map.getMaxZoom() || zoom < map.getMinZoom()) {
           return;
