@@ -333,6 +333,7 @@ def test_a_phone_shows_the_map_on_its_first_screen(chromium: Any, server: str) -
         assert not _overlap(scale, attribution), (scale, attribution)
         for selector in (".leaflet-control-scale", ".leaflet-control-attribution"):
             assert _on_top(frame, selector), selector  # not under the map's time band either
+        frame.frame_element().screenshot(path=screenshot_path("dashboard-phone-map-390x844"))
         assert log.page_errors == []
     finally:
         context.close()
