@@ -164,6 +164,9 @@ def test_the_legend_starts_folded_on_a_phone(chromium: Any, exported: Path) -> N
         try:
             _open(page, exported.as_uri())
             assert page.evaluate("!document.querySelector('.bm-legend-box details').open") is folded
+            if not folded:  # open, it leaves the title box above it uncovered
+                legend, title = _rect(page, ".bm-legend-box"), _rect(page, ".bm-title")
+                assert title["bottom"] <= legend["top"], (title, legend)
             page.locator(".bm-legend-box summary").click()  # the toggle
             assert page.evaluate("document.querySelector('.bm-legend-box details').open") is folded
             _assert_clean(log)

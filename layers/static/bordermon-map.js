@@ -2474,6 +2474,24 @@
       details.open = false;
       L.DomUtil.addClass(box, "bm-small");  // the attribution keeps clear of the legend's toggle
     }
+    var fit = function () { fitKeyList(box); };
+    details.addEventListener("toggle", fit);
+    map.on("resize", fit);
+    fit();
+  }
+
+  // The open legend never covers the title box above it: its list scrolls in the room left.
+  function fitKeyList(box) {
+    var title = box.querySelector(".bm-title"), list = box.querySelector(".bm-legend-box .bm-legend");
+    if (!title || !list) {
+      return;
+    }
+    list.style.maxHeight = "";
+    var legendBox = box.querySelector(".bm-legend-box");
+    var overlap = title.getBoundingClientRect().bottom + 10 - legendBox.getBoundingClientRect().top;
+    if (overlap > 0 && list.clientHeight) {
+      list.style.maxHeight = Math.max(60, list.clientHeight - overlap) + "px";
+    }
   }
 
   // ------------------------------------------------------------------ controls
