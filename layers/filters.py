@@ -10,10 +10,11 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -303,27 +304,44 @@ def source_table(events: gpd.GeoDataFrame, register: Register | None = None) -> 
 
 
 def _source_columns(
-    sources: pd.Series, register: Register | None, wanted: Iterable[str]
+    sources: pd.Series,
+    register: Register | None,
+    wanted: Iterable[str],
+    fields: Mapping[str, Any] | None = None,
 ) -> dict[str, np.ndarray]:
     """Arrays of one item per source: ``position`` and the ``wanted`` columns of :func:`source_table`.
 
-    Only what is asked for is computed: a language filter reads no URL.
+    Only what is asked for is computed: a language filter reads no URL. Besides the
+    columns of :func:`source_table`, ``wanted`` may name ``n`` (the source's place in its
+    event) and ``register_name`` (the register's name, None when the domain is not
+    registered). ``fields`` maps source fields to a default: each comes back as it is
+    recorded (the default where it is missing), as ``source.<field>``.
     """
     counts = np.fromiter((len(items) for items in sources), dtype="int64", count=len(sources))
     flat = list(itertools.chain.from_iterable(sources))
     columns = {"position": np.repeat(np.arange(len(sources)), counts)}
     wanted = set(wanted)
+    if "n" in wanted:
+        firsts = np.repeat(np.cumsum(counts) - counts, counts)
+        columns["n"] = np.arange(len(flat), dtype="int64") - firsts
     if "language" in wanted:
         columns["language"] = np.array([s.get("language") for s in flat], dtype=object)
-    if wanted & {"publisher", "kind"}:
+    if wanted & {"publisher", "kind", "register_name"}:
         codes, hosts = pd.factorize(np.array(_hosts([str(s.get("url", "")) for s in flat]), dtype=object))
         found = [(register or default_register()).find_domain(host) for host in hosts]
+        names = np.array([p.name if p else None for p in found], dtype=object)
         if "kind" in wanted:
             columns["kind"] = np.array([p.kind if p else None for p in found], dtype=object)[codes]
+        if "register_name" in wanted:
+            columns["register_name"] = names[codes]
         if "publisher" in wanted:
-            registered = np.array([p.name if p else None for p in found], dtype=object)[codes]
+            registered = names[codes]
             own = np.array([s.get("publisher") for s in flat], dtype=object)
             columns["publisher"] = np.where(pd.isna(registered), own, registered)
+    for name, default in (fields or {}).items():
+        values = np.empty(len(flat), dtype=object)
+        values[:] = [s.get(name, default) for s in flat]
+        columns[f"source.{name}"] = values
     return columns
 
 

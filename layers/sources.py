@@ -32,8 +32,10 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from layers.filters import _source_columns
 from layers.paths import STORE_ENV, default_store
 from layers.publishers import KINDS, Register, RegisterError, default_register, independent_publishers
 from layers.record_state import describe_freshness, newest_day
@@ -82,31 +84,39 @@ def source_table(events: gpd.GeoDataFrame, register: Register | None = None) -> 
     Columns: ``id``, ``n`` (the source's place in the event), ``url``, ``publisher``,
     ``register_name``, ``kind`` (``unregistered`` when the domain is not in the register),
     ``language``, ``published``, ``title``, ``archived_url``, ``placeholder_title``.
+    Built on :func:`layers.filters.source_table`'s columns: the register is asked once
+    per web domain, a title checked once per distinct title and address.
     """
     register = register or default_register()
-    rows: list[dict[str, Any]] = []
-    for event_id, sources in zip(events["id"], events["sources"], strict=True):
-        for n, source in enumerate(sources):
-            url = str(source.get("url", ""))
-            found = register.lookup(url)
-            title = str(source.get("title", ""))
-            rows.append(
-                {
-                    "id": event_id,
-                    "n": n,
-                    "url": url,
-                    "publisher": str(source.get("publisher", "")),
-                    "register_name": found.name if found else None,
-                    "kind": found.kind if found else _UNREGISTERED,
-                    "language": str(source.get("language", "")),
-                    "published": str(source.get("published", "")),
-                    "title": title,
-                    "archived_url": source.get("archived_url"),
-                    "placeholder_title": _placeholder(title, url),
-                }
-            )
-    columns = ["id", "n", "url", "publisher", "register_name", "kind", "language", "published", "title"]
-    return pd.DataFrame(rows, columns=[*columns, "archived_url", "placeholder_title"])
+    texts = ("url", "publisher", "language", "published", "title")
+    found = _source_columns(
+        events["sources"],
+        register,
+        ("n", "register_name", "kind"),
+        {**dict.fromkeys(texts, ""), "archived_url": None},
+    )
+    # str() of each recorded value, as the report prints it.
+    text = {name: found[f"source.{name}"].astype(str).astype(object) for name in texts}
+    pairs = pd.MultiIndex.from_arrays([text["title"], text["url"]])
+    codes, distinct = pd.factorize(pairs)
+    placeholder = np.asarray([_placeholder(title, url) for title, url in distinct], dtype=bool)[codes]
+    kind = found["kind"]
+    columns = {
+        "id": np.asarray(events["id"].to_numpy(dtype=object))[found["position"]].tolist(),
+        "n": found["n"].tolist(),
+        "url": text["url"].tolist(),
+        "publisher": text["publisher"].tolist(),
+        "register_name": found["register_name"].tolist(),
+        "kind": np.where(pd.isna(kind), _UNREGISTERED, kind).tolist(),
+        "language": text["language"].tolist(),
+        "published": text["published"].tolist(),
+        "title": text["title"].tolist(),
+        "archived_url": found["source.archived_url"].tolist(),
+        "placeholder_title": placeholder.tolist(),
+    }
+    if not len(kind):  # no citation: no column can say its type
+        return pd.DataFrame([], columns=list(columns))
+    return pd.DataFrame(columns, columns=list(columns))
 
 
 def event_flags(

@@ -13,6 +13,7 @@ import urllib.parse
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -263,3 +264,57 @@ def test_cli_json_and_dead_links(tmp_path: Path, server: str) -> None:
         env=env,
     ).stdout
     assert "links: 1 asked, 1 dead" in text and "archived: https://archive.example/gone" in text
+
+
+def _table_row_by_row(events: Any, register: Register) -> Any:
+    """The citation table as it was built before it rested on layers.filters: one row at a time."""
+    import pandas as pd
+
+    from layers.sources import _placeholder
+
+    rows = []
+    for event_id, sources in zip(events["id"], events["sources"], strict=True):
+        for n, source in enumerate(sources):
+            url = str(source.get("url", ""))
+            found = register.lookup(url)
+            title = str(source.get("title", ""))
+            rows.append(
+                {
+                    "id": event_id,
+                    "n": n,
+                    "url": url,
+                    "publisher": str(source.get("publisher", "")),
+                    "register_name": found.name if found else None,
+                    "kind": found.kind if found else "unregistered",
+                    "language": str(source.get("language", "")),
+                    "published": str(source.get("published", "")),
+                    "title": title,
+                    "archived_url": source.get("archived_url"),
+                    "placeholder_title": _placeholder(title, url),
+                }
+            )
+    columns = ["id", "n", "url", "publisher", "register_name", "kind", "language", "published", "title"]
+    return pd.DataFrame(rows, columns=[*columns, "archived_url", "placeholder_title"])
+
+
+def test_table_is_the_row_by_row_table_on_the_shipped_store_and_hostile_sources(events, register) -> None:
+    import pandas as pd
+
+    from layers.paths import SHIPPED_STORE
+
+    shipped = read_store(SHIPPED_STORE).events
+    odd = events.copy()
+    odd.at[odd.index[0], "sources"] = [
+        {
+            **SOURCE,
+            "url": "https://USER@Example.ORG.:8080/a?b#c",
+            "archived_url": "https://web.archive.org/x",
+        },
+        {"url": " https://paper.example/z", "publisher": "P", "title": "untitled"},
+        {**SOURCE, "url": "not a url", "language": None},
+    ]
+    for frame, used in ((shipped, default_register()), (events, register), (odd, register)):
+        pd.testing.assert_frame_equal(source_table(frame, used), _table_row_by_row(frame, used))
+        pd.testing.assert_frame_equal(
+            source_table(frame.iloc[:0], used), _table_row_by_row(frame.iloc[:0], used)
+        )
