@@ -139,3 +139,26 @@ def test_a_time_that_is_not_one_is_a_field_error(
     (error,) = at.error
     assert f"Start time: '{typed}' is not a time of day; use HH:MM" in plain(error.value)
     assert snapshot(store) == before
+
+
+def test_an_actor_or_tag_with_a_semicolon_survives_a_save_and_a_new_one_is_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names are entries, not text split on a separator: "A; B" stays one actor."""
+    store = tmp_path / "store"
+    feature = make_feature(
+        "a", actors=["Srpska lista; its deputies", "Kosovo Police"], tags=["north; Zvečan", "banjska"]
+    )
+    write_json(store / "main.geojson", collection(feature, make_feature("b", actors=["KFOR"])))
+    before = snapshot(store)
+    at = pick(editor(store, monkeypatch), "a")
+    assert at.multiselect(key="actors_a").value == ["Srpska lista; its deputies", "Kosovo Police"]
+    assert "KFOR" in at.multiselect(key="actors_a").options  # the store's other actors, to pick
+    at.button(key=SAVE).click().run()
+    assert "Saved a" in messages(at)
+    assert snapshot(store) == before
+    at.multiselect(key="actors_a").select("KFOR")
+    at.button(key=SAVE).click().run()
+    (saved, _) = json.loads((store / "main.geojson").read_text(encoding="utf-8"))["features"]
+    assert saved["properties"]["actors"] == ["Srpska lista; its deputies", "Kosovo Police", "KFOR"]
+    assert saved["properties"]["tags"] == ["north; Zvečan", "banjska"]

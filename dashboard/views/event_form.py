@@ -7,6 +7,7 @@ writes :func:`layers.editing.edited_feature`: only what the reader changed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -100,7 +101,13 @@ def _pick(name: str, options: list[Any], current: Any, key: str, **kwargs: Any) 
     return st.selectbox(name, options, index=index, key=key, **kwargs)
 
 
-def _fields(form: EventForm, k: str, layer: str) -> None:
+def _choices(current: Sequence[str], known: Iterable[str]) -> list[str]:
+    """The event's own entries first, in their order, then the store's others, sorted."""
+    own = list(dict.fromkeys(current))
+    return own + sorted(set(known) - set(own))
+
+
+def _fields(form: EventForm, k: str, layer: str, known: Mapping[str, Sequence[str]]) -> None:
     """The form's widgets, filled from ``form`` and read back into it (``k``: the event's key)."""
     t = tr()
     _ = t.gettext
@@ -153,9 +160,17 @@ def _fields(form: EventForm, k: str, layer: str) -> None:
     form.uncertainty_km = cols[1].number_input(
         _("Uncertainty (km, if approximate)"), value=form.uncertainty_km, key=f"unc_{k}"
     )
-    form.actors = st.text_input(
-        _("Actors (separated by ;)"), "; ".join(form.actors), key=f"actors_{k}"
-    ).split(";")
+    # One entry per actor or tag, never a separator inside the text: an actor's name may
+    # hold any character ("Srpska lista; its MPs" stays one name), and a form saved
+    # without a change gives back exactly the list it was given.
+    form.actors = st.multiselect(
+        _("Actors"),
+        _choices(form.actors, known.get("actors", ())),
+        default=list(form.actors),
+        accept_new_options=True,
+        key=f"actors_{k}",
+        help=_("Pick from the store's actors, or type a new name and press Enter."),
+    )
     cols = st.columns(4)
     counts = {
         "fatalities": (form.fatalities, _("Killed (low)"), _("Killed (high)")),
@@ -192,13 +207,29 @@ def _fields(form: EventForm, k: str, layer: str) -> None:
     )
     form.sources = sources.to_dict("records")
     form.group = st.text_input(_("Group (links events of one operation)"), form.group, key=f"group_{k}")
-    form.tags = st.text_input(_("Tags (separated by ;)"), "; ".join(form.tags), key=f"tags_{k}").split(";")
+    form.tags = st.multiselect(
+        _("Tags"),
+        _choices(form.tags, known.get("tags", ())),
+        default=list(form.tags),
+        accept_new_options=True,
+        key=f"tags_{k}",
+        help=_("Pick from the store's tags, or type a new one and press Enter."),
+    )
 
 
 def _refused(message: str, problems: list[tuple[str, str]]) -> None:
     st.error(tr().gettext("Not saved: {reason}").format(reason=md(message)))
     if problems:
         st.markdown("\n".join(f"- {md(name)}: {md(reason)}" for name, reason in problems))
+
+
+def _known_lists(events: pd.DataFrame) -> dict[str, list[str]]:
+    """Every actor and tag the store names, to pick from."""
+    return {
+        name: sorted({item for items in events[name] for item in (items or ())})
+        for name in ("actors", "tags")
+        if name in events.columns
+    }
 
 
 def render(events: pd.DataFrame) -> None:
@@ -233,7 +264,7 @@ def render(events: pd.DataFrame) -> None:
                 key=f"move_{k}",
             )
         form.layer = layer
-        _fields(form, k, layer)
+        _fields(form, k, layer, _known_lists(events))
         form.lon, form.lat = lon, lat
         submitted = st.form_submit_button(_("Save"), type="primary")
     if not submitted:
