@@ -292,8 +292,13 @@ def show_notices(report: ValidationReport | None = None) -> None:
     The count of set-aside records and unreadable files names no path: the Methodology
     page lists each with its file (relative to the store), feature, field and reason.
     """
-    for notice in st.session_state.get("notices", ()):
-        st.warning(md(notice), icon=":material/link_off:")
+    notices = st.session_state.get("notices", ())
+    if notices:  # one box, a line each: a box each pushed the map down by their number
+        lines = [md(notice, inline=True) for notice in notices]
+        st.warning(
+            lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines),
+            icon=":material/link_off:",
+        )
     if report is None or (not report.set_aside and report.ok):
         return
     t = tr()

@@ -293,6 +293,7 @@ def test_url_notices_stay_until_the_reader_changes_the_view() -> None:
     at = app(bogus="1", confidence="confirmed", layers="foo")
     first = url_notices(at)
     assert "'bogus'" in first and "'confidence'" in first and "foo" in first
+    assert len(at.warning) == 1  # one box, a line each, so the map does not move far down
     at.run()  # what a map click or a table row does, with the selection aside
     assert url_notices(at) == first
     at.session_state["selected"] = SIEGE
