@@ -162,7 +162,9 @@ def measure(n: int, repeat: int, work: Path) -> dict[str, Any]:
         synthetic_store(store, n)
     size_mb = sum(f.stat().st_size for f in store.glob("*.geojson")) / 1e6
     cache = work / f"cache-{n}"
-    env = {**os.environ, "BORDERMON_CACHE": str(cache)}
+    # The `bordermon` script imports the installed package; point it at this checkout, so
+    # that the figures are this code's even when the environment's install is another copy.
+    env = {**os.environ, "BORDERMON_CACHE": str(cache), "PYTHONPATH": str(ROOT)}
     parquet = work / f"events-{n}.parquet"
     code = (
         "import pyarrow.parquet as pq; from layers.store import read_store; "
