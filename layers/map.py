@@ -327,7 +327,9 @@ def build_map(
         )
         ControlBox(content, "bottomleft", "bm-legend-box").add_to(m)
     if playback and any(layer in LAYERS for layer in layers):
-        TimeControl(time_config(drawn, view, timeline=timeline, lang=lang)).add_to(m)
+        in_layers = selected[selected["layer"].isin(layers)] if not selected.empty else selected
+        unplaced = in_layers[~mapped_mask(in_layers)] if not in_layers.empty else in_layers
+        TimeControl(time_config(in_layers, view, timeline=timeline, lang=lang, unplaced=unplaced)).add_to(m)
     ReadyMark(BASEMAPS[basemap][0], BASEMAPS["none"][0]).add_to(m)
     return m
 

@@ -25,9 +25,9 @@ from layers.filters import Filters
 from layers.i18n import DEFAULT_LANGUAGE, translator
 from layers.map_elements import RawMarkup, ScriptedElement
 from layers.mapdata import js_string
-from layers.timeline import day_number
+from layers.timeline import day_number, encode_days
 from layers.timeseries import dated_events
-from layers.vocabulary import LAYER_TITLES, translated
+from layers.vocabulary import LAYER_TITLES, LAYERS, translated
 
 __all__ = ["TimeControl", "time_config", "time_domain"]
 
@@ -79,6 +79,7 @@ def time_config(
     window: tuple[date, date] | None = None,
     day: date | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    unplaced: gpd.GeoDataFrame | None = None,
 ) -> dict[str, Any]:
     """What the time script is given: the words, the days it spans and its first state.
 
@@ -93,8 +94,12 @@ def time_config(
     window, day : optional
         A window already chosen on the timeline, and a day of playback to open on.
     lang : str
-        The language of the words (:data:`layers.i18n.LANGUAGES`); dates are written by
-        the browser in the same language.
+        The language of the words (:data:`layers.i18n.LANGUAGES`); dates are written as
+        bordermon writes them in that language.
+    unplaced : GeoDataFrame, optional
+        The view's events that have no place on the map: playback names those of each
+        step under the date (their titles, their days as :func:`layers.timeline.encode_days`
+        gives them, their layer as an index into :data:`layers.vocabulary.LAYERS`).
     """
     t = translator(lang)
     first, last = time_domain(events, filters)
@@ -106,6 +111,7 @@ def time_config(
         "day": day_number(day) if day else None,
         "names": translated(LAYER_TITLES, lang),
         "months": _day_templates(lang),
+        "unplaced": _unplaced(unplaced),
         "words": {
             "play": t.gettext("Play"),
             "pause": t.gettext("Pause"),
@@ -126,7 +132,21 @@ def time_config(
             "shown": t.gettext("{count} shown"),
             "clear": t.gettext("Clear the window"),
             "drag": t.gettext("Drag across the timeline to show a window of time; click to show all"),
+            "unplaced": t.gettext("Without a place on the map:"),
         },
+    }
+
+
+def _unplaced(events: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
+    """Events without a map position, in time order: ids, layers, days and titles."""
+    if events is None or events.empty:
+        return None
+    rows = events.sort_values("start", kind="stable")
+    return {
+        "id": rows["id"].astype(str).tolist(),
+        "layer": [LAYERS.index(layer) for layer in rows["layer"].tolist()],
+        **encode_days(rows),
+        "title": rows["title"].astype(str).tolist(),
     }
 
 

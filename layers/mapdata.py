@@ -28,7 +28,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.measures import DISTANCE_BANDS, ON_LINE_KM
-from layers.timeline import event_days
+from layers.timeline import encode_days
 from layers.vocabulary import (
     CATEGORY_STYLES,
     CONFIDENCE_LABELS,
@@ -442,7 +442,7 @@ def encode_events(
         string indexes ``t`` (title), ``w`` (when), ``l`` (place), ``a`` (actors), ``q``
         (casualties), ``o`` (geometry note), ``sn`` (number of sources per event), ``s`` (their indexes
         in ``sources``, event after event), the days each event covers ``d0``, ``ts``,
-        ``tn``, ``tw`` (see ``_encode_days``: playback and the timeline), ``share`` (row → the
+        ``tn``, ``tw`` (:func:`layers.timeline.encode_days`: playback and the timeline), ``share`` (row → the
         earlier row whose identical area or line it is drawn with: that row alone has it in
         ``geom``), and the
         tables ``strings``, ``sources``, ``categories``, ``confidences``, ``precisions``.
@@ -477,7 +477,7 @@ def encode_events(
     payload.update({"id": rows["id"].astype(str).tolist()})
     payload.update(_encode_positions(rows))
     payload.update(_encode_codes(rows, layer))
-    payload.update(_encode_days(rows))
+    payload.update(encode_days(rows))
     payload.update(_encode_texts(rows, strings, interval=layer != "incident", lang=lang))
     source_counts, source_refs, source_table = _encode_sources(rows["sources"], strings)
     payload.update({"sn": source_counts, "s": source_refs, "sources": source_table})
@@ -594,31 +594,6 @@ def _encode_codes(rows: gpd.GeoDataFrame, layer: str) -> dict[str, list[int]]:
         "f": _codes(rows["confidence"], _CONFIDENCES, "reported"),
         "p": _codes(rows["location_precision"], _PRECISIONS, "exact"),
     }
-
-
-def _encode_days(rows: gpd.GeoDataFrame) -> dict[str, Any]:
-    """Each event's days (:func:`layers.timeline.event_days`), for playback and the timeline.
-
-    ``d0`` is the first day (days since 1970-01-01); ``ts`` each event's first day after
-    ``d0``; ``tn`` its recorded length in days less one (-1: ongoing, no end); ``tw`` only
-    for events recorded to the week, month or year, ``[before, after]``: how many days the
-    shown span reaches before ``ts`` and after the recorded last day (drawn faded).
-    """
-    days = event_days(rows)
-    if days.empty:
-        return {"d0": 0, "ts": [], "tn": [], "tw": {}}
-    first = days["first"].to_numpy(dtype="int64")
-    d0 = int(first.min())
-    last = days["last"].to_numpy(dtype="int64", na_value=-1)
-    ongoing = days["last"].isna().to_numpy(dtype=bool)
-    length = np.where(ongoing, -1, last - first)
-    shown_last = days["shown_last"].to_numpy(dtype="int64", na_value=0)
-    before = first - days["shown_first"].to_numpy(dtype="int64")
-    after = np.where(ongoing, 0, shown_last - last)
-    widened = {
-        str(i): [int(before[i]), int(after[i])] for i in np.flatnonzero(days["coarse"].to_numpy(dtype=bool))
-    }
-    return {"d0": d0, "ts": (first - d0).tolist(), "tn": length.tolist(), "tw": widened}
 
 
 def _encode_texts(

@@ -20,6 +20,7 @@ The map payload (:func:`layers.mapdata.encode_events`) carries these spans compa
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -28,7 +29,7 @@ import pandas as pd
 from layers.filters import effective_end
 from layers.vocabulary import LAYER_TIME_RULES
 
-__all__ = ["COARSE_PRECISIONS", "EPOCH", "day_number", "event_days", "shown_between"]
+__all__ = ["COARSE_PRECISIONS", "EPOCH", "day_number", "encode_days", "event_days", "shown_between"]
 
 #: Day 0 of the day numbers.
 EPOCH = date(1970, 1, 1)
@@ -124,3 +125,28 @@ def shown_between(events: gpd.GeoDataFrame, first: date, last: date) -> pd.Serie
     begins = days["shown_first"] <= day_number(last)
     ends = days["shown_last"].isna() | (days["shown_last"] >= day_number(first))
     return (begins & ends).fillna(False).astype(bool)
+
+
+def encode_days(events: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Each event's days (:func:`event_days`) compactly, as the map script reads them.
+
+    ``d0`` is the first day (a day number); ``ts`` each event's first day after ``d0``;
+    ``tn`` its recorded length in days less one (-1: ongoing, no end); ``tw`` only for
+    events recorded to the week, month or year, by position: ``[before, after]``, how
+    many days the shown span reaches before ``ts`` and after the recorded last day.
+    """
+    days = event_days(events)
+    if days.empty:
+        return {"d0": 0, "ts": [], "tn": [], "tw": {}}
+    first = days["first"].to_numpy(dtype="int64")
+    d0 = int(first.min())
+    last = days["last"].to_numpy(dtype="int64", na_value=-1)
+    ongoing = days["last"].isna().to_numpy(dtype=bool)
+    length = np.where(ongoing, -1, last - first)
+    shown_last = days["shown_last"].to_numpy(dtype="int64", na_value=0)
+    before = first - days["shown_first"].to_numpy(dtype="int64")
+    after = np.where(ongoing, 0, shown_last - last)
+    widened = {
+        str(i): [int(before[i]), int(after[i])] for i in np.flatnonzero(days["coarse"].to_numpy(dtype=bool))
+    }
+    return {"d0": d0, "ts": (first - d0).tolist(), "tn": length.tolist(), "tw": widened}

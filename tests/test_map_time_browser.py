@@ -97,6 +97,13 @@ def _day(page: Any) -> date:
     return EPOCH + timedelta(days=page.evaluate("bordermon.time.player.day"))
 
 
+def _unplaced(events: gpd.GeoDataFrame, view: Filters, first: date, last: date) -> list[str]:
+    """The view's events without a place that playback names from ``first`` to ``last``, newest first."""
+    in_view = filter_events(events, view)
+    unplaced = in_view[~mapped_mask(in_view)].sort_values("start", kind="stable")
+    return list(unplaced.loc[shown_between(unplaced, first, last).to_numpy(dtype=bool), "id"])[::-1]
+
+
 def _expected(events: gpd.GeoDataFrame, view: Filters, first: date, last: date) -> dict[str, dict[str, list]]:
     """What playback draws from ``first`` to ``last``: the view's mapped events whose shown span meets it."""
     in_view = filter_events(events, view)
@@ -131,6 +138,7 @@ def test_stepping_day_by_day_draws_exactly_the_events_of_each_day(
         assert _day(page) == day
         assert page.inner_text(".bm-time-date") == f"{day.day} {day:%b %Y}"
         assert drawn == _expected(events, SEP_OCT_2023, day, day), day
+        assert page.evaluate("bordermon.time.unplaced()") == _unplaced(events, SEP_OCT_2023, day, day), day
         seen_faded = seen_faded or any(layer["faded"] for layer in drawn.values())
         day += timedelta(days=1)
     # Known only to the month: drawn, faded, on every day of October 2023.
@@ -250,6 +258,12 @@ def test_the_export_plays_offline_and_shows_the_autumn_of_2023(
     assert "2023-09-29-white-house-reports-serbian-buildup" not in drawn["deployment"]["faded"]
     assert "2022-12-18-kfor-reinforces-jarinje" in drawn["kfor"]["drawn"]
     assert "2023-10-18-jarinje-crossing-reopening" not in drawn["incident"]["drawn"]
+    # The KFOR reinforcements of October 2023 have no place: named under the date.
+    line = page.inner_text(".bm-time-unplaced")
+    assert line.startswith("Without a place on the map:")
+    assert line.index("First 200 UK reinforcement troops arrive") < line.index("UK to deploy")
+    for title in ("UK to deploy about 200 soldiers", "First 200 UK reinforcement troops arrive"):
+        assert title in page.get_attribute(".bm-time-unplaced", "title")
     assert page.inner_text(".bm-time-date") == "6 Oct 2023"
     page.evaluate("bordermon.map.setView([43.02, 20.85], 10, {animate: false})")
     page.evaluate("document.querySelector('.bm-legend-box details').open = false")

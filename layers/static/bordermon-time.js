@@ -118,6 +118,8 @@
         self.layers.push({ key: key, layer: layer, s: spans(layer.data) });
       }
     });
+    // Events of the view without a place on the map: named under the date, step by step.
+    this.unplaced = config.unplaced ? { d: config.unplaced, s: spans(config.unplaced) } : null;
     try {
       this.format = new Intl.DateTimeFormat(this.lang, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
     } catch (e) {
@@ -183,6 +185,17 @@
       });
     });
     this.counts = counts;
+    this.unplacedShown = [];
+    if (this.unplaced && day !== null) {
+      var u = this.unplaced.s;
+      for (var k = u.n - 1; k >= 0; k--) {  // the newest first: what this step brings
+        var inWindow = win === null || (u.first[k] <= win[1] && u.last[k] >= win[0]);
+        var now = u.sFirst[k] <= f1 && u.sLast[k] >= f0;
+        if (inWindow && (now || (u.sLast[k] < f0 && u.sLast[k] >= t0))) {
+          this.unplacedShown.push(k);
+        }
+      }
+    }
     this._render();
     // Leaflet draws the canvas in the next animation frame; this one runs after it.
     var started = performance.now(), id = (T.requested += 1);
@@ -329,6 +342,7 @@
     all.type = "button";
     all.addEventListener("click", function () { self.showAll(); });
     this.countLabel = el("div", "bm-time-count", null, bar);
+    this.unplacedLine = el("div", "bm-time-unplaced", null, root);
     if (!this.config.timeline) {
       return;
     }
@@ -492,6 +506,10 @@
     this.root.classList.toggle("bm-time-playing", this.day !== null);
     Object.keys(this.counts || {}).forEach(function (key) { total += self.counts[key]; });
     this.countLabel.textContent = w.shown.replace("{count}", total.toLocaleString(this.lang));
+    var titles = (this.unplacedShown || []).map(function (k) { return self.unplaced.d.title[k]; });
+    this.unplacedLine.textContent = titles.length ? w.unplaced + " " + titles.join(" \u00B7 ") : "";
+    this.unplacedLine.title = titles.join("\n");
+    this.unplacedLine.style.display = titles.length ? "block" : "none";
     if (!this.canvas) {
       return;
     }
@@ -578,6 +596,11 @@
       p.setDay(config.day);
     }
     return p;
+  };
+  // The ids of the events without a place named for the step shown now.
+  T.unplaced = function () {
+    var p = T.player;
+    return p && p.unplaced ? p.unplacedShown.map(function (k) { return p.unplaced.d.id[k]; }) : [];
   };
   // The events each layer shows now (playback and window), for tests and counts.
   T.counts = function () {
