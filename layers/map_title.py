@@ -126,8 +126,10 @@ def title_html(
         record and each import with its date, stated under the data's date.
     """
     t = translator(lang)
+    # A <details> box: on a small map the script folds it to its title line (the summary),
+    # which opens the whole box; open on a large map.
     lines = [
-        f"<h1>{_esc(title)}</h1>",
+        f'<details class="bm-title-fold" open><summary><h1>{_esc(title)}</h1></summary>',
         f'<p class="bm-window"><b>{_esc(_window_text(filters, lang))}</b></p>',
     ]
     for part in _filter_text(filters, t):
@@ -185,4 +187,5 @@ def title_html(
             odbl=f'<a href="{ODBL}">ODbL 1.0</a>',
         )
         lines.append(f'<p class="bm-attribution bm-muted">{attribution}</p>')
+    lines.append("</details>")
     return "\n".join(lines)

@@ -368,3 +368,107 @@ def test_a_cdn_export_opened_offline_says_why_it_is_empty(
         assert page.locator("#bm-scripts-missing").count() == 0
     finally:
         context.close()
+
+
+#: The five window sizes an exported map must read well at.
+SIZES = {
+    "phone": (390, 844),
+    "1280x720": (1280, 720),
+    "1280x800": (1280, 800),
+    "1440x900": (1440, 900),
+    "1920x1080": (1920, 1080),
+}
+#: The map's own boxes, by name: none may cover another.
+BOXES = {
+    "title": ".bm-title",
+    "share": ".bm-share",
+    "legend": ".bm-legend-box",
+    "layers": ".leaflet-control-layers",
+    "playback": ".bm-time-bar",
+    "timeline": ".bm-time-line",
+    "zoom": ".leaflet-control-zoom",
+    "scale": ".leaflet-control-scale",
+    "attribution": ".leaflet-control-attribution",
+}
+_VISIBLE_BOXES = """(boxes) => {
+    const out = {};
+    for (const [name, selector] of Object.entries(boxes)) {
+        const el = document.querySelector(selector);
+        if (!el) continue;
+        const r = el.getBoundingClientRect(), style = getComputedStyle(el);
+        if (!r.width || !r.height || style.visibility === "hidden" || style.display === "none") continue;
+        out[name] = [r.left, r.top, r.right, r.bottom];
+    }
+    return out;
+}"""
+
+
+def _intersect(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_map_s_own_boxes_never_overlap_and_leave_the_middle_free(
+    chromium: Any, exported: Path, size: str
+) -> None:
+    width, height = SIZES[size]
+    context, page, log = _page(chromium, width, height)
+    try:
+        _open(page, exported.as_uri())
+        boxes = page.evaluate(_VISIBLE_BOXES, BOXES)
+        page.screenshot(path=str(screenshot_path(f"export-{size}")))
+        # Every box of an export with playback and timeline is there at every size.
+        assert set(boxes) == set(BOXES), set(BOXES) - set(boxes)
+        names = sorted(boxes)
+        overlaps = [
+            (a, b, boxes[a], boxes[b])
+            for i, a in enumerate(names)
+            for b in names[i + 1 :]
+            if _intersect(boxes[a], boxes[b])
+        ]
+        assert overlaps == []
+        outside = {n: r for n, r in boxes.items() if r[0] < 0 or r[1] < 0 or r[2] > width or r[3] > height}
+        assert outside == {}
+        # The middle third of the map (a third of its width and of its height) is free.
+        left, top, right, bottom = page.evaluate(
+            "(() => { const r = bordermon.map.getContainer().getBoundingClientRect();"
+            " return [r.left, r.top, r.right, r.bottom]; })()"
+        )
+        w, h = (right - left) / 3, (bottom - top) / 3
+        middle = [left + w, top + h, right - w, bottom - h]
+        assert {n: r for n, r in boxes.items() if _intersect(r, middle)} == {}
+        _assert_clean(log)
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_title_and_layer_control_fold_and_unfold_on_resize(
+    chromium: Any, exported: Path
+) -> None:
+    context, page, log = _page(chromium, 390, 844)
+    try:
+        _open(page, exported.as_uri())
+        title_open = "document.querySelector('.bm-title details').open"
+        expanded = (
+            "document.querySelector('.leaflet-control-layers')"
+            ".classList.contains('leaflet-control-layers-expanded')"
+        )
+        assert page.evaluate(title_open) is False
+        assert page.evaluate(expanded) is False
+        assert page.inner_text(".bm-title").strip() == page.inner_text(".bm-title summary").strip()
+        page.locator(".bm-title summary").click()  # the summary line opens the whole box
+        assert page.evaluate(title_open) is True
+        assert "Data up to" in page.inner_text(".bm-title")
+        page.locator(".leaflet-control-layers-toggle").click()  # the icon opens the layer list
+        assert page.evaluate(expanded) is True
+        assert page.locator(".leaflet-control-layers-list").is_visible()
+        page.set_viewport_size({"width": 1440, "height": 900})  # a laptop: all open
+        page.wait_for_function(title_open)
+        assert page.evaluate(expanded) is True
+        assert page.evaluate("document.querySelector('.bm-legend-box details').open") is True
+        page.set_viewport_size({"width": 390, "height": 844})  # a phone again: folded
+        page.wait_for_function(f"!{title_open}")
+        assert page.evaluate(expanded) is False
+        _assert_clean(log)
+    finally:
+        context.close()

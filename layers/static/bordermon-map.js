@@ -2459,24 +2459,76 @@
 
   // ------------------------------------------------------------------ legend
 
-  // On a small map the legend starts folded (its summary unfolds it).
+  // On a small map (a phone) the legend and the title box start folded to their summary
+  // line and an expanded layer control shrinks to its icon, so that the boxes leave the map
+  // readable; on a large map all three start open. Decided from the map's size, again
+  // whenever a resize takes the map across the threshold (the user's own toggles stand
+  // until then).
   var SMALL_MAP = { width: 600, height: 420 };
-  function foldKeyBox(map) {
-    var box = map.getContainer(), details = box.querySelector(".bm-legend-box details");
-    if (!details) {
-      return;
+  function isSmall(box) {
+    return box.clientWidth < SMALL_MAP.width || box.clientHeight < SMALL_MAP.height;
+  }
+  function foldLayerControl(box, small) {
+    var control = box.querySelector(".leaflet-control-layers.bm-layers-foldable");
+    if (control) {
+      control.classList.toggle("leaflet-control-layers-expanded", !small);
     }
+  }
+  // A layer control built expanded (collapsed=false, as in exports) has no handlers to
+  // unfold it: its icon opens it on click, a click on the map folds it again.
+  function foldableLayerControl(map) {
+    var box = map.getContainer();
+    var control = box.querySelector(".leaflet-control-layers");
+    if (!control || !control.classList.contains("leaflet-control-layers-expanded")) {
+      return;  // none, or Leaflet already folds it (collapsed=true)
+    }
+    control.classList.add("bm-layers-foldable");
+    var toggle = control.querySelector(".leaflet-control-layers-toggle");
+    if (toggle) {
+      L.DomEvent.on(toggle, "click", function (e) {
+        L.DomEvent.preventDefault(e);
+        control.classList.add("leaflet-control-layers-expanded");
+      });
+    }
+    map.on("click", function () {
+      if (isSmall(box)) {
+        control.classList.remove("leaflet-control-layers-expanded");
+      }
+    });
+  }
+  function foldBoxes(map) {
+    var box = map.getContainer();
     if (!box.clientWidth || !box.clientHeight) {
-      map.once("resize", function () { foldKeyBox(map); });
+      map.once("resize", function () { foldBoxes(map); });
       return;
     }
-    if (box.clientWidth < SMALL_MAP.width || box.clientHeight < SMALL_MAP.height) {
-      details.open = false;
-      L.DomUtil.addClass(box, "bm-small");  // the attribution keeps clear of the legend's toggle
+    foldableLayerControl(map);
+    var legend = box.querySelector(".bm-legend-box details");
+    var title = box.querySelector(".bm-title details");
+    var small = null;
+    function apply() {
+      var now = isSmall(box);
+      if (now === small) {
+        return;
+      }
+      small = now;
+      // the attribution keeps clear of the legend's toggle
+      box.classList.toggle("bm-small", small);
+      [legend, title].forEach(function (details) {
+        if (details) {
+          details.open = !small;
+        }
+      });
+      foldLayerControl(box, small);
     }
+    apply();
     var fit = function () { fitKeyList(box); };
-    details.addEventListener("toggle", fit);
-    map.on("resize", fit);
+    [legend, title].forEach(function (details) {
+      if (details) {
+        details.addEventListener("toggle", fit);
+      }
+    });
+    map.on("resize", function () { apply(); fit(); });
     fit();
   }
 
@@ -2752,7 +2804,7 @@
     B.map = map;
     popupPane(map);
     watchLabels(map);
-    foldKeyBox(map);
+    foldBoxes(map);
     selectFromAddress(map);  // an exported page opened as map.html?event=<id>
     // Two animation frames: the canvas draws in the first one after the layers are added.
     requestAnimationFrame(function () {
