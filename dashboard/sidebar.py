@@ -138,6 +138,7 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         [None, *DENSITY_WEIGHTS],
         format_func=_density_label,
         key="density",
+        placeholder=_("Choose an option"),
         help=_(
             "Where incidents pile up, under their symbols. Incidents without a position are left out; "
             "an approximate place is spread over its circle of uncertainty."
@@ -147,15 +148,26 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
     choices = store_choices()  # computed once per store version, not on every rerun
     categories, actors = list(choices.categories), list(choices.actors)
     chosen_categories = bar.multiselect(
-        _("Category"), categories, format_func=lambda c: category_name(c, t.language), key="categories"
+        _("Category"),
+        categories,
+        format_func=lambda c: category_name(c, t.language),
+        key="categories",
+        placeholder=_("Choose options"),
     )
-    chosen_actors = bar.multiselect(_("Actor"), actors, key="actors")
-    sides = bar.multiselect(_("Side"), list(SIDES), format_func=lambda s: _(SIDE_LABELS[s]), key="sides")
+    chosen_actors = bar.multiselect(_("Actor"), actors, key="actors", placeholder=_("Choose options"))
+    sides = bar.multiselect(
+        _("Side"),
+        list(SIDES),
+        format_func=lambda s: _(SIDE_LABELS[s]),
+        key="sides",
+        placeholder=_("Choose options"),
+    )
     confidences = bar.multiselect(
         _("Confidence"),
         list(CONFIDENCES),
         format_func=lambda c: capitalised(_(CONFIDENCE_LABELS[c])),
         key="confidences",
+        placeholder=_("Choose options"),
     )
     text = bar.text_input(_("Search titles, summaries and sources"), key="q", max_chars=200)
 
@@ -219,7 +231,7 @@ def _language_selector() -> str | None:
     if state.get("lang") not in LANGUAGES:
         state["lang"] = page_language()
     language = st.sidebar.selectbox(
-        "🌐 " + tr().gettext("Language"),
+        tr().gettext("Language"),
         list(LANGUAGES),
         format_func=LANGUAGE_NAMES.__getitem__,
         key="lang",
@@ -241,12 +253,19 @@ def _sources_and_casualties(events: gpd.GeoDataFrame, filters: Filters) -> Filte
     box = st.sidebar.expander(_("Sources and casualties"), expanded=active)
     source_help = _("An event is kept when one of its sources matches every choice made here.")
     choices = store_choices()
-    publishers = box.multiselect(_("Publisher"), list(choices.publishers), key="publishers", help=source_help)
+    publishers = box.multiselect(
+        _("Publisher"),
+        list(choices.publishers),
+        key="publishers",
+        placeholder=_("Choose options"),
+        help=source_help,
+    )
     kinds = box.multiselect(
         _("Kind of publisher"),
         list(PUBLISHER_KINDS),
         format_func=lambda kind: _(PUBLISHER_KIND_LABELS[kind]),
         key="publisher_kinds",
+        placeholder=_("Choose options"),
         help=source_help,
     )
     languages = box.multiselect(
@@ -254,6 +273,7 @@ def _sources_and_casualties(events: gpd.GeoDataFrame, filters: Filters) -> Filte
         list(choices.languages),
         format_func=lambda code: language_label(code, t.language),
         key="languages",
+        placeholder=_("Choose options"),
     )
     min_killed = box.number_input(
         _("At least this many killed (1: any killed)"),
