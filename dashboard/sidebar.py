@@ -82,6 +82,7 @@ def _seed(view: View, events: gpd.GeoDataFrame) -> None:
     # Where the map looks is kept in the address by the map itself as the reader moves
     # it (see bordermon-map.js); the app carries the place the address opened with.
     state["map_place"] = (view.centre, view.zoom)
+    state["map_play"] = view.play
     state["timeline"] = view.timeline
     state["notices"] = view.notices
     state.pop("notices_view", None)  # the view they apply to: the first one drawn
@@ -192,6 +193,7 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         density=density,
         centre=state.get("map_place", (None, None))[0],
         zoom=state.get("map_place", (None, None))[1],
+        play=state.get("map_play"),
         # The window dragged on the overview's timeline, kept inside the time window.
         timeline=clip_timeline(state.get("timeline"), start, end),
     )

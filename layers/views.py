@@ -59,6 +59,7 @@ PARAMETERS: tuple[str, ...] = (
     "density",
     "c",
     "z",
+    "play",
 )
 #: The largest casualty threshold a view may hold: a bigger one is a typo.
 MAX_CASUALTIES = 100_000
@@ -88,6 +89,8 @@ class View:
     #: Where the map looks: its centre (lat, lon) and zoom, as the reader left it.
     centre: tuple[float, float] | None = None
     zoom: int | None = None
+    #: The day playback shows on the map (kept in the address by the map as it plays).
+    play: date | None = None
     notices: tuple[str, ...] = field(default=(), compare=False)
     #: A window chosen on the timeline (first and last day), inside the time window of
     #: ``filters``: the map, the key figures and the table show only its days.
@@ -379,6 +382,7 @@ def parse_view(
         )
         density = None
     centre, zoom = _place(params, notices)
+    play = _day(params, "play", notices)
     return View(
         filters=filters,
         preset=preset,
@@ -387,6 +391,7 @@ def parse_view(
         density=density,
         centre=centre,
         zoom=zoom,
+        play=play,
         notices=tuple(notices.items),
         timeline=timeline,
     )
@@ -463,4 +468,6 @@ def view_params(view: View) -> dict[str, list[str]]:
         params["c"] = [format_centre(view.centre)]
     if view.zoom is not None:
         params["z"] = [str(view.zoom)]
+    if view.play is not None:
+        params["play"] = [view.play.isoformat()]
     return params

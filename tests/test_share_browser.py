@@ -86,6 +86,32 @@ def test_the_exported_map_opens_where_its_link_says_and_copies_where_it_is(
     assert log.page_errors == [] and log.errors_except_blocked() == []
 
 
+PLAYER = (
+    "() => { const p = bordermon.time.player, iso = bordermon.time.iso;"
+    " return [p.day === null ? null : iso(p.day), p.window && p.window.map(iso)]; }"
+)
+
+
+def test_the_playback_day_and_timeline_window_travel_in_the_link(
+    offline_page: tuple[Any, NetworkLog], exported: Path
+) -> None:
+    page, log = offline_page
+    page.goto(exported.as_uri() + "#play=2023-09-24&timeline=2023-09-01..2023-10-31")
+    page.wait_for_function(READY, timeout=60_000)
+    assert page.evaluate(PLAYER) == ["2023-09-24", ["2023-09-01", "2023-10-31"]]
+    page.evaluate("bordermon.time.player.step(1)")  # as the step-forward button does
+    _until(lambda: _params(page.url).get("play") == "2023-09-25")
+    assert _params(page.url)["timeline"] == "2023-09-01..2023-10-31"
+    again = page.context.new_page()
+    again.goto(page.url)
+    again.wait_for_function(READY, timeout=60_000)
+    assert again.evaluate(PLAYER) == ["2023-09-25", ["2023-09-01", "2023-10-31"]]
+    # "All dates" takes the day out of the address; clearing the window takes it out too.
+    again.evaluate("bordermon.time.player.showAll(); bordermon.time.player.setWindow(null)")
+    _until(lambda: "play" not in _params(again.url) and "timeline" not in _params(again.url))
+    assert log.page_errors == [] and log.errors_except_blocked() == []
+
+
 def test_without_a_place_in_the_address_the_map_fits_the_region(
     offline_page: tuple[Any, NetworkLog], exported: Path
 ) -> None:
@@ -106,9 +132,10 @@ def test_the_dashboard_keeps_the_maps_place_and_density_in_its_address(chromium:
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     log = block_network(page, allow=[server])
-    page.goto(f"{server}/?density=count&c=42.9,20.85&z=11&layers=incident")
+    page.goto(f"{server}/?density=count&c=42.9,20.85&z=11&layers=incident&play=2023-09-24")
     frame = _map_frame(page)
     assert _near(frame.evaluate(PLACE), 42.9, 20.85, 11)
+    assert frame.evaluate(PLAYER)[0] == "2023-09-24"
     assert frame.locator("img.bm-density").count() == 1
     _wait_idle(page)
 
@@ -117,6 +144,7 @@ def test_the_dashboard_keeps_the_maps_place_and_density_in_its_address(chromium:
     _until(lambda: _params(page.url).get("z") == "13")
     params = _params(page.url)
     assert params["z"] == "13" and params["density"] == "count" and params["layers"] == "incident"
+    assert params["play"] == "2023-09-24"
 
     # A reload opens the same place.
     page.reload()

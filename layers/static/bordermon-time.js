@@ -213,7 +213,33 @@
     var r = this.range();
     this.day = day === null ? null : Math.max(r[0], Math.min(r[1], day));
     this.apply();
+    if (!this.playing) {
+      this.remember();
+    }
   };
+
+  // The playback date (play=YYYY-MM-DD) and, where the map draws its own timeline, the
+  // window (timeline=FIRST..LAST) go into the view's address (bordermon.address), so a
+  // copied link opens on the same day. Not written frame by frame while playing.
+  Player.prototype.remember = function () {
+    if (!B.address) {
+      return;
+    }
+    var values = { play: this.day === null ? null : iso(this.day) };
+    if (this.config.timeline) {
+      values.timeline = this.window ? iso(this.window[0]) + ".." + iso(this.window[1]) : null;
+    }
+    B.address.set(values);
+  };
+
+  // A day the address names (YYYY-MM-DD), or null.
+  function addressDay(text) {
+    if (!text || !/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+      return null;
+    }
+    var day = dayOf(text);
+    return isFinite(day) ? day : null;
+  }
   Player.prototype.step = function (direction) {
     var r = this.range();
     if (this.day === null) {
@@ -250,12 +276,16 @@
     this._render();
   };
   Player.prototype.pause = function () {
+    var was = this.playing;
     this.playing = false;
     if (this._raf) {
       cancelAnimationFrame(this._raf);
       this._raf = null;
     }
     this._render();
+    if (was) {
+      this.remember();
+    }
   };
   Player.prototype.showAll = function () {
     this.pause();
@@ -273,6 +303,7 @@
       this.day = Math.max(r[0], Math.min(r[1], this.day));
     }
     this.apply();
+    this.remember();
   };
 
   // ---------------------------------------------------------------- controls
@@ -592,7 +623,19 @@
     }
     var p = new Player(map, config);
     T.player = p;
-    if (config.day !== null && config.day !== undefined) {
+    // The address's window and day, when it names them (a shared link), else config's.
+    // (Both read before either is set: setting one writes the address.)
+    var asked = B.address ? addressDay(B.address.get("play")) : null;
+    if (B.address && config.timeline) {
+      var parts = String(B.address.get("timeline") || "").split("..");
+      var a = addressDay(parts[0]), b = addressDay(parts[1]);
+      if (a !== null && b !== null) {
+        p.setWindow(a, b);
+      }
+    }
+    if (asked !== null && asked >= p.domain[0] && asked <= p.domain[1]) {
+      p.setDay(asked);
+    } else if (config.day !== null && config.day !== undefined) {
       p.setDay(config.day);
     }
     return p;
