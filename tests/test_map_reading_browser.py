@@ -463,7 +463,10 @@ def test_on_a_phone_the_title_and_layer_control_fold_and_unfold_on_resize(
         assert page.evaluate(expanded) is True
         assert page.locator(".leaflet-control-layers-list").is_visible()
         page.set_viewport_size({"width": 1440, "height": 900})  # a laptop: all open
-        page.wait_for_function(title_open)
+        # (The title is already open by the click above: wait for the map to take the new
+        # size, which Leaflet reports a frame later, before reading the boxes.)
+        page.wait_for_function("!document.querySelector('.leaflet-container').classList.contains('bm-small')")
+        assert page.evaluate(title_open) is True
         assert page.evaluate(expanded) is True
         assert page.evaluate("document.querySelector('.bm-legend-box details').open") is True
         page.set_viewport_size({"width": 390, "height": 844})  # a phone again: folded
