@@ -27,6 +27,7 @@ __all__ = [
     "NetworkLog",
     "block_network",
     "launch_chromium",
+    "require_assets",
     "screenshot_path",
 ]
 
@@ -47,6 +48,17 @@ OUTPUT_DIR = ROOT / "test-output"
 TILE_HOSTS: tuple[str, ...] = tuple(
     re.sub(r"^https://(\{s\}\.)?([^/]+)/.*$", r"\2", url) for _, url, *_ in BASEMAPS.values() if url
 )
+
+
+def require_assets() -> None:
+    """Skip (fail in CI) when the pinned map assets are not installed."""
+    from layers.assets import assets_installed
+
+    if not assets_installed():
+        reason = "map assets not installed: run `npm ci --ignore-scripts` (python3 dev.py test does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
 
 
 def launch_chromium(playwright: Any) -> Any:

@@ -24,14 +24,14 @@ from typing import Any
 
 import pytest
 
-from layers.assets import assets_installed, sync_static
+from layers.assets import sync_static
 from layers.filters import filter_events
 from layers.mapdata import mapped_mask
 from layers.paths import ROOT, SHIPPED_STORE
 from layers.store import read_store
 from layers.views import parse_view
 from layers.vocabulary import describe_window
-from tests.browser import TILE_HOSTS, NetworkLog, block_network, screenshot_path
+from tests.browser import TILE_HOSTS, NetworkLog, block_network, require_assets, screenshot_path
 from tests.factories import collection, make_feature, write_json
 
 pytestmark = pytest.mark.browser
@@ -65,11 +65,7 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 6
 @contextlib.contextmanager
 def _serve(store: Path) -> Iterator[str]:
     """``streamlit run`` the dashboard on ``store``, on a free port, until the block ends."""
-    if not assets_installed():
-        reason = "map assets not installed: run `npm ci --ignore-scripts` (python3 dev.py test does)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_assets()
     sync_static()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

@@ -7,7 +7,6 @@ every layer, open popups and run no injected script without it. Screenshots go t
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -17,14 +16,14 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from layers.assets import assets_installed, inline_assets
+from layers.assets import inline_assets
 from layers.cli import main
 from layers.export import export_html, write_html
 from layers.map import BASEMAPS
 from layers.mapdata import BAND_COLORS, describe_distance, mapped_mask
 from layers.measures import measure_events
 from layers.store import read_store
-from tests.browser import NetworkLog, screenshot_path
+from tests.browser import NetworkLog, require_assets, screenshot_path
 from tests.map_factories import HOSTILE, HOSTILE_URL, IN_SERBIA, moved, write_map_store
 
 pytestmark = pytest.mark.browser
@@ -37,11 +36,7 @@ TILE_HOSTS = tuple(
 
 @pytest.fixture(scope="module", autouse=True)
 def assets() -> None:
-    if not assets_installed():
-        reason = "map assets not installed: run `npm ci --ignore-scripts` (python3 dev.py test does)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_assets()
 
 
 @pytest.fixture(scope="module")

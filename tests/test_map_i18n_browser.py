@@ -5,17 +5,15 @@ Screenshots go to ``test-output/map-export-<language>.png``.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from layers.assets import assets_installed
 from layers.cli import main
 from layers.i18n import translator
-from tests.browser import NetworkLog, screenshot_path
+from tests.browser import NetworkLog, require_assets, screenshot_path
 
 #: A mapped incident inside Kosovo with many sources (the shipped store).
 SIEGE = "2023-09-24-banjska-monastery-siege"
@@ -27,11 +25,7 @@ READY = "window.bordermon && window.bordermon.ready === true"
 
 @pytest.fixture(scope="module", autouse=True)
 def assets() -> None:
-    if not assets_installed():
-        reason = "map assets not installed: run `npm ci --ignore-scripts` (python3 dev.py test does)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_assets()
 
 
 @pytest.mark.parametrize(

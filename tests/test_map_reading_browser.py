@@ -6,19 +6,17 @@ network cut off (see ``tests/browser.py``). Screenshots go to ``test-output/``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pytest
 
-from layers.assets import assets_installed
 from layers.export import export_html, write_html
 from layers.mapdata import mapped_mask
 from layers.reference import MEASURE_CRS, read_gazetteer
 from layers.store import read_store
-from tests.browser import NetworkLog, block_network, screenshot_path
+from tests.browser import NetworkLog, block_network, require_assets, screenshot_path
 
 pytestmark = pytest.mark.browser
 
@@ -39,11 +37,7 @@ CROWDED = (
 
 @pytest.fixture(scope="module", autouse=True)
 def assets() -> None:
-    if not assets_installed():
-        reason = "map assets not installed: run `npm ci --ignore-scripts` (python3 dev.py test does)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_assets()
 
 
 @pytest.fixture(scope="module")

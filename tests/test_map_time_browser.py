@@ -8,7 +8,6 @@ store: :func:`layers.filters.filter_events` for a window or a day, and
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,13 +15,12 @@ from typing import Any
 import geopandas as gpd
 import pytest
 
-from layers.assets import assets_installed
 from layers.export import export_html, write_html
 from layers.filters import Filters, filter_events
 from layers.mapdata import mapped_mask
 from layers.store import read_store
 from layers.timeline import EPOCH, day_number, event_days, shown_between
-from tests.browser import TILE_HOSTS, NetworkLog, screenshot_path
+from tests.browser import TILE_HOSTS, NetworkLog, require_assets, screenshot_path
 
 pytestmark = pytest.mark.browser
 
@@ -46,11 +44,7 @@ DRAWN = """(() => {
 
 @pytest.fixture(scope="module", autouse=True)
 def assets() -> None:
-    if not assets_installed():
-        reason = "map assets not installed: run `npm ci --ignore-scripts` (python3 dev.py test does)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_assets()
 
 
 @pytest.fixture(scope="module")
