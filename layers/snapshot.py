@@ -64,9 +64,18 @@ __all__ = [
 ]
 
 #: Version of the snapshot layout written here; a change makes every snapshot stale.
-SNAPSHOT_FORMAT = 1
+#: 2: the ``title_i18n`` column (translations of the title).
+SNAPSHOT_FORMAT = 2
 #: Columns holding lists or mappings; kept as JSON text so every value comes back as it was.
-NESTED_COLUMNS: tuple[str, ...] = ("actors", "sources", "disputes", "tags", "external_ids", "extensions")
+NESTED_COLUMNS: tuple[str, ...] = (
+    "title_i18n",
+    "actors",
+    "sources",
+    "disputes",
+    "tags",
+    "external_ids",
+    "extensions",
+)
 #: A file changed less than this long before its snapshot was made is hashed, not trusted
 #: on its size and time: some file systems keep modification times to a second or two.
 RACY_NS = 3_000_000_000

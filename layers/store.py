@@ -45,6 +45,7 @@ from layers.validate import (
     decode_json,
     parse_time,
 )
+from layers.vocabulary import TITLE_LANGUAGES
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -79,6 +80,7 @@ PROPERTY_ORDER: tuple[str, ...] = (
     "layer",
     "category",
     "title",
+    "title_i18n",
     "summary",
     "start",
     "end",
@@ -126,6 +128,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "layer",
     "category",
     "title",
+    "title_i18n",
     "summary",
     "start",
     "end",
@@ -407,6 +410,8 @@ def events_frame(features: Sequence[CheckedFeature]) -> gpd.GeoDataFrame:
     columns["n_sources"] = np.asarray([len(p["sources"]) for p in props], dtype="int64")
     external = (p.get("external_ids") for p in props)
     columns["external_ids"] = _objects((v if type(v) is dict else {} for v in external), n)
+    translated = (p.get("title_i18n") for p in props)
+    columns["title_i18n"] = _objects((v if type(v) is dict else {} for v in translated), n)
     columns["extensions"] = _objects((_extensions(p) for p in props), n)
     columns["file"] = pd.array([item.file for item in features], dtype="string")
     columns["feature_index"] = np.asarray([item.index for item in features], dtype="int64")
@@ -490,7 +495,9 @@ def canonical_feature(feature: Mapping[str, Any], *, times_canonical: bool = Fal
             {"field": d["field"], "claims": [_ordered(c, _CLAIM_ORDER) for c in d["claims"]]}
             for d in props["disputes"]
         ]
-    for name in ("disputes", "tags", "external_ids"):
+    if props.get("title_i18n"):  # the interface's order, whatever order they were added in
+        props["title_i18n"] = _ordered(props["title_i18n"], TITLE_LANGUAGES)
+    for name in ("title_i18n", "disputes", "tags", "external_ids"):
         if name in props and not props[name]:
             del props[name]
     for name in ("end", "municipality", "uncertainty_km", "geometry_note", "group"):

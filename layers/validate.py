@@ -29,7 +29,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.paths import SCHEMA_PATH
 from layers.publishers import Register, RegisterError, default_register, source_problems
-from layers.vocabulary import CATEGORIES, LAYERS, SCHEMA_VERSION
+from layers.vocabulary import CATEGORIES, LAYERS, SCHEMA_VERSION, TITLE_LANGUAGES
 
 if TYPE_CHECKING:  # jsonschema only explains features that fail (imported then)
     import jsonschema
@@ -214,7 +214,7 @@ def _schema_problems(feature: Any, file: str, index: int, fid: str | None) -> li
         return []
     except fastjsonschema.JsonSchemaException:
         pass
-    problems = []
+    problems: list[Problem] = []
     errors = sorted(_full_validator().iter_errors(feature), key=lambda e: list(e.path))
     for error in errors:
         parts = [str(part) for part in error.absolute_path]
@@ -222,6 +222,15 @@ def _schema_problems(feature: Any, file: str, index: int, fid: str | None) -> li
             missing = error.message.split("'")[1] if "'" in error.message else "?"
             parts.append(missing)
         path = ".".join(parts) or "(feature)"
+        if error.validator == "additionalProperties" and parts[-1:] == ["title_i18n"]:
+            # One problem per language that is not one, named in the field: title_i18n.de
+            known = error.schema.get("properties", {})
+            problems.extend(
+                Problem(file, index, fid, f"{path}.{key}", _unknown_title_language(key))
+                for key in error.instance
+                if key not in known
+            )
+            continue
         problems.append(Problem(file, index, fid, path, _describe(error)))
     return problems or [Problem(file, index, fid, "(feature)", "does not match the schema")]
 
@@ -239,7 +248,27 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"must be a whole number >= 0 (at most {MAX_COUNT}), a {{min, max}} range, or null"
     if validator == "pattern" and list(error.absolute_path)[-1:] in (["start"], ["end"]):
         return f"{error.instance!r} is not an ISO 8601 date (YYYY-MM-DD) or date-time"
+    path = list(error.absolute_path)
+    translated = path[-2:-1] == ["title_i18n"]
+    if validator == "maxLength" and (path[-1:] == ["title"] or translated):
+        return f"is {len(str(error.instance))} characters long; a title has at most {error.validator_value}"
+    if validator == "pattern" and translated and error.validator_value == "\\S":
+        return "must not be empty or only spaces; leave the language out instead"
+    if validator == "pattern" and translated and "\\u0400" in str(error.validator_value):
+        return (
+            "is in Cyrillic script; Serbian is stored in Latin script (the Cyrillic interface transliterates)"
+        )
     return str(error.message)
+
+
+def _unknown_title_language(key: str) -> str:
+    """Why ``key`` cannot name a translation of a title, and which keys can."""
+    reason = f"{key!r} is not a language titles are translated into; use {', '.join(TITLE_LANGUAGES)}"
+    if key.lower().startswith("sr"):
+        reason += (
+            " (Serbian is written once, in Latin script, as sr_Latn: the Cyrillic interface transliterates)"
+        )
+    return reason
 
 
 def _check_time(value: str, name: str) -> tuple[datetime | None, str | None]:

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, to_cyrillic, translator
+from layers.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Translator, to_cyrillic, translator
 from layers.paths import SCHEMA_PATH
 from layers.publishers import KINDS
 
@@ -52,6 +52,7 @@ __all__ = [
     "SIDES",
     "SIDE_LABELS",
     "TIME_PRECISIONS",
+    "TITLE_LANGUAGES",
     "CategoryStyle",
     "TimeRule",
     "category_label",
@@ -107,6 +108,9 @@ SIDES: tuple[str, ...] = _enum("side")
 LOCATION_PRECISIONS: tuple[str, ...] = _enum("location_precision")
 #: ``hour`` … ``year``.
 TIME_PRECISIONS: tuple[str, ...] = _enum("time_precision")
+#: The languages a title may be translated into (``title_i18n``'s keys): the interface's,
+#: with Serbian once, in Latin script; the Cyrillic interface transliterates it.
+TITLE_LANGUAGES: tuple[str, ...] = tuple(_props()["properties"]["title_i18n"]["properties"])
 
 LAYER_LABELS: MappingProxyType[str, str] = MappingProxyType(
     {"incident": N_("Incident"), "deployment": N_("Reported deployment"), "kfor": N_("KFOR")}
@@ -482,6 +486,7 @@ def _check() -> None:
         ("publisher kind labels", set(PUBLISHER_KINDS), set(PUBLISHER_KIND_LABELS)),
         ("layers with categories", set(LAYERS), set(CATEGORIES)),
         ("layers with styles", set(LAYERS), set(CATEGORY_STYLES)),
+        ("title translation languages", set(LANGUAGES) - {"sr_Cyrl"}, set(TITLE_LANGUAGES)),
     ]
     pairs += [
         (f"{layer} category styles", set(CATEGORIES.get(layer, ())), set(CATEGORY_STYLES.get(layer, {})))

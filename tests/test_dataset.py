@@ -37,6 +37,8 @@ def _store(root: Path) -> Path:
                 props["end"] = f"{year}-12-31"
         elif i % 5 == 2:
             props.update(layer="kfor", category="installation", side="XK")
+        if i % 4 == 0:
+            props["title_i18n"] = {"fr": f"Événement {i}", "sr_Latn": f"Događaj {i}"}
         feature = make_feature(f"e{i}", **props)
         if i % 5 == 1:
             feature["geometry"] = AREA
@@ -77,6 +79,21 @@ def test_reading_a_dataset_gives_the_store_back(converted: tuple[Path, Path]) ->
     assert_geodataframe_equal(back.events, source.events, check_less_precise=False)
     assert back.report.problems == source.report.problems and back.report.set_aside == 1
     assert back.report.counts == source.report.counts
+    assert back.events.set_index("id").loc["e4", "title_i18n"] == {
+        "fr": "Événement 4",
+        "sr_Latn": "Događaj 4",
+    }
+    assert back.events.set_index("id").loc["e5", "title_i18n"] == {}
+
+
+def test_a_dataset_of_the_format_before_title_translations_is_refused(converted: tuple[Path, Path]) -> None:
+    """Its files lack the title_i18n column: converting again is asked for, never a half read."""
+    _, out = converted
+    marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    marker["bordermon_dataset"] = 1
+    (out / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+    with pytest.raises(ValueError, match="another version of bordermon; convert the store again"):
+        read_dataset(out)
 
 
 @pytest.mark.parametrize(

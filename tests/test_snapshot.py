@@ -33,6 +33,7 @@ def _every_field() -> list[dict[str, Any]]:
     """Features that between them use every field and every kind of value the schema allows."""
     ranged = make_feature(
         "ranged",
+        title_i18n={"fr": "Embuscade « test »", "sr_Latn": "Zasjeda kod Banjske", "sq": "Pritë në Banjskë"},
         start="2023-09-24T02:30:00+02:00",
         end="2023-09-24T21:00:00+02:00",
         time_precision="hour",
@@ -377,6 +378,13 @@ def test_geoparquet_round_trip_keeps_every_field(tmp_path: Path) -> None:
     assert ranged["disputes"][0]["claims"][1] == {"claim": "5 killed", "by": "Serbian officials"}
     assert ranged["extensions"] == {"x_note": {"nested": [1, 2.5, None, "ž"]}}
     assert ranged["external_ids"] == {"acled": "XKX123", "ucdp": "456"}
+    assert list(ranged["title_i18n"].items()) == [
+        ("fr", "Embuscade « test »"),
+        ("sr_Latn", "Zasjeda kod Banjske"),
+        ("sq", "Pritë në Banjskë"),
+    ]
+    assert back.set_index("id").loc["area", "title_i18n"] == {}
+    assert "title_i18n" not in frame_to_features(back)[1]["properties"]  # none: not written as {}
     assert ranged["start"] == pd.Timestamp("2023-09-24 02:30", tz="Europe/Belgrade")
     nowhere = back.set_index("id").loc["nowhere"]
     assert nowhere.geometry is None and pd.isna(nowhere["side"]) and pd.isna(nowhere["fatalities_min"])

@@ -276,3 +276,41 @@ def test_an_open_start_is_read_kept_and_written_only_when_true(tmp_path: Path) -
     assert "start_open" not in written[1] and "start_open" not in written[2]
     keys = list(written[0])
     assert keys.index("start") < keys.index("start_open") < keys.index("time_precision")
+
+
+def test_title_translations_are_read_kept_in_order_and_never_written_empty(tmp_path: Path) -> None:
+    """title_i18n: a mapping per event ({} when none), written in the interface's order, only when given."""
+    titles = {"sq": "Sulm në Banjskë", "fr": "Attaque à Banjska", "sr_Latn": "Napad u Banjskoj"}
+    translated = make_feature("translated", title_i18n=titles)
+    said_empty = make_feature("said-empty", title_i18n={})
+    events = read_store(
+        write_json(tmp_path / "s.geojson", collection(translated, make_feature("plain"), said_empty))
+    ).events
+    assert list(events["title_i18n"]) == [titles, {}, {}]
+    assert events["title_i18n"].iloc[1] is not events["title_i18n"].iloc[2]  # not one shared object
+    written = [f["properties"] for f in frame_to_features(events)]
+    assert list(written[0]["title_i18n"].items()) == [
+        ("fr", "Attaque à Banjska"),
+        ("sr_Latn", "Napad u Banjskoj"),
+        ("sq", "Sulm në Banjskë"),
+    ]
+    keys = list(written[0])
+    assert keys.index("title") + 1 == keys.index("title_i18n") < keys.index("summary")
+    assert "title_i18n" not in written[1] and "title_i18n" not in written[2]
+
+
+def test_saving_a_translated_event_writes_it_canonically_and_reads_it_back(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    feature = make_feature("t", title_i18n={"sq": "Ngjarje prove", "en": "Test event (en)"})
+    path = save_event(feature, root)
+    text = path.read_text(encoding="utf-8")
+    assert (
+        '"title_i18n": {\n          "en": "Test event (en)",\n          "sq": "Ngjarje prove"\n        },'
+        in text
+    )
+    assert read_store(root, cache=None).events.iloc[0]["title_i18n"] == {
+        "en": "Test event (en)",
+        "sq": "Ngjarje prove",
+    }
+    save_event(make_feature("t", title_i18n={}), root, update=True)
+    assert "title_i18n" not in path.read_text(encoding="utf-8")

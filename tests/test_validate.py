@@ -111,6 +111,54 @@ FEATURE_CASES: list[tuple[str, Mutation, str, str]] = [
     ),
     ("null-geometry-with-position", _geometry(None), "geometry", "use 'none'"),
     ("typo-field", _set("properties.sumary", "x"), "properties", "sumary"),
+    (
+        "title-in-unknown-language",
+        _set("properties.title_i18n", {"fr": "Titre", "de": "Titel"}),
+        "properties.title_i18n.de",
+        "'de' is not a language titles are translated into; use en, fr, sr_Latn, sq",
+    ),
+    (
+        "title-in-cyrillic-key",
+        _set("properties.title_i18n", {"sr_Cyrl": "Напад"}),
+        "properties.title_i18n.sr_Cyrl",
+        "Serbian is written once, in Latin script, as sr_Latn",
+    ),
+    (
+        "title-translation-empty",
+        _set("properties.title_i18n", {"fr": ""}),
+        "properties.title_i18n.fr",
+        "empty",
+    ),
+    (
+        "title-translation-spaces",
+        _set("properties.title_i18n", {"sq": "  "}),
+        "properties.title_i18n.sq",
+        "must not be empty or only spaces",
+    ),
+    (
+        "title-translation-too-long",
+        _set("properties.title_i18n", {"en": "x" * 301}),
+        "properties.title_i18n.en",
+        "is 301 characters long; a title has at most 300",
+    ),
+    (
+        "title-translation-in-cyrillic",
+        _set("properties.title_i18n", {"sr_Latn": "Напад на патролу"}),
+        "properties.title_i18n.sr_Latn",
+        "Cyrillic script",
+    ),
+    (
+        "title-translations-not-a-map",
+        _set("properties.title_i18n", "Titre"),
+        "properties.title_i18n",
+        "is not of type 'object'",
+    ),
+    (
+        "title-translation-not-text",
+        _set("properties.title_i18n", {"fr": 1}),
+        "properties.title_i18n.fr",
+        "string",
+    ),
     ("bad-id", _set("id", "has spaces"), "id", "does not match"),
 ]
 FEATURE_CASES[2] = (
@@ -228,7 +276,14 @@ def test_valid_variants_pass() -> None:
         "type": "Polygon",
         "coordinates": [[[20.5, 43.2], [20.7, 43.2], [20.7, 43.3], [20.5, 43.3], [20.5, 43.2]]],
     }
-    for feature in [*variants, none, area]:
+    translated = [
+        make_feature(
+            title_i18n={"en": "An event", "fr": "Un événement", "sr_Latn": "Događaj", "sq": "Ngjarje"}
+        ),
+        make_feature(title_i18n={"fr": "é" * 300}),  # as long as a title may be
+        make_feature(title_i18n={}),  # nothing translated (the canonical form leaves it out)
+    ]
+    for feature in [*variants, none, area, *translated]:
         checked, problems = check_feature(copy.deepcopy(feature))
         assert checked is not None and not problems, [str(p) for p in problems]
 
@@ -239,3 +294,15 @@ def test_schema_version_mismatch_sets_the_file_aside(tmp_path: Path) -> None:
     store = read_store(write_json(tmp_path / "s" / "future.geojson", data))
     assert store.report.set_aside == 1
     assert "reads 1.0" in store.report.errors[0].reason
+
+
+def test_a_bad_translation_names_file_feature_id_language_and_reason(tmp_path: Path) -> None:
+    """A curator finds the record and the language from the report line alone."""
+    bad = make_feature("2023-09-24-banjska", title_i18n={"fr": "Embuscade à Banjska", "de": "Hinterhalt"})
+    store = read_store(_store_with(tmp_path, collection(make_feature("kept"), bad)))
+    (error,) = store.report.errors
+    assert str(error) == (
+        "ERROR   bad.geojson feature 1 id=2023-09-24-banjska properties.title_i18n.de: "
+        "'de' is not a language titles are translated into; use en, fr, sr_Latn, sq"
+    )
+    assert store.report.set_aside == 1 and "kept" in set(store.events["id"])

@@ -20,6 +20,7 @@ from tests.test_validate import FEATURE_CASES
 def _variants() -> list[Any]:
     base = make_feature("base", location_precision="approximate", uncertainty_km=2, tags=["t"])
     base["properties"]["external_ids"] = {"acled": "XKX1"}
+    base["properties"]["title_i18n"] = {"fr": "Événement", "sr_Latn": "Događaj"}
     base["properties"]["sources"][0]["dataset_id"] = "XKX1"
     features: list[Any] = [copy.deepcopy(base), make_feature("plain"), None, [], "text", {"type": "Feature"}]
     for name, mutate, _, _ in FEATURE_CASES:
@@ -76,6 +77,10 @@ def _variants() -> list[Any]:
     for layer, category in [("kfor", "installation"), ("kfor", "riot"), (True, "riot"), ("deployment", 1)]:
         feature = copy.deepcopy(base)  # the if/then rules: categories belong to their layer
         feature["properties"].update(layer=layer, category=category)
+        features.append(feature)
+    for titles in [{"sq": "Ngjarje"}, {"sr_Latn": "Događaj", "xx": "?"}, {"sr_Latn": "Догађај"}, {"en": " "}]:
+        feature = copy.deepcopy(base)  # translations of the title: one map, one rule per key
+        feature["properties"]["title_i18n"] = titles
         features.append(feature)
     for count in [1, 1.0, True, {"min": 1.0, "max": 2}, {"min": 2, "max": True}]:
         feature = copy.deepcopy(base)  # JSON tells 1, 1.0 and true apart; Python's == does not
