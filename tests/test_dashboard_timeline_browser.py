@@ -62,6 +62,40 @@ def _shows_the_window(page: Any, params: dict[str, list[str]]) -> None:
         assert frame.evaluate(f"bordermon.layers[{layer!r}].events") == int((mapped["layer"] == layer).sum())
 
 
+def _drag_a_window(page: Any, attempts: int = 3) -> None:
+    """Drag across the middle of the chart until the page puts the window in the URL.
+
+    Vega attaches its brush handlers some time after the chart's canvas appears, and the
+    chart can still move while the map above it settles: a drag in that moment is lost
+    as it would be for a user, who drags again. So the box is measured afresh and the
+    drag repeated, at most ``attempts`` times; the last one must put ``timeline=`` in
+    the URL.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(1, attempts + 1):
+        _wait_idle(page)
+        chart = page.locator(CHART).first
+        chart.scroll_into_view_if_needed()
+        box = chart.locator("canvas, svg").first.bounding_box()
+        assert box is not None and box["width"] > 100, box
+        y = box["y"] + box["height"] * 0.55
+        page.mouse.move(box["x"] + box["width"] * 0.45, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=5)
+        page.mouse.move(box["x"] + box["width"] * 0.7, y, steps=5)
+        page.mouse.up()
+        try:
+            page.wait_for_function(
+                "() => location.search.includes('timeline=')",
+                timeout=30_000 if attempt == attempts else 10_000,
+            )
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts:
+                raise
+
+
 def test_the_timeline_window_round_trips_through_the_url(
     app_page: tuple[Any, NetworkLog], server: str
 ) -> None:
@@ -95,16 +129,7 @@ def test_dragging_the_timeline_narrows_the_page_and_the_url(
     page.goto(f"{server}/?preset=sep-oct-2023")
     page.get_by_text("Showing").first.wait_for(timeout=60_000)
     _wait_idle(page)
-    chart = page.locator(CHART).first
-    chart.scroll_into_view_if_needed()
-    box = chart.locator("canvas, svg").first.bounding_box()
-    y = box["y"] + box["height"] * 0.55
-    page.mouse.move(box["x"] + box["width"] * 0.45, y)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=5)
-    page.mouse.move(box["x"] + box["width"] * 0.7, y, steps=5)
-    page.mouse.up()
-    page.wait_for_function("() => location.search.includes('timeline=')", timeout=30_000)
+    _drag_a_window(page)
     params = _params(page.url)
     view = parse_view(params, EVENTS)
     assert view.timeline is not None
