@@ -423,6 +423,14 @@ def test_the_map_s_own_boxes_never_overlap_and_leave_the_middle_free(
         assert overlaps == []
         outside = {n: r for n, r in boxes.items() if r[0] < 0 or r[1] < 0 or r[2] > width or r[3] > height}
         assert outside == {}
+        # Every control of the time band is in reach, none cut off at the right edge.
+        ends = page.evaluate(
+            """() => [...document.querySelectorAll('.bm-time-bar > *, .bm-time-line-head > *')]
+                .filter((el) => el.offsetWidth).map((el) => el.getBoundingClientRect().right)"""
+        )
+        assert len(ends) >= 9 and max(ends) <= width, ends
+        head = page.evaluate("document.querySelector('.bm-time-line-head').getBoundingClientRect().height")
+        assert head <= 52, head  # three lines at most (the hint squeezed beside the key took four)
         # The middle third of the map (a third of its width and of its height) is free.
         left, top, right, bottom = page.evaluate(
             "(() => { const r = bordermon.map.getContainer().getBoundingClientRect();"
