@@ -309,6 +309,59 @@ def test_labels_that_collide_give_way_and_come_back_on_zoom(chromium: Any, expor
         context.close()
 
 
+def test_a_label_at_the_right_edge_is_written_to_the_left_of_its_place(chromium: Any, exported: Path) -> None:
+    """On a phone a place near the right edge keeps its whole label in view (it was cut off)."""
+    place = read_gazetteer().set_index("id").loc["seat-north-mitrovica"].geometry
+    text = "Severna Mitrovica / Mitrovica e Veriut"
+    context, page, log = _page(chromium, 390, 844)
+    try:
+        _open(page, exported.as_uri())
+        width = page.evaluate("bordermon.map.getSize().x")
+        # Close enough that no other label is beside it (Zvečan is 5 km away).
+        page.evaluate("(c) => bordermon.map.setView(c, 13, {animate: false})", [place.y, place.x])
+
+        def put_place_at(x: float) -> dict[str, Any]:
+            """Pan so that the place is ``x`` px from the map's left edge; its label after."""
+            page.evaluate(
+                """([lat, lng, x]) => {
+                    const m = bordermon.map, p = m.latLngToContainerPoint([lat, lng]);
+                    m.panBy([p.x - x, p.y - m.getSize().y / 2], {animate: false});
+                }""",
+                [place.y, place.x, x],
+            )
+            page.wait_for_function("!bordermon.map._bordermonLabelsPending")
+            label: dict[str, Any] = page.evaluate(
+                """(text) => {
+                    const box = bordermon.map.getContainer().getBoundingClientRect();
+                    for (const ref of Object.values(bordermon.reference)) {
+                        let found = null;
+                        ref.layer.eachLayer(l => {
+                            const t = l.getTooltip && l.getTooltip();
+                            if (t && t._container && t._container.textContent === text) found = t;
+                        });
+                        if (!found) continue;
+                        const r = found._container.getBoundingClientRect();
+                        return {direction: found.options.direction, left: r.left - box.left,
+                                right: r.right - box.left,
+                                hidden: found._container.classList.contains('bm-label-hidden')};
+                    }
+                    return null;
+                }""",
+                text,
+            )
+            return label
+
+        near_edge = put_place_at(width - 30)
+        assert near_edge["direction"] == "left", near_edge
+        assert not near_edge["hidden"] and near_edge["left"] >= 0 and near_edge["right"] <= width, near_edge
+        # Back in the middle, it is written to the right of its place again.
+        middle = put_place_at(width / 3)
+        assert middle["direction"] == "right" and middle["right"] <= width, middle
+        _assert_clean(log)
+    finally:
+        context.close()
+
+
 def test_a_selected_event_is_ringed_and_brought_into_view(chromium: Any, exported: Path) -> None:
     context, page, log = _page(chromium, 1280, 800)
     try:

@@ -2412,22 +2412,72 @@
       items.forEach(function (item) { item.t.update(); });
     }
     items.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
-    var boxes = items.map(function (item) {
-      var c = item.t._container, pos = L.DomUtil.getPosition(c);
-      return [pos.x, pos.y, pos.x + c.offsetWidth, pos.y + c.offsetHeight];
-    });
-    var kept = [];
-    items.forEach(function (item, n) {
-      var b = boxes[n];
-      var clash = kept.some(function (o) { return b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]; });
-      L.DomUtil[clash ? "addClass" : "removeClass"](item.t._container, "bm-label-hidden");
-      if (!clash) {
-        kept.push(b);
+    var width = map.getSize().x, origin = map.layerPointToContainerPoint([0, 0]), kept = [];
+    items.forEach(function (item) {
+      var t = item.t, forms = labelForms(map, t, width), chosen = null, free = null;
+      for (var i = 0; i < forms.length && !chosen; i++) {
+        if (forms.length > 1) {
+          setLabelForm(t, forms[i]);
+        }
+        var c = t._container, pos = L.DomUtil.getPosition(c);
+        var b = [pos.x, pos.y, pos.x + c.offsetWidth, pos.y + c.offsetHeight];
+        var clash = kept.some(function (o) { return b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]; });
+        if (!clash && b[0] + origin.x >= 0 && b[2] + origin.x <= width) {
+          chosen = { form: forms[i], box: b };
+        } else if (!clash && !free) {
+          free = { form: forms[i], box: b };
+        }
+      }
+      chosen = chosen || free;
+      if (forms.length > 1 && (!chosen || chosen.form !== forms[forms.length - 1])) {
+        setLabelForm(t, chosen ? chosen.form : forms[0]);
+      }
+      L.DomUtil[chosen ? "removeClass" : "addClass"](t._container, "bm-label-hidden");
+      if (chosen) {
+        kept.push(chosen.box);
       }
     });
     map._bordermonLabelsPlaced = (map._bordermonLabelsPlaced || 0) + 1;
   }
   B.placeLabels = placeLabels;
+
+  // The ways a place's label may be written, best first. A label to the right of its
+  // place that would run off the map's right edge (on a phone, "Severna Mitrovica /
+  // Mitrovica e Veriut" did) may go to the left of it, or wrap onto lines as wide as the
+  // room on the right. placeLabels takes the first that is inside the map and clear of
+  // the labels kept before it, else the first clear one, else hides the label; and it
+  // starts again from one line on the right whenever the map moves.
+  function labelForms(map, t, width) {
+    var home = t._bordermonHome || (t._bordermonHome = t.options.direction);
+    if (home !== "right" || !t._latlng) {
+      return [null];
+    }
+    var right = { side: "right", room: 0 };
+    setLabelForm(t, right);
+    var x = map.latLngToContainerPoint(t._latlng).x, w = t._container.offsetWidth + 12, room = width - x - 16;
+    if (x + w <= width) {
+      return [right];
+    }
+    var forms = [right];
+    if (x - w >= 0) {
+      forms.push({ side: "left", room: 0 });
+    }
+    if (room >= 80) {
+      forms.push({ side: "right", room: room });
+    }
+    return forms;
+  }
+
+  function setLabelForm(t, form) {
+    var c = t._container, room = form.room ? form.room + "px" : "";
+    if (t.options.direction === form.side && c.style.maxWidth === room) {
+      return;
+    }
+    c.style.whiteSpace = form.room ? "normal" : "";
+    c.style.maxWidth = room;
+    t.options.direction = form.side;
+    t.update();
+  }
 
   function watchLabels(map) {
     var pending = false, again = false;
@@ -2444,7 +2494,7 @@
         placeLabels(map, whole);
       });
     }
-    map.on("zoomend overlayadd overlayremove", function () { schedule(false); });
+    map.on("zoomend moveend overlayadd overlayremove", function () { schedule(false); });
     map.on("resize", function () { schedule(true); });
     Array.prototype.forEach.call(document.querySelectorAll('link[rel="stylesheet"]'), function (link) {
       if (!link.sheet) {
