@@ -70,8 +70,9 @@ class Filters:
         Keep events with one of these values (an event matches an actor filter when any
         of its actors is listed).
     text : str
-        Case-insensitive words that must all occur in the title, summary, location or
-        sources (publisher, title, URL).
+        Case-insensitive words that must all occur in the title (or one of its
+        translations, whatever the reader's language: a shared view finds the same events
+        for every reader), summary, location or sources (publisher, title, URL).
     publishers, publisher_kinds, languages : tuple of str
         Keep events citing at least one source of one of these publishers (the register's
         name for the page's web domain), kinds of publisher (the register's kind) or page
@@ -229,6 +230,14 @@ def _word_pattern(word: str) -> str:
     return "".join(classes.get(char, re.escape(char)) for char in fold_text(word))
 
 
+def _translated_titles(events: gpd.GeoDataFrame) -> pd.Series:
+    """The translations of each event's title (``title_i18n``) as one text; empty when none."""
+    if "title_i18n" not in events.columns:
+        return pd.Series("", index=events.index, dtype="string")
+    joined = [" ".join(item.values()) if type(item) is dict else "" for item in events["title_i18n"]]
+    return pd.Series(joined, index=events.index, dtype="string")
+
+
 def text_matches(events: gpd.GeoDataFrame, text: str) -> pd.Series:
     """Boolean mask: every word of ``text`` occurs in the event's text or its sources.
 
@@ -244,6 +253,8 @@ def text_matches(events: gpd.GeoDataFrame, text: str) -> pd.Series:
     )
     haystack = (
         events["title"].fillna("")
+        + " "
+        + _translated_titles(events)
         + " "
         + events["summary"].fillna("")
         + " "

@@ -94,6 +94,27 @@ def test_text_search_covers_titles_and_sources(events: gpd.GeoDataFrame) -> None
     assert ids(filter_events(events, Filters(text="officers nowhere"))) == []
 
 
+def test_text_search_finds_a_title_by_its_translations_in_every_language(tmp_path: Path) -> None:
+    """The same text gives the same view whoever reads it: translations are searched in every language."""
+    translated = make_feature(
+        "translated",
+        title="Ambush of a police patrol",
+        title_i18n={
+            "fr": "Embuscade contre une patrouille",
+            "sr_Latn": "Zaseda na patrolu",
+            "sq": "Pritë ndaj patrullës",
+        },
+    )
+    features = [translated, make_feature("plain", title="Patrol of KFOR")]
+    events = read_store(write_json(tmp_path / "s.geojson", collection(*features))).events
+    for typed in ("embuscade", "zaseda", "prite patrulles", "ambush", "EMBUSCADE patrouille"):
+        assert ids(filter_events(events, Filters(text=typed))) == ["translated"], typed
+    assert ids(filter_events(events, Filters(text="patrol"))) == ["translated", "plain"]
+    assert ids(filter_events(events, Filters(text="embuscade kfor"))) == []
+    # A frame read without the translations (a subset of columns) searches the title alone.
+    assert ids(filter_events(events.drop(columns=["title_i18n"]), Filters(text="zaseda"))) == []
+
+
 def test_empty_input_gives_empty_frame() -> None:
     result = filter_events(empty_events(), Filters(text="x", start=date(2023, 1, 1)))
     assert isinstance(result, gpd.GeoDataFrame) and result.empty
