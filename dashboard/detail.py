@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.lang import tr
 from dashboard.text import md, md_url
 from layers.tables import casualty_text, measure_facts, table_headers
+from layers.titles import shown_titles
 from layers.vocabulary import (
     CONFIDENCE_LABELS,
     LAYER_LABELS,
@@ -40,7 +41,11 @@ def render_detail(events: gpd.GeoDataFrame, event_id: str, measures: pd.DataFram
         st.info(_("Event {id} is not in the store.").format(id=md(event_id)))
         return
     event = matches.iloc[0]
-    st.subheader(md(event["title"], inline=True))
+    shown, recorded = shown_titles(matches.iloc[:1], lang)
+    st.subheader(md(shown.iloc[0], inline=True))
+    if pd.notna(recorded.iloc[0]):  # shown translated: the title as recorded, one click away
+        with st.expander(_("Original title")):
+            st.markdown(md(recorded.iloc[0]))
     st.button(_("Close"), key="close_detail", on_click=select, args=(None,), icon=":material/close:")
     layer = str(event["layer"])
     lasts = LAYER_TIME_RULES[layer].lasts
@@ -111,13 +116,14 @@ def render_detail(events: gpd.GeoDataFrame, event_id: str, measures: pd.DataFram
 
     if pd.notna(event["group"]):
         linked = events[(events["group"] == event["group"]) & (events["id"] != event_id)].sort_values("start")
+        linked_titles = shown_titles(linked, lang)[0]
         if not linked.empty:
             st.markdown(
                 "**" + _("Linked events") + "** " + _("(group {group})").format(group=md(event["group"]))
             )
-            for _, other in linked.iterrows():
+            for label, other in linked.iterrows():
                 st.button(
-                    f"{other['start']:%Y-%m-%d} · {md(other['title'], inline=True)}",
+                    f"{other['start']:%Y-%m-%d} · {md(linked_titles[label], inline=True)}",
                     key=f"linked_{other['id']}",
                     on_click=select,
                     args=(str(other["id"]),),

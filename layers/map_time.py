@@ -27,6 +27,7 @@ from layers.map_elements import RawMarkup, ScriptedElement
 from layers.mapdata import js_string
 from layers.timeline import day_number, encode_days
 from layers.timeseries import dated_events
+from layers.titles import shown_titles
 from layers.vocabulary import LAYER_TITLES, LAYERS, translated
 
 __all__ = ["TimeControl", "time_config", "time_domain"]
@@ -111,7 +112,7 @@ def time_config(
         "day": day_number(day) if day else None,
         "names": translated(LAYER_TITLES, lang),
         "months": _day_templates(lang),
-        "unplaced": _unplaced(unplaced),
+        "unplaced": _unplaced(unplaced, lang),
         "words": {
             "play": t.gettext("Play"),
             "pause": t.gettext("Pause"),
@@ -137,8 +138,9 @@ def time_config(
     }
 
 
-def _unplaced(events: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
-    """Events without a map position, in time order: ids, layers, days and titles."""
+def _unplaced(events: gpd.GeoDataFrame | None, lang: str) -> dict[str, Any] | None:
+    """Events without a map position, in time order: ids, layers, days and titles (in ``lang``
+    where the store translates them: :func:`layers.titles.shown_titles`)."""
     if events is None or events.empty:
         return None
     rows = events.sort_values("start", kind="stable")
@@ -146,7 +148,7 @@ def _unplaced(events: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
         "id": rows["id"].astype(str).tolist(),
         "layer": [LAYERS.index(layer) for layer in rows["layer"].tolist()],
         **encode_days(rows),
-        "title": rows["title"].astype(str).tolist(),
+        "title": shown_titles(rows, lang)[0].astype(str).tolist(),
     }
 
 

@@ -29,6 +29,7 @@ from shapely.geometry.base import BaseGeometry
 from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.measures import DISTANCE_BANDS, ON_LINE_KM
 from layers.timeline import encode_days
+from layers.titles import shown_titles
 from layers.vocabulary import (
     CATEGORY_STYLES,
     CONFIDENCE_LABELS,
@@ -131,6 +132,8 @@ _POPUP_WORDS: dict[str, str] = {
     "within": N_("{precision}, within {km} km"),
     "unmapped": N_("{precision} (extent not mapped)"),
     "id": N_("id: {id}"),
+    # TRANSLATORS: opens, under a title shown translated, the title as it was recorded.
+    "original": N_("Original title"),
 }
 _MEASURE_NEEDS = ("distance_band", "distance_to_boundary_km", "distance_min_km", "distance_max_km")
 
@@ -430,7 +433,8 @@ def encode_events(
         shape either way.
     lang : str
         The language of the layer, category, confidence and precision labels and of the
-        "when" text (:data:`layers.i18n.LANGUAGES`); event content stays as recorded.
+        "when" text (:data:`layers.i18n.LANGUAGES`); event content stays as recorded,
+        but for a title the store translates into ``lang`` (shown translated).
 
     Returns
     -------
@@ -439,7 +443,9 @@ def encode_events(
         (how to draw: 0 exact point, 1 approximate point, 2 point standing for an area,
         3 the geometry in ``geom``), ``r`` (uncertainty radius in metres), codes ``c``
         (category), ``v`` (severity), ``f`` (confidence), ``p`` (location precision),
-        string indexes ``t`` (title), ``w`` (when), ``l`` (place), ``a`` (actors), ``q``
+        string indexes ``t`` (title, in ``lang`` where the store translates it:
+        :func:`layers.titles.shown_titles`), ``to`` (the recorded title of an event shown
+        translated, -1 elsewhere; only when some event is), ``w`` (when), ``l`` (place), ``a`` (actors), ``q``
         (casualties), ``o`` (geometry note), ``sn`` (number of sources per event), ``s`` (their indexes
         in ``sources``, event after event), the days each event covers ``d0``, ``ts``,
         ``tn``, ``tw`` (:func:`layers.timeline.encode_days`: playback and the timeline), ``share`` (row → the
@@ -482,10 +488,13 @@ def encode_events(
     source_counts, source_refs, source_table = _encode_sources(rows["sources"], strings)
     payload.update({"sn": source_counts, "s": source_refs, "sources": source_table})
     # Titles and notes enter the string table last: the table's order is the page's bytes.
-    payload["t"] = _column_index(rows["title"], strings)
+    shown, recorded = shown_titles(rows, lang)
+    payload["t"] = _column_index(shown, strings)
     payload["o"] = _column_index(rows["geometry_note"], strings)
+    if recorded.notna().any():  # titles shown translated: the recorded one is a click away
+        payload["to"] = _column_index(recorded, strings)
     payload["strings"] = strings.items
-    payload = {key: payload[key] for key in _PAYLOAD_ORDER}
+    payload = {key: payload[key] for key in _PAYLOAD_ORDER if key in payload}
     if measures is not None:
         payload["color_by"] = color_by
         payload.update(_encode_distances(rows, measures, lang))
@@ -497,7 +506,7 @@ _PAYLOAD_ORDER = (
     *("layer", "label", "interval", "origin", "scale", "categories", "confidences", "precisions", "radii"),
     *("locale", "words"),
     *("id", "x", "y", "k", "r", "c", "v", "f", "p", "d0", "ts", "tn", "tw"),
-    *("t", "w", "l", "a", "q", "o", "sn", "s", "geom", "share"),
+    *("t", "to", "w", "l", "a", "q", "o", "sn", "s", "geom", "share"),
     *("sources", "strings"),
 )
 

@@ -19,6 +19,7 @@ from layers.filters import in_effect
 from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.measures import SIDE_NAMES
 from layers.store import dumps_collection, format_times, frame_to_features
+from layers.titles import shown_titles
 from layers.vocabulary import (
     CONFIDENCE_LABELS,
     LAYER_LABELS,
@@ -147,6 +148,8 @@ TABLE_HEADERS: dict[str, str] = {
     "layer": N_("layer"),
     "category": N_("category"),
     "title": N_("title"),
+    # TRANSLATORS: the title as recorded, beside a title shown translated.
+    "original_title": N_("original title"),
     "location": N_("place"),
     "municipality": N_("municipality"),
     "side": N_("side"),
@@ -189,7 +192,9 @@ def events_table(
     ``start`` and ``end`` as the store writes them, ``lon`` and ``lat`` of a point (empty
     for an area or no position), and the casualty bounds as integers (empty when
     unknown). With ``labels``, layer, category, side, location precision and confidence
-    read as words of ``lang`` instead of the store's codes (for a reader, not a file).
+    read as words of ``lang`` instead of the store's codes (for a reader, not a file),
+    and a title the store translates into ``lang`` is shown translated, with the recorded
+    title beside it (``original_title``, only when some title of ``events`` is).
     With ``measures`` (indexed like ``events``), the distance to the boundary, the 1999
     zones and the nearest places are added as columns.
     """
@@ -207,6 +212,10 @@ def events_table(
     confidences = events["confidence"]
     if labels:
         t = translator(lang)
+        shown, recorded = shown_titles(events, lang)
+        rows["title"] = shown
+        if recorded.notna().any():
+            rows.insert(rows.columns.get_loc("title") + 1, "original_title", recorded)
         rows["layer"] = events["layer"].map(lambda v: t.gettext(LAYER_LABELS.get(v, v)))
         rows["category"] = [
             category_label(layer, category, lang)

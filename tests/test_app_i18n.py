@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from layers.filters import cited_languages, cited_publishers
 from layers.i18n import LANGUAGE_NAMES, LANGUAGES, to_cyrillic, translator
 from layers.paths import ROOT, SHIPPED_STORE
 from layers.store import read_store
+from tests.factories import collection, make_feature, write_json
 
 APP = str(ROOT / "dashboard" / "app.py")
 TIMEOUT = 90
@@ -41,7 +43,7 @@ _URL = re.compile(r"https?://[^\s)]+")
 _NUMBER_OR_CODE = re.compile(r"[\d\s.,:–\-+%/()×]*|[\w-]+\.(?:md|geojson|csv|json)|YYYY-MM-DD")
 
 
-def page(name: str, lang: str) -> AppTest:
+def page(name: str, lang: str, event: str = SELECTED) -> AppTest:
     """One page of the app on its own, with ``lang=`` in the URL."""
     script = (
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
@@ -50,7 +52,7 @@ def page(name: str, lang: str) -> AppTest:
     at = AppTest.from_string(script, default_timeout=TIMEOUT)
     at.query_params["lang"] = lang
     if name in ("overview", "analysis"):
-        at.query_params["event"] = SELECTED  # the event's panel too: its facts, sources, linked events
+        at.query_params["event"] = event  # the event's panel too: its facts, sources, linked events
     return at.run()
 
 
@@ -234,3 +236,51 @@ def test_a_link_in_serbian_cyrillic_opens_in_cyrillic_and_a_bad_one_says_so() ->
     bad.run()
     assert bad.sidebar.selectbox(key="lang").value == "en"
     assert any("lang='de'" in w.value.replace("\\", "") for w in bad.warning), [w.value for w in bad.warning]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "linked", "original"),
+    [
+        ("fr", "Embuscade à Banjska", "Siège du monastère", "Titre original"),
+        ("sq", "Pritë në Banjskë", "Rrethimi i manastirit", "Titulli origjinal"),
+        ("sr_Cyrl", "Заседа у Бањској", "Опсада манастира", "Оригинални наслов"),
+    ],
+)
+def test_a_translated_title_is_shown_with_the_recorded_one_a_click_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, shown: str, linked: str, original: str
+) -> None:
+    """Detail panel, linked events and the table read the translation; the recorded title stays at hand."""
+    titles = {"fr": "Embuscade à Banjska", "sr_Latn": "Zaseda u Banjskoj", "sq": "Pritë në Banjskë"}
+    others = {"fr": "Siège du monastère", "sr_Latn": "Opsada manastira", "sq": "Rrethimi i manastirit"}
+    features = [
+        make_feature("ambush", title="Ambush at Banjska", title_i18n=titles, group="banjska"),
+        make_feature("siege", title="Siege of the monastery", title_i18n=others, group="banjska"),
+        make_feature("plain", title="Protest in Zvečan", start="2023-09-25"),
+    ]
+    monkeypatch.setenv(
+        "BORDERMON_STORE", str(write_json(tmp_path / "store" / "s.geojson", collection(*features)))
+    )
+    at = page("overview", language, event="ambush")
+    assert not at.exception, at.exception
+    assert _unescape(at.subheader[0].value) == shown
+    (expander,) = [e for e in at.expander if e.label == original]
+    assert [_unescape(m.value) for m in expander.markdown] == ["Ambush at Banjska"]
+    assert [b.label for b in at.button if linked in _unescape(b.label)], [b.label for b in at.button]
+    table = at.dataframe[0].value.set_index("id")
+    assert (
+        table.loc["ambush", "title"] == shown and table.loc["ambush", "original_title"] == "Ambush at Banjska"
+    )
+    assert table.loc["plain", "title"] == "Protest in Zvečan"
+
+
+def test_an_english_reader_sees_the_recorded_title_and_no_original(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    features = [make_feature("ambush", title="Ambush at Banjska", title_i18n={"fr": "Embuscade à Banjska"})]
+    monkeypatch.setenv(
+        "BORDERMON_STORE", str(write_json(tmp_path / "store" / "s.geojson", collection(*features)))
+    )
+    at = page("overview", "en", event="ambush")
+    assert _unescape(at.subheader[0].value) == "Ambush at Banjska"
+    assert not [e for e in at.expander if e.label == "Original title"]
+    assert "original_title" not in at.dataframe[0].value.columns

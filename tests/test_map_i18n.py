@@ -14,7 +14,8 @@ from layers.filters import Filters
 from layers.map import build_map, layer_names, read_map_reference
 from layers.mapdata import encode_events
 from layers.store import read_store
-from tests.map_factories import write_map_store
+from tests.factories import collection, make_feature, write_json
+from tests.map_factories import HOSTILE, payloads, write_map_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,3 +130,61 @@ def test_the_words_the_map_script_writes_are_translated(events: gpd.GeoDataFrame
         assert expected in text, expected
     for english in ("Events at this place", "Back to the list", "drawn with this same area"):
         assert english not in text, english
+
+
+#: Translations made up for the test (the shipped record has none); one carries markup.
+TRANSLATED = {"fr": "Embuscade à Banjska", "sr_Latn": "Zaseda kod Banjske, Ljig", "sq": HOSTILE}
+
+
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
+    unplaced = make_feature("unplaced", title="Talks in Brussels", location_precision="none", side=None)
+    unplaced["geometry"] = None
+    unplaced["properties"]["title_i18n"] = {"fr": "Pourparlers à Bruxelles"}
+    features = [
+        make_feature("ambush", title="Ambush at Banjska", title_i18n=TRANSLATED),
+        make_feature("plain", title="Protest in Zvečan", start="2023-09-25"),
+        unplaced,
+    ]
+    path = write_json(tmp_path_factory.mktemp("translated") / "s.geojson", collection(*features))
+    return read_store(path).events
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "original"),
+    [
+        ("fr", "Embuscade à Banjska", "Titre original"),
+        ("sr_Latn", "Zaseda kod Banjske, Ljig", "Originalni naslov"),
+        ("sr_Cyrl", "Заседа код Бањске, Љиг", "Оригинални наслов"),
+        ("sq", HOSTILE, "Titulli origjinal"),
+        ("en", "Ambush at Banjska", None),
+    ],
+)
+def test_an_exported_popup_shows_the_languages_title_and_keeps_the_recorded_one(
+    translated: gpd.GeoDataFrame, lang: str, title: str, original: str | None
+) -> None:
+    page = export_html(translated, lang=lang, self_contained=False)
+    data = payloads(page)["incident"]
+    at = data["id"].index("ambush")
+    assert data["strings"][data["t"][at]] == title
+    plain = data["id"].index("plain")
+    assert data["strings"][data["t"][plain]] == "Protest in Zvečan"
+    if original is None:
+        assert "to" not in data  # nothing shown translated: the page is as it was
+        return
+    assert data["words"]["original"] == original
+    assert data["strings"][data["to"][at]] == "Ambush at Banjska" and data["to"][plain] == -1
+
+
+def test_translated_titles_reach_the_page_only_as_escaped_data(translated: gpd.GeoDataFrame) -> None:
+    clean = export_html(translated, lang="fr", self_contained=False)
+    page = export_html(translated, lang="sq", self_contained=False)
+    for tag in ("<script", "</script>", "<img", "<!--"):
+        assert page.count(tag) == clean.count(tag), tag
+    assert HOSTILE in payloads(page)["incident"]["strings"]
+
+
+def test_playback_names_an_unplaced_event_by_its_translated_title(translated: gpd.GeoDataFrame) -> None:
+    assert "Pourparlers à Bruxelles" in export_html(translated, lang="fr", self_contained=False)
+    english = export_html(translated, lang="en", self_contained=False)
+    assert "Talks in Brussels" in english and "Pourparlers" not in english

@@ -1,22 +1,36 @@
 """The exported map in French, Serbian and Albanian, in headless Chromium with the network cut off.
 
-Screenshots go to ``test-output/map-export-<language>.png``.
+The store is the shipped one with the siege's title translated (for the test: the shipped
+record has no translations), so that its popup shows the language's title with the
+recorded one a click away. Screenshots go to ``test-output/map-export-<language>.png`` (and,
+with that popup open, ``map-export-title-<language>.png``).
 """
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from layers.cli import main
-from layers.i18n import translator
+from layers.i18n import to_cyrillic, translator
+from layers.paths import SHIPPED_STORE
+from layers.store import dumps_collection
+from layers.titles import title_key
 from tests.browser import NetworkLog, require_assets, screenshot_path
 
 #: A mapped incident inside Kosovo with many sources (the shipped store).
 SIEGE = "2023-09-24-banjska-monastery-siege"
+#: Translations of its title, written for this test.
+SIEGE_TITLES = {
+    "fr": "Groupe armé dans le monastère de Banjska et autour ; échange de tirs avec la police du Kosovo",
+    "sr_Latn": "Naoružana grupa u manastiru Banjska i oko njega; razmena vatre sa Kosovskom policijom",
+    "sq": "Grup i armatosur brenda dhe rreth Manastirit të Banjskës; shkëmbim zjarri me Policinë e Kosovës",
+}
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +40,40 @@ READY = "window.bordermon && window.bordermon.ready === true"
 @pytest.fixture(scope="module", autouse=True)
 def assets() -> None:
     require_assets()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A copy of the shipped store whose siege has its title translated; and the siege's title."""
+    root = tmp_path_factory.mktemp("store") / "events"
+    shutil.copytree(SHIPPED_STORE, root)
+    for file in sorted(root.glob("*.geojson")):
+        data = json.loads(file.read_text(encoding="utf-8"))
+        for feature in data["features"]:
+            if feature["id"] == SIEGE:
+                feature["properties"]["title_i18n"] = SIEGE_TITLES
+                file.write_text(dumps_collection(data["features"], data["bordermon"]), encoding="utf-8")
+                return root, str(feature["properties"]["title"])
+    raise AssertionError(f"{SIEGE} is not in the shipped store")
+
+
+def _open_event(page: Any, event_id: str) -> None:
+    """Click an event's symbol, as a reader does; where it shares the place, choose it from the list."""
+    x, y = page.evaluate(
+        """(id) => {
+            const set = bordermon.layers.incident.symbols, d = bordermon.layers.incident.data;
+            const k = Array.from(set._e.event).lastIndexOf(d.id.indexOf(id));
+            const p = bordermon.map.latLngToContainerPoint(set.latLngOf(k));
+            const box = bordermon.map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        event_id,
+    )
+    page.mouse.click(x, y)
+    page.wait_for_selector(f'.bm-popup[data-event-id="{event_id}"], .bm-popup-list')
+    if page.locator(".bm-popup-list").count():
+        page.locator(f'.bm-choice[data-event-id="{event_id}"]').click()
+    page.wait_for_selector(f'.bm-popup[data-event-id="{event_id}"]')
 
 
 @pytest.mark.parametrize(
@@ -57,6 +105,7 @@ def assets() -> None:
 )
 def test_exported_map_speaks_the_language_asked_for(
     offline_page: tuple[Any, NetworkLog],
+    store: tuple[Path, str],
     tmp_path: Path,
     lang: str,
     legend: str,
@@ -65,7 +114,7 @@ def test_exported_map_speaks_the_language_asked_for(
     title: str,
 ) -> None:
     out = tmp_path / f"map-{lang}.html"
-    assert main(["export", "--lang", lang, "--out", str(out)]) == 0
+    assert main(["export", "--store", str(store[0]), "--lang", lang, "--out", str(out)]) == 0
     page, log = offline_page
     page.goto(out.as_uri())
     page.wait_for_function(READY, timeout=20_000)
@@ -101,4 +150,19 @@ def test_exported_map_speaks_the_language_asked_for(
     if lang == "fr":
         assert "Lieu" in popup["text"] and "identifiant : " in popup["text"]
     page.screenshot(path=screenshot_path(f"map-export-{lang}"))
+    # The siege's title in the language (Serbian Cyrillic: transliterated from the Latin),
+    # and the recorded title one click away: a reader clicks the symbol, then "original".
+    recorded = store[1]
+    translated = SIEGE_TITLES[title_key(lang)]
+    _open_event(page, SIEGE)
+    popup_box = page.locator(f'.leaflet-popup .bm-popup[data-event-id="{SIEGE}"]')
+    assert popup_box.locator(".bm-popup-title").inner_text() == (
+        to_cyrillic(translated) if lang == "sr_Cyrl" else translated
+    )
+    original = popup_box.locator(".bm-popup-original-title")
+    assert original.text_content() == recorded and not original.is_visible()
+    popup_box.locator(".bm-popup-original summary").click()
+    assert original.is_visible() and original.inner_text() == recorded
+    assert popup_box.locator(".bm-popup-original summary").inner_text() == t.gettext("Original title")
+    page.screenshot(path=screenshot_path(f"map-export-title-{lang}"))
     assert log.page_errors == []

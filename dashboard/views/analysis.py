@@ -16,6 +16,7 @@ from dashboard.sidebar import render_sidebar, show_notices
 from layers.i18n import N_
 from layers.paths import ROOT
 from layers.tables import csv_bytes
+from layers.titles import shown_titles
 
 #: The measures table's columns and their headers (translated where shown; each header unique).
 MEASURE_VIEW = {
@@ -140,7 +141,9 @@ def render() -> None:
     )
     bands = mapped["distance_band"].value_counts(sort=False).rename("events").reset_index()
     st.altair_chart(charts.band_chart(bands), width="stretch")
-    shown = mapped.set_index("id")[list(MEASURE_VIEW)]
+    # Titles in the reader's language where the store translates them; the CSV keeps the record's.
+    titles = shown_titles(stats.events, t.language)[0]
+    shown = mapped.assign(title=titles).set_index("id")[list(MEASURE_VIEW)]
     km = {c for c in MEASURE_VIEW if c.endswith("_km")}
     st.dataframe(
         shown,
@@ -163,7 +166,7 @@ def render() -> None:
                 "the drawn area, not where forces are."
             )
         )
-        zones = stats.events[["id", "title"]].join(stats.zones, how="inner")
+        zones = stats.events[["id"]].assign(title=titles).join(stats.zones, how="inner")
         st.dataframe(zones.set_index("id"), column_config=_zone_headers(zones.columns))
 
     st.header(_("Events per week by side"))

@@ -1788,6 +1788,14 @@
     root.setAttribute("data-event-id", d.id[i]);
     root.appendChild(el("div", "bm-popup-kind", d.label + " · " + cat.label));
     root.appendChild(el("h3", "bm-popup-title", text(d, d.t[i])));
+    // A title shown in the reader's language keeps the recorded one a click away.
+    var recorded = d.to ? text(d, d.to[i]) : null;
+    if (recorded) {
+      var original = el("details", "bm-popup-original");
+      original.appendChild(el("summary", null, d.words.original));
+      original.appendChild(el("div", "bm-popup-original-title", recorded));
+      root.appendChild(original);
+    }
     var dl = el("dl", "bm-popup-facts");
     var w = d.words;
     row(dl, d.interval ? w.period : w.date, text(d, d.w[i]));
