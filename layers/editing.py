@@ -102,6 +102,8 @@ class EventForm:
     sources: Sequence[Mapping[str, Any]] = ()
     group: str = ""
     tags: Sequence[str] = ()
+    #: The title in other languages (``title_i18n``): language → text; empty text is none.
+    title_i18n: Mapping[str, str] = field(default_factory=dict)
     keep: dict[str, Any] = field(default_factory=dict)
     area: dict[str, Any] | None = None  # a stored non-point geometry, kept unless a point is set
 
@@ -179,6 +181,8 @@ def feature_from_form(form: EventForm) -> dict[str, Any]:
         "uncertainty_km": form.uncertainty_km if form.location_precision == "approximate" else None,
         "group": form.group.strip() or None,
         "tags": [t.strip() for t in form.tags if t.strip()] or None,
+        "title_i18n": {code: text.strip() for code, text in form.title_i18n.items() if text and text.strip()}
+        or None,
     }
     for name, value in optional.items():
         if value is None:
@@ -249,7 +253,7 @@ def form_from_event(feature: Mapping[str, Any]) -> EventForm:
     form_fields = {
         "layer", "category", "title", "summary", "start", "end", "time_precision", "location",
         "municipality", "side", "location_precision", "uncertainty_km", "actors", "fatalities",
-        "injured", "confidence", "sources", "group", "tags",
+        "injured", "confidence", "sources", "group", "tags", "title_i18n",
     }  # fmt: skip
     return EventForm(
         id=str(feature["id"]),
@@ -276,6 +280,7 @@ def form_from_event(feature: Mapping[str, Any]) -> EventForm:
         sources=list(props.get("sources", [])),
         group=props.get("group", ""),
         tags=list(props.get("tags", [])),
+        title_i18n=dict(props.get("title_i18n", {})),
         keep={k: v for k, v in props.items() if k not in form_fields},
         area=dict(geometry) if geometry and not point else None,
     )

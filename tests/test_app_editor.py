@@ -6,12 +6,13 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.paths import ROOT, SHIPPED_STORE
-from layers.store import read_store
+from layers.store import canonical_feature, dumps_collection, read_store
 from tests.factories import SOURCE, collection, make_feature, write_json
 
 SAVE = "FormSubmitter:event-Save"
@@ -54,11 +55,39 @@ def shipped_copy(tmp_path: Path) -> Path:
     return store
 
 
+#: Translations of a title, made up for the tests (the shipped record has none).
+TITLES = {"fr": "Titre en français", "sr_Latn": "Naslov na srpskom", "sq": "Titulli në shqip"}
+
+
+def write_canonical(path: Path, features: list[dict[str, Any]], meta: dict[str, Any] | None = None) -> None:
+    """Write features as the store writes them, so that an unedited save can change no byte."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dumps_collection([canonical_feature(f) for f in features], meta), encoding="utf-8")
+
+
+def translate_first_of_each_file(store: Path) -> list[str]:
+    """Give the first event of every collection file translations of its title (a test store)."""
+    translated = []
+    for file in sorted(store.glob("*.geojson")):
+        data = json.loads(file.read_text(encoding="utf-8"))
+        first = data["features"][0]
+        first["properties"]["title_i18n"] = dict(TITLES)
+        write_canonical(file, data["features"], data["bordermon"])
+        translated.append(first["id"])
+    return translated
+
+
 def test_saving_every_shipped_event_unedited_writes_identical_bytes(
     shipped_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Open each event of every layer in the form and save it untouched: no byte changes."""
+    """Open each event of every layer in the form and save it untouched: no byte changes.
+
+    The copy also translates the title of the first event of each file, so that events
+    with and without ``title_i18n`` both go through the form.
+    """
+    translated = translate_first_of_each_file(shipped_copy)
     events = read_store(shipped_copy).events
+    assert sorted(events.loc[events["title_i18n"].map(bool), "id"]) == sorted(translated)
     # The store holds every kind the form must carry through unchanged.
     assert set(events["layer"]) == {"incident", "deployment", "kfor"}
     assert events.geometry.isna().any() and (events.geometry.geom_type == "Polygon").any()
@@ -162,3 +191,55 @@ def test_an_actor_or_tag_with_a_semicolon_survives_a_save_and_a_new_one_is_added
     (saved, _) = json.loads((store / "main.geojson").read_text(encoding="utf-8"))["features"]
     assert saved["properties"]["actors"] == ["Srpska lista; its deputies", "Kosovo Police", "KFOR"]
     assert saved["properties"]["tags"] == ["north; Zvečan", "banjska"]
+
+
+def test_the_translations_of_a_title_are_edited_one_language_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    translated = make_feature("a")
+    translated["properties"]["title_i18n"] = dict(TITLES)
+    write_canonical(store / "main.geojson", [translated, make_feature("b")])
+    before = snapshot(store)
+    at = pick(editor(store, monkeypatch), "a")
+    assert [at.text_input(key=f"title_i18n_{code}_a").value for code in ("en", "fr", "sr_Latn", "sq")] == [
+        "",
+        *TITLES.values(),
+    ]
+    at.button(key=SAVE).click().run()
+    assert "Saved a" in messages(at) and snapshot(store) == before
+    # Emptying one language removes that key and nothing else.
+    at.text_input(key="title_i18n_sr_Latn_a").set_value("")
+    at.button(key=SAVE).click().run()
+    assert "Saved a" in messages(at), messages(at)
+    saved, other = json.loads((store / "main.geojson").read_text(encoding="utf-8"))["features"]
+    assert saved["properties"]["title_i18n"] == {"fr": TITLES["fr"], "sq": TITLES["sq"]}
+    assert {k: v for k, v in saved["properties"].items() if k != "title_i18n"} == {
+        k: v for k, v in translated["properties"].items() if k != "title_i18n"
+    }
+    assert other == canonical_feature(make_feature("b"))
+    # A translation that the store would refuse is named, and nothing is written.
+    written = snapshot(store)
+    at.text_input(key="title_i18n_en_a").set_value("x" * 301)
+    at.button(key=SAVE).click().run()
+    listed = plain(" ".join(m.value for m in at.markdown))
+    assert "Not saved" in messages(at) and "properties.title_i18n.en: is 301 characters long" in listed
+    assert snapshot(store) == written
+
+
+def test_an_event_given_a_translation_and_then_none_has_no_title_i18n(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    write_canonical(store / "main.geojson", [make_feature("a")])
+    before = snapshot(store)
+    at = pick(editor(store, monkeypatch), "a")
+    at.text_input(key="title_i18n_fr_a").set_value("Événement d’essai")
+    at.button(key=SAVE).click().run()
+    (saved,) = json.loads((store / "main.geojson").read_text(encoding="utf-8"))["features"]
+    assert saved["properties"]["title_i18n"] == {"fr": "Événement d’essai"}
+    at.text_input(key="title_i18n_fr_a").set_value(" ")
+    at.button(key=SAVE).click().run()
+    assert "Saved a" in messages(at), messages(at)
+    assert snapshot(store) == before  # back to the bytes it had: no "title_i18n": {}
+    assert "title_i18n" not in (store / "main.geojson").read_text(encoding="utf-8")

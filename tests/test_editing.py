@@ -136,3 +136,32 @@ def test_an_update_keeps_the_layer_unless_asked_to_move_it(tmp_path: Path) -> No
     assert path.read_bytes() == before
     save_event(moved, root, update=True, change_layer=True)
     assert read_store(root).events["layer"].tolist() == ["kfor"]
+
+
+def test_title_translations_go_through_the_form_key_by_key() -> None:
+    titles = {"fr": "Attaque à Banjska", "sr_Latn": "Napad u Banjskoj", "sq": "Sulm në Banjskë"}
+    stored = make_feature("a", title_i18n=dict(titles))
+    form = form_from_event(stored)
+    assert form.title_i18n == titles
+    assert edited_feature(stored, form) == stored  # unedited: unchanged
+    form.title_i18n = {**titles, "sr_Latn": "  ", "en": ""}  # one emptied, one left empty
+    edited = edited_feature(stored, form)
+    assert edited["properties"]["title_i18n"] == {"fr": "Attaque à Banjska", "sq": "Sulm në Banjskë"}
+    assert {k: v for k, v in edited["properties"].items() if k != "title_i18n"} == {
+        k: v for k, v in stored["properties"].items() if k != "title_i18n"
+    }
+    form.title_i18n = {"fr": " Attaque corrigée ", "sq": "Sulm në Banjskë"}
+    assert edited_feature(stored, form)["properties"]["title_i18n"] == {
+        "fr": "Attaque corrigée",
+        "sq": "Sulm në Banjskë",
+    }
+    form.title_i18n = dict.fromkeys(titles, "")
+    assert "title_i18n" not in edited_feature(stored, form)["properties"]  # all removed: the field goes
+
+
+def test_a_form_without_translations_writes_no_title_i18n() -> None:
+    assert "title_i18n" not in feature_from_form(_form())["properties"]
+    assert "title_i18n" not in feature_from_form(_form(title_i18n={"fr": "", "sq": " "}))["properties"]
+    feature = feature_from_form(_form(title_i18n={"fr": "Essai"}))
+    assert feature["properties"]["title_i18n"] == {"fr": "Essai"}
+    assert check_feature(feature)[0] is not None

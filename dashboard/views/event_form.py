@@ -29,7 +29,7 @@ from layers.editing import (
     form_from_event,
     slug_id,
 )
-from layers.i18n import N_
+from layers.i18n import LANGUAGE_NAMES, N_
 from layers.map import build_map, read_map_reference
 from layers.paths import default_store
 from layers.store import StoreError, frame_to_features, save_event
@@ -44,6 +44,7 @@ from layers.vocabulary import (
     SIDE_LABELS,
     SIDES,
     TIME_PRECISIONS,
+    TITLE_LANGUAGES,
     category_label,
 )
 
@@ -120,6 +121,20 @@ def _fields(form: EventForm, k: str, layer: str, known: Mapping[str, Sequence[st
         format_func=lambda c: category_label(layer, c, t.language),
     )
     form.title = st.text_input(_("Title"), form.title, key=f"title_{k}")
+    with st.expander(_("The title in other languages"), expanded=bool(form.title_i18n)):
+        st.caption(
+            _(
+                "Shown to readers of that language, with the title above one click away. Each says what "
+                "the title says, no more; Serbian in Latin script (the Cyrillic interface transliterates "
+                "it). Leave a language empty for none."
+            )
+        )
+        form.title_i18n = {
+            code: st.text_input(
+                LANGUAGE_NAMES[code], form.title_i18n.get(code, ""), key=f"title_i18n_{code}_{k}"
+            )
+            for code in TITLE_LANGUAGES
+        }
     form.summary = st.text_area(_("Summary"), form.summary, key=f"summary_{k}")
     cols = st.columns(5)
     form.start = cols[0].date_input(_("Start"), form.start, key=f"start_{k}")
