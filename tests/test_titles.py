@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from layers.store import read_store
-from layers.tables import events_table
+from layers.tables import events_table, geojson_bytes
 from layers.titles import shown_titles, title_key
 from tests.factories import collection, make_feature, write_json
 
@@ -81,3 +82,9 @@ def test_the_readers_table_shows_the_translation_beside_the_recorded_title(event
     file_table = events_table(events, lang="fr")
     assert "original_title" not in file_table.columns
     assert file_table.set_index("id").loc["translated", "title"] == "Zaseda kod Banjske"
+
+
+def test_the_geojson_download_keeps_the_translations_as_stored(events: gpd.GeoDataFrame) -> None:
+    features = json.loads(geojson_bytes(events))["features"]
+    assert [f["properties"].get("title_i18n") for f in features] == [TITLES, None, {"fr": "KFOR"}]
+    assert features[0]["properties"]["title"] == "Zaseda kod Banjske"
