@@ -41,6 +41,20 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """One dashboard (``streamlit run``) on the shipped store for every browser test file.
+
+    The shipped store is never written by these tests, so they can share the server and
+    its caches; a test that needs another store starts its own (``_serve``).
+    """
+    from layers.paths import SHIPPED_STORE
+    from tests.test_dashboard_browser import _serve
+
+    with _serve(SHIPPED_STORE) as url:
+        yield url
+
+
 @pytest.fixture
 def offline_page(chromium: Any) -> Iterator[tuple[Any, NetworkLog]]:
     """A fresh page whose requests other than file:/data: are refused, with its log."""

@@ -87,12 +87,6 @@ def _serve(store: Path) -> Iterator[str]:
             process.kill()
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with _serve(SHIPPED_STORE) as url:
-        yield url
-
-
 @pytest.fixture
 def app_page(chromium: Any, server: str) -> Iterator[tuple[Any, NetworkLog]]:
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})

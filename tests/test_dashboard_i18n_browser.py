@@ -14,13 +14,13 @@ import pytest
 from layers.i18n import translator
 from layers.vocabulary import LAYER_TITLES
 from tests.browser import NetworkLog, block_network, screenshot_path
-from tests.test_dashboard_browser import _map_frame, _wait_idle, server  # noqa: F401 (a fixture)
+from tests.test_dashboard_browser import _map_frame, _wait_idle
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def browser_in(chromium: Any, server: str) -> Iterator[Any]:  # noqa: F811
+def browser_in(chromium: Any, server: str) -> Iterator[Any]:
     """A page in a browser whose preferred language is the one given (``browser_in("fr-FR")``)."""
     contexts = []
 
@@ -36,7 +36,7 @@ def browser_in(chromium: Any, server: str) -> Iterator[Any]:  # noqa: F811
 
 
 @pytest.mark.parametrize("lang", ["fr", "sq", "sr_Latn", "sr_Cyrl"])
-def test_the_map_page_in_each_language(browser_in: Any, server: str, lang: str) -> None:  # noqa: F811
+def test_the_map_page_in_each_language(browser_in: Any, server: str, lang: str) -> None:
     page, log = browser_in()
     t = translator(lang)
     page.goto(f"{server}/?lang={lang}")
@@ -55,7 +55,7 @@ def test_the_map_page_in_each_language(browser_in: Any, server: str, lang: str) 
 
 def test_the_browsers_language_is_the_default_and_a_choice_survives_navigation(
     browser_in: Any,
-    server: str,  # noqa: F811
+    server: str,
 ) -> None:
     fr = translator("fr")
     page, log = browser_in("fr-FR")

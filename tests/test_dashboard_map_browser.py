@@ -8,7 +8,6 @@ selection comes from the page (URL, table, linked events) without drawing the ma
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from layers.paths import SHIPPED_STORE
 from layers.store import read_store
 from tests.browser import block_network, screenshot_path
-from tests.test_dashboard_browser import _map_frame, _serve, _wait_idle
+from tests.test_dashboard_browser import _map_frame, _wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -25,12 +24,6 @@ TITLES = EVENTS.set_index("id")["title"].astype(str)
 SIEGE = "2023-09-24-banjska-monastery-siege"
 AMBUSH = "2023-09-24-banjska-ambush"
 JARINJE = "2023-09-24-jarinje-crossing-closure"  # linked to the siege (one group)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with _serve(SHIPPED_STORE) as url:
-        yield url
 
 
 def _until(frame: Any, condition: str, arg: Any = None, timeout: float = 30.0) -> None:

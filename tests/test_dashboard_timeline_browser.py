@@ -15,20 +15,13 @@ import pytest
 
 from layers.filters import filter_events
 from layers.mapdata import mapped_mask
-from layers.paths import SHIPPED_STORE
 from layers.views import parse_view
 from tests.browser import TILE_HOSTS, NetworkLog, block_network, screenshot_path
-from tests.test_dashboard_browser import EVENTS, _count, _map_frame, _serve, _wait_idle
+from tests.test_dashboard_browser import EVENTS, _count, _map_frame, _wait_idle
 
 pytestmark = pytest.mark.browser
 
 CHART = "[data-testid='stVegaLiteChart']"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with _serve(SHIPPED_STORE) as url:
-        yield url
 
 
 @pytest.fixture

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import time
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from layers.export import export_html
-from layers.paths import SHIPPED_STORE
 from layers.store import read_store
 from tests.browser import NetworkLog, block_network, screenshot_path
-from tests.test_dashboard_browser import _map_frame, _serve, _wait_idle
+from tests.test_dashboard_browser import _map_frame, _wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -120,12 +118,6 @@ def test_without_a_place_in_the_address_the_map_fits_the_region(
     page.wait_for_function(READY, timeout=60_000)
     lat, lon, zoom = page.evaluate(PLACE)
     assert 41.85 < lat < 43.35 and 19.95 < lon < 21.85 and zoom <= 9
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with _serve(SHIPPED_STORE) as url:
-        yield url
 
 
 def test_the_dashboard_keeps_the_maps_place_and_density_in_its_address(chromium: Any, server: str) -> None:
