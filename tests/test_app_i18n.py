@@ -28,6 +28,7 @@ from layers.i18n import LANGUAGE_NAMES, LANGUAGES, to_cyrillic, translator
 from layers.paths import ROOT, SHIPPED_STORE
 from layers.store import read_store
 from tests.factories import collection, make_feature, write_json
+from tests.map_factories import payloads
 
 APP = str(ROOT / "dashboard" / "app.py")
 TIMEOUT = 90
@@ -271,6 +272,13 @@ def test_a_translated_title_is_shown_with_the_recorded_one_a_click_away(
         table.loc["ambush", "title"] == shown and table.loc["ambush", "original_title"] == "Ambush at Banjska"
     )
     assert table.loc["plain", "title"] == "Protest in Zvečan"
+    # The page's map: its popups read the translation and keep the recorded title.
+    (the_map,) = at.get("component_instance")
+    data = payloads(json.loads(the_map.proto.json_args)["script"])["incident"]
+    at_ambush = data["id"].index("ambush")
+    assert data["strings"][data["t"][at_ambush]] == shown
+    assert data["strings"][data["to"][at_ambush]] == "Ambush at Banjska"
+    assert data["words"]["original"] == original
 
 
 def test_an_english_reader_sees_the_recorded_title_and_no_original(
