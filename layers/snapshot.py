@@ -167,6 +167,27 @@ def _geo_metadata() -> bytes:
     ).encode()
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_texts(values: pd.Series) -> list[str]:
+    """Each list or mapping as compact JSON text.
+
+    Most rows of most nested columns are empty (no disputes, tags, translations): those are
+    written without calling the encoder, which costs ~1.7 µs a value (0.17 s a column at
+    100,000 events). The text is the encoder's either way.
+    """
+    encode = _ENCODER.encode
+    return [
+        "[]"
+        if type(value) is list and not value
+        else "{}"
+        if type(value) is dict and not value
+        else encode(value)
+        for value in values
+    ]
+
+
 def frame_to_table(events: gpd.GeoDataFrame) -> pa.Table:
     """An events frame as a GeoParquet-ready Arrow table (nested columns as JSON text).
 
@@ -176,10 +197,7 @@ def frame_to_table(events: gpd.GeoDataFrame) -> pa.Table:
     plain = pd.DataFrame(events.drop(columns=events.geometry.name))
     for name in NESTED_COLUMNS:
         if name in plain.columns:
-            plain[name] = pd.array(
-                [json.dumps(value, ensure_ascii=False, separators=(",", ":")) for value in plain[name]],
-                dtype="string",
-            )
+            plain[name] = pd.array(_json_texts(plain[name]), dtype="string")
     plain["geometry"] = shapely.to_wkb(events.geometry.to_numpy())
     table = pa.Table.from_pandas(plain, preserve_index=False)
     metadata = dict(table.schema.metadata or {})
