@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from layers import reasons
 from layers.paths import GEODATA
 
 __all__ = [
@@ -256,7 +257,7 @@ def source_problems(properties: Mapping[str, Any], register: Register | None = N
     try:
         register = register or default_register()
     except (OSError, RegisterError) as exc:
-        return [("sources", f"the publisher register cannot be read: {exc}")]
+        return [("sources", reasons.REGISTER_UNREADABLE.format(error=exc))]
     sources: Sequence[Any] = properties.get("sources") or []
     problems: list[tuple[str, str]] = []
     for n, source in enumerate(sources):
@@ -265,7 +266,9 @@ def source_problems(properties: Mapping[str, Any], register: Register | None = N
             problems.append(
                 (
                     f"properties.sources.{n}.url",
-                    f"{domain or 'the URL'} is not in {register.label}; add its publisher",
+                    reasons.UNREGISTERED_DOMAIN.format(
+                        domain=domain or reasons.THE_URL, register=register.label
+                    ),
                 )
             )
     if properties.get("confidence") != "confirmed" or problems:
@@ -279,15 +282,14 @@ def source_problems(properties: Mapping[str, Any], register: Register | None = N
         problems.append(
             (
                 "properties.confidence",
-                f"is 'confirmed' but cites only {' and '.join(kinds)} pages; grade it 'reported'",
+                reasons.CONFIRMED_ON_WEAK_KINDS.format(kinds=" and ".join(kinds)),
             )
         )
     elif len(support) < 2:
         problems.append(
             (
                 "properties.confidence",
-                f"is 'confirmed' on one publisher ({support[0]}); it needs two independent "
-                "publishers or one official source, else grade it 'reported'",
+                reasons.CONFIRMED_ON_ONE_PUBLISHER.format(publisher=support[0]),
             )
         )
     return problems

@@ -30,6 +30,7 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from layers import reasons
 from layers.dataset import is_dataset, read_dataset
 from layers.paths import default_cache, default_store
 from layers.snapshot import Snapshot, frame_to_table, read_snapshot, table_to_frame
@@ -225,11 +226,11 @@ def read_collection_file(path: Path, label: str) -> tuple[Any, Problem | None]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, Problem(label, None, None, "(file)", f"is not UTF-8 text (byte {exc.start})")
+        return None, Problem(label, None, None, "(file)", reasons.NOT_UTF8.format(byte=exc.start))
     except OSError as exc:
-        return None, Problem(label, None, None, "(file)", f"cannot be read: {exc.strerror}")
+        return None, Problem(label, None, None, "(file)", reasons.UNREADABLE.format(error=exc.strerror))
     if not text.strip():
-        return None, Problem(label, None, None, "(file)", "is empty")
+        return None, Problem(label, None, None, "(file)", reasons.EMPTY_FILE)
     data, reason = decode_json(text)
     if reason is not None:
         return None, Problem(label, None, None, "(file)", reason)
@@ -259,7 +260,7 @@ def _set_aside_duplicates(events: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, l
             int(index),
             str(fid),
             "id",
-            f"duplicate id: already used by {seen_file} feature {seen_index}",
+            reasons.DUPLICATE_ID.format(file=seen_file, index=seen_index),
         )
         for fid, file, index, seen_file, seen_index in zip(
             repeated["id"],

@@ -27,8 +27,11 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from layers import reasons
+from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.paths import SCHEMA_PATH
 from layers.publishers import Register, RegisterError, default_register, source_problems
+from layers.reasons import translate_reason
 from layers.vocabulary import CATEGORIES, LAYERS, SCHEMA_VERSION, TITLE_LANGUAGES
 
 if TYPE_CHECKING:  # jsonschema only explains features that fail (imported then)
@@ -39,6 +42,7 @@ __all__ = [
     "LOCAL_TZ",
     "REGION_BOUNDS",
     "SCHEMA_VERSION",
+    "SEVERITY_LABELS",
     "CheckedFeature",
     "Problem",
     "ValidationReport",
@@ -75,6 +79,8 @@ _POSITION_DEPTH = {
 }
 
 Severity = Literal["error", "warning"]
+#: How each severity reads (translated where shown).
+SEVERITY_LABELS: dict[str, str] = {"error": N_("error"), "warning": N_("warning")}
 
 
 @dataclass(frozen=True, order=True)
@@ -89,9 +95,20 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        where = self.file if self.index is None else f"{self.file} feature {self.index}"
+        return self.describe()
+
+    def describe(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The problem on one line, in the language ``lang``; file, id, field and values as they are."""
+        t = translator(lang)
+        severity = t.gettext(SEVERITY_LABELS[self.severity])
+        where = (
+            self.file
+            if self.index is None
+            else t.gettext("{file} feature {index}").format(file=self.file, index=self.index)
+        )
         ident = f" id={self.id}" if self.id else ""
-        return f"{self.severity.upper():7} {where}{ident} {self.field}: {self.reason}"
+        reason = translate_reason(self.reason, lang)
+        return f"{severity.upper():7} {where}{ident} {self.field}: {reason}"
 
 
 @dataclass
@@ -128,22 +145,41 @@ class ValidationReport:
         """True when there is no error (warnings are allowed)."""
         return not self.errors
 
-    def format(self, *, root: str = "") -> str:
-        """Render the report for people: problems first, then the counts."""
-        lines = [str(p) for p in self.problems]
+    def format(self, *, root: str = "", lang: str = DEFAULT_LANGUAGE) -> str:
+        """Render the report for people, in the language ``lang``: problems first, then the counts.
+
+        Layer names stay the store's codes (``incident``): they are what a curator writes.
+        """
+        t = translator(lang)
+        lines = [p.describe(lang) for p in self.problems]
         if lines:
             lines.append("")
-        label = f"bordermon store {root}".rstrip()
         total = sum(self.counts.values())
-        lines.append(f"{label}: {self.files} file(s), {total} valid feature(s)")
-        for layer in LAYERS:
-            lines.append(f"  {layer:<11} {self.counts.get(layer, 0):>7}")
-        lines.append(f"  {'set aside':<11} {self.set_aside:>7}")
+        files = t.ngettext("{count} file", "{count} files", self.files).format(
+            count=t.format_decimal(self.files)
+        )
+        valid = t.ngettext("{count} valid feature", "{count} valid features", total).format(
+            count=t.format_decimal(total)
+        )
+        label = (
+            t.gettext("bordermon store {root}").format(root=root) if root else t.gettext("bordermon store")
+        )
+        lines.append(t.gettext("{store}: {files}, {valid}").format(store=label, files=files, valid=valid))
+        rows = [(layer, self.counts.get(layer, 0)) for layer in LAYERS]
+        rows.append((t.gettext("set aside"), self.set_aside))
+        width = max(11, *(len(name) for name, _ in rows))
+        lines.extend(f"  {name:<{width}} {t.format_decimal(count):>7}" for name, count in rows)
         n_err, n_warn = len(self.errors), len(self.warnings)
         if n_err or n_warn:
-            lines.append(f"{n_err} error(s), {n_warn} warning(s)")
+            errors = t.ngettext("{count} error", "{count} errors", n_err).format(
+                count=t.format_decimal(n_err)
+            )
+            warnings = t.ngettext("{count} warning", "{count} warnings", n_warn).format(
+                count=t.format_decimal(n_warn)
+            )
+            lines.append(t.gettext("{errors}, {warnings}").format(errors=errors, warnings=warnings))
         else:
-            lines.append("No problems found.")
+            lines.append(t.gettext("No problems found."))
         return "\n".join(lines)
 
 
@@ -232,55 +268,50 @@ def _schema_problems(feature: Any, file: str, index: int, fid: str | None) -> li
             )
             continue
         problems.append(Problem(file, index, fid, path, _describe(error)))
-    return problems or [Problem(file, index, fid, "(feature)", "does not match the schema")]
+    return problems or [Problem(file, index, fid, "(feature)", reasons.NOT_THE_SCHEMA)]
 
 
 def _describe(error: jsonschema.ValidationError) -> str:
     """Say what a schema error means in words a curator can act on."""
     validator = error.validator
     if validator == "required":
-        return "missing (a required field)"
+        return reasons.MISSING
     if validator == "minItems" and error.validator_value == 1:
-        return "must not be empty (at least one entry is required)"
+        return reasons.EMPTY_LIST
     if validator == "additionalProperties":
-        return f"unknown field(s): {error.message.split('(')[-1].rstrip(')')}"
+        return reasons.UNKNOWN_FIELDS.format(fields=error.message.split("(")[-1].rstrip(")"))
     if validator == "oneOf" and list(error.absolute_path)[-1:] in (["fatalities"], ["injured"]):
-        return f"must be a whole number >= 0 (at most {MAX_COUNT}), a {{min, max}} range, or null"
+        return reasons.BAD_COUNT.format(most=MAX_COUNT)
     if validator == "pattern" and list(error.absolute_path)[-1:] in (["start"], ["end"]):
-        return f"{error.instance!r} is not an ISO 8601 date (YYYY-MM-DD) or date-time"
+        return reasons.NOT_ISO_DATE.format(value=repr(error.instance))
     path = list(error.absolute_path)
     translated = path[-2:-1] == ["title_i18n"]
     if validator == "maxLength" and (path[-1:] == ["title"] or translated):
-        return f"is {len(str(error.instance))} characters long; a title has at most {error.validator_value}"
+        return reasons.TITLE_TOO_LONG.format(length=len(str(error.instance)), most=error.validator_value)
     if validator == "pattern" and translated and error.validator_value == "\\S":
-        return "must not be empty or only spaces; leave the language out instead"
+        return reasons.TITLE_BLANK
     if validator == "pattern" and translated and "\\u0400" in str(error.validator_value):
-        return (
-            "is in Cyrillic script; Serbian is stored in Latin script (the Cyrillic interface transliterates)"
-        )
+        return reasons.TITLE_IN_CYRILLIC
     return str(error.message)
 
 
 def _unknown_title_language(key: str) -> str:
     """Why ``key`` cannot name a translation of a title, and which keys can."""
-    reason = f"{key!r} is not a language titles are translated into; use {', '.join(TITLE_LANGUAGES)}"
-    if key.lower().startswith("sr"):
-        reason += (
-            " (Serbian is written once, in Latin script, as sr_Latn: the Cyrillic interface transliterates)"
-        )
-    return reason
+    serbian = key.lower().startswith("sr")
+    template = reasons.UNKNOWN_TITLE_LANGUAGE_SERBIAN if serbian else reasons.UNKNOWN_TITLE_LANGUAGE
+    return template.format(key=repr(key), languages=", ".join(TITLE_LANGUAGES))
 
 
-def _check_time(value: str, name: str) -> tuple[datetime | None, str | None]:
+def _check_time(value: str) -> tuple[datetime | None, str | None]:
     try:
         parsed = parse_time(value)
     except ValueError:
-        return None, f"{value!r} is not a real date"
+        return None, reasons.NOT_A_REAL_DATE.format(value=repr(value))
     if parsed.date() < EARLIEST:
-        return None, f"{value!r} is before {EARLIEST.isoformat()}; a typo in the year?"
+        return None, reasons.TOO_EARLY.format(value=repr(value), earliest=EARLIEST.isoformat())
     tomorrow = datetime.now(LOCAL_TZ) + timedelta(days=1)
     if parsed > tomorrow:
-        return None, f"{value!r} is in the future; {name} records what happened"
+        return None, reasons.IN_THE_FUTURE.format(value=repr(value))
     return parsed, None
 
 
@@ -291,24 +322,25 @@ def _is_number(value: Any) -> bool:
 def _position_problem(position: Any, where: str) -> str | None:
     """Why a GeoJSON position is not ``[lon, lat]`` or ``[lon, lat, height]``, if it is not."""
     if type(position) is not list or not 2 <= len(position) <= 3:
-        return f"{where} must be a position [longitude, latitude], found {_kind(position)}"
+        return reasons.NOT_A_POSITION.format(where=where, kind=_kind(position))
     for n, value in enumerate(position):
         if not _is_number(value):
-            return f"{where}[{n}] must be a number, found {_kind(value)}"
+            return reasons.NOT_A_NUMBER.format(where=f"{where}[{n}]", kind=_kind(value))
         # Compared before any conversion: a 400-digit integer cannot become a float.
         if type(value) is float and not math.isfinite(value):
-            return f"{where}[{n}] is NaN or infinite"
+            return reasons.POSITION_NOT_FINITE.format(where=f"{where}[{n}]")
     lon, lat = position[0], position[1]
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        return f"out of range at {where} (longitude ±180, latitude ±90)"
+        return reasons.POSITION_OUT_OF_RANGE.format(where=where)
     return None
 
 
 def _kind(value: Any) -> str:
     if type(value) is list:
-        return f"a list of {len(value)}"
-    return {str: "a string", bool: "a boolean", dict: "an object", type(None): "null"}.get(
-        type(value), f"a {type(value).__name__}"
+        return reasons.KIND_LIST.format(count=len(value))
+    kinds = {str: reasons.KIND_STRING, bool: reasons.KIND_BOOLEAN, dict: reasons.KIND_OBJECT}
+    return {**kinds, type(None): reasons.KIND_NULL}.get(
+        type(value), reasons.KIND_OTHER.format(type=type(value).__name__)
     )
 
 
@@ -342,7 +374,7 @@ def _coordinates_problem(kind: str, coordinates: Any) -> str | None:
         below: list[tuple[Any, str]] = []
         for items, where in level:
             if type(items) is not list or not items:
-                return f"{where} must be a non-empty list for a {kind}, found {_kind(items)}"
+                return reasons.NOT_A_NON_EMPTY_LIST.format(where=where, geometry=kind, kind=_kind(items))
             below.extend((item, f"{where}[{n}]") for n, item in enumerate(items))
         level = below
     for position, where in level:
@@ -356,29 +388,33 @@ def _check_geometry(raw: Mapping[str, Any]) -> tuple[BaseGeometry | None, str | 
     """Build the shapely geometry and say what is wrong with it, if anything."""
     problem = _coordinates_problem(str(raw.get("type")), raw.get("coordinates"))
     if problem:
-        return None, f"malformed {raw.get('type')} coordinates: {problem}", "geometry.coordinates"
+        return (
+            None,
+            reasons.MALFORMED.format(geometry=raw.get("type"), problem=problem),
+            "geometry.coordinates",
+        )
     try:
         geom = shape(raw)
     except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
-        return None, f"malformed {raw.get('type')} coordinates ({exc})", "geometry.coordinates"
+        return (
+            None,
+            reasons.MALFORMED_ERROR.format(geometry=raw.get("type"), error=exc),
+            "geometry.coordinates",
+        )
     coords = shapely.get_coordinates(geom)
     if coords.size == 0:
-        return None, "has no coordinates", "geometry.coordinates"
+        return None, reasons.NO_COORDINATES, "geometry.coordinates"
     lon, lat = coords[:, 0], coords[:, 1]
     west, south, east, north = REGION_BOUNDS
     outside = (lon < west) | (lon > east) | (lat < south) | (lat > north)
     if outside.any():
         x, y = coords[int(outside.argmax())]
         swapped = west <= y <= east and south <= x <= north
-        hint = "; it looks like latitude and longitude are swapped (GeoJSON is [lon, lat])" if swapped else ""
-        return (
-            None,
-            f"point ({x:g}, {y:g}) lies far outside the region "
-            f"(lon {west}–{east}, lat {south}–{north}){hint}",
-            "geometry.coordinates",
-        )
+        template = reasons.OUTSIDE_REGION_SWAPPED if swapped else reasons.OUTSIDE_REGION
+        bounds = {"west": west, "south": south, "east": east, "north": north}
+        return None, template.format(x=f"{x:g}", y=f"{y:g}", **bounds), "geometry.coordinates"
     if not geom.is_valid:
-        return None, f"invalid geometry: {shapely.is_valid_reason(geom)}", "geometry"
+        return None, reasons.INVALID_GEOMETRY.format(why=shapely.is_valid_reason(geom)), "geometry"
     return geom, None, "geometry"
 
 
@@ -419,7 +455,7 @@ def check_feature(
     fid = fid if isinstance(fid, str) else (None if fid is None else str(fid))
     if not isinstance(feature, dict):
         kind = type(feature).__name__
-        return None, [Problem(file, index, None, "(feature)", f"is a JSON {kind}, not an object")]
+        return None, [Problem(file, index, None, "(feature)", reasons.NOT_AN_OBJECT.format(kind=kind))]
     problems = _schema_problems(feature, file, index, fid)
     props = feature.get("properties")
     props = props if isinstance(props, dict) else {}
@@ -429,7 +465,7 @@ def check_feature(
     for name in ("start", "end"):
         value = props.get(name)
         if isinstance(value, str) and f"properties.{name}" not in flagged:
-            parsed, reason = _check_time(value, "the store")
+            parsed, reason = _check_time(value)
             if reason:
                 problems.append(Problem(file, index, fid, f"properties.{name}", reason))
             elif name == "start":
@@ -438,7 +474,13 @@ def check_feature(
                 end = parsed
     if start is not None and end is not None and end < start:
         problems.append(
-            Problem(file, index, fid, "properties.end", f"{props['end']} is before start {props['start']}")
+            Problem(
+                file,
+                index,
+                fid,
+                "properties.end",
+                reasons.END_BEFORE_START.format(end=props["end"], start=props["start"]),
+            )
         )
 
     for name in ("fatalities", "injured"):
@@ -454,13 +496,13 @@ def check_feature(
                     index,
                     fid,
                     f"properties.{name}",
-                    f"range min {value['min']} > max {value['max']}",
+                    reasons.RANGE_INVERTED.format(low=value["min"], high=value["max"]),
                 )
             )
 
     uncertainty = props.get("uncertainty_km")
     if type(uncertainty) is float and not math.isfinite(uncertainty):
-        problems.append(Problem(file, index, fid, "properties.uncertainty_km", "is NaN or infinite"))
+        problems.append(Problem(file, index, fid, "properties.uncertainty_km", reasons.NOT_FINITE))
     for name, value in props.items():
         if isinstance(name, str) and name.startswith("x_") and _too_deep(value, MAX_EXTENSION_DEPTH):
             problems.append(
@@ -469,7 +511,7 @@ def check_feature(
                     index,
                     fid,
                     f"properties.{name}",
-                    f"is nested more than {MAX_EXTENSION_DEPTH} levels deep",
+                    reasons.TOO_DEEP.format(depth=MAX_EXTENSION_DEPTH),
                 )
             )
 
@@ -487,7 +529,7 @@ def check_feature(
                     index,
                     fid,
                     "properties.location_precision",
-                    "is 'none' but the feature has a geometry; give its precision",
+                    reasons.NONE_WITH_GEOMETRY,
                 )
             )
     elif raw_geom is None and precision not in (None, "none"):
@@ -497,7 +539,7 @@ def check_feature(
                 index,
                 fid,
                 "geometry",
-                f"is null but location_precision is {precision!r}; use 'none' for events without a position",
+                reasons.NULL_GEOMETRY.format(precision=repr(precision)),
             )
         )
 
@@ -517,10 +559,10 @@ def check_collection(data: Any, *, file: str) -> tuple[list[CheckedFeature], lis
     """
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         found = data.get("type") if isinstance(data, dict) else type(data).__name__
-        return [], [Problem(file, None, None, "type", f"is {found!r}, not a FeatureCollection")], 0
+        return [], [Problem(file, None, None, "type", reasons.NOT_A_COLLECTION.format(found=repr(found)))], 0
     features = data.get("features")
     if not isinstance(features, list):
-        return [], [Problem(file, None, None, "features", "must be a list of Features")], 0
+        return [], [Problem(file, None, None, "features", reasons.FEATURES_NOT_A_LIST)], 0
     meta = data.get("bordermon")
     problems: list[Problem] = []
     if isinstance(meta, dict) and meta.get("schema_version") not in (None, SCHEMA_VERSION):
@@ -530,7 +572,9 @@ def check_collection(data: Any, *, file: str) -> tuple[list[CheckedFeature], lis
                 None,
                 None,
                 "bordermon.schema_version",
-                f"is {meta.get('schema_version')!r}; this version of bordermon reads {SCHEMA_VERSION}",
+                reasons.OTHER_SCHEMA_VERSION.format(
+                    found=repr(meta.get("schema_version")), version=SCHEMA_VERSION
+                ),
             )
         )
         return [], problems, len(features)
@@ -571,7 +615,7 @@ def find_duplicates(features: Sequence[CheckedFeature]) -> tuple[list[CheckedFea
                     item.index,
                     fid,
                     "id",
-                    f"duplicate id: already used by {seen.file} feature {seen.index}",
+                    reasons.DUPLICATE_ID.format(file=seen.file, index=seen.index),
                 )
             )
     return kept, problems
@@ -579,7 +623,7 @@ def find_duplicates(features: Sequence[CheckedFeature]) -> tuple[list[CheckedFea
 
 def describe_json_error(exc: json.JSONDecodeError) -> str:
     """A one-line account of a JSON syntax error, with line and column."""
-    return f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+    return reasons.INVALID_JSON_AT.format(line=exc.lineno, column=exc.colno, error=exc.msg)
 
 
 def decode_json(text: str) -> tuple[Any, str | None]:
@@ -594,9 +638,9 @@ def decode_json(text: str) -> tuple[Any, str | None]:
     except json.JSONDecodeError as exc:
         return None, describe_json_error(exc)
     except RecursionError:
-        return None, "invalid JSON: nested too deeply (arrays or objects inside each other)"
+        return None, reasons.JSON_TOO_DEEP
     except ValueError as exc:  # an integer with more digits than int() accepts
-        return None, f"invalid JSON: {str(exc).split(';')[0]}"
+        return None, reasons.INVALID_JSON.format(error=str(exc).split(";")[0])
 
 
 def layer_counts(features: Iterable[CheckedFeature]) -> dict[str, int]:

@@ -84,7 +84,7 @@ def render() -> None:
     for col, (name, value) in zip(st.columns(len(counts)), counts.items(), strict=True):
         col.metric(_(_COUNT_LABELS[name]) if name in _COUNT_LABELS else name, t.format_decimal(value))
     with st.expander(_("Dry-run report"), expanded=bool(plan.duplicates or plan.rejected)):
-        st.code(plan.format(limit=200), language=None)
+        st.code(plan.format(limit=200, lang=t.language), language=None)
     if plan.new:
         st.markdown("**" + _("New events") + "**")
         table = events_table(plan.events(), lang=t.language, labels=True).drop(columns=["summary"])

@@ -13,6 +13,8 @@ from dashboard.sidebar import render_sidebar, show_notices
 from dashboard.text import md
 from layers.i18n import N_
 from layers.paths import ROOT
+from layers.reasons import translate_reason
+from layers.validate import SEVERITY_LABELS
 from layers.vocabulary import LAYER_TITLES
 
 DOCS = ROOT / "docs"
@@ -109,12 +111,12 @@ def render() -> None:
         st.dataframe(
             [
                 {
-                    "severity": p.severity,
+                    "severity": _(SEVERITY_LABELS[p.severity]),
                     "file": p.file,
                     "feature": p.index,
                     "id": p.id,
                     "field": p.field,
-                    "reason": p.reason,
+                    "reason": translate_reason(p.reason, t.language),
                 }
                 for p in report.problems
             ],

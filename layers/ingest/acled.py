@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from layers.i18n import N_
 from layers.ingest.build import (
     MappedRows,
     RowProblems,
@@ -115,9 +116,9 @@ def select_columns(header: list[str], label: str) -> tuple[str, list[str]]:
     present = set(header)
     wanted = [c for c in USED if c in present]
     if set(CURRENT_COLUMNS) <= present:
-        return "ACLED export, current 31-column layout", wanted
+        return N_("ACLED export, current 31-column layout"), wanted
     if set(OLDER_COLUMNS) <= present:
-        return "ACLED export, older layout (data_id, iso3)", wanted
+        return N_("ACLED export, older layout (data_id, iso3)"), wanted
     missing = [c for c in REQUIRED if c not in present]
     if not missing:
         return "ACLED export, custom column selection", wanted

@@ -13,7 +13,8 @@ import sys
 import time
 from typing import Any, TextIO
 
-from layers.cliargs import STORE_HINT, store_path
+from layers.cliargs import add_lang_argument, no_store, store_path
+from layers.i18n import DEFAULT_LANGUAGE, translator
 from layers.ingest.model import ImportFileError
 from layers.ingest.plan import IMPORT_KINDS, apply_import, plan_import
 from layers.ingest.region import DEFAULT_MAX_DISTANCE_KM
@@ -90,6 +91,7 @@ def add_import_command(commands: Any) -> None:
     parser.add_argument(
         "--limit", type=int, default=30, help="list at most this many duplicates and rejections (default: 30)"
     )
+    add_lang_argument(parser, "the report, the question and the messages")
     parser.set_defaults(run=run_import)
 
 
@@ -100,10 +102,13 @@ def _fail(message: str) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Plan, report, confirm and apply an import; returns the exit status."""
+    lang = getattr(args, "lang", None) or DEFAULT_LANGUAGE
+    t = translator(lang)
     store = store_path(args.store)
     if not store.exists() and not args.create:
         # A mistyped --store must not quietly become a second, empty store.
-        return _fail(f"no event store at {store}; {STORE_HINT}, or add --create to make a new one there")
+        create = t.gettext("{missing}, or add --create to make a new one there")
+        return _fail(create.format(missing=no_store(store, lang)))
     progress = ProgressBar(sys.stderr)
     try:
         plan = plan_import(
@@ -113,21 +118,28 @@ def run_import(args: argparse.Namespace) -> int:
         progress.close()
         return _fail(str(exc))
     progress.close()
-    print(plan.format(limit=args.limit))
+    print(plan.format(limit=args.limit, lang=lang))
     if args.dry_run:
-        print("Dry run: nothing was written.")
+        print(t.gettext("Dry run: nothing was written."))
         return 0
     count = len(plan.new) + (len(plan.possible_duplicates) if args.include_possible_duplicates else 0)
     if count == 0:
-        print("Nothing new to write.")
+        print(t.gettext("Nothing new to write."))
         return 0
     if not args.yes:
         if not sys.stdin.isatty():
-            print("Not written: run with --yes to write without a terminal, or --dry-run.", file=sys.stderr)
+            print(
+                t.gettext("Not written: run with --yes to write without a terminal, or --dry-run."),
+                file=sys.stderr,
+            )
             return 1
-        answer = input(f"Write {count} event(s) to {plan.target}? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing was written.")
+        question = t.ngettext(
+            "Write {count} event to {file}? [y/N] ", "Write {count} events to {file}? [y/N] ", count
+        ).format(count=t.format_decimal(count), file=plan.target)
+        # "y" always answers yes, as the prompt shows, whatever the language.
+        yes = {"y", "yes", t.gettext("y").casefold(), t.gettext("yes").casefold()}
+        if input(question).strip().casefold() not in yes:
+            print(t.gettext("Nothing was written."))
             return 1
     try:
         result = apply_import(
@@ -138,12 +150,19 @@ def run_import(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     progress.close()
     if result.path is not None:
-        print(f"Wrote {result.written} event(s) to {result.path}")
+        wrote = t.ngettext("Wrote {count} event to {path}", "Wrote {count} events to {path}", result.written)
+        print(wrote.format(count=t.format_decimal(result.written), path=result.path))
     if result.skipped:
         meanwhile = len(result.skipped)
-        print(f"{meanwhile} event(s) reached the store meanwhile (another import or an edit); not written:")
+        print(
+            t.ngettext(
+                "{count} event reached the store meanwhile (another import or an edit); not written:",
+                "{count} events reached the store meanwhile (another import or an edit); not written:",
+                meanwhile,
+            ).format(count=t.format_decimal(meanwhile))
+        )
         for duplicate in result.skipped[: args.limit]:
-            print(f"  {duplicate}")
+            print(f"  {duplicate.describe(lang)}")
     if result.path is None:
-        print("Nothing new to write.")
+        print(t.gettext("Nothing new to write."))
     return 0

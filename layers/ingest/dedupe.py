@@ -25,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.geography import to_measure_crs
 from layers.ingest.model import Candidate, Duplicate, source_keys
+from layers.reasons import ID_IN_STORE, POSSIBLE_DUPLICATE, SAME_DATASET_ID, SAME_SOURCE_ID
 from layers.store import StoreError, collection_files, read_collection_file
 from layers.validate import SCHEMA_VERSION, CheckedFeature, check_features
 
@@ -193,18 +194,17 @@ def find_duplicates(
         fid = candidate.id
         if fid in index.ids:
             duplicates.append(
-                Duplicate(
-                    candidate, "same_id", fid, index.ids[fid], f"id already in the store ({index.ids[fid]})"
-                )
+                Duplicate(candidate, "same_id", fid, index.ids[fid], ID_IN_STORE.format(file=index.ids[fid]))
             )
             continue
         match = next((key for key in candidate.keys if key in index.keys), None)
         if match is not None:
             existing, file = index.keys[match]
-            what = f"dataset id {match[1]}" if match[0] == "dataset_id" else f"{match[0]} id {match[1]}"
-            duplicates.append(
-                Duplicate(candidate, "same_source_id", existing, file, f"same {what} as {existing} ({file})")
-            )
+            if match[0] == "dataset_id":
+                reason = SAME_DATASET_ID.format(value=match[1], existing=existing, file=file)
+            else:
+                reason = SAME_SOURCE_ID.format(dataset=match[0], value=match[1], existing=existing, file=file)
+            duplicates.append(Duplicate(candidate, "same_source_id", existing, file, reason))
             continue
         fresh.append(candidate)
     if not check_place:
@@ -295,7 +295,12 @@ def _place_day_type(fresh: Sequence[Candidate], index: StoreIndex) -> dict[int, 
             "same_place_day_type",
             existing.feature["id"],
             existing.file,
-            f"possible duplicate of {existing.feature['id']} ({existing.file}): {m / 1000:.1f} km apart, "
-            f"both {props['layer']}/{props['category']}, theirs on {day} — held back for review",
+            POSSIBLE_DUPLICATE.format(
+                existing=existing.feature["id"],
+                file=existing.file,
+                km=f"{m / 1000:.1f}",
+                kind=f"{props['layer']}/{props['category']}",
+                day=day,
+            ),
         )
     return found

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from layers.i18n import DEFAULT_LANGUAGE, translator
+from layers.reasons import WHERE_FEATURE, WHERE_LINE, translate_reason
 from layers.validate import CheckedFeature
 
 __all__ = [
@@ -63,11 +65,24 @@ class Rejected:
 
     @property
     def where(self) -> str:
-        return f"line {self.line}" if self.line is not None else f"feature {self.record}"
+        return _where(self.line, self.record)
 
     def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The rejection on one line, in the language ``lang``; id, field and values as they are."""
         ident = f" ({self.id})" if self.id else ""
-        return f"{self.where}{ident} {self.field}: {self.reason}"
+        where = _where(self.line, self.record, lang)
+        return f"{where}{ident} {self.field}: {translate_reason(self.reason, lang)}"
+
+
+def _where(line: int | None, record: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``line 12`` of a CSV file, ``feature 3`` of a GeoJSON file."""
+    t = translator(lang)
+    if line is not None:
+        return t.gettext(WHERE_LINE).format(line=line)
+    return t.gettext(WHERE_FEATURE).format(record=record)
 
 
 def source_keys(feature: dict[str, Any]) -> list[tuple[str, str]]:
@@ -113,7 +128,7 @@ class Candidate:
 
     @property
     def where(self) -> str:
-        return f"line {self.line}" if self.line is not None else f"feature {self.record}"
+        return _where(self.line, self.record)
 
     @cached_property
     def keys(self) -> list[tuple[str, str]]:
@@ -159,7 +174,12 @@ class Duplicate:
         return self.candidate.line
 
     def __str__(self) -> str:
-        return f"{self.candidate.where} ({self.candidate.id}) {self.reason}"
+        return self.describe()
+
+    def describe(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The duplicate on one line, in the language ``lang``."""
+        where = _where(self.candidate.line, self.candidate.record, lang)
+        return f"{where} ({self.candidate.id}) {translate_reason(self.reason, lang)}"
 
 
 def report_progress(progress: Progress | None, stage: str, fraction: float) -> None:

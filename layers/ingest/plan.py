@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import geopandas as gpd
 
+from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.ingest.acled import map_acled
 from layers.ingest.acled import select_columns as acled_columns
 from layers.ingest.build import MappedRows
@@ -33,6 +34,7 @@ from layers.ingest.table import CsvTable, load_input, read_csv_table
 from layers.ingest.ucdp import map_ucdp
 from layers.ingest.ucdp import select_columns as ucdp_columns
 from layers.paths import default_store
+from layers.reasons import REPEATED_IN_FILE
 from layers.store import (
     StoreError,
     canonical_feature,
@@ -146,51 +148,82 @@ class ImportPlan:
         """The new events as an events frame (as :func:`layers.store.read_store` gives)."""
         return events_frame([c.checked for c in self.new])
 
-    def format(self, *, limit: int = 30) -> str:
-        """The dry-run report: counts, then duplicates and rejected rows with their lines.
+    def format(self, *, limit: int = 30, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The dry-run report, in the language ``lang``: counts, then duplicates and rejected rows.
 
         Parameters
         ----------
         limit : int
             At most this many duplicates and this many rejections are listed; the rest
             are counted.
+        lang : str
+            The report's language; ids, fields, files and quoted values stay as they are.
         """
+        t = translator(lang)
         kinds: dict[str, int] = {}
         for duplicate in self.duplicates:
             kinds[duplicate.kind] = kinds.get(duplicate.kind, 0) + 1
+        # One call per kind, with its words written out, for the extractor to find.
+        detail = {
+            "same_id": lambda n: t.ngettext("{count} with the same id", "{count} with the same id", n),
+            "same_source_id": lambda n: t.ngettext(
+                "{count} with the same source id", "{count} with the same source id", n
+            ),
+            "same_place_day_type": lambda n: t.ngettext(
+                "{count} possible duplicate held back for review",
+                "{count} possible duplicates held back for review",
+                n,
+            ),
+            "repeated_in_file": lambda n: t.ngettext(
+                "{count} repeated in the file", "{count} repeated in the file", n
+            ),
+        }
         dup_detail = ", ".join(
-            f"{kinds[k]} {label}"
-            for k, label in (
-                ("same_id", "with the same id"),
-                ("same_source_id", "with the same source id"),
-                ("same_place_day_type", "possible duplicate(s) held back for review"),
-                ("repeated_in_file", "repeated in the file"),
+            detail[k](kinds[k]).format(count=t.format_decimal(kinds[k])) for k in detail if kinds.get(k)
+        )
+        if self.kind != "geojson":
+            region = t.gettext("not in Kosovo, nor in Serbia within {km} km of the boundary").format(
+                km=t.format_decimal(self.max_distance_km)
             )
-            if kinds.get(k)
-        )
-        region = (
-            f"not in Kosovo, nor in Serbia within {self.max_distance_km:g} km of the boundary"
-            if self.kind != "geojson"
-            else "GeoJSON merges are not filtered by region"
-        )
-        lines = [
-            f"Import {self.name} ({self.layout}) into {self.store}",
-            f"  {'rows read':<20}{self.rows_read:>8}",
-            f"  {'new events':<20}{len(self.new):>8}   → {self.target}",
-            f"  {'outside the region':<20}{self.outside:>8}   ({region})",
-            f"  {'duplicates':<20}{len(self.duplicates):>8}" + (f"   ({dup_detail})" if dup_detail else ""),
-            f"  {'rejected rows':<20}{self.rejected_rows:>8}",
+        else:
+            region = t.gettext("GeoJSON merges are not filtered by region")
+        labels = [
+            t.gettext("rows read"),
+            t.gettext("new events"),
+            t.gettext("outside the region"),
+            t.gettext("duplicates"),
+            t.gettext("rejected rows"),
         ]
+        width = max(20, *(len(label) + 1 for label in labels))
+        numbers = [self.rows_read, len(self.new), self.outside, len(self.duplicates), self.rejected_rows]
+        rows = [
+            f"  {label:<{width}}{t.format_decimal(n):>8}" for label, n in zip(labels, numbers, strict=True)
+        ]
+        rows[1] += f"   → {self.target}"
+        rows[2] += f"   ({region})"
+        if dup_detail:
+            rows[3] += f"   ({dup_detail})"
+        heading = t.gettext("Import {file} ({layout}) into {store}").format(
+            file=self.name, layout=t.gettext(self.layout), store=self.store
+        )
+        lines = [heading, *rows]
         if self.duplicates:
-            lines.append("Duplicates (not imported):")
-            lines.extend(f"  {d}" for d in self.duplicates[:limit])
+            lines.append(t.gettext("Duplicates (not imported):"))
+            lines.extend(f"  {d.describe(lang)}" for d in self.duplicates[:limit])
             if len(self.duplicates) > limit:
-                lines.append(f"  … and {len(self.duplicates) - limit} more")
+                more = len(self.duplicates) - limit
+                lines.append("  " + t.gettext("… and {count} more").format(count=t.format_decimal(more)))
         if self.rejected:
-            lines.append("Rejected:")
-            lines.extend(f"  {r}" for r in self.rejected[:limit])
+            lines.append(t.gettext("Rejected:"))
+            lines.extend(f"  {r.describe(lang)}" for r in self.rejected[:limit])
             if len(self.rejected) > limit:
-                lines.append(f"  … and {len(self.rejected) - limit} more problem(s)")
+                more = len(self.rejected) - limit
+                lines.append(
+                    "  "
+                    + t.ngettext("… and {count} more problem", "… and {count} more problems", more).format(
+                        count=t.format_decimal(more)
+                    )
+                )
         return "\n".join(lines)
 
 
@@ -299,7 +332,7 @@ def _repeats(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Dup
                 earlier = by_key[key]
                 break
         if earlier is not None:
-            reason = f"repeats {earlier.where} of this file ({earlier.id})"
+            reason = REPEATED_IN_FILE.format(where=earlier.where, id=earlier.id)
             repeats.append(Duplicate(candidate, "repeated_in_file", earlier.id, None, reason))
             continue
         by_id[fid] = candidate
@@ -372,7 +405,7 @@ def plan_import(
             import_kind, table, max_distance_km, timings, progress
         )
     else:
-        rows_read, outside, layout = len(features), 0, "GeoJSON features"
+        rows_read, outside, layout = len(features), 0, N_("GeoJSON features")
         with _timed(timings, "validate"):
             candidates, rejected = validate_geojson_features(features, label)
     del table, features

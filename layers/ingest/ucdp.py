@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from layers.i18n import N_
 from layers.ingest.build import (
     MappedRows,
     RowProblems,
@@ -94,10 +95,10 @@ def select_columns(header: list[str], label: str) -> tuple[str, list[str]]:
     present = set(header)
     wanted = [c for c in USED if c in present]
     if set(COLUMNS) <= present:
-        return "UCDP GED, 23.1+ layout (49 columns)", wanted
+        return N_("UCDP GED, 23.1+ layout (49 columns)"), wanted
     missing = [c for c in REQUIRED if c not in present]
     if not missing:
-        return "UCDP GED, other column set (an older version or an extract)", wanted
+        return N_("UCDP GED, other column set (an older version or an extract)"), wanted
     hint = ""
     if "event_id_cnty" in present:
         hint = "; this looks like an ACLED export — import it with `import acled`"

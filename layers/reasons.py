@@ -1,0 +1,164 @@
+"""Why a record was set aside, in words, and in the reader's language.
+
+Validation writes each reason in English, from one of the templates below, and keeps it
+as text: the reason travels in the store's snapshots, in ``--json`` documents and in the
+CSV of the validation report exactly as written, so a file reads the same whoever made
+it. Where a person reads it (``bordermon validate``, the import report, the Methodology
+page), :func:`translate_reason` finds the template the text was written from, translates
+the template and puts the values back: field names, codes, quoted values and numbers stay
+as they were. A value that is itself a reason (a coordinate problem inside "malformed
+Point coordinates: …") is translated the same way.
+
+The JSON Schema's own messages (``'x' is not one of [...]``) are matched by templates
+written as the validator writes them; a message with no template is shown as written.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from functools import lru_cache
+
+from layers.i18n import DEFAULT_LANGUAGE, N_, translator
+
+__all__ = ["REASONS", "translate_reason"]
+
+# --- validation of a feature (layers.validate) ---
+NOT_AN_OBJECT = N_("is a JSON {kind}, not an object")
+NOT_THE_SCHEMA = N_("does not match the schema")
+MISSING = N_("missing (a required field)")
+EMPTY_LIST = N_("must not be empty (at least one entry is required)")
+UNKNOWN_FIELDS = N_("unknown field(s): {fields}")
+BAD_COUNT = N_("must be a whole number >= 0 (at most {most}), a {{min, max}} range, or null")
+NOT_ISO_DATE = N_("{value} is not an ISO 8601 date (YYYY-MM-DD) or date-time")
+NOT_A_REAL_DATE = N_("{value} is not a real date")
+TOO_EARLY = N_("{value} is before {earliest}; a typo in the year?")
+IN_THE_FUTURE = N_("{value} is in the future; the store records what happened")
+END_BEFORE_START = N_("{end} is before start {start}")
+RANGE_INVERTED = N_("range min {low} > max {high}")
+NOT_FINITE = N_("is NaN or infinite")
+TOO_DEEP = N_("is nested more than {depth} levels deep")
+NONE_WITH_GEOMETRY = N_("is 'none' but the feature has a geometry; give its precision")
+NULL_GEOMETRY = N_("is null but location_precision is {precision}; use 'none' for events without a position")
+MALFORMED = N_("malformed {geometry} coordinates: {problem}")
+MALFORMED_ERROR = N_("malformed {geometry} coordinates ({error})")
+NO_COORDINATES = N_("has no coordinates")
+INVALID_GEOMETRY = N_("invalid geometry: {why}")
+OUTSIDE_REGION = N_("point ({x}, {y}) lies far outside the region (lon {west}–{east}, lat {south}–{north})")
+OUTSIDE_REGION_SWAPPED = N_(
+    "point ({x}, {y}) lies far outside the region (lon {west}–{east}, lat {south}–{north}); "
+    "it looks like latitude and longitude are swapped (GeoJSON is [lon, lat])"
+)
+NOT_A_NON_EMPTY_LIST = N_("{where} must be a non-empty list for a {geometry}, found {kind}")
+NOT_A_POSITION = N_("{where} must be a position [longitude, latitude], found {kind}")
+NOT_A_NUMBER = N_("{where} must be a number, found {kind}")
+POSITION_NOT_FINITE = N_("{where} is NaN or infinite")
+POSITION_OUT_OF_RANGE = N_("out of range at {where} (longitude ±180, latitude ±90)")
+TITLE_TOO_LONG = N_("is {length} characters long; a title has at most {most}")
+TITLE_BLANK = N_("must not be empty or only spaces; leave the language out instead")
+TITLE_IN_CYRILLIC = N_(
+    "is in Cyrillic script; Serbian is stored in Latin script (the Cyrillic interface transliterates)"
+)
+UNKNOWN_TITLE_LANGUAGE = N_("{key} is not a language titles are translated into; use {languages}")
+UNKNOWN_TITLE_LANGUAGE_SERBIAN = N_(
+    "{key} is not a language titles are translated into; use {languages} (Serbian is written once, "
+    "in Latin script, as sr_Latn: the Cyrillic interface transliterates)"
+)
+# What a value was found to be (inside the three reasons above).
+KIND_LIST = N_("a list of {count}")
+KIND_STRING = N_("a string")
+KIND_BOOLEAN = N_("a boolean")
+KIND_OBJECT = N_("an object")
+KIND_NULL = N_("null")
+KIND_OTHER = N_("a {type}")
+# --- a collection file (layers.validate, layers.store) ---
+NOT_A_COLLECTION = N_("is {found}, not a FeatureCollection")
+FEATURES_NOT_A_LIST = N_("must be a list of Features")
+OTHER_SCHEMA_VERSION = N_("is {found}; this version of bordermon reads {version}")
+DUPLICATE_ID = N_("duplicate id: already used by {file} feature {index}")
+NOT_UTF8 = N_("is not UTF-8 text (byte {byte})")
+UNREADABLE = N_("cannot be read: {error}")
+EMPTY_FILE = N_("is empty")
+INVALID_JSON_AT = N_("invalid JSON at line {line}, column {column}: {error}")
+JSON_TOO_DEEP = N_("invalid JSON: nested too deeply (arrays or objects inside each other)")
+INVALID_JSON = N_("invalid JSON: {error}")
+# --- the sources against the publisher register (layers.publishers) ---
+REGISTER_UNREADABLE = N_("the publisher register cannot be read: {error}")
+UNREGISTERED_DOMAIN = N_("{domain} is not in {register}; add its publisher")
+THE_URL = N_("the URL")
+CONFIRMED_ON_WEAK_KINDS = N_("is 'confirmed' but cites only {kinds} pages; grade it 'reported'")
+CONFIRMED_ON_ONE_PUBLISHER = N_(
+    "is 'confirmed' on one publisher ({publisher}); it needs two independent publishers or one "
+    "official source, else grade it 'reported'"
+)
+# --- an import's duplicates (layers.ingest) ---
+ID_IN_STORE = N_("id already in the store ({file})")
+SAME_DATASET_ID = N_("same dataset id {value} as {existing} ({file})")
+SAME_SOURCE_ID = N_("same {dataset} id {value} as {existing} ({file})")
+POSSIBLE_DUPLICATE = N_(
+    "possible duplicate of {existing} ({file}): {km} km apart, both {kind}, theirs on {day} — "
+    "held back for review"
+)
+REPEATED_IN_FILE = N_("repeats {where} of this file ({id})")
+WHERE_LINE = N_("line {line}")
+WHERE_FEATURE = N_("feature {record}")
+# --- the JSON Schema validator's own messages, as it writes them ---
+SCHEMA_TYPE = N_("{value} is not of type {types}")
+SCHEMA_ENUM = N_("{value} is not one of {allowed}")
+SCHEMA_CONST = N_("{value} was expected")
+SCHEMA_UNEXPECTED = N_("{value} was unexpected")
+SCHEMA_UNEXPECTED_MANY = N_("{values} were unexpected")
+SCHEMA_NO_REGEX = N_("{value} does not match any of the regexes: {patterns}")
+SCHEMA_PATTERN = N_("{value} does not match {pattern}")
+SCHEMA_NON_EMPTY = N_("{value} should be non-empty")
+SCHEMA_TOO_SHORT = N_("{value} is too short")
+SCHEMA_TOO_LONG = N_("{value} is too long")
+SCHEMA_NONE_OF = N_("{value} is not valid under any of the given schemas")
+SCHEMA_MINIMUM = N_("{value} is less than the minimum of {limit}")
+SCHEMA_EXCLUSIVE_MINIMUM = N_("{value} is less than or equal to the minimum of {limit}")
+SCHEMA_MAXIMUM = N_("{value} is greater than the maximum of {limit}")
+SCHEMA_EXCLUSIVE_MAXIMUM = N_("{value} is greater than or equal to the maximum of {limit}")
+SCHEMA_NOT_UNIQUE = N_("{value} has non-unique elements")
+
+#: Every template a set-aside reason is written from (the module's constants).
+REASONS: tuple[str, ...] = tuple(
+    value for name, value in list(globals().items()) if name.isupper() and isinstance(value, str)
+)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A regular expression that matches the texts ``template`` writes, a group per value."""
+    parts = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if name is not None:
+            # A name used twice matches the same text twice.
+            parts.append(f"(?P={name})" if f"(?P<{name}>" in "".join(parts) else f"(?P<{name}>.+?)")
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # The template with the most fixed words first: "… are swapped (…)" before its shorter form.
+    ordered = sorted(REASONS, key=lambda t: len(re.sub(r"\{[^{}]*\}", "", t)), reverse=True)
+    return tuple((template, _pattern(template)) for template in ordered)
+
+
+@lru_cache(maxsize=65_536)
+def translate_reason(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``reason`` in the language ``lang``, its values kept; as written when no template matches.
+
+    >>> translate_reason("range min 5 > max 2", "fr")
+    'intervalle : minimum 5 > maximum 2'
+    """
+    t = translator(lang)
+    if t.language == DEFAULT_LANGUAGE:
+        return reason
+    for template, pattern in _patterns():
+        found = pattern.fullmatch(reason)
+        if found is None:
+            continue
+        values = {name: translate_reason(value, lang) for name, value in found.groupdict().items()}
+        # Values are put back as they were: only the template's words change script.
+        return t.gettext(template).format(**values)
+    return reason
