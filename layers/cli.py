@@ -10,7 +10,8 @@ import sys
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from layers.cliargs import STORE_HINT, UsageError, open_store, store_path
+from layers.cliargs import UsageError, add_lang_argument, no_store, open_store, store_path
+from layers.i18n import choose_language, translator
 from layers.paths import ROOT, STORE_ENV
 from layers.record_state import record_state
 from layers.store import format_store
@@ -32,24 +33,26 @@ _BUILT_IN = frozenset({"validate", "format", "dashboard"})
 
 
 def _validate(args: argparse.Namespace) -> int:
-    store = open_store(args.path, columns=("start", "end"))  # the report needs no other fields
-    print(store.report.format(root=str(store.root)))
-    print(record_state(store.events, store.root).line())
+    # The report needs no other fields.
+    store = open_store(args.path, columns=("start", "end"), lang=args.lang)
+    print(store.report.format(root=str(store.root), lang=args.lang))
+    print(record_state(store.events, store.root).line(args.lang))
     return 0 if store.report.ok else 1
 
 
 def _format(args: argparse.Namespace) -> int:
+    t = translator(args.lang)
     path = store_path(args.path)
     try:
         changed, skipped = format_store(path)
     except FileNotFoundError:
-        raise UsageError(f"no event store at {path}; {STORE_HINT}") from None
+        raise UsageError(no_store(path, args.lang)) from None
     for file in changed:
-        print(f"rewrote {file}")
+        print(t.gettext("rewrote {file}").format(file=file))
     for problem in skipped:
-        print(f"skipped: {problem}")
+        print(t.gettext("skipped: {problem}").format(problem=problem.describe(args.lang)))
     if not changed and not skipped:
-        print("every collection is already in canonical form")
+        print(t.gettext("every collection is already in canonical form"))
     return 1 if skipped else 0
 
 
@@ -77,6 +80,7 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
         nargs="?",
         help=f"store directory or one .geojson file (default: ${STORE_ENV} or the shipped store)",
     )
+    add_lang_argument(validate)
     validate.set_defaults(run=_validate)
 
     fmt = commands.add_parser(
@@ -85,6 +89,7 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
     fmt.add_argument(
         "path", nargs="?", help="store directory or one .geojson file (default: the shipped store)"
     )
+    add_lang_argument(fmt)
     fmt.set_defaults(run=_format)
 
     dashboard = commands.add_parser("dashboard", help="open the Streamlit dashboard")
@@ -128,6 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif asked in _BUILT_IN:
         only = set()
     args = build_parser(only).parse_args(words)
+    if hasattr(args, "lang"):  # every command that reports in words (the dashboard has its own)
+        try:
+            args.lang = choose_language(args.lang)
+        except ValueError as exc:
+            print(f"bordermon {args.command}: {exc}", file=sys.stderr)
+            return 2
     try:
         status: int = args.run(args)
         sys.stdout.flush()

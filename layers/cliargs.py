@@ -14,16 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from layers.filters import Filters, day_out_of_range, view_problems
+from layers.i18n import DEFAULT_LANGUAGE, LANG_ENV, LANGUAGES, translator
 from layers.paths import STORE_ENV, default_store
 from layers.record_state import set_aside_text
 from layers.store import EventStore, read_store
 from layers.validate import ValidationReport
 
 __all__ = [
-    "STORE_HINT",
     "UsageError",
+    "add_lang_argument",
     "check_view",
     "listed",
+    "no_store",
     "open_store",
     "parse_day",
     "set_aside_fields",
@@ -32,12 +34,25 @@ __all__ = [
     "unreadable_files",
 ]
 
-#: How to name a store, said whenever one cannot be found.
-STORE_HINT = f"name one with --store PATH or the {STORE_ENV} environment variable"
-
 
 class UsageError(Exception):
     """A value a command cannot use: the message is one line; the exit status is 2."""
+
+
+def add_lang_argument(parser: argparse.ArgumentParser, what: str = "the report and messages") -> None:
+    """Add ``--lang`` (the command line resolves it, with ``$BORDERMON_LANG``, before a command runs)."""
+    parser.add_argument(
+        "--lang", help=f"language of {what}: {', '.join(LANGUAGES)} (default: ${LANG_ENV} or en)"
+    )
+
+
+def no_store(path: Path, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The one-line message for a store that is not there, saying how to name one."""
+    t = translator(lang)
+    hint = t.gettext("name one with --store PATH or the {variable} environment variable").format(
+        variable=STORE_ENV
+    )
+    return t.gettext("no event store at {path}; {hint}").format(path=path, hint=hint)
 
 
 def parse_day(text: str) -> date:
@@ -68,30 +83,30 @@ def store_path(given: str | None) -> Path:
     return Path(given).expanduser() if given else default_store()
 
 
-def open_store(given: str | None, **options: Any) -> EventStore:
+def open_store(given: str | None, *, lang: str = DEFAULT_LANGUAGE, **options: Any) -> EventStore:
     """Read the store a command names (``options`` go to :func:`layers.store.read_store`).
 
     Raises
     ------
     UsageError
-        When there is no store there; the message says how to name one.
+        When there is no store there; the message (in ``lang``) says how to name one.
     """
     path = store_path(given)
     try:
         return read_store(path, **options)
     except FileNotFoundError:
-        raise UsageError(f"no event store at {path}; {STORE_HINT}") from None
+        raise UsageError(no_store(path, lang)) from None
 
 
-def check_view(filters: Filters) -> None:
+def check_view(filters: Filters, lang: str = DEFAULT_LANGUAGE) -> None:
     """Refuse a view that names unknown values or an impossible window.
 
     Raises
     ------
     UsageError
-        Naming every problem found (:func:`layers.filters.view_problems`).
+        Naming every problem found (:func:`layers.filters.view_problems`), in ``lang``.
     """
-    problems = view_problems(filters)
+    problems = view_problems(filters, lang)
     if problems:
         raise UsageError("; ".join(problems))
 
@@ -110,6 +125,6 @@ def set_aside_fields(report: ValidationReport) -> dict[str, Any]:
     }
 
 
-def set_aside_line(report: ValidationReport) -> str | None:
-    """One sentence on what validation set aside, or None when nothing was."""
-    return set_aside_text(report.set_aside, unreadable_files(report))
+def set_aside_line(report: ValidationReport, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """One sentence on what validation set aside, or None when nothing was (in ``lang``)."""
+    return set_aside_text(report.set_aside, unreadable_files(report), lang)

@@ -42,6 +42,7 @@ from layers.validate import LAYERS, LOCAL_TZ, SCHEMA_VERSION, Problem, Validatio
 __all__ = [
     "MARKER",
     "ROW_GROUP_ROWS",
+    "NotADatasetError",
     "add_convert_command",
     "is_dataset",
     "read_dataset",
@@ -85,6 +86,10 @@ def _with_auxiliary(events: gpd.GeoDataFrame) -> pa.Table:
     return table.replace_schema_metadata(metadata)
 
 
+class NotADatasetError(FileExistsError):
+    """The output path holds something other than a bordermon dataset: it is not replaced."""
+
+
 def write_dataset(events: gpd.GeoDataFrame, out: Path, report: ValidationReport | None = None) -> list[Path]:
     """Write events as a partitioned GeoParquet dataset at ``out`` (replaced whole).
 
@@ -93,7 +98,7 @@ def write_dataset(events: gpd.GeoDataFrame, out: Path, report: ValidationReport 
     """
     out = Path(out)
     if out.exists() and not is_dataset(out) and (not out.is_dir() or any(out.iterdir())):
-        raise FileExistsError(f"{out} exists and is not a bordermon dataset; not replacing it")
+        raise NotADatasetError(f"{out} exists and is not a bordermon dataset; not replacing it")
     table = _with_auxiliary(events.reset_index(drop=True))
     table = table.sort_by([("layer", "ascending"), ("start", "ascending"), ("store_order", "ascending")])
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -233,34 +238,52 @@ def _field(field: pa.Field) -> pa.Field:
 def _run_convert(args: argparse.Namespace) -> int:
     from layers.cliargs import UsageError, check_view, open_store, store_path
     from layers.filters import Filters, filter_events
+    from layers.i18n import translator
 
+    lang = args.lang
+    t = translator(lang)
     store = store_path(args.store)
     # A store given as one file keeps its directory free of outputs too.
+    home = store if store.is_dir() else store.parent
     try:
-        out = ensure_output_outside_store(args.out, store if store.is_dir() else store.parent, directory=True)
+        out = ensure_output_outside_store(args.out, home, directory=True, lang=lang)
     except OutputPathError as exc:
         raise UsageError(str(exc)) from None
     filters = Filters(start=args.start, end=args.end, layers=tuple(args.layer or LAYERS))
-    check_view(filters)
-    source = open_store(args.store)
+    check_view(filters, lang)
+    source = open_store(args.store, lang=lang)
     view = filter_events(source.events, filters)
     try:
         files = write_dataset(view, out, source.report)
-    except (FileExistsError, OSError) as exc:
+    except NotADatasetError:
+        refused = t.gettext("{path} exists and is not a bordermon dataset; not replacing it")
+        print(f"bordermon convert: {refused.format(path=out)}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # FileExistsError among them
         print(f"bordermon convert: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {len(view)} event(s) in {len(files)} file(s) to {out}")
+    events = t.ngettext("{count} event", "{count} events", len(view)).format(
+        count=t.format_decimal(len(view))
+    )
+    written = t.ngettext("{count} file", "{count} files", len(files)).format(
+        count=t.format_decimal(len(files))
+    )
+    print(t.gettext("wrote {events} in {files} to {path}").format(events=events, files=written, path=out))
     if source.report.set_aside:
+        count = source.report.set_aside
         print(
-            f"{source.report.set_aside} record(s) set aside by validation are not in it "
-            "(see bordermon validate)"
+            t.ngettext(
+                "{count} record set aside by validation is not in it (see bordermon validate)",
+                "{count} records set aside by validation are not in it (see bordermon validate)",
+                count,
+            ).format(count=t.format_decimal(count))
         )
     return 0
 
 
 def add_convert_command(commands: Any) -> None:
     """Register ``convert`` on the ``bordermon`` sub-command parser."""
-    from layers.cliargs import parse_day  # the store reads datasets: import the command's rules late
+    from layers.cliargs import add_lang_argument, parse_day  # the store reads datasets: import late
 
     convert = commands.add_parser(
         "convert", help="write the store (or a view of it) as a partitioned GeoParquet dataset"
@@ -273,4 +296,5 @@ def add_convert_command(commands: Any) -> None:
     convert.add_argument("--start", type=parse_day, help="first day of the view (YYYY-MM-DD)")
     convert.add_argument("--end", type=parse_day, help="last day of the view (YYYY-MM-DD)")
     convert.add_argument("--layer", action="append", choices=LAYERS, help="keep only this layer (repeatable)")
+    add_lang_argument(convert)
     convert.set_defaults(run=_run_convert)

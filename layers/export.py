@@ -307,8 +307,8 @@ LAYER_ALIASES: dict[str, str] = {
 }
 
 
-def parse_layers(text: str) -> tuple[str, ...]:
-    """Layer groups from a comma-separated list (``all`` for every group); raises ValueError."""
+def parse_layers(text: str, lang: str = DEFAULT_LANGUAGE) -> tuple[str, ...]:
+    """Layer groups from a comma-separated list (``all`` for every group); raises ValueError (in ``lang``)."""
     names = [part.strip().lower() for part in text.split(",") if part.strip()]
     if not names or names == ["all"]:
         return MAP_LAYERS
@@ -316,16 +316,18 @@ def parse_layers(text: str) -> tuple[str, ...]:
     for name in names:
         key = LAYER_ALIASES.get(name, name.replace("-", "_"))
         if key not in MAP_LAYERS:
-            raise ValueError(f"unknown layer {name!r}; choose from {', '.join(MAP_LAYERS)} (or all)")
+            message = translator(lang).gettext("unknown layer {name}; choose from {allowed} (or all)")
+            raise ValueError(message.format(name=repr(name), allowed=", ".join(MAP_LAYERS)))
         if key not in chosen:
             chosen.append(key)
     return tuple(key for key in MAP_LAYERS if key in chosen)
 
 
 def _run_export(args: argparse.Namespace) -> int:
+    lang = choose_language(args.lang)  # already chosen by the command line; again when called alone
+    t = translator(lang)
     try:
-        layers = parse_layers(args.layers)
-        lang = choose_language(args.lang)
+        layers = parse_layers(args.layers, lang)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     filters = Filters(
@@ -340,33 +342,34 @@ def _run_export(args: argparse.Namespace) -> int:
         text=args.text or "",
     )
     filters = source_filters(args, filters)
-    check_view(filters)
+    check_view(filters, lang)
     if args.density and args.format != "html":
-        raise UsageError("--density draws on the HTML map only; leave it out for a picture")
+        raise UsageError(t.gettext("--density draws on the HTML map only; leave it out for a picture"))
     wanted = args.out or ("bordermon-map.html" if args.format == "html" else f"bordermon-map.{args.format}")
     out = None
     if wanted != "-":
         try:
-            out = ensure_output_outside_store(wanted, store_path(args.store))
+            out = ensure_output_outside_store(wanted, store_path(args.store), lang=lang)
         except OutputPathError as exc:
             raise UsageError(str(exc)) from None
-    store = open_store(args.store, columns=EXPORT_COLUMNS)
-    filters = cited_filters(args, store.events, filters)
+    store = open_store(args.store, columns=EXPORT_COLUMNS, lang=lang)
+    filters = cited_filters(args, store.events, filters, lang)
     if args.format != "html":
         _write_picture(args, store, filters, layers, lang, out, wanted)
     else:
         _write_page(args, store, filters, layers, lang, out, wanted)
-    set_aside = set_aside_line(store.report)
+    set_aside = set_aside_line(store.report, lang)
     if set_aside:
         print(f"bordermon export: {set_aside}", file=sys.stderr)
     return 0
 
 
-def _write(data: bytes, out: Path, wanted: str) -> None:
+def _write(data: bytes, out: Path, wanted: str, lang: str) -> None:
     try:
         write_output(data, out)
     except OSError as exc:
-        raise UsageError(f"cannot write {wanted}: {exc.strerror or exc}") from None
+        message = translator(lang).gettext("cannot write {file}: {error}")
+        raise UsageError(message.format(file=wanted, error=exc.strerror or exc)) from None
 
 
 def _write_page(
@@ -378,13 +381,14 @@ def _write_page(
     out: Path | None,
     wanted: str,
 ) -> None:
+    t = translator(lang)
     self_contained = not args.cdn
     if self_contained and not assets_installed():
-        print(
-            "bordermon export: the map assets are not installed (run `npm ci --ignore-scripts`, needs "
-            "Node.js); this file links Leaflet from its CDN and needs the network to show the map",
-            file=sys.stderr,
+        missing = t.gettext(
+            "the map assets are not installed (run `npm ci --ignore-scripts`, needs Node.js); this file "
+            "links Leaflet from its CDN and needs the network to show the map"
         )
+        print(f"bordermon export: {missing}", file=sys.stderr)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AssetsMissingWarning)  # said once above, in one line
         page = export_html(
@@ -403,15 +407,32 @@ def _write_page(
     if out is None:
         sys.stdout.write(page)
         return
-    _write(page.encode("utf-8"), out, wanted)
+    size = len(page.encode())
+    _write(page.encode("utf-8"), out, wanted, lang)
     shown = filter_events(store.events, filters)
     shown = shown[shown["layer"].isin([layer for layer in LAYERS if layer in layers])]
     mapped = int(mapped_mask(shown).sum()) if not shown.empty else 0
     record = record_state(store.events, store.root)
-    kind = "self-contained" if self_contained and assets_installed() else "links Leaflet from its CDN"
+    if self_contained and assets_installed():
+        kind = t.gettext("self-contained")
+    else:
+        kind = t.gettext("links Leaflet from its CDN")
+    on_map = t.ngettext("{count} event on the map", "{count} events on the map", mapped).format(
+        count=t.format_decimal(mapped)
+    )
+    unmapped = len(shown) - mapped
+    elsewhere = t.ngettext("{count} without a location", "{count} without a location", unmapped).format(
+        count=t.format_decimal(unmapped)
+    )
     print(
-        f"wrote {wanted} ({len(page.encode()) / 1e6:.1f} MB, {kind}): {mapped} event(s) on the map, "
-        f"{len(shown) - mapped} without a location; {record.line()}"
+        t.gettext("wrote {file} ({size} MB, {kind}): {on_map}, {unmapped}; {record}").format(
+            file=wanted,
+            size=t.format_decimal(size / 1e6, digits=1),
+            kind=kind,
+            on_map=on_map,
+            unmapped=elsewhere,
+            record=record.line(lang),
+        )
     )
 
 
@@ -439,8 +460,10 @@ def _write_picture(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    _write(data, out, wanted)
-    print(f"wrote {wanted} ({len(data) / 1e6:.1f} MB, {args.format.upper()}, {args.preset})")
+    _write(data, out, wanted, lang)
+    size = translator(lang).format_decimal(len(data) / 1e6, digits=1)
+    wrote = translator(lang).gettext("wrote {file} ({size} MB, {format}, {preset})")
+    print(wrote.format(file=wanted, size=size, format=args.format.upper(), preset=args.preset))
 
 
 def add_export_command(commands: Any) -> None:
@@ -468,7 +491,8 @@ def add_export_command(commands: Any) -> None:
     )
     export.add_argument(
         "--lang",
-        help=f"language of the map's or picture's words: {', '.join(LANGUAGES)} (default: ${LANG_ENV} or en)",
+        help=f"language of the map's or picture's words and of the messages: {', '.join(LANGUAGES)} "
+        f"(default: ${LANG_ENV} or en)",
     )
     export.add_argument(
         "--store", help=f"event store directory or .geojson file (default: ${STORE_ENV} or the shipped store)"

@@ -16,6 +16,7 @@ import geopandas as gpd
 
 from layers.cliargs import UsageError, listed
 from layers.filters import Filters, cited_languages, cited_publishers
+from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from layers.vocabulary import PUBLISHER_KINDS
 
 __all__ = ["add_source_arguments", "cited_filters", "source_filters", "uses_sources"]
@@ -68,14 +69,16 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _resolve(asked: Iterable[str], allowed: Sequence[str], what: str) -> tuple[str, ...]:
+def _resolve(
+    asked: Iterable[str], allowed: Sequence[str], unknown: str, none: str, t: Translator
+) -> tuple[str, ...]:
     by_fold = {name.casefold(): name for name in allowed}
     chosen: list[str] = []
     for value in asked:
         name = by_fold.get(value.strip().casefold())
         if name is None:
-            choices = ", ".join(allowed) if allowed else f"none: the store cites no {what}"
-            raise UsageError(f"unknown {what} {value!r}; choose from {choices}")
+            choices = ", ".join(allowed) if allowed else t.gettext(none)
+            raise UsageError(t.gettext(unknown).format(value=repr(value), choices=choices))
         if name not in chosen:
             chosen.append(name)
     return tuple(chosen)
@@ -97,7 +100,9 @@ def source_filters(args: argparse.Namespace, filters: Filters) -> Filters:
     return filters.with_(publisher_kinds=kinds, min_killed=args.min_killed, min_injured=args.min_injured)
 
 
-def cited_filters(args: argparse.Namespace, events: gpd.GeoDataFrame, filters: Filters) -> Filters:
+def cited_filters(
+    args: argparse.Namespace, events: gpd.GeoDataFrame, filters: Filters, lang: str = DEFAULT_LANGUAGE
+) -> Filters:
     """``filters`` with the publishers and source languages of ``args``, checked against the store.
 
     Publisher names and language codes are matched regardless of case against those the
@@ -106,11 +111,25 @@ def cited_filters(args: argparse.Namespace, events: gpd.GeoDataFrame, filters: F
     Raises
     ------
     layers.cliargs.UsageError
-        For a publisher or language the store does not cite; the message names those it does.
+        For a publisher or language the store does not cite; the message (in ``lang``)
+        names those it does.
     """
+    t = translator(lang)
     publishers: tuple[str, ...] = tuple(args.publisher or ())
     languages: tuple[str, ...] = args.source_language
     return filters.with_(
-        publishers=_resolve(publishers, cited_publishers(events) if publishers else [], "publisher"),
-        languages=_resolve(languages, cited_languages(events) if languages else [], "source language"),
+        publishers=_resolve(
+            publishers,
+            cited_publishers(events) if publishers else [],
+            N_("unknown publisher {value}; choose from {choices}"),
+            N_("none: the store cites no publisher"),
+            t,
+        ),
+        languages=_resolve(
+            languages,
+            cited_languages(events) if languages else [],
+            N_("unknown source language {value}; choose from {choices}"),
+            N_("none: the store cites no source language"),
+            t,
+        ),
     )

@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.publishers import Register, default_register, domain_of
 from layers.validate import LOCAL_TZ
 from layers.vocabulary import CATEGORIES, CONFIDENCES, LAYERS, PUBLISHER_KINDS, REPORT_CURRENT_DAYS, SIDES
@@ -104,47 +105,63 @@ class Filters:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def view_problems(filters: Filters) -> list[str]:
-    """What is wrong with a view, one sentence each (empty when it can be shown).
+def view_problems(filters: Filters, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """What is wrong with a view, one sentence each in ``lang`` (empty when it can be shown).
 
     The one set of rules every command and the dashboard apply: each value must be one
     the schema knows (naming the allowed ones), each day within :data:`FIRST_DAY` ..
-    :data:`LAST_DAY`, and the window must not end before it starts.
+    :data:`LAST_DAY`, and the window must not end before it starts. Values and codes are
+    quoted as given.
     """
+    t = translator(lang)
     problems = []
     categories = sorted({c for layer in LAYERS for c in CATEGORIES.get(layer, ())})
-    for name, given, allowed in (
-        ("layer", filters.layers, tuple(LAYERS)),
-        ("category", filters.categories, tuple(categories)),
-        ("side", filters.sides, SIDES),
-        ("confidence", filters.confidences, CONFIDENCES),
-        ("publisher kind", filters.publisher_kinds, PUBLISHER_KINDS),
+    for message, given, allowed in (
+        (N_("unknown layer {values}; choose from {allowed}"), filters.layers, tuple(LAYERS)),
+        (N_("unknown category {values}; choose from {allowed}"), filters.categories, tuple(categories)),
+        (N_("unknown side {values}; choose from {allowed}"), filters.sides, SIDES),
+        (N_("unknown confidence {values}; choose from {allowed}"), filters.confidences, CONFIDENCES),
+        (
+            N_("unknown publisher kind {values}; choose from {allowed}"),
+            filters.publisher_kinds,
+            PUBLISHER_KINDS,
+        ),
     ):
         unknown = [value for value in given if value not in allowed]
         if unknown:
             listed = ", ".join(repr(value) for value in unknown)
-            problems.append(f"unknown {name} {listed}; choose from {', '.join(allowed)}")
-    for name, minimum in (("killed", filters.min_killed), ("injured", filters.min_injured)):
+            problems.append(t.gettext(message).format(values=listed, allowed=", ".join(allowed)))
+    for message, minimum in (
+        (N_("the threshold of killed ({value}) is below 0"), filters.min_killed),
+        (N_("the threshold of injured ({value}) is below 0"), filters.min_injured),
+    ):
         if minimum < 0:
-            problems.append(f"the threshold of {name} ({minimum}) is below 0")
-    for name, day in (("start", filters.start), ("end", filters.end), ("as-of day", filters.as_of)):
-        problem = day_out_of_range(day) if day is not None else None
+            problems.append(t.gettext(message).format(value=minimum))
+    for message, day in (
+        (N_("start {problem}"), filters.start),
+        (N_("end {problem}"), filters.end),
+        (N_("as-of day {problem}"), filters.as_of),
+    ):
+        problem = day_out_of_range(day, lang) if day is not None else None
         if problem:
-            problems.append(f"{name} {problem}")
+            problems.append(t.gettext(message).format(problem=problem))
     if filters.start is not None and filters.end is not None and filters.end < filters.start:
         problems.append(
-            f"the window ends ({filters.end.isoformat()}) before it starts ({filters.start.isoformat()})"
+            t.gettext("the window ends ({end}) before it starts ({start})").format(
+                end=filters.end.isoformat(), start=filters.start.isoformat()
+            )
         )
     return problems
 
 
-def day_out_of_range(day: date) -> str | None:
-    """Why a view cannot name ``day``, or None when it can."""
+def day_out_of_range(day: date, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """Why a view cannot name ``day`` (in ``lang``), or None when it can."""
     if FIRST_DAY <= day <= LAST_DAY:
         return None
     return (
-        f"{day.isoformat()} is outside the days the store can hold "
-        f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+        translator(lang)
+        .gettext("{day} is outside the days the store can hold ({first} to {last})")
+        .format(day=day.isoformat(), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
     )
 
 

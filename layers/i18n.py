@@ -36,6 +36,8 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal as babel_format_decimal
+from babel.numbers import format_percent as babel_format_percent
+from babel.numbers import get_decimal_symbol
 
 __all__ = [
     "CATALOG_LANGUAGES",
@@ -250,6 +252,15 @@ class Translator:
         """A number with the language's separators: ``1,234.5``, ``1 234,5``, ``1.234,5``."""
         pattern = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
         return babel_format_decimal(number, format=pattern, locale=self.locale)
+
+    def format_percent(self, number: float) -> str:
+        """A share as a whole percentage with the language's sign and spacing: ``25%``, ``25 %``."""
+        return babel_format_percent(number, locale=self.locale)
+
+    @property
+    def decimal_symbol(self) -> str:
+        """The mark between whole and decimal part (``.`` or ``,``), for numbers formatted in bulk."""
+        return get_decimal_symbol(self.locale)
 
 
 @lru_cache(maxsize=8192)

@@ -64,7 +64,9 @@ class OutputPathError(ValueError):
     """An output path a command must not write to; the message is one line for the user."""
 
 
-def ensure_output_outside_store(out: str | Path, store: str | Path, *, directory: bool = False) -> Path:
+def ensure_output_outside_store(
+    out: str | Path, store: str | Path, *, directory: bool = False, lang: str = "en"
+) -> Path:
     """Check that a command may write a new file at ``out``; returns it resolved.
 
     A command's output must never replace part of the store it reads: ``out`` is refused
@@ -82,6 +84,8 @@ def ensure_output_outside_store(out: str | Path, store: str | Path, *, directory
     directory : bool
         The output is a directory the command writes whole (a dataset), not a file: an
         existing directory is then allowed, anything else that is not one is refused.
+    lang : str
+        The language of the reason given when ``out`` is refused.
 
     Returns
     -------
@@ -93,21 +97,32 @@ def ensure_output_outside_store(out: str | Path, store: str | Path, *, directory
     OutputPathError
         With a one-line reason.
     """
+    from layers.i18n import translator  # light to import for callers that never refuse a path
+
+    t = translator(lang)
     given = Path(out).expanduser()
     target = given.resolve()  # follows a link at ``out`` itself too: its target is what gets replaced
     home = Path(store).expanduser().resolve()
     if target == home or (home.is_dir() and target.is_relative_to(home)):
-        raise OutputPathError(f"{given} is inside the store {home}; write the output elsewhere")
+        message = t.gettext("{path} is inside the store {store}; write the output elsewhere")
+        raise OutputPathError(message.format(path=given, store=home))
     if directory and target.exists() and not target.is_dir():
-        raise OutputPathError(f"{given} is not a directory; name a directory to write")
+        message = t.gettext("{path} is not a directory; name a directory to write")
+        raise OutputPathError(message.format(path=given))
     if not directory and target.exists() and not target.is_file():
-        kind = "a directory" if target.is_dir() else "not a regular file"
-        raise OutputPathError(f"{given} is {kind}; name a file to write")
+        if target.is_dir():
+            message = t.gettext("{path} is a directory; name a file to write")
+        else:
+            message = t.gettext("{path} is not a regular file; name a file to write")
+        raise OutputPathError(message.format(path=given))
     folder = target.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():
-        raise OutputPathError(f"{given}: {folder} is not a directory")
+        raise OutputPathError(
+            t.gettext("{path}: {folder} is not a directory").format(path=given, folder=folder)
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputPathError(f"{given}: permission denied (cannot write in {folder})")
+        message = t.gettext("{path}: permission denied (cannot write in {folder})")
+        raise OutputPathError(message.format(path=given, folder=folder))
     return target

@@ -35,11 +35,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from layers.cliargs import add_lang_argument, no_store
 from layers.filters import _source_columns
+from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.paths import STORE_ENV, default_store
 from layers.publishers import KINDS, Register, RegisterError, default_register, independent_publishers
 from layers.record_state import describe_freshness, newest_day
 from layers.store import read_store
+from layers.vocabulary import PUBLISHER_KIND_LABELS, language_label, translated
 
 __all__ = [
     "FLAGS",
@@ -53,10 +56,10 @@ __all__ = [
 
 #: What ``bordermon sources`` flags, and how each reads.
 FLAGS: dict[str, str] = {
-    "single_source": "one source only",
-    "weak_sources_only": "only aggregator, partisan or reference pages",
-    "placeholder_title": "a source title is a placeholder or rebuilt from its address",
-    "unsupported_confirmed": "confirmed without two independent publishers or an official source",
+    "single_source": N_("one source only"),
+    "weak_sources_only": N_("only aggregator, partisan or reference pages"),
+    "placeholder_title": N_("a source title is a placeholder or rebuilt from its address"),
+    "unsupported_confirmed": N_("confirmed without two independent publishers or an official source"),
 }
 _UNREGISTERED = "unregistered"
 _WEAK_KINDS = frozenset({"aggregator", "partisan", "reference"})
@@ -176,22 +179,44 @@ def sources_report(
     }
 
 
-def _format(report: Mapping[str, Any]) -> str:
-    lines = [f"{report['events']} events, {report['citations']} citations; {report['freshness']}", ""]
+def _format(report: Mapping[str, Any], *, today: date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The readable report in the language ``lang``: ids, kinds, codes and addresses as recorded."""
+    t = translator(lang)
+    latest = date.fromisoformat(report["latest"]) if report["latest"] else None
+    events = t.ngettext("{count} event", "{count} events", report["events"]).format(
+        count=t.format_decimal(report["events"])
+    )
+    citations = t.ngettext("{count} citation", "{count} citations", report["citations"]).format(
+        count=t.format_decimal(report["citations"])
+    )
+    lines = [
+        t.gettext("{events}, {citations}; {freshness}").format(
+            events=events, citations=citations, freshness=describe_freshness(latest, today, lang)
+        ),
+        "",
+    ]
     for event in report["per_event"]:
-        flags = "; ".join(FLAGS[name] for name in event["flags"])
+        flags = "; ".join(t.gettext(FLAGS[name]) for name in event["flags"])
         lines.append(f"{event['id']} [{event['confidence']}]" + (f"  ! {flags}" if flags else ""))
         for source in event["sources"]:
             marker = "  ? " if source["placeholder_title"] else "    "
             lines.append(
                 f"{marker}{source['kind']:<25} {source['language']:<3} {source['publisher']}: {source['url']}"
             )
-    lines += ["", "citations by publisher kind:"]
-    lines += [f"  {kind:<26} {n:>5}" for kind, n in report["by_kind"].items()]
-    lines += ["citations by language:"]
-    lines += [f"  {language:<26} {n:>5}" for language, n in report["by_language"].items()]
-    lines += ["flagged events:"]
-    lines += [f"  {FLAGS[name]:<70} {n:>5}" for name, n in report["flagged"].items()]
+    kinds = {**translated(PUBLISHER_KIND_LABELS, lang), _UNREGISTERED: t.gettext("Unregistered publisher")}
+    flagged = {name: t.gettext(text) for name, text in FLAGS.items()}
+    lines += ["", t.gettext("citations by publisher kind:")]
+    lines += [
+        f"  {kinds.get(kind, kind):<30} {t.format_decimal(n):>6}" for kind, n in report["by_kind"].items()
+    ]
+    lines += [t.gettext("citations by language:")]
+    lines += [
+        f"  {language_label(code, lang):<30} {t.format_decimal(n):>6}"
+        for code, n in report["by_language"].items()
+    ]
+    lines += [t.gettext("flagged events:")]
+    width = max(len(text) for text in flagged.values())
+    lines += [f"  {flagged[name]:<{width}} {t.format_decimal(n):>6}" for name, n in report["flagged"].items()]
     return "\n".join(lines)
 
 
@@ -260,14 +285,20 @@ def check_links(
 
 
 def _run_sources(args: argparse.Namespace) -> int:
+    lang = args.lang
+    t = translator(lang)
     path = Path(args.store) if args.store else default_store()
     try:
         store = read_store(path, columns=_COLUMNS)
         register = default_register()
-    except (FileNotFoundError, RegisterError) as exc:
+    except FileNotFoundError:
+        print(f"bordermon sources: {no_store(path, lang)}", file=sys.stderr)
+        return 2
+    except RegisterError as exc:
         print(f"bordermon sources: {exc}", file=sys.stderr)
         return 2
-    report = sources_report(store.events, today=date.today(), register=register)
+    today = date.today()
+    report = sources_report(store.events, today=today, register=register)
     if store.report.set_aside:
         report["set_aside"] = store.report.set_aside
     if args.check_links:
@@ -289,22 +320,29 @@ def _run_sources(args: argparse.Namespace) -> int:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     else:
-        print(_format(report))
+        print(_format(report, today=today, lang=lang))
         if args.check_links:
             dead = [link for link in report["links"] if link["dead"]]
-            print(f"links: {len(report['links'])} asked, {len(dead)} dead")
+            asked = len(report["links"])
+            print(
+                t.ngettext(
+                    "links: {asked} asked, {dead} dead", "links: {asked} asked, {dead} dead", asked
+                ).format(asked=t.format_decimal(asked), dead=t.format_decimal(len(dead)))
+            )
             for link in dead:
                 why = link["status"] or link["error"]
-                print(
-                    f"  dead ({why}): {link['url']}"
-                    + (f"  archived: {link['archived_url']}" if link["archived_url"] else "")
-                )
+                line = t.gettext("  dead ({why}): {url}").format(why=why, url=link["url"])
+                if link["archived_url"]:
+                    line += t.gettext("  archived: {url}").format(url=link["archived_url"])
+                print(line)
     if store.report.set_aside:
-        print(
-            f"bordermon sources: {store.report.set_aside} record(s) set aside by validation are not listed "
-            "(`bordermon validate` lists them)",
-            file=sys.stderr,
-        )
+        count = store.report.set_aside
+        unlisted = t.ngettext(
+            "{count} record set aside by validation is not listed (`bordermon validate` lists it)",
+            "{count} records set aside by validation are not listed (`bordermon validate` lists them)",
+            count,
+        ).format(count=t.format_decimal(count))
+        print(f"bordermon sources: {unlisted}", file=sys.stderr)
     return 0
 
 
@@ -327,4 +365,5 @@ def add_sources_command(commands: Any) -> None:
     sources.add_argument(
         "--pause", type=float, default=1.0, help="seconds between two requests to the same host (1)"
     )
+    add_lang_argument(sources, "the report's words and numbers (--json is the same in every language)")
     sources.set_defaults(run=_run_sources)

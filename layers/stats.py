@@ -20,10 +20,18 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from layers.cliargs import check_view, open_store, parse_day, set_aside_fields, set_aside_line
+from layers.cliargs import (
+    add_lang_argument,
+    check_view,
+    open_store,
+    parse_day,
+    set_aside_fields,
+    set_aside_line,
+)
 from layers.filter_args import add_source_arguments, cited_filters, source_filters, uses_sources
 from layers.filters import Filters, filter_events
-from layers.measures import MEASURE_COLUMNS, AnalysisReference, measure_events, zone_measures
+from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
+from layers.measures import MEASURE_COLUMNS, SIDE_NAMES, AnalysisReference, measure_events, zone_measures
 from layers.paths import STORE_ENV
 from layers.snapshot import NESTED_COLUMNS
 from layers.store import EVENT_COLUMNS
@@ -268,25 +276,31 @@ def stats_json(stats: Stats) -> dict[str, Any]:
 # --------------------------------------------------------------------------- table
 
 
-def _km_texts(values: Any, signed: bool = True) -> ObjectArray:
-    """Kilometres to one decimal, a whole column at once: ``+1.2`` (or ``1.2``), ``0.0``, ``—``."""
+def _km_texts(values: Any, signed: bool = True, decimal: str = ".") -> ObjectArray:
+    """Kilometres to one decimal, a whole column at once: ``+1.2`` (or ``1.2``), ``0.0``, ``—``.
+
+    ``decimal`` is the language's decimal mark (``+1,2`` in French, Serbian and Albanian).
+    """
     numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     missing = np.isnan(numbers)
     text: ObjectArray = np.char.mod("%+.1f" if signed else "%.1f", np.where(missing, 0.0, numbers)).astype(
         object
     )
     text[np.isin(text, ("+0.0", "-0.0"))] = "0.0"  # not "-0.0": a sign that close to the line says nothing
+    if decimal != ".":
+        text = np.char.replace(text.astype(str), ".", decimal).astype(object)
     text[missing] = "—"
     return text
 
 
-def _yes_texts(values: Any, area: BoolArray) -> ObjectArray:
+def _yes_texts(values: Any, area: BoolArray, t: Translator) -> ObjectArray:
     """``yes`` / ``no``, and where undecided ``partly`` (an area) or ``maybe`` (a position)."""
     flags = pd.array(values, dtype="boolean")
     undecided = np.asarray(flags.isna(), dtype=bool)
-    text: ObjectArray = np.where(flags.fillna(False).to_numpy(dtype=bool), "yes", "no").astype(object)
-    text[undecided & area] = "partly"
-    text[undecided & ~area] = "maybe"
+    yes, no = t.gettext("yes"), t.gettext("no")
+    text: ObjectArray = np.where(flags.fillna(False).to_numpy(dtype=bool), yes, no).astype(object)
+    text[undecided & area] = t.gettext("partly")
+    text[undecided & ~area] = t.gettext("maybe")
     return text
 
 
@@ -315,43 +329,66 @@ def _table(header: list[str], columns: list[Any], right: set[int]) -> list[str]:
     return [line(header), line(["-" * w for w in widths]), *body]
 
 
-def _event_columns(stats: Stats) -> list[ObjectArray]:
+def _days(times: pd.Series, t: Translator) -> ObjectArray:
+    """Each time's day as the language writes it (each distinct day formatted once)."""
+    iso = times.dt.strftime("%Y-%m-%d")
+    distinct = {day: t.format_day(date.fromisoformat(day)) for day in iso.dropna().unique()}
+    days: ObjectArray = iso.map(distinct).fillna("—").to_numpy(dtype=object)
+    return days
+
+
+def _event_columns(stats: Stats, t: Translator) -> list[ObjectArray]:
     """The per-event table's columns, for the events with a position."""
     measured = stats.measures["side_measured"].notna().to_numpy()
     events, m = stats.events[measured], stats.measures[measured]
     area = (events.geometry.geom_type != "Point").to_numpy()
+    mark = t.decimal_symbol
     lo, hi = m["distance_min_km"].to_numpy(dtype=float), m["distance_max_km"].to_numpy(dtype=float)
-    spread = np.where(np.abs(hi - lo) < 0.05, "", _km_texts(lo) + " to " + _km_texts(hi)).astype(object)
+    spread = np.full(len(lo), "", dtype=object)
+    wide = np.flatnonzero(np.abs(hi - lo) >= 0.05)
+    if len(wide):
+        between = t.gettext("{low} to {high}")
+        spread[wide] = [
+            between.format(low=low, high=high)
+            for low, high in zip(
+                _km_texts(lo[wide], decimal=mark), _km_texts(hi[wide], decimal=mark), strict=True
+            )
+        ]
     crossing = m["nearest_crossing"].astype(str).to_numpy(dtype=object)
-    kfor = m["nearest_kfor"].astype(str).to_numpy(dtype=object) + " " + _km_texts(m["nearest_kfor_km"], False)
+    kfor = (
+        m["nearest_kfor"].astype(str).to_numpy(dtype=object)
+        + " "
+        + _km_texts(m["nearest_kfor_km"], False, mark)
+    )
     kfor = np.where(m["nearest_kfor"].notna().to_numpy(), kfor, "").astype(object)
     unverified = (m["nearest_kfor_confidence"].astype(str) == "low").to_numpy()
     return [
         events["id"].astype(str).to_numpy(dtype=object),
-        events["start"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
+        _days(events["start"], t),
         events["side"].astype(object).fillna("—").astype(str).to_numpy(dtype=object),
-        m["side_measured"].astype(str).to_numpy(dtype=object),
-        _km_texts(m["distance_to_boundary_km"]),
+        _measured_sides(m["side_measured"], t),
+        _km_texts(m["distance_to_boundary_km"], decimal=mark),
         spread,
-        _yes_texts(m["in_gsz"], area),
-        _yes_texts(m["in_asz"], area),
-        crossing + " " + _km_texts(m["nearest_crossing_km"], False),
+        _yes_texts(m["in_gsz"], area, t),
+        _yes_texts(m["in_asz"], area, t),
+        crossing + " " + _km_texts(m["nearest_crossing_km"], False, mark),
         np.where(unverified, kfor + "*", kfor).astype(object),
     ]
 
 
-def _week_labels(weeks: pd.DatetimeIndex) -> ObjectArray:
-    """``2023-W39 (2023-09-25)`` for each week."""
+def _measured_sides(sides: pd.Series, t: Translator) -> ObjectArray:
+    """The side measured: the codes ``XK`` and ``RS`` as they are, ``line`` and the others in words."""
+    words = {code: t.gettext(name) for code, name in SIDE_NAMES.items() if code not in ("XK", "RS")}
+    text: ObjectArray = sides.astype(str).map(lambda code: words.get(code, code)).to_numpy(dtype=object)
+    return text
+
+
+def _week_labels(weeks: pd.DatetimeIndex, t: Translator) -> ObjectArray:
+    """``2023-W39 (25 Sep 2023)`` for each week: the ISO week and its Monday, as the language writes a day."""
     iso = weeks.isocalendar()
     year, number = iso["year"].astype(str).to_numpy(dtype=object), iso["week"].astype(str).str.zfill(2)
-    labels: ObjectArray = (
-        year
-        + "-W"
-        + number.to_numpy(dtype=object)
-        + " ("
-        + weeks.strftime("%Y-%m-%d").to_numpy(dtype=object)
-        + ")"
-    )
+    mondays = _days(pd.Series(weeks, dtype=weeks.dtype), t)
+    labels: ObjectArray = year + "-W" + number.to_numpy(dtype=object) + " (" + mondays + ")"
     return labels
 
 
@@ -367,78 +404,127 @@ def _ranges(low: Any, high: Any) -> ObjectArray:
     return text
 
 
-def format_stats(stats: Stats, *, title: str = "") -> str:
-    """The readable report of ``bordermon stats``: per-event measures, zones, weekly series."""
+#: Headers of the per-event table, as the report names its columns.
+_EVENT_HEADER = (
+    N_("id"),
+    N_("start"),
+    N_("side"),
+    N_("measured"),
+    N_("km"),
+    N_("range km"),
+    "GSZ",
+    "ASZ",
+    N_("nearest crossing km"),
+    N_("nearest KFOR km"),
+)
+#: The escalation indicator's parts (:data:`layers.timeseries.ESCALATION_COMPONENTS`) as headers.
+_PART_NAMES = {
+    "incidents": N_("incidents"),
+    "casualties": N_("casualties"),
+    "deployments": N_("deployments"),
+    "crossings": N_("crossings"),
+    "kfor": "kfor",  # the layer's code, as in the weekly table
+    "total": N_("total"),
+}
+
+
+def format_stats(stats: Stats, *, title: str = "", lang: str = DEFAULT_LANGUAGE) -> str:
+    """The readable report of ``bordermon stats`` in the language ``lang``: measures, zones, weekly series.
+
+    Ids, side codes, layer names (the store's codes) and place names stay as recorded;
+    numbers and days are written as the language writes them.
+    """
+    t = translator(lang)
+    mark = t.decimal_symbol
     out = [title] if title else []
     total = len(stats.events)
-    columns = _event_columns(stats)
+    columns = _event_columns(stats, t)
     measured = len(columns[0])
+    in_view = t.ngettext("{count} event in the view", "{count} events in the view", total).format(
+        count=t.format_decimal(total)
+    )
+    with_position = t.ngettext(
+        "{count} with a position is measured.", "{count} with a position are measured.", measured
+    ).format(count=t.format_decimal(measured))
     out += [
-        f"{total} event(s) in the view; {measured} with a position are measured.",
+        t.gettext("{in_view}; {measured}").format(in_view=in_view, measured=with_position),
         "",
-        "Distance to the Kosovo–Serbia boundary, km: + inside Kosovo, − outside it; the range",
-        "covers the record's stated uncertainty or the extent of its area. GSZ/ASZ: historical 1999",
-        "safety zones (5 / 25 km, Serbian side): 'partly' = an area reaching across a zone's edge,",
-        "'maybe' = a position whose uncertainty (or the line's, within 0.1 km) straddles an edge.",
+        *t.gettext(
+            "Distance to the Kosovo–Serbia boundary, km: + inside Kosovo, − outside it; the range\n"
+            "covers the record's stated uncertainty or the extent of its area. GSZ/ASZ: historical 1999\n"
+            "safety zones (5 / 25 km, Serbian side): 'partly' = an area reaching across a zone's edge,\n"
+            "'maybe' = a position whose uncertainty (or the line's, within 0.1 km) straddles an edge."
+        ).splitlines(),
         "",
     ]
-    header = [
-        "id",
-        "start",
-        "side",
-        "measured",
-        "km",
-        "range km",
-        "GSZ",
-        "ASZ",
-        "nearest crossing km",
-        "nearest KFOR km",
-    ]
-    out += _table(header, columns, right={4})
+    out += _table([t.gettext(h) for h in _EVENT_HEADER], columns, right={4})
     if any(text.endswith("*") for text in columns[-1]):
-        out.append("* unverified position of the KFOR installation (gazetteer confidence low)")
+        out.append(t.gettext("* unverified position of the KFOR installation (gazetteer confidence low)"))
     unmeasured = total - measured
     if unmeasured:
-        out.append(f"{unmeasured} event(s) have no position (precision none) and are not measured.")
+        out.append(
+            t.ngettext(
+                "{count} event has no position (precision none) and is not measured.",
+                "{count} events have no position (precision none) and are not measured.",
+                unmeasured,
+            ).format(count=t.format_decimal(unmeasured))
+        )
 
     if not stats.zones.empty:
-        out += ["", "Deployment zones (area events): area and share within 5 / 25 km of the line"]
+        out += ["", t.gettext("Deployment zones (area events): area and share within 5 / 25 km of the line")]
         zones = stats.zones
         zone_columns = [
             stats.events.loc[zones.index, "id"].astype(str).to_numpy(dtype=object),
-            zones["area_km2"].map("{:,.0f}".format).to_numpy(dtype=object),
-            zones["share_within_5km"].map("{:.0%}".format).to_numpy(dtype=object),
-            zones["share_within_25km"].map("{:.0%}".format).to_numpy(dtype=object),
-            _km_texts(zones["min_distance_km"], False),
+            zones["area_km2"].map(lambda v: t.format_decimal(v, digits=0)).to_numpy(dtype=object),
+            zones["share_within_5km"].map(t.format_percent).to_numpy(dtype=object),
+            zones["share_within_25km"].map(t.format_percent).to_numpy(dtype=object),
+            _km_texts(zones["min_distance_km"], False, mark),
         ]
-        out += _table(["id", "area km²", "≤5 km", "≤25 km", "min km"], zone_columns, right={1, 2, 3, 4})
+        zone_header = [t.gettext("id"), t.gettext("area km²"), "≤5 km", "≤25 km", t.gettext("min km")]
+        out += _table(zone_header, zone_columns, right={1, 2, 3, 4})
 
     out += [
         "",
-        "Weekly activity (weeks in which events start; killed and injured as low–high of reported ranges)",
+        t.gettext(
+            "Weekly activity (weeks in which events start; killed and injured as low–high of reported ranges)"
+        ),
     ]
     counts = stats.by_layer.reindex(columns=list(LAYERS), fill_value=0)
     weeks = pd.DatetimeIndex(counts.index[(counts.sum(axis=1) > 0).to_numpy()])
     sides, casualties = stats.by_side.loc[weeks], stats.casualties.loc[weeks]
     lows, highs = list(CASUALTY_COLUMNS)[::2], list(CASUALTY_COLUMNS)[1::2]
     week_columns = [
-        _week_labels(weeks),
+        _week_labels(weeks, t),
         *(_counts(counts.loc[weeks, layer]) for layer in LAYERS),
         _counts(sides["XK"]),
         _counts(sides["RS"]),
         *(_ranges(casualties[lo], casualties[hi]) for lo, hi in zip(lows, highs, strict=True)),
     ]
-    out += _table(["week", *LAYERS, "XK", "RS", "killed", "injured"], week_columns, right=set(range(1, 8)))
+    week_header = [t.gettext("week"), *LAYERS, "XK", "RS", t.gettext("killed"), t.gettext("injured")]
+    out += _table(week_header, week_columns, right=set(range(1, 8)))
 
-    out += ["", "Escalation indicator (points; total = sum of the parts; docs/methodology-analysis.md)"]
+    out += [
+        "",
+        t.gettext("Escalation indicator (points; total = sum of the parts; docs/methodology-analysis.md)"),
+    ]
     parts = (*ESCALATION_COMPONENTS, "total")
     busy = stats.escalation[(stats.escalation["total"] != 0).to_numpy()]
     esc_columns = [
-        _week_labels(pd.DatetimeIndex(busy.index)),
-        *(np.char.mod("%.1f", busy[c].to_numpy(dtype=float)).astype(object) for c in parts),
+        _week_labels(pd.DatetimeIndex(busy.index), t),
+        *(_points(busy[c].to_numpy(dtype=float), mark) for c in parts),
     ]
-    out += _table(["week", *parts], esc_columns, right=set(range(1, 7)))
+    esc_header = [t.gettext("week"), *(t.gettext(_PART_NAMES.get(part, part)) for part in parts)]
+    out += _table(esc_header, esc_columns, right=set(range(1, 7)))
     return "\n".join(out)
+
+
+def _points(values: npt.NDArray[np.float64], decimal: str) -> ObjectArray:
+    """Points to one decimal, with the language's decimal mark."""
+    text = np.char.mod("%.1f", values)
+    if decimal != ".":
+        text = np.char.replace(text, ".", decimal)
+    points: ObjectArray = text.astype(object)
+    return points
 
 
 # --------------------------------------------------------------------------- command
@@ -452,14 +538,15 @@ def run_stats(args: argparse.Namespace) -> int:
     layers.cliargs.UsageError
         For a view that cannot be shown, or no store (the command line exits with 2).
     """
+    lang = args.lang
     layers = tuple(args.layer) if args.layer else LAYERS
     filters = source_filters(args, Filters(start=args.start, end=args.end, layers=layers))
-    check_view(filters)
+    check_view(filters, lang)
     # The sources are read only when a source option needs them.
     columns = STATS_COLUMNS + (("sources",) if uses_sources(args) else ())
-    store = open_store(args.store, columns=columns, start=args.start, end=args.end, layers=layers)
-    filters = cited_filters(args, store.events, filters)
-    set_aside = set_aside_line(store.report)
+    store = open_store(args.store, columns=columns, start=args.start, end=args.end, layers=layers, lang=lang)
+    filters = cited_filters(args, store.events, filters, lang)
+    set_aside = set_aside_line(store.report, lang)
     if set_aside:
         print(f"bordermon stats: {set_aside}", file=sys.stderr)
     view = filter_events(store.events, filters)
@@ -468,7 +555,7 @@ def run_stats(args: argparse.Namespace) -> int:
         document = {**stats_json(stats), "set_aside": set_aside_fields(store.report)}
         print(json.dumps(document, ensure_ascii=False, indent=1))
     else:
-        print(format_stats(stats, title=f"bordermon stats: {store.root}"))
+        print(format_stats(stats, title=f"bordermon stats: {store.root}", lang=lang))
     return 0
 
 
@@ -488,4 +575,5 @@ def add_stats_command(commands: Any) -> None:
         "--layer", action="append", choices=LAYERS, help="keep only this layer (repeat for several)"
     )
     add_source_arguments(stats)
+    add_lang_argument(stats, "the tables' words and numbers (--json is the same in every language)")
     stats.set_defaults(run=run_stats)

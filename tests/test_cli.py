@@ -40,7 +40,7 @@ def test_validate_broken_store_lists_file_feature_field_and_fails(tmp_path: Path
 def test_validate_one_file(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     path = write_json(tmp_path / "one.geojson", collection(make_feature("a")))
     assert main(["validate", str(path)]) == 0
-    assert "1 file(s), 1 valid feature(s)" in capsys.readouterr().out
+    assert "1 file, 1 valid feature" in capsys.readouterr().out
 
 
 def test_validate_missing_path_is_one_line(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ def test_without_a_terminal_yes_is_required(store: Path) -> None:
 def test_yes_writes_and_a_rerun_adds_nothing(store: Path) -> None:
     first = _bordermon("import", "acled", str(ACLED_CURRENT), "--store", str(store), "--yes")
     assert first.returncode == 0, first.stderr
-    assert "Wrote 6 event(s) to" in first.stdout
+    assert "Wrote 6 events to" in first.stdout
     after = snapshot(store)
     again = _bordermon("import", "acled", str(ACLED_CURRENT), "--store", str(store), "--yes")
     assert again.returncode == 0
@@ -97,7 +97,7 @@ def test_asks_on_a_terminal(
     assert snapshot(store) == before
     monkeypatch.setattr("builtins.input", lambda prompt: "y")
     assert main(["import", "acled", str(ACLED_CURRENT), "--store", str(store)]) == 0
-    assert "Wrote 6 event(s)" in capsys.readouterr().out
+    assert "Wrote 6 events" in capsys.readouterr().out
 
 
 class _Terminal(io.StringIO):

@@ -198,5 +198,5 @@ def test_what_the_editor_page_needs(store: Path) -> None:
 def test_the_report_lists_up_to_a_limit_and_counts_the_rest(store: Path) -> None:
     text = plan_import("acled", ACLED_CURRENT, store).format(limit=2)
     assert "  … and 1 more\n" in text  # 3 duplicates, 2 listed
-    assert text.endswith("  … and 5 more problem(s)")  # 7 problems, 2 listed
+    assert text.endswith("  … and 5 more problems")  # 7 problems, 2 listed
     assert "rejected rows              6" in text

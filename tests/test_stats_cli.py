@@ -143,8 +143,8 @@ def test_layer_filter(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_readable_table_by_default(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--store", str(store)]) == 0
     out = capsys.readouterr().out
-    assert "4 event(s) in the view; 3 with a position are measured." in out
-    assert "1 event(s) have no position" in out
+    assert "4 events in the view; 3 with a position are measured." in out
+    assert "1 event has no position" in out
     assert "+ inside Kosovo" in out
     header = next(line for line in out.splitlines() if line.startswith("id "))
     for column in ("km", "GSZ", "ASZ", "nearest crossing", "nearest KFOR"):
@@ -154,7 +154,7 @@ def test_readable_table_by_default(store: Path, capsys: pytest.CaptureFixture[st
 def test_empty_store_gives_empty_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_json(tmp_path / "empty.geojson", collection())
     assert main(["stats", "--store", str(path)]) == 0
-    assert "0 event(s) in the view" in capsys.readouterr().out
+    assert "0 events in the view" in capsys.readouterr().out
     assert main(["stats", "--store", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["events"] == [] and data["weeks"] == [] and data["zones"] == []

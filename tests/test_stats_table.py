@@ -3,7 +3,8 @@
 ``reference_format_stats`` below is the earlier implementation, one ``.loc`` lookup per
 event (97 s at 100,000 events), kept as the oracle: the column version must print the
 same text, character for character, on the shipped store and on events placed to hit
-every rounding and sign edge.
+every rounding and sign edge. Days, plurals and shares are the English report's
+(``layers.i18n``); the other languages' words are tested in ``test_cli_i18n.py``.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from layers.i18n import translator
 from layers.paths import SHIPPED_STORE
 from layers.stats import EVENT_FIELDS, Stats, _plain, compute_stats, format_stats, stats_json
 from layers.store import read_store
 from layers.timeseries import CASUALTY_COLUMNS, ESCALATION_COMPONENTS
 from layers.vocabulary import LAYERS
 from tests.factories import collection, make_feature, write_json
+
+EN = translator("en")
 
 
 def _km(value: Any, signed: bool = True) -> str:
@@ -64,7 +68,7 @@ def _event_rows(stats: Stats) -> list[list[str]]:
         rows.append(
             [
                 str(event["id"]),
-                event["start"].date().isoformat(),
+                EN.format_day(event["start"].date()),
                 "—" if pd.isna(event["side"]) else str(event["side"]),
                 str(m["side_measured"]),
                 _km(best),
@@ -80,7 +84,7 @@ def _event_rows(stats: Stats) -> list[list[str]]:
 
 def _week_label(week: pd.Timestamp) -> str:
     iso = week.isocalendar()
-    return f"{iso.year}-W{iso.week:02d} ({week.date().isoformat()})"
+    return f"{iso.year}-W{iso.week:02d} ({EN.format_day(week.date())})"
 
 
 def reference_format_stats(stats: Stats, *, title: str = "") -> str:
@@ -89,7 +93,8 @@ def reference_format_stats(stats: Stats, *, title: str = "") -> str:
     total = len(stats.events)
     rows = _event_rows(stats)
     out += [
-        f"{total} event(s) in the view; {len(rows)} with a position are measured.",
+        f"{total} event{'s' if total != 1 else ''} in the view; {len(rows)} with a position "
+        f"{'are' if len(rows) != 1 else 'is'} measured.",
         "",
         "Distance to the Kosovo–Serbia boundary, km: + inside Kosovo, − outside it; the range",
         "covers the record's stated uncertainty or the extent of its area. GSZ/ASZ: historical 1999",
@@ -114,7 +119,11 @@ def reference_format_stats(stats: Stats, *, title: str = "") -> str:
         out.append("* unverified position of the KFOR installation (gazetteer confidence low)")
     unmeasured = total - len(rows)
     if unmeasured:
-        out.append(f"{unmeasured} event(s) have no position (precision none) and are not measured.")
+        out.append(
+            f"{unmeasured} events have no position (precision none) and are not measured."
+            if unmeasured != 1
+            else "1 event has no position (precision none) and is not measured."
+        )
 
     if not stats.zones.empty:
         out += ["", "Deployment zones (area events): area and share within 5 / 25 km of the line"]
@@ -122,8 +131,8 @@ def reference_format_stats(stats: Stats, *, title: str = "") -> str:
             [
                 str(stats.events.loc[index, "id"]),
                 f"{z['area_km2']:,.0f}",
-                f"{z['share_within_5km']:.0%}",
-                f"{z['share_within_25km']:.0%}",
+                EN.format_percent(z["share_within_5km"]),
+                EN.format_percent(z["share_within_25km"]),
                 _km(z["min_distance_km"], False),
             ]
             for index, z in stats.zones.iterrows()

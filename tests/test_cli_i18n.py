@@ -1,0 +1,241 @@
+"""The command line in French, Albanian and Serbian: reports, messages, numbers, and nothing left in English.
+
+Each command runs as a user runs it (a child process), with ``--lang`` or with
+``BORDERMON_LANG``. English left over is found the way ``tests/test_app_i18n.py`` finds it
+on the dashboard: the same command runs in English and in the language under test, and a
+line that reads the same in both must be made of the store's codes, ids, paths, numbers
+and names only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from layers.i18n import LANGUAGES
+from layers.reasons import translate_reason
+from layers.validate import LAYERS, check_feature
+from tests.factories import collection, make_feature, write_json
+from tests.hostile import HOSTILE_FEATURES
+from tests.test_app_i18n import untranslated
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATED = [language for language in LANGUAGES if language != "en"]
+WINDOW = ("--start", "2023-09-01", "--end", "2023-10-31")
+
+
+def _bordermon(*args: str, lang: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key != "BORDERMON_LANG"}
+    if lang is not None:
+        env["BORDERMON_LANG"] = lang
+    code = "import sys; from layers.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, env=env, check=False
+    )
+
+
+def _swapped(fid: str) -> dict[str, Any]:
+    feature = make_feature(fid)
+    feature["geometry"] = {"type": "Point", "coordinates": [42.9, 20.7]}
+    return feature
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """1,200 valid incidents (a number the languages group differently) and four bad records."""
+    root = tmp_path_factory.mktemp("broken")
+    good = [make_feature(f"ok-{n}") for n in range(1200)]
+    bad = [
+        make_feature("bad-date", start="2023-02-30"),
+        make_feature("bad-range", fatalities={"min": 5, "max": 2}),
+        _swapped("swapped"),
+        make_feature("bad-category", category="zzz"),
+    ]
+    write_json(root / "events.geojson", collection(*good, *bad))
+    (root / "junk.geojson").write_text("{oops", encoding="utf-8")
+    return root
+
+
+def test_validate_in_french_with_lang(broken: Path) -> None:
+    result = _bordermon("validate", str(broken), "--lang", "fr")
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    for sentence in (
+        "ERREUR  events.geojson, élément 1200 id=bad-date properties.start: "
+        "'2023-02-30' n’est pas une date réelle",
+        "properties.fatalities: intervalle : minimum 5 > maximum 2",
+        "la latitude et la longitude semblent inversées (GeoJSON est [lon, lat])",
+        "properties.category: 'zzz' n’est pas l’une des valeurs ['armed_attack'",
+    ):
+        assert sentence in out, sentence
+    assert "junk.geojson (file): JSON invalide à la ligne 1, colonne 2 : " in out
+    assert "2 fichiers, 1\u202f200 éléments valides" in out  # CLDR's French grouping: a narrow space
+    assert re.search(r"  incident +1\u202f200\n", out) and re.search(r"  écartés +4\n", out)
+    assert "5 erreurs, 0 avertissement" in out
+    assert "d’après le registre vérifié (1\u202f200 événements)" in out
+
+
+def test_validate_in_albanian_from_the_environment(broken: Path) -> None:
+    result = _bordermon("validate", str(broken), lang="sq")
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    assert (
+        "GABIM   events.geojson, objekti 1200 id=bad-date properties.start: '2023-02-30' nuk është datë reale"
+        in out
+    )
+    assert "properties.fatalities: intervali: minimumi 5 > maksimumi 2" in out
+    assert "2 skedarë, 1\xa0200 objekte të vlefshme" in out  # Albanian groups with a no-break space
+    assert re.search(r"  lënë mënjanë +4\n", out)
+    assert "5 gabime, 0 paralajmërime" in out
+    # --lang wins over the environment.
+    assert "No problems found." in _bordermon("validate", "--lang", "en", lang="sq").stdout
+
+
+def test_stats_in_french_and_albanian() -> None:
+    fr = _bordermon("stats", *WINDOW, "--lang", "fr")
+    assert fr.returncode == 0, fr.stderr
+    siege = next(
+        line for line in fr.stdout.splitlines() if line.startswith("2023-09-24-banjska-monastery-siege")
+    )
+    assert "24 sept. 2023" in siege and "+11,5" in siege and "+10,5 à +12,5" in siege
+    assert re.search(r"^\d+ événements dans la vue ; \d+ avec une position sont mesurés\.$", fr.stdout, re.M)
+    assert "Distance à la limite Kosovo–Serbie, km : + au Kosovo, − hors du Kosovo" in fr.stdout
+    assert "Indicateur d’escalade (points ; total = somme des composantes" in fr.stdout
+    assert re.search(r"2023-W38 \(18 sept\. 2023\) +\d+,\d", fr.stdout)  # points with a decimal comma
+    sq = _bordermon("stats", *WINDOW, lang="sq")
+    assert sq.returncode == 0, sq.stderr
+    assert re.search(r"^\d+ ngjarje në pamje; \d+ me pozicion maten\.$", sq.stdout, re.M)
+    assert "+11,5" in sq.stdout and "24 sht 2023" in sq.stdout
+    assert "Treguesi i përshkallëzimit" in sq.stdout
+
+
+def test_json_is_the_same_in_every_language() -> None:
+    for command in (["stats", "--json", *WINDOW], ["sources", "--json"]):
+        english = _bordermon(*command)
+        assert english.returncode == 0, english.stderr
+        document = json.loads(english.stdout)
+        for language in ("fr", "sq", "sr_Cyrl"):
+            assert json.loads(_bordermon(*command, "--lang", language).stdout) == document
+            assert json.loads(_bordermon(*command, lang=language).stdout) == document
+
+
+def test_export_messages_in_french_and_albanian(tmp_path: Path) -> None:
+    fr = _bordermon("export", "--out", str(tmp_path / "carte.html"), *WINDOW, "--cdn", "--lang", "fr")
+    assert fr.returncode == 0, fr.stderr
+    assert re.match(
+        r"carte\.html écrit \(\d+,\d Mo, charge Leaflet depuis son CDN\) : \d+ événements sur la carte, "
+        r"\d+ sans lieu ; données jusqu’au ",
+        fr.stdout.replace(str(tmp_path) + "/", ""),
+    ), fr.stdout
+    sq = _bordermon("export", "--out", str(tmp_path / "harta.svg"), "--format", "svg", *WINDOW, lang="sq")
+    assert sq.returncode == 0, sq.stderr
+    assert re.search(r"u shkrua .*harta\.svg \(\d+,\d MB, SVG, a4\)", sq.stdout), sq.stdout
+    refused = _bordermon("export", "--format", "svg", "--density", "count", lang="sq")
+    assert refused.returncode == 2
+    assert "--density vizaton vetëm në hartën HTML; hiqeni për një figurë" in refused.stderr
+    missing = _bordermon("stats", "--store", str(tmp_path / "nowhere"), "--lang", "fr")
+    assert missing.returncode == 2
+    assert "pas de base d’événements à " in missing.stderr and "variable d’environnement" in missing.stderr
+    window = _bordermon("stats", "--start", "2023-10-02", "--end", "2023-10-01", "--lang", "sr_Cyrl")
+    assert "период се завршава (2023-10-01) пре него што почиње (2023-10-02)" in window.stderr
+
+
+# --------------------------------------------------------------------------- English left over
+
+#: Words of a command line that are the same in every language: the command and its codes.
+_CODES = re.compile(
+    r"\bbordermon (?:validate|stats|export|sources|import|convert)\b|"
+    rf"\b(?:{'|'.join(LAYERS)}|XK|RS|GSZ|ASZ|KFOR|kfor|Camp [A-Z]\w+(?: \w+)?)\b|"
+    r"\bproperties\.\w+|\b[\w.-]+\.(?:geojson|html|svg|md)\b|(?:/[\w.-]+)+|'[^']*'|\[[^\]]*\]"
+)
+
+
+def _lines(result: subprocess.CompletedProcess[str]) -> set[str]:
+    texts = (result.stdout + result.stderr).splitlines()
+    return {_CODES.sub(" ", line).strip() for line in texts if line.strip()}
+
+
+def _runs(language: str | None, broken: Path, out: Path) -> set[str]:
+    lines: set[str] = set()
+    for args in (
+        ("validate", str(broken)),
+        ("stats", *WINDOW),
+        ("export", "--out", str(out / f"{language}.html"), "--cdn", *WINDOW),
+        ("export", "--format", "svg", "--density", "count"),
+        ("export", "--start", "2023-10-02", "--end", "2023-10-01", "--side", "XX"),
+    ):
+        lines |= _lines(_bordermon(*args, *(("--lang", language) if language else ())))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def english(broken: Path, tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    return _runs(None, broken, tmp_path_factory.mktemp("en"))
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_no_english_left_in_the_reports(
+    english: set[str], broken: Path, tmp_path: Path, language: str
+) -> None:
+    other = _runs(language, broken, tmp_path)
+    assert len(english) > 40  # the comparison has something to compare
+    assert untranslated(english, other, language) == []
+
+
+def test_the_check_finds_an_english_line(english: set[str]) -> None:
+    french = {"Aucun problème trouvé.", "No problems found.", "  incident   1\u202f200"}
+    found = untranslated(english | {"No problems found."}, french, "fr")
+    assert found == ["No problems found."]
+
+
+# --------------------------------------------------------------------------- reasons
+
+
+def _reasons() -> set[str]:
+    features = [feature for _, feature, _ in HOSTILE_FEATURES]
+    features += [
+        make_feature("a", start="2023-02-30"),
+        make_feature("b", start="1800-01-01"),
+        make_feature("c", start="2999-01-01"),
+        make_feature("d", end="2001-01-01"),
+        make_feature("e", fatalities={"min": 5, "max": 2}),
+        make_feature("f", category="zzz"),
+        make_feature("g", layer=3),
+        make_feature("h", title=""),
+        make_feature("i", uncertainty_km=-1),
+        make_feature("j", sources=[]),
+        make_feature("k", zzz=1),
+        make_feature("l", location_precision="none"),
+        _swapped("m"),
+        [1],
+    ]
+    return {problem.reason for feature in features for problem in check_feature(feature)[1]}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_reason_validation_gives_is_translated(language: str) -> None:
+    reasons = _reasons()
+    assert len(reasons) > 15
+    left = [reason for reason in reasons if translate_reason(reason, language) == reason]
+    assert left == []
+
+
+def test_a_reason_keeps_its_values_and_an_unknown_text_stays() -> None:
+    reason = "malformed Point coordinates: coordinates[0] must be a number, found a string"
+    assert translate_reason(reason, "fr") == (
+        "coordonnées Point mal formées : coordinates[0] doit être un nombre, "
+        "trouvé : une chaîne de caractères"
+    )
+    assert (
+        translate_reason("'x' is not one of ['a', 'b']", "sr_Cyrl")
+        == "'x' није једна од вредности ['a', 'b']"
+    )
+    assert translate_reason("something no template wrote", "sq") == "something no template wrote"
+    assert translate_reason(reason) == reason
