@@ -59,9 +59,9 @@ from layers.map_elements import (
 )
 from layers.map_reference import (
     OSM_COPYRIGHT,
-    REFERENCE_ATTRIBUTION,
     MapReference,
     read_map_reference,
+    reference_attribution,
     reference_payloads,
 )
 from layers.map_time import TimeControl, time_config
@@ -79,6 +79,8 @@ __all__ = [
     "MAP_LAYERS",
     "REGION_VIEW",
     "MapReference",
+    "basemap_attribution",
+    "basemap_names",
     "build_map",
     "data_date",
     "layer_names",
@@ -102,19 +104,40 @@ DEFAULT_TITLE = N_("bordermon — Kosovo–Serbia boundary")
 #: The view the map opens on, (south, west), (north, east): the boundary with a margin.
 REGION_VIEW: tuple[tuple[float, float], tuple[float, float]] = ((41.85, 19.95), (43.35, 21.85))
 
-_OSM_ATTR = f'© <a href="{OSM_COPYRIGHT}">OpenStreetMap</a> contributors'
+_OSM_LINK = f'<a href="{OSM_COPYRIGHT}">OpenStreetMap</a>'
+_OSM_ATTR = N_("© {openstreetmap} contributors")
+_CARTO_ATTR = '© <a href="https://carto.com/attributions">CARTO</a>'
 #: Base maps: key → (name in the layer control, tile URL, attribution, max zoom, subdomains).
+#: Names and attributions are messages, translated where the map is built
+#: (:func:`basemap_names`, :func:`basemap_attribution`); ``{openstreetmap}`` is the link.
 BASEMAPS: dict[str, tuple[str, str | None, str, int, str]] = {
     "osm": ("OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", _OSM_ATTR, 19, "abc"),
     "light": (
-        "Light (CARTO)",
+        N_("Light (CARTO)"),
         "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-        f'{_OSM_ATTR} © <a href="https://carto.com/attributions">CARTO</a>',
+        _OSM_ATTR,
         20,
         "abcd",
     ),
-    "none": ("No tiles (offline, print)", None, "", 19, ""),
+    "none": (N_("No tiles (offline, print)"), None, "", 19, ""),
 }
+
+
+def basemap_names(lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Each base map's name in the layer control, in the language ``lang``."""
+    t = translator(lang)
+    return {key: t.gettext(name) for key, (name, *_rest) in BASEMAPS.items()}
+
+
+def basemap_attribution(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The attribution line (HTML) of a base map's tiles, in the language ``lang``."""
+    template = BASEMAPS[key][2]
+    if not template:
+        return ""
+    line = translator(lang).gettext(template).format(openstreetmap=_OSM_LINK)
+    return f"{line} {_CARTO_ATTR}" if key == "light" else line
+
+
 _GROUP_NAMES: dict[str, str] = {
     "incident": N_("Incidents"),
     "deployment": N_("Reported deployments"),
@@ -286,7 +309,7 @@ def build_map(
         for frame in (reference.countries, reference.boundary, reference.safety_zones, reference.gazetteer)
     )
     if has_reference and any(k in groups for k in ("boundary", "places", "safety_zones", "countries")):
-        Attribution(REFERENCE_ATTRIBUTION).add_to(m)
+        Attribution(reference_attribution(lang)).add_to(m)
     folium.LayerControl(collapsed=collapsed_control, position="topright").add_to(m)
     # Under the zoom buttons, above the title box: where the map's own controls are.
     t = translator(lang)
@@ -330,7 +353,8 @@ def build_map(
         in_layers = selected[selected["layer"].isin(layers)] if not selected.empty else selected
         unplaced = in_layers[~mapped_mask(in_layers)] if not in_layers.empty else in_layers
         TimeControl(time_config(in_layers, view, timeline=timeline, lang=lang, unplaced=unplaced)).add_to(m)
-    ReadyMark(BASEMAPS[basemap][0], BASEMAPS["none"][0]).add_to(m)
+    base_names = basemap_names(lang)
+    ReadyMark(base_names[basemap], base_names["none"]).add_to(m)
     return m
 
 
@@ -382,14 +406,15 @@ def _new_map(title: str, height: str, basemap: str, assets: MapAssets, lang: str
     root = m.get_root()
     if isinstance(root, Figure):
         root.title = html.escape(title, quote=True)
-    for key, (name, url, attribution, max_zoom, subdomains) in BASEMAPS.items():
+    names = basemap_names(lang)
+    for key, (_name, url, _attribution, max_zoom, subdomains) in BASEMAPS.items():
         if url is None:
-            BlankBase(name, show=key == basemap).add_to(m)
+            BlankBase(names[key], show=key == basemap).add_to(m)
         else:
             folium.TileLayer(
                 tiles=url,
-                attr=attribution,
-                name=name,
+                attr=basemap_attribution(key, lang),
+                name=names[key],
                 max_zoom=max_zoom,
                 subdomains=subdomains,
                 show=key == basemap,

@@ -8,6 +8,7 @@ built many times (the dashboard, a benchmark) encodes them once.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,8 +17,9 @@ from typing import Any, NamedTuple
 import geopandas as gpd
 import pandas as pd
 
-from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
+from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, to_cyrillic, translator
 from layers.mapdata import encode_reference, js_string
+from layers.measures import SIDE_NAMES
 from layers.reference import (
     BOUNDARY_FILE,
     COUNTRIES_FILE,
@@ -34,20 +36,28 @@ from layers.reference import (
 __all__ = [
     "ODBL",
     "OSM_COPYRIGHT",
-    "REFERENCE_ATTRIBUTION",
     "MapReference",
     "ReferencePayload",
     "read_map_reference",
+    "reference_attribution",
     "reference_payloads",
 ]
 
 OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
 ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
-#: The attribution line of the reference layers.
-REFERENCE_ATTRIBUTION = (
-    f'Boundary, countries: <a href="{OSM_COPYRIGHT}">© OpenStreetMap contributors</a> '
-    f'(<a href="{ODBL}">ODbL</a>) · places: GeoNames, Wikipedia'
-)
+#: The attribution line of the reference layers (HTML; ``{openstreetmap}`` and ``{odbl}`` are links).
+_REFERENCE_ATTRIBUTION = N_("Boundary, countries: {openstreetmap} ({odbl}) · places: GeoNames, Wikipedia")
+
+
+def reference_attribution(lang: str = DEFAULT_LANGUAGE) -> str:
+    """The attribution line of the reference layers, as HTML, in the language ``lang``."""
+    t = translator(lang)
+    osm = t.gettext("© OpenStreetMap contributors")
+    return t.gettext(_REFERENCE_ATTRIBUTION).format(
+        openstreetmap=f'<a href="{OSM_COPYRIGHT}">{html.escape(osm)}</a>', odbl=f'<a href="{ODBL}">ODbL</a>'
+    )
+
+
 _KIND_LABELS = {
     "crossing": N_("crossing point"),
     "village": N_("village"),
@@ -122,12 +132,26 @@ def _read_map_reference(directory: str, stamps: tuple[int, ...]) -> MapReference
     )
 
 
-def _names(sr: Any, sq: Any) -> str:
+def _names(sr: Any, sq: Any, cyrillic: bool = False) -> str:
+    """Both names of a place, Serbian first; once when they are written the same.
+
+    In a Cyrillic interface the Serbian name is transliterated and the Albanian one
+    stays in Latin script (``Звечан / Zveçan``).
+    """
     sr_text = "" if sr is None or pd.isna(sr) else str(sr)
     sq_text = "" if sq is None or pd.isna(sq) else str(sq)
+    serbian = to_cyrillic(sr_text) if cyrillic else sr_text
     if sr_text and sq_text and sr_text != sq_text:
-        return f"{sr_text} / {sq_text}"
-    return sr_text or sq_text
+        return f"{serbian} / {sq_text}"
+    return serbian or sq_text
+
+
+def _municipality(value: str, cyrillic: bool) -> str:
+    """A municipality as the gazetteer names it (``Serbian / Albanian``), Serbian in Cyrillic if asked."""
+    if not cyrillic or not value:
+        return value
+    serbian, bar, albanian = value.partition(" / ")
+    return f"{to_cyrillic(serbian)}{bar}{albanian}"
 
 
 def _value(record: dict[str, Any], key: str) -> str:
@@ -147,12 +171,17 @@ def _label_points(frame: gpd.GeoDataFrame, labels: list[str], style: str) -> gpd
     return gpd.GeoDataFrame({"label": labels, "s": style}, geometry=points.to_numpy(), crs=frame.crs)
 
 
-def _countries_payload(countries: gpd.GeoDataFrame) -> dict[str, Any]:
-    styles = [
-        "country_xk" if iso == "XK" else "country" for iso in countries.get("iso", [None] * len(countries))
-    ]
+def _countries_payload(countries: gpd.GeoDataFrame, t: Translator) -> dict[str, Any]:
+    codes = list(countries.get("iso", [None] * len(countries)))
+    styles = ["country_xk" if iso == "XK" else "country" for iso in codes]
     shapes = encode_reference(countries, style=styles)
-    names = [str(n) for n in countries.get("name_en", [""] * len(countries))]
+    english = [str(n) for n in countries.get("name_en", [""] * len(countries))]
+    # The interface's word for each country (docs/glossary.md), the one the measures use for
+    # its side; a country without one keeps the file's English name.
+    names = [
+        t.gettext(SIDE_NAMES[iso]) if iso in SIDE_NAMES else name
+        for iso, name in zip(codes, english, strict=True)
+    ]
     points = _label_points(countries, names, "label")
     labels = encode_reference(points, style="label", label=names, rank=[_COUNTRY_RANK] * len(names))
     shapes["features"].extend(labels["features"])
@@ -229,7 +258,7 @@ def _gazetteer_payload(
     styles, labels, titles, rows, links = [], [], [], [], []
     for r in records:
         unverified = r.get("confidence") == "low"
-        names = _names(r.get("name_sr"), r.get("name_sq"))
+        names = _names(r.get("name_sr"), r.get("name_sq"), t.cyrillic)
         english = _value(r, "name_en")
         if kfor:
             styles.append("kfor_site_unverified" if unverified else "kfor_site")
@@ -244,11 +273,11 @@ def _gazetteer_payload(
             [
                 row
                 for row in (
-                    (t.gettext("Serbian"), _value(r, "name_sr")),
+                    (t.gettext("Serbian"), _names(r.get("name_sr"), None, t.cyrillic)),
                     (t.gettext("Albanian"), _value(r, "name_sq")),
                     (t.gettext("English"), english),
                     (t.gettext("Kind"), t.gettext(_KIND_LABELS.get(_value(r, "kind"), _value(r, "kind")))),
-                    (t.gettext("Municipality"), _value(r, "municipality")),
+                    (t.gettext("Municipality"), _municipality(_value(r, "municipality"), t.cyrillic)),
                     (
                         t.gettext("Position"),
                         t.gettext("unverified approximation") if unverified else _value(r, "confidence"),
@@ -283,7 +312,7 @@ def reference_payloads(reference: MapReference, lang: str = DEFAULT_LANGUAGE) ->
     t = translator(lang)
     out: dict[str, ReferencePayload] = {}
     if reference.countries is not None and not reference.countries.empty:
-        payload = _countries_payload(reference.countries)
+        payload = _countries_payload(reference.countries, t)
         out["countries"] = ReferencePayload("countries", js_string(payload), "bm-label-country")
     if reference.boundary is not None and not reference.boundary.empty:
         out["boundary"] = ReferencePayload(

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import geopandas as gpd
 import pandas as pd
 
-from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
+from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, to_cyrillic, translator
 from layers.record_state import RecordState
 from layers.reference import MEASURE_CRS, label_order
 from layers.vocabulary import CATEGORY_STYLES, LAYER_TITLES, LAYERS
@@ -98,9 +98,11 @@ def _drawable(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return events[keep]
 
 
-def _place_label(row: Any) -> str:
+def _place_label(row: Any, cyrillic: bool = False) -> str:
+    """Both names, Serbian first (transliterated in a Cyrillic picture; Albanian stays Latin)."""
     sr, sq = str(row["name_sr"]), str(row["name_sq"])
-    return sr if sr == sq or sq in ("", "None", "nan") else f"{sr} / {sq}"
+    serbian = to_cyrillic(sr) if cyrillic else sr
+    return serbian if sr == sq or sq in ("", "None", "nan") else f"{serbian} / {sq}"
 
 
 def _draw_reference(ax: Any, reference: PictureReference, handles: list[Any], t: Translator) -> None:
@@ -196,7 +198,9 @@ def _draw_events(ax: Any, events: gpd.GeoDataFrame, handles: list[Any], t: Trans
             )
 
 
-def _draw_places(fig: Figure, ax: Any, gazetteer: gpd.GeoDataFrame | None) -> list[str]:
+def _draw_places(
+    fig: Figure, ax: Any, gazetteer: gpd.GeoDataFrame | None, cyrillic: bool = False
+) -> list[str]:
     """Label places, most important first; a label that would overlap a kept one is left out."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.transforms import Bbox
@@ -217,7 +221,7 @@ def _draw_places(fig: Figure, ax: Any, gazetteer: gpd.GeoDataFrame | None) -> li
         point = row.geometry
         dot = ax.plot(point.x, point.y, marker="o", markersize=2.5, color="#404040", zorder=7)[0]
         text = ax.annotate(
-            _place_label(row._asdict()),
+            _place_label(row._asdict(), cyrillic),
             (point.x, point.y),
             xytext=(4, 3),
             textcoords="offset points",
@@ -382,7 +386,7 @@ def draw_picture(
                 zorder=11,
             )
         )
-        _draw_places(fig, ax, reference.gazetteer)
+        _draw_places(fig, ax, reference.gazetteer, t.cyrillic)
         _scale_bar(ax)
         _north_arrow(ax, t)
         fig.text(0.02, 0.955, title, fontsize=16, fontweight="bold", va="center")

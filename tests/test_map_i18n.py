@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -11,11 +12,13 @@ import pytest
 
 from layers.export import export_html
 from layers.filters import Filters
-from layers.map import build_map, layer_names, read_map_reference
+from layers.map import basemap_attribution, build_map, layer_names, read_map_reference
+from layers.map_reference import reference_payloads
 from layers.mapdata import encode_events
+from layers.picture import _place_label
 from layers.store import read_store
 from tests.factories import collection, make_feature, write_json
-from tests.map_factories import HOSTILE, payloads, write_map_store
+from tests.map_factories import HOSTILE, js_literal, payloads, write_map_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +37,11 @@ def _render(events: gpd.GeoDataFrame, lang: str, **kwargs: object) -> str:
     )
     # The boxes' HTML travels as JSON inside a script: undo its escapes to read it.
     return re.sub(r"\\(.)", r"\1", page.replace("\\u003c", "<").replace("\\u003e", ">"))
+
+
+def _raw(events: gpd.GeoDataFrame, lang: str) -> str:
+    page: str = build_map(events, read_map_reference(), assets="cdn", lang=lang).get_root().render()
+    return page
 
 
 def test_a_french_map(events: gpd.GeoDataFrame) -> None:
@@ -188,3 +196,62 @@ def test_playback_names_an_unplaced_event_by_its_translated_title(translated: gp
     assert "Pourparlers à Bruxelles" in export_html(translated, lang="fr", self_contained=False)
     english = export_html(translated, lang="en", self_contained=False)
     assert "Talks in Brussels" in english and "Pourparlers" not in english
+
+
+def test_base_maps_attribution_and_countries_in_the_language(events: gpd.GeoDataFrame) -> None:
+    text = _render(events, "fr")
+    for expected in (
+        '"Sans tuiles (hors ligne, impression)"',
+        '"Clair (CARTO)"',
+        "Limite, territoires : <a href=",
+        '"Macédoine du Nord"',
+        '"Serbie"',
+    ):
+        assert expected in text, expected
+    for english in (
+        "No tiles",
+        "Light (CARTO)",
+        "> contributors",
+        "Boundary, countries",
+        '"North Macedonia"',
+    ):
+        assert english not in text, english
+    osm = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    assert basemap_attribution("osm", "fr") == f"© les contributeurs d’{osm}"
+    assert (
+        basemap_attribution("light")
+        == f'© {osm} contributors © <a href="https://carto.com/attributions">CARTO</a>'
+    )
+    # The tiles' attribution travels JSON-escaped in the page (© and ’ as \u escapes).
+    assert _raw(events, "fr").count('"attribution": "\\u00a9 les contributeurs d\\u2019') == 2
+    albanian = _render(events, "sq")
+    assert '"Kosova"' in albanian and '"Maqedonia e Veriut"' in albanian and '"Mali i Zi"' in albanian
+    assert "Vija, territoret: " in albanian
+
+
+def test_serbian_place_names_in_cyrillic_albanian_ones_in_latin() -> None:
+    payloads = reference_payloads(read_map_reference(), "sr_Cyrl")
+    labels = {
+        feature["properties"].get("label")
+        for part in payloads.values()
+        for feature in json.loads(js_literal(part.payload[1:-1]))["features"]
+    }
+    for expected in (
+        "Северна Митровица / Mitrovica e Veriut",
+        "Звечан / Zveçan",
+        "Јариње / Jarinjë",
+        "Зубин Поток",
+    ):
+        assert expected in labels, expected
+    assert {"Косово", "Србија", "Северна Македонија"} <= labels  # the countries
+    assert not {"Severna Mitrovica / Mitrovica e Veriut", "Zvečan / Zveçan"} & labels
+    latin = reference_payloads(read_map_reference(), "sr_Latn")
+    assert "Severna Mitrovica / Mitrovica e Veriut" in latin["places"].payload
+    assert "Zvečan / Zveçan" in latin["places"].payload
+
+
+def test_serbian_place_names_in_a_cyrillic_picture() -> None:
+    row = {"name_sr": "Zvečan", "name_sq": "Zveçan"}
+    assert _place_label(row, cyrillic=True) == "Звечан / Zveçan"
+    assert _place_label(row) == "Zvečan / Zveçan"
+    assert _place_label({"name_sr": "Raška", "name_sq": "Raška"}, cyrillic=True) == "Рашка"
