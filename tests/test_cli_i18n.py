@@ -214,6 +214,8 @@ def _reasons() -> set[str]:
         make_feature("k", zzz=1),
         make_feature("l", location_precision="none"),
         _swapped("m"),
+        make_feature("n", title_i18n={"de": "Titel", "sr_Cyrl": "Наслов", "fr": " "}),
+        make_feature("o", title_i18n={"sq": "Ç" * 400}),
         [1],
     ]
     return {problem.reason for feature in features for problem in check_feature(feature)[1]}
