@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from layers.i18n import translator
+from layers.measures import SIDE_NAMES
 from layers.paths import SHIPPED_STORE
 from layers.stats import EVENT_FIELDS, Stats, _plain, compute_stats, format_stats, stats_json
 from layers.store import read_store
@@ -25,6 +26,8 @@ from layers.vocabulary import LAYERS
 from tests.factories import collection, make_feature, write_json
 
 EN = translator("en")
+#: The side measured in words where it is not a code (``line``: "on the line").
+SIDE_WORDS = {code: name for code, name in SIDE_NAMES.items() if code not in ("XK", "RS")}
 
 
 def _km(value: Any, signed: bool = True) -> str:
@@ -70,7 +73,7 @@ def _event_rows(stats: Stats) -> list[list[str]]:
                 str(event["id"]),
                 EN.format_day(event["start"].date()),
                 "—" if pd.isna(event["side"]) else str(event["side"]),
-                str(m["side_measured"]),
+                SIDE_WORDS.get(str(m["side_measured"]), str(m["side_measured"])),
                 _km(best),
                 spread,
                 _yes(m["in_gsz"], area),
