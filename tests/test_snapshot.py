@@ -175,7 +175,9 @@ def test_an_old_unchanged_file_is_trusted_on_size_and_time(tmp_path: Path) -> No
     assert calls == []  # nothing was even hashed
 
 
-@pytest.mark.parametrize("change", ["schema version", "schema file", "publisher register", "code"])
+@pytest.mark.parametrize(
+    "change", ["schema version", "schema file", "publisher register", "code", "snapshot format"]
+)
 def test_a_change_of_rules_revalidates_every_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
@@ -188,6 +190,8 @@ def test_a_change_of_rules_revalidates_every_file(
         schema = tmp_path / "event.schema.json"
         schema.write_text(snapshot_module.SCHEMA_PATH.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         monkeypatch.setattr(snapshot_module, "SCHEMA_PATH", schema)
+    elif change == "snapshot format":  # e.g. 1 → 2, when the title_i18n column came
+        monkeypatch.setattr(snapshot_module, "SNAPSHOT_FORMAT", snapshot_module.SNAPSHOT_FORMAT + 1)
     elif change == "publisher register":
         register = tmp_path / "publishers.csv"
         shipped = Path(os.environ[PUBLISHERS_ENV]).read_text(encoding="utf-8")
