@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from layers.i18n import DEFAULT_LANGUAGE, N_, translator
+from layers.i18n import DEFAULT_LANGUAGE, N_, to_latin, translator
 from layers.publishers import Register, default_register, domain_of
 from layers.validate import LOCAL_TZ
 from layers.vocabulary import CATEGORIES, CONFIDENCES, LAYERS, PUBLISHER_KINDS, REPORT_CURRENT_DAYS, SIDES
@@ -242,9 +242,16 @@ def _letter_classes() -> dict[str, str]:
 
 
 def _word_pattern(word: str) -> str:
-    """A regex that finds ``word`` in case-folded text whatever its diacritics."""
+    """A regex that finds ``word`` in case-folded text whatever its diacritics.
+
+    A word typed in Serbian Cyrillic (a reader of the Cyrillic interface types
+    ``Звечан``) also finds its Latin spelling, the script the record is written in.
+    """
     classes = _letter_classes()
-    return "".join(classes.get(char, re.escape(char)) for char in fold_text(word))
+    pattern = "".join(classes.get(char, re.escape(char)) for char in fold_text(to_latin(word)))
+    if to_latin(word) != word:
+        pattern = f"(?:{pattern}|{re.escape(word.casefold())})"
+    return pattern
 
 
 def _translated_titles(events: gpd.GeoDataFrame) -> pd.Series:

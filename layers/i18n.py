@@ -192,6 +192,25 @@ def to_cyrillic(text: str) -> str:
     return "".join(pieces)
 
 
+_TO_LATIN = str.maketrans(
+    {
+        cyrillic_case(letter): latin_case(latin)
+        for latin, letter in (*_LETTERS.items(), *_DIGRAPHS.items())
+        for cyrillic_case, latin_case in ((str.lower, str.lower), (str.upper, str.capitalize))
+    }
+)
+
+
+def to_latin(text: str) -> str:
+    """Serbian text in Cyrillic script, in Latin script: the inverse of :func:`to_cyrillic`.
+
+    Every Cyrillic letter has one Latin spelling (``љ`` → ``lj``, ``Џ`` → ``Dž``), so
+    this direction needs no exceptions (in a word in capitals ``Љ`` gives ``Lj``, which
+    search, blind to case, does not mind); Latin text passes through unchanged.
+    """
+    return text.translate(_TO_LATIN)
+
+
 # --- translators ----------------------------------------------------------------------------
 
 #: How a day is written; English keeps bordermon's "24 Sep 2023", the others follow CLDR.

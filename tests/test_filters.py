@@ -134,6 +134,12 @@ def test_rejects_a_plain_frame() -> None:
         ("zvečan", ["zvecan", "plain"]),
         ("Dordevic bernjak", ["dordevic"]),
         ("Priština", ["pristina"]),
+        # Typed in Serbian Cyrillic (the Cyrillic interface's readers): the record is in Latin.
+        ("Радоичић", ["radoicic"]),
+        ("ЗВЕЧАН", ["zvecan", "plain"]),
+        ("Ђорђевић Brnjak", []),  # every word must match: the record writes Bërnjak
+        ("Ђорђевић Bernjak", ["dordevic"]),
+        ("Лепосавић клешње", []),
         ("a.b", []),  # punctuation is literal, not a pattern
     ],
 )

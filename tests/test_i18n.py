@@ -14,7 +14,8 @@ import pytest
 from babel.dates import format_date
 
 from layers import catalogs, i18n, vocabulary
-from layers.i18n import LANGUAGES, to_cyrillic, translator
+from layers.i18n import LANGUAGES, to_cyrillic, to_latin, translator
+from layers.reference import read_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [language for language in LANGUAGES if language != "en"]
@@ -192,3 +193,10 @@ def test_languages_are_per_call_not_per_process():
     assert translator("en").gettext("Armed attack") == "Armed attack"
     assert vocabulary.category_label("incident", "armed_attack") == "Armed attack"
     assert gettext.gettext("Armed attack") == "Armed attack"  # the process-wide gettext is untouched
+
+
+def test_cyrillic_back_to_latin_gives_every_serbian_place_name_as_written() -> None:
+    names = [str(name) for name in read_gazetteer()["name_sr"]]
+    assert names and all(to_latin(to_cyrillic(name)) == name for name in names)
+    assert to_latin("Љубав и џак, Њиве") == "Ljubav i džak, Njive"
+    assert to_latin("Zvečan / Zveçan") == "Zvečan / Zveçan"  # Latin passes through
