@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from layers.i18n import DEFAULT_LANGUAGE, N_, to_latin, translator
-from layers.publishers import Register, default_register, domain_of
+from layers.publishers import Register, default_register, domains_of
 from layers.validate import LOCAL_TZ
 from layers.vocabulary import CATEGORIES, CONFIDENCES, LAYERS, PUBLISHER_KINDS, REPORT_CURRENT_DAYS, SIDES
 
@@ -297,20 +297,6 @@ def text_matches(events: gpd.GeoDataFrame, text: str) -> pd.Series:
     return mask.astype(bool)
 
 
-#: A plain http(s) URL's host; any other URL is read by :func:`layers.publishers.domain_of`.
-_PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?=[/?#]|$)")
-
-
-def _hosts(urls: list[str]) -> list[str]:
-    """The host of each URL as :func:`layers.publishers.domain_of` reads it, quicker for plain URLs."""
-    match = _PLAIN_HOST.match
-    hosts = []
-    for url in urls:
-        found = match(url)
-        hosts.append(found.group(1).rstrip(".").lower() if found else domain_of(url))
-    return hosts
-
-
 def source_table(events: gpd.GeoDataFrame, register: Register | None = None) -> pd.DataFrame:
     """Every source of every event as one row: who published it, what kind, in which language.
 
@@ -362,7 +348,7 @@ def _source_columns(
     if "language" in wanted:
         columns["language"] = np.array([s.get("language") for s in flat], dtype=object)
     if wanted & {"publisher", "kind", "register_name"}:
-        codes, hosts = pd.factorize(np.array(_hosts([str(s.get("url", "")) for s in flat]), dtype=object))
+        codes, hosts = pd.factorize(np.array(domains_of([str(s.get("url", "")) for s in flat]), dtype=object))
         found = [(register or default_register()).find_domain(host) for host in hosts]
         names = np.array([p.name if p else None for p in found], dtype=object)
         if "kind" in wanted:

@@ -224,11 +224,28 @@ def collection_files(path: Path) -> list[Path]:
 def read_collection_file(path: Path, label: str) -> tuple[Any, Problem | None]:
     """Decode one collection file, or say in one line why it cannot be read."""
     try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, Problem(label, None, None, "(file)", reasons.UNREADABLE.format(error=exc.strerror))
+    if b"\r" not in raw:
+        # The text read_text gives (it only differs where it turns \r and \r\n into \n),
+        # without its line-by-line decoder: a third of the time for a large file.
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass  # said below, with the offset read_text gives
+        else:
+            return _decoded(text, label)
+    try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, Problem(label, None, None, "(file)", reasons.NOT_UTF8.format(byte=exc.start))
     except OSError as exc:
         return None, Problem(label, None, None, "(file)", reasons.UNREADABLE.format(error=exc.strerror))
+    return _decoded(text, label)
+
+
+def _decoded(text: str, label: str) -> tuple[Any, Problem | None]:
     if not text.strip():
         return None, Problem(label, None, None, "(file)", reasons.EMPTY_FILE)
     data, reason = decode_json(text)

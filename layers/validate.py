@@ -12,6 +12,7 @@ ids unique across the whole store.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,7 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from layers import reasons
 from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.paths import SCHEMA_PATH
-from layers.publishers import Register, RegisterError, default_register, source_problems
+from layers.publishers import RegisterError, SourceCheck, default_register, source_problems
 from layers.reasons import translate_reason
 from layers.vocabulary import CATEGORIES, LAYERS, SCHEMA_VERSION, TITLE_LANGUAGES
 
@@ -395,7 +396,8 @@ def _check_geometry(raw: Mapping[str, Any]) -> tuple[BaseGeometry | None, str | 
         )
     try:
         geom = shape(raw)
-    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError, shapely.errors.GEOSException) as exc:
+        # (GEOS refuses a line of one position with an exception of its own)
         return (
             None,
             reasons.MALFORMED_ERROR.format(geometry=raw.get("type"), error=exc),
@@ -580,19 +582,20 @@ def check_collection(data: Any, *, file: str) -> tuple[list[CheckedFeature], lis
         return [], problems, len(features)
     kept: list[CheckedFeature] = []
     try:  # looked up once per file, not per feature (it checks the register files' times)
-        register: Register | None = default_register()
+        sources: SourceCheck | None = SourceCheck(default_register())
     except (OSError, RegisterError):
-        register = None  # source_problems says so for every feature
+        sources = None  # source_problems says so for every feature
     for checked, found in check_features(features, file=file):
         problems.extend(found)
-        if checked is not None and not _publisher_problems(checked, problems, register):
+        if checked is not None and not _publisher_problems(checked, problems, sources):
             kept.append(checked)
     return kept, problems, len(features) - len(kept)
 
 
-def _publisher_problems(item: CheckedFeature, problems: list[Problem], register: Register | None) -> bool:
+def _publisher_problems(item: CheckedFeature, problems: list[Problem], sources: SourceCheck | None) -> bool:
     """Check the sources against the publisher register; True when any error was found."""
-    found = source_problems(item.feature["properties"], register)
+    props = item.feature["properties"]
+    found = sources.problems(props) if sources is not None else source_problems(props)
     problems.extend(Problem(item.file, item.index, item.feature["id"], name, why) for name, why in found)
     return bool(found)
 
@@ -828,6 +831,98 @@ def _point_coordinates(geometry: Any) -> tuple[float, float] | None:
     return float(x), float(y)
 
 
+#: How each GeoJSON type is built from its positions, level after level (:func:`_shapes`).
+_BUILDERS: dict[str, tuple[Callable[..., Any], ...]] = {
+    "MultiPoint": (shapely.multipoints,),
+    "LineString": (shapely.linestrings,),
+    "MultiLineString": (shapely.linestrings, shapely.multilinestrings),
+    "Polygon": (shapely.linearrings, shapely.polygons),
+    "MultiPolygon": (shapely.linearrings, shapely.polygons, shapely.multipolygons),
+}
+
+
+def _parts_of(kind: str, coordinates: Any) -> tuple[list[Any], list[list[int]]] | None:
+    """The positions of a plain shape and the number of parts at each level, else None.
+
+    Plain: lists nested as GeoJSON says, none empty; lines of two positions or more, rings
+    closed and of four or more (the shapes GeoJSON writers make; anything else is built
+    by :func:`_check_geometry`, which says what is wrong with it).
+    """
+    depth = _POSITION_DEPTH[kind]
+    level = [coordinates]
+    counts: list[list[int]] = []
+    for _ in range(depth):
+        if set(map(type, level)) != {list}:
+            return None
+        sizes = list(map(len, level))
+        if min(sizes) == 0:
+            return None
+        counts.append(sizes)
+        level = list(itertools.chain.from_iterable(level))
+    if set(map(type, level)) != {list} or set(map(len, level)) != {2}:
+        return None  # [lon, lat] positions only (heights are rare: built on their own)
+    numbers = set(map(type, itertools.chain.from_iterable(level)))
+    if not numbers <= {int, float}:
+        return None
+    if int in numbers and not all(
+        -180 <= v <= 180 for v in itertools.chain.from_iterable(level) if type(v) is int
+    ):  # (compared before any conversion: a 400-digit integer cannot become a float)
+        return None
+    if kind in ("LineString", "MultiLineString") and min(counts[-1]) < 2:
+        return None
+    if kind in ("Polygon", "MultiPolygon"):
+        starts = np.cumsum([0, *counts[-1][:-1]])
+        ends = starts + np.asarray(counts[-1]) - 1
+        pairs = zip(starts.tolist(), ends.tolist(), strict=True)
+        if min(counts[-1]) < 4 or any(level[a] != level[b] for a, b in pairs):
+            return None
+    return level, counts
+
+
+def _shapes(raws: Sequence[Any]) -> list[BaseGeometry | None]:
+    """Build and check plain non-point shapes all at once (None: build this one on its own).
+
+    The same geometry as :func:`_check_geometry` builds, for every shape whose positions
+    are ``[lon, lat]`` numbers inside the region and which is valid.
+    """
+    out: list[BaseGeometry | None] = [None] * len(raws)
+    by_kind: dict[str, list[int]] = {}
+    for n, raw in enumerate(raws):
+        if type(raw) is dict and raw.get("type") in _BUILDERS:
+            by_kind.setdefault(raw["type"], []).append(n)
+    for kind, members in by_kind.items():
+        found = [_parts_of(kind, raws[n]["coordinates"]) for n in members]
+        members = [n for n, parts in zip(members, found, strict=True) if parts is not None]
+        parts = [p for p in found if p is not None]
+        if not parts:
+            continue
+        coords = np.asarray(list(itertools.chain.from_iterable(p[0] for p in parts)), dtype="float64")
+        west, south, east, north = REGION_BOUNDS
+        lon, lat = coords[:, 0], coords[:, 1]
+        inside = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+        # Only shapes wholly inside the region are built here (NaN is never inside).
+        owner = np.repeat(np.arange(len(parts)), [len(p[0]) for p in parts])
+        fine = np.ones(len(parts), dtype=bool)
+        fine[owner[~inside]] = False
+        coords = coords[fine[owner]]
+        members = [n for n, good in zip(members, fine.tolist(), strict=True) if good]
+        parts = [p for p, good in zip(parts, fine.tolist(), strict=True) if good]
+        if not parts:
+            continue
+        geoms: Any = coords
+        try:  # positions into parts (rings, lines), parts into shapes, level after level
+            for level, build in enumerate(_BUILDERS[kind]):
+                sizes = np.concatenate([np.asarray(p[1][-1 - level], dtype=np.int64) for p in parts])
+                geoms = build(geoms, indices=np.repeat(np.arange(len(sizes)), sizes))
+        except (ValueError, shapely.errors.GEOSException):
+            continue
+        valid = shapely.is_valid(geoms)
+        for n, geom, good in zip(members, geoms.tolist(), valid.tolist(), strict=True):
+            if good:
+                out[n] = geom
+    return out
+
+
 def check_features(
     features: Sequence[Any], *, file: str = "<feature>", start_index: int = 0
 ) -> list[tuple[CheckedFeature | None, list[Problem]]]:
@@ -879,6 +974,7 @@ def check_features(
     geometries: dict[int, BaseGeometry | None] = {}
     point_rows: list[int] = []
     points: list[tuple[float, float]] = []
+    shape_rows: list[int] = []
     for k, row in enumerate(rows):
         if not ok[k]:
             continue
@@ -893,9 +989,13 @@ def check_features(
             point_rows.append(k)
             points.append(point)
         else:
-            geom, reason, _ = _check_geometry(raw)
+            shape_rows.append(k)
+    built = _shapes([features[rows[k]]["geometry"] for k in shape_rows])
+    for k, geom in zip(shape_rows, built, strict=True):
+        if geom is None:  # not a plain shape: built and checked on its own, as check_feature does
+            geom, reason, _ = _check_geometry(features[rows[k]]["geometry"])
             ok[k] = reason is None
-            geometries[row] = geom
+        geometries[rows[k]] = geom
     if points:
         coords = np.asarray(points, dtype="float64")
         west, south, east, north = REGION_BOUNDS

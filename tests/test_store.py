@@ -314,3 +314,36 @@ def test_saving_a_translated_event_writes_it_canonically_and_reads_it_back(tmp_p
     }
     save_event(make_feature("t", title_i18n={}), root, update=True)
     assert "title_i18n" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("ending", "bom"), [("\n", False), ("\n", True), ("\r\n", False), ("\r\n", True), ("\r", False)]
+)
+def test_a_collection_file_is_read_whatever_its_line_ends_and_byte_order_mark(
+    tmp_path: Path, ending: str, bom: bool
+) -> None:
+    text = dumps_collection([make_feature("one"), make_feature("two")]).replace("\n", ending)
+    path = tmp_path / "events.geojson"
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    data, problem = store_module.read_collection_file(path, "events.geojson")
+    assert problem is None
+    assert [f["id"] for f in data["features"]] == ["one", "two"]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b'{"type": "FeatureCollection",\n "features": []\xff}', "is not UTF-8 text (byte 45)"),
+        (b'{"type": "FeatureCollection",\r\n "features": []\xff}', "is not UTF-8 text (byte 46)"),
+        (b"\n \n", "is empty"),
+        (b'{"type": "FeatureCollection",\n "features": [}', "invalid JSON at line 2, column 15"),
+        (b'{"type": "FeatureCollection",\r "features": [}', "invalid JSON at line 2, column 15"),
+    ],
+)
+def test_an_unreadable_collection_file_is_one_reason(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "events.geojson"
+    path.write_bytes(content)
+    data, problem = store_module.read_collection_file(path, "events.geojson")
+    assert data is None and problem is not None
+    assert (problem.file, problem.index, problem.field) == ("events.geojson", None, "(file)")
+    assert problem.reason.startswith(reason)

@@ -158,3 +158,62 @@ def test_the_schema_is_the_only_source_of_the_rules(edited_schema: dict[str, Any
         "riot": "properties.category",
         "serbian-source": "properties.sources.0.language",
     }
+
+
+def _ring(x: float, y: float, size: float) -> list[list[float]]:
+    return [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+
+
+def _shape_variants() -> list[dict[str, Any]]:
+    """Areas, lines and point sets: plain ones (built all at once) and every kind of odd one."""
+    square, hole = _ring(20.5, 42.5, 0.2), _ring(20.55, 42.55, 0.05)
+    plain = [
+        {"type": "Polygon", "coordinates": [square]},
+        {"type": "Polygon", "coordinates": [square, hole[::-1]]},
+        {"type": "Polygon", "coordinates": [[[20, 42], [21, 42], [21, 43], [20, 42]]]},  # integers
+        {"type": "MultiPolygon", "coordinates": [[square], [_ring(21.0, 42.0, 0.1)]]},
+        {"type": "LineString", "coordinates": [[20.5, 42.9], [20.6, 43.0], [20.7, 43.05]]},
+        {"type": "MultiLineString", "coordinates": [[[20.5, 42.9], [20.6, 43.0]], [[21, 42], [21.1, 42.2]]]},
+        {"type": "MultiPoint", "coordinates": [[20.5, 42.9], [20.6, 43.0]]},
+    ]
+    odd = [
+        {"type": "Polygon", "coordinates": [square[:-1]]},  # not closed
+        {"type": "Polygon", "coordinates": [[[20, 42], [21, 42], [20, 42]]]},  # too short
+        {"type": "Polygon", "coordinates": [[[20, 42], [21, 43], [21, 42], [20, 43], [20, 42]]]},  # bow tie
+        {"type": "Polygon", "coordinates": [_ring(23.4, 42.0, 0.5)]},  # partly outside the region
+        {"type": "Polygon", "coordinates": [[[20.5, 42.5, 1], *square[1:-1], [20.5, 42.5, 1]]]},  # heights
+        {"type": "Polygon", "coordinates": [[]]},
+        {"type": "Polygon", "coordinates": [[["20.5", 42.5], *square[1:]]]},
+        {"type": "Polygon", "coordinates": [[[math.nan, 42.5], *square[1:-1], [math.nan, 42.5]]]},
+        {"type": "Polygon", "coordinates": [[[True, 42.5], *square[1:-1], [True, 42.5]]]},
+        {"type": "Polygon", "coordinates": [[[10**400, 42.5], *square[1:-1], [10**400, 42.5]]]},
+        {"type": "MultiPolygon", "coordinates": [[square], []]},
+        {"type": "LineString", "coordinates": [[20.5, 42.9]]},
+        {"type": "MultiLineString", "coordinates": [[[20.5, 42.9], [20.6, 43.0]], [[21, 42]]]},
+        {"type": "MultiPoint", "coordinates": [[20.5, 42.9], [42.9, 20.5]]},  # swapped
+        {"type": "MultiPoint", "coordinates": [[20.5, 42.9], 20.6]},
+        {"type": "GeometryCollection", "geometries": []},
+    ]
+    return plain + odd
+
+
+def test_shapes_built_together_are_the_ones_built_one_by_one() -> None:
+    shapes = _shape_variants()
+    features = [
+        make_feature(f"shape-{n}", layer="deployment", category="buildup", location_precision="area")
+        for n in range(len(shapes))
+    ]
+    for feature, geometry in zip(features, shapes, strict=True):
+        feature["geometry"] = geometry
+    # Twice over, so that each kind of shape is built in a batch holding plain and odd ones.
+    features += copy.deepcopy(features)
+    batch = check_features(copy.deepcopy(features))
+    single = [check_feature(f, index=n) for n, f in enumerate(copy.deepcopy(features))]
+    assert batch == single
+    kept = {checked.feature["id"] for checked, _ in batch if checked is not None}
+    assert {f"shape-{n}" for n in range(7)} <= kept  # the plain ones, and odd ones GEOS repairs
+    built = validate._shapes(shapes)  # the plain ones were built together, the odd ones left
+    assert [geom is not None for geom in built] == [n < 7 for n in range(len(shapes))]
+    for (checked, _), (expected, _) in zip(batch, single, strict=True):
+        if checked is not None and expected is not None:
+            assert checked.geometry.wkb == expected.geometry.wkb
