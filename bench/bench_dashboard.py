@@ -9,7 +9,9 @@ with the tests' settings; only the app's own server is reachable):
 - first page: a new session once the store is warm (a new browser context), from
   navigation until the page has settled: no script run under way or stale element, and
   the map drawn (``data-bordermon-ready``), all for 0.5 s;
-- websocket bytes: what the server sent over the websocket during that first page;
+- websocket bytes: what the server sent over the websocket during that first page, and
+  by kind of message (the element each message draws: the map's component, a chart, a
+  table...); and during each filter change;
 - filter change: from the change until the page has settled again, for each of: untick
   the incidents layer, tick it again, search a word, clear the search, pick the last 30
   days, back to all dates; the filters are cleared between measured changes, so every
@@ -117,22 +119,52 @@ def _settled(page: Any, started: float, timeout: float = 600) -> float:
         page.wait_for_timeout(50)  # polling interval
 
 
-def _visit(browser: Any, url: str) -> tuple[Any, Any, float, int]:
-    """A new session: its context, page, seconds until settled and websocket bytes received."""
+def _kind(payload: bytes | str) -> str:
+    """What a message from the server is: the element it draws, or its type."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = ForwardMsg()
+    try:
+        msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+    except Exception:  # not a ForwardMsg (the protocol may change): counted apart
+        return "unparsed"
+    kind = str(msg.WhichOneof("type"))
+    if kind == "delta":
+        delta = msg.delta
+        kind = str(delta.WhichOneof("type"))
+        if kind == "new_element":
+            kind = str(delta.new_element.WhichOneof("type"))
+            if kind == "component_instance":
+                kind += " " + delta.new_element.component_instance.component_name
+    return kind
+
+
+class _Socket:
+    """Bytes the page receives over the websocket, in total and by kind of message."""
+
+    def __init__(self, page: Any) -> None:
+        self.total = 0
+        self.kinds: dict[str, int] = {}
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload: bytes | str) -> None:
+        size = len(payload)
+        self.total += size
+        kind = _kind(payload)
+        self.kinds[kind] = self.kinds.get(kind, 0) + size
+
+
+def _visit(browser: Any, url: str) -> tuple[Any, Any, float, _Socket]:
+    """A new session: its context, page, seconds until settled and what the websocket received."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     host = url.split("//", 1)[1]
     page.route("**/*", lambda r: r.continue_() if host in r.request.url else r.abort())
-    received = [0]
-
-    def on_socket(ws: Any) -> None:
-        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
-
-    page.on("websocket", on_socket)
+    received = _Socket(page)
     started = time.perf_counter()
     page.goto(url, timeout=600_000)
     seconds = _settled(page, started)
-    return context, page, seconds, received[0]
+    return context, page, seconds, received
 
 
 def _changes(page: Any) -> list[tuple[str, Any]]:
@@ -163,7 +195,14 @@ def run(n: int, repeat: int, work: Path) -> dict[str, Any]:
 
     store = write_store(work, n)
     process, url = _start(store)
-    result: dict[str, Any] = {"n": n, "first": [], "bytes": [], "changes": {}}
+    result: dict[str, Any] = {
+        "n": n,
+        "first": [],
+        "bytes": [],
+        "kinds": [],
+        "changes": {},
+        "change_bytes": {},
+    }
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -172,11 +211,14 @@ def run(n: int, repeat: int, work: Path) -> dict[str, Any]:
             for _ in range(repeat):
                 context, page, seconds, sent = _visit(browser, url)
                 result["first"].append(seconds)
-                result["bytes"].append(sent)
+                result["bytes"].append(sent.total)
+                result["kinds"].append(dict(sent.kinds))
                 for name, change in _changes(page):
+                    before = sent.total
                     started = time.perf_counter()
                     change()
                     result["changes"].setdefault(name, []).append(_settled(page, started))
+                    result["change_bytes"].setdefault(name, []).append(sent.total - before)
                 context.close()
             browser.close()
         result["rss"], result["peak"] = _memory(process.pid)
@@ -213,9 +255,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"{n:,} events: cold page {r['cold']:.1f} s; first page (warm) {row['first']:.2f} s "
                 f"(runs {', '.join(f'{t:.2f}' for t in r['first'])}); websocket {row['bytes']:.1f} MB"
             )
+            kinds = r["kinds"][-1]
+            print(
+                "  first page by message:",
+                ", ".join(
+                    f"{kind} {size / 1e6:.2f} MB"
+                    for kind, size in sorted(kinds.items(), key=lambda kv: -kv[1])[:6]
+                ),
+            )
             for name, times in r["changes"].items():
                 runs = ", ".join(f"{t:.2f}" for t in times)
-                print(f"  {name:<17} {statistics.median(times):.2f} s  (runs: {runs})")
+                sent_mb = statistics.median(r["change_bytes"][name]) / 1e6
+                print(f"  {name:<17} {statistics.median(times):.2f} s  (runs: {runs}; {sent_mb:.2f} MB sent)")
             print(f"  server RSS {row['rss']:.0f} MB, peak {row['peak']:.0f} MB", flush=True)
     print("load average at the end:", ", ".join(f"{v:.1f}" for v in os.getloadavg()))
     print()

@@ -19,8 +19,9 @@ from layers.cliargs import unreadable_files
 from layers.density import WEIGHTS as DENSITY_WEIGHTS
 from layers.export import export_html, export_picture
 from layers.filters import Filters
-from layers.map import build_map, read_map_reference
+from layers.map import MapViews, build_view_map, read_map_reference
 from layers.map_elements import select_call
+from layers.map_view import view_call
 from layers.record_state import record_state
 from layers.store import EventStore
 from layers.views import View
@@ -65,16 +66,17 @@ def render_map(
         )
     path, stamp = store_version()
     density = view.density if view.density in DENSITY_WEIGHTS else None
-    args = _map_component(path, stamp, view.filters, density, color_by, assets, tr().language, key)
+    args, _views = _map_component(path, stamp, density, color_by, assets, tr().language, key)
     hash_key = args["key"]
 
     def changed() -> None:  # as st_folium keeps the map's last value under its key
         st.session_state[key] = st.session_state.get(hash_key, {})
 
-    # The selection runs in the map already drawn whenever it changes (st_folium's
-    # "feature group" code): the map itself is not sent again.
+    # The view and the selection run in the map already drawn whenever they change
+    # (st_folium's "feature group" code): the map itself is neither built nor drawn again.
+    show = _view_code(path, stamp, view.filters, density, color_by, assets, tr().language, key)
     result: dict[str, Any] = streamlit_folium._component_func(
-        **{**args, "feature_group": select_call("map_div", selected)},
+        **{**args, "feature_group": show + select_call("map_div", selected)},
         height=height,
         width=None,
         on_change=changed,
@@ -124,31 +126,27 @@ def picture_downloads(containers: Sequence[Any], view: View) -> None:
 def _map_component(
     path: str,
     stamp: Any,
-    filters: Filters,
     density: str | None,
     color_by: Literal["category", "distance_band"],
     assets: MapAssets,
     lang: str,
     key: str,
-) -> dict[str, Any]:
-    """What ``st_folium`` sends for the map of a view: built once per view and store version.
+) -> tuple[dict[str, Any], MapViews]:
+    """What ``st_folium`` sends for the map of every event of the store, built once per store version.
 
-    Every input of the map is a parameter, so part of the key. Shared by every session
-    and rerun (``st.cache_resource``): a first visit, a rerun that keeps the view (a
-    click on the map, a table row or page) and a return to a view seen before neither
-    build nor render the map again. The arguments are the same strings each time, so
-    Streamlit sends the browser a reference to the map it already has, and the browser
-    keeps the map as it is drawn. ``st_folium`` renders the map and rewrites its script
-    on every call (at 100k events a 12 MB script, several regular expressions over it);
-    this does what it does, once.
+    Every input of the map is a parameter, so part of the key; the view is not one: a
+    view is shown in the map already drawn (:func:`_view_code`). Shared by every session
+    and rerun (``st.cache_resource``): a first visit, a rerun and a change of view
+    neither build nor render the map again. The arguments are the same strings each
+    time, so the browser keeps the map as it is drawn. ``st_folium`` renders the map and
+    rewrites its script on every call (at 100k events a 12 MB script, several regular
+    expressions over it); this does what it does, once.
     """
     store = load_store()
-    m = build_map(
-        load_view(filters),
+    m, views = build_view_map(
+        store.events,
         read_map_reference(),
-        filters=filters,
         set_aside=store.report.set_aside,
-        info=False,  # the page says what is shown; on a 500 px map the boxes crowd it
         collapsed_control=True,
         color_by=color_by,
         measures=load_measures() if color_by == "distance_band" else None,
@@ -160,7 +158,28 @@ def _map_component(
     arguments = _folium_arguments(m, key)
     del m  # the map's elements and payload dicts: only the strings are kept
     release_memory()
-    return arguments
+    return arguments, views
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _view_code(
+    path: str,
+    stamp: Any,
+    filters: Filters,
+    density: str | None,
+    color_by: Literal["category", "distance_band"],
+    assets: MapAssets,
+    lang: str,
+    key: str,
+) -> str:
+    """The map script's call that shows the view ``filters`` on the map of every event, once per view.
+
+    About 17 KB per 100k events (a bit per event), more with a density surface; the
+    page's title and counts say what is shown, the map draws exactly those events
+    (:func:`layers.map_view.view_call`).
+    """
+    _args, views = _map_component(path, stamp, density, color_by, assets, lang, key)
+    return view_call("map_div", views, load_view(filters), filters)
 
 
 def _folium_arguments(m: folium.Map, key: str) -> dict[str, Any]:

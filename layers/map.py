@@ -41,7 +41,7 @@ import pandas as pd
 from branca.element import Figure
 
 from layers.assets import MapAssets
-from layers.density import WEIGHTS, Density, density_surface
+from layers.density import WEIGHTS, Density, Weight, density_surface
 from layers.filters import Filters, filter_events
 from layers.i18n import DEFAULT_LANGUAGE, N_, translator
 from layers.legend import legend_html
@@ -64,7 +64,7 @@ from layers.map_reference import (
     reference_attribution,
     reference_payloads,
 )
-from layers.map_time import TimeControl, time_config
+from layers.map_time import TimeControl, time_config, time_order
 from layers.map_title import data_date, title_html
 from layers.mapdata import COLOR_BY, encode_events, mapped_mask
 from layers.measures import measure_events
@@ -78,10 +78,13 @@ __all__ = [
     "DEFAULT_TITLE",
     "MAP_LAYERS",
     "REGION_VIEW",
+    "LayerCodes",
     "MapReference",
+    "MapViews",
     "basemap_attribution",
     "basemap_names",
     "build_map",
+    "build_view_map",
     "data_date",
     "layer_names",
     "read_map_reference",
@@ -272,6 +275,86 @@ def build_map(
     folium.Map
         The map; render it with ``m.get_root().render()`` or give it to ``st_folium``.
     """
+    m, _views = _build_map(
+        events,
+        reference,
+        filters=filters,
+        color_by=color_by,
+        measures=measures,
+        layers=layers,
+        shown=shown,
+        title=title,
+        basemap=basemap,
+        set_aside=set_aside,
+        unreadable=unreadable,
+        as_of_data=as_of_data,
+        record=record,
+        info=info,
+        legend=legend,
+        collapsed_control=collapsed_control,
+        assets=assets,
+        height=height,
+        lang=lang,
+        playback=playback,
+        timeline=timeline,
+        density=density,
+    )
+    return m
+
+
+def build_view_map(
+    events: gpd.GeoDataFrame, reference: MapReference | None = None, **options: Any
+) -> tuple[folium.Map, MapViews]:
+    """A map of every event of ``events`` whose view is chosen in the browser, and what choosing needs.
+
+    The map is :func:`build_map` of ``events`` with the same ``options`` and no filter.
+    :func:`layers.map_view.view_call` then gives, for the events of any view (a
+    :func:`layers.filters.filter_events` of these ``events``), the call of the map
+    script that shows exactly those events, with the legend, the layer control's
+    counts, the density and the playback span of that view; the map itself is not
+    built or sent again. The title box describes one view, so it is left out.
+
+    Raises
+    ------
+    ValueError
+        With ``filters`` or ``info=True``, or when the events' index has duplicates
+        (a view is placed by its index).
+    """
+    if options.get("filters") is not None or options.get("info", False):
+        raise ValueError("a map of every event takes no filters and draws no title box (info=False)")
+    if not events.index.is_unique:
+        raise ValueError("the events' index must be unique: a view's events are found by it")
+    m, views = _build_map(events, reference, **{**options, "info": False}, views=True)
+    assert views is not None  # views=True
+    return m, views
+
+
+def _build_map(
+    events: gpd.GeoDataFrame,
+    reference: MapReference | None = None,
+    *,
+    filters: Filters | None = None,
+    color_by: Literal["category", "distance_band"] = "category",
+    measures: pd.DataFrame | None = None,
+    layers: Sequence[str] = MAP_LAYERS,
+    shown: Sequence[str] | None = None,
+    title: str = DEFAULT_TITLE,
+    basemap: str = "osm",
+    set_aside: int = 0,
+    unreadable: int = 0,
+    as_of_data: date | None = None,
+    record: RecordState | None = None,
+    info: bool = True,
+    legend: bool = True,
+    collapsed_control: bool = False,
+    assets: MapAssets | Literal["cdn"] = "cdn",
+    height: str = "100%",
+    lang: str = DEFAULT_LANGUAGE,
+    playback: bool = True,
+    timeline: bool = True,
+    density: Literal["count", "casualties"] | None = None,
+    views: bool = False,
+) -> tuple[folium.Map, MapViews | None]:
     _check_arguments(events, layers, basemap, color_by, measures)
     if density is not None and density not in WEIGHTS:
         raise ValueError(f"unknown density {density!r}; choose from {', '.join(WEIGHTS)}")
@@ -349,13 +432,30 @@ def build_map(
             density=surface,
         )
         ControlBox(content, "bottomleft", "bm-legend-box").add_to(m)
+    unplaced = None
     if playback and any(layer in LAYERS for layer in layers):
         in_layers = selected[selected["layer"].isin(layers)] if not selected.empty else selected
         unplaced = in_layers[~mapped_mask(in_layers)] if not in_layers.empty else in_layers
         TimeControl(time_config(in_layers, view, timeline=timeline, lang=lang, unplaced=unplaced)).add_to(m)
     base_names = basemap_names(lang)
     ReadyMark(base_names[basemap], base_names["none"]).add_to(m)
-    return m
+    if not views:
+        return m, None
+    return m, MapViews(
+        index=events.index,
+        rows={
+            layer: events.index.get_indexer(drawn.index[(drawn["layer"] == layer).to_numpy(dtype=bool)])
+            for layer in events_drawn.codes
+        },
+        codes=events_drawn.codes,
+        unplaced=(None if unplaced is None else events.index.get_indexer(time_order(unplaced).index)),
+        groups=tuple(groups),
+        names=names,
+        layers=tuple(layers),
+        density=density if surface is not None else None,
+        legend=legend,
+        lang=lang,
+    )
 
 
 def _add_density(m: folium.Map, surface: Density, name: str) -> None:
@@ -422,6 +522,43 @@ def _new_map(title: str, height: str, basemap: str, assets: MapAssets, lang: str
     return m
 
 
+@dataclass(frozen=True)
+class LayerCodes:
+    """What the legend and the layer control count of one event layer's payload, event by event.
+
+    ``c`` are the category codes (indexes into ``categories``), ``b`` the distance band
+    codes (indexes into ``bands``) when the incidents are coloured by band, in the
+    payload's order.
+    """
+
+    categories: tuple[str, ...]
+    c: np.ndarray
+    bands: tuple[str, ...] | None = None
+    b: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class MapViews:
+    """What a map of every event needs to show a view of them in the browser (:func:`build_view_map`).
+
+    ``rows`` gives, per event layer, the positions in the events (``index``) of the
+    events the layer draws, in the order of its payload; ``unplaced`` those of the events
+    playback names (the time script's order), or None without playback. The rest is what
+    the legend and the layer control of a view are built from.
+    """
+
+    index: pd.Index
+    rows: dict[str, np.ndarray]
+    codes: dict[str, LayerCodes]
+    unplaced: np.ndarray | None
+    groups: tuple[str, ...]
+    names: dict[str, str]
+    layers: tuple[str, ...]
+    density: Weight | None
+    legend: bool
+    lang: str
+
+
 @dataclass
 class _EventGroups:
     """The event layers' groups, and what they hold (for the title box and the legend)."""
@@ -430,6 +567,36 @@ class _EventGroups:
     counts: dict[str, dict[str, int]]
     shown: dict[str, int]
     band_counts: dict[str, int] | None
+    codes: dict[str, LayerCodes]
+
+
+def group_label(name: str, count: int) -> str:
+    """An event layer's name in the layer control: its name and how many events it draws."""
+    return f"{name} ({count:,})"
+
+
+def layer_counts(
+    codes: dict[str, LayerCodes], shown: dict[str, np.ndarray] | None = None
+) -> tuple[dict[str, int], dict[str, dict[str, int]], dict[str, int] | None]:
+    """Events drawn per layer, per layer and category, and per distance band (or None).
+
+    ``shown`` narrows each layer to its events marked True (a view of a map of every
+    event); without it every event of the payload counts.
+    """
+    totals: dict[str, int] = {}
+    counts: dict[str, dict[str, int]] = {}
+    band_counts: dict[str, int] | None = None
+    for layer, code in codes.items():
+        keep = shown.get(layer) if shown is not None else None
+        c = code.c if keep is None else code.c[keep]
+        totals[layer] = len(c)
+        per = np.bincount(c, minlength=len(code.categories))
+        counts[layer] = {key: int(n) for key, n in zip(code.categories, per, strict=True)}
+        if code.bands is not None and code.b is not None:
+            b = code.b if keep is None else code.b[keep]
+            bands = np.bincount(b, minlength=len(code.bands))
+            band_counts = {label: int(n) for label, n in zip(code.bands, bands, strict=True)}
+    return totals, counts, band_counts
 
 
 def _add_event_groups(
@@ -442,23 +609,25 @@ def _add_event_groups(
     lang: str,
 ) -> _EventGroups:
     """One group per event layer, each with its encoded events."""
-    out = _EventGroups({}, {}, {}, None)
+    out = _EventGroups({}, {}, {}, None, {})
     for layer in (layer for layer in MAP_LAYERS if layer in layers and layer in LAYERS):
         if layer == "incident" and (measures is not None or color_by == "distance_band"):
             payload = encode_events(
                 drawn, layer, measures=_incident_measures(drawn, measures), color_by=color_by, lang=lang
             )
-            if color_by == "distance_band":
-                out.band_counts = _band_counts(payload)
         else:
             payload = encode_events(drawn, layer, lang=lang)
-        n = len(payload["id"])
-        out.shown[layer] = n
-        codes = np.bincount(np.asarray(payload["c"], dtype="int64"), minlength=len(payload["categories"]))
-        out.counts[layer] = {cat["key"]: int(c) for cat, c in zip(payload["categories"], codes, strict=True)}
-        group = folium.FeatureGroup(name=f"{names[layer]} ({n:,})", show=layer in shown)
+        by_band = layer == "incident" and color_by == "distance_band"
+        out.codes[layer] = LayerCodes(
+            categories=tuple(cat["key"] for cat in payload["categories"]),
+            c=np.asarray(payload["c"], dtype="int64"),
+            bands=tuple(band["label"] for band in payload["bands"]) if by_band else None,
+            b=np.asarray(payload["b"], dtype="int64") if by_band else None,
+        )
+        group = folium.FeatureGroup(name=group_label(names[layer], len(payload["id"])), show=layer in shown)
         EventLayer(payload, layer, _ORDER[layer]).add_to(group)
         out.groups[layer] = group
+    out.shown, out.counts, out.band_counts = layer_counts(out.codes)
     return out
 
 
@@ -478,13 +647,6 @@ def _incident_measures(drawn: gpd.GeoDataFrame, measures: pd.DataFrame | None) -
         return measure_events(drawn)
     # Only what is drawn is measured: a filtered view of a large store measures little.
     return measure_events(drawn[(drawn["layer"] == "incident").to_numpy(dtype=bool)])
-
-
-def _band_counts(payload: dict[str, Any]) -> dict[str, int]:
-    """Events per distance band (and "not measured") of an encoded layer, in band order."""
-    bands = payload["bands"]
-    codes = np.bincount(np.asarray(payload["b"], dtype="int64"), minlength=len(bands))
-    return {band["label"]: int(c) for band, c in zip(bands, codes, strict=True)}
 
 
 def _add_reference(groups: dict[str, folium.FeatureGroup], reference: MapReference, lang: str) -> None:

@@ -30,7 +30,7 @@ from layers.timeseries import dated_events
 from layers.titles import shown_titles
 from layers.vocabulary import LAYER_TITLES, LAYERS, translated
 
-__all__ = ["TimeControl", "time_config", "time_domain"]
+__all__ = ["TimeControl", "time_config", "time_domain", "time_order"]
 
 _STATIC = Path(__file__).resolve().parent / "static"
 
@@ -143,13 +143,18 @@ def _unplaced(events: gpd.GeoDataFrame | None, lang: str) -> dict[str, Any] | No
     where the store translates them: :func:`layers.titles.shown_titles`)."""
     if events is None or events.empty:
         return None
-    rows = events.sort_values("start", kind="stable")
+    rows = time_order(events)
     return {
         "id": rows["id"].astype(str).tolist(),
         "layer": [LAYERS.index(layer) for layer in rows["layer"].tolist()],
         **encode_days(rows),
         "title": shown_titles(rows, lang)[0].astype(str).tolist(),
     }
+
+
+def time_order(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Events in the order the time script lists them: by start, ties in their order."""
+    return events.sort_values("start", kind="stable")
 
 
 class TimeControl(ScriptedElement):

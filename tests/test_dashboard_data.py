@@ -1,5 +1,6 @@
 """The dashboard's data layer under AppTest: one shared copy of the store per version,
-views as index selections, the map reused while the view stays, the table sent in pages."""
+views as index selections, one map per store version narrowed to each view, the table sent
+in pages."""
 
 from __future__ import annotations
 
@@ -29,10 +30,10 @@ def _store(directory: Path, n: int) -> Path:
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """Calls of read_store and build_map made by the dashboard (caches emptied first)."""
+    """Calls of read_store, build_view_map and view_call made by the dashboard (caches emptied first)."""
     st.cache_resource.clear()
     st.cache_data.clear()
-    calls = {"read_store": 0, "build_map": 0}
+    calls = {"read_store": 0, "build_view_map": 0, "view_call": 0}
 
     def counting(name: str, function: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -42,7 +43,8 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return wrapper
 
     monkeypatch.setattr(dashboard.data, "read_store", counting("read_store", dashboard.data.read_store))
-    monkeypatch.setattr(dashboard.mapview, "build_map", counting("build_map", dashboard.mapview.build_map))
+    for name in ("build_view_map", "view_call"):
+        monkeypatch.setattr(dashboard.mapview, name, counting(name, getattr(dashboard.mapview, name)))
     return calls
 
 
@@ -71,17 +73,20 @@ def test_the_store_is_read_once_per_version_and_shared_by_sessions(
     assert any("**31**" in m.value for m in again.markdown)
 
 
-def test_a_rerun_with_the_same_view_reuses_the_map(
+def test_the_map_is_built_once_and_each_view_shown_in_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: dict[str, int]
 ) -> None:
     monkeypatch.setenv("BORDERMON_STORE", str(_store(tmp_path / "store", 12)))
     at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
-    assert counted["build_map"] == 1
+    assert counted == {"read_store": 1, "build_view_map": 1, "view_call": 1}
     _run(at)  # a rerun that changes nothing of the view (as a click on the map does)
-    assert counted["build_map"] == 1
+    assert counted == {"read_store": 1, "build_view_map": 1, "view_call": 1}
     at.text_input(key="q").set_value("Event 1")
-    _run(at)
-    assert counted["build_map"] == 2
+    _run(at)  # another view: shown in the same map, which is not built again
+    assert counted == {"read_store": 1, "build_view_map": 1, "view_call": 2}
+    at.text_input(key="q").set_value("")
+    _run(at)  # back to a view seen before: nothing computed again
+    assert counted == {"read_store": 1, "build_view_map": 1, "view_call": 2}
 
 
 def test_the_events_table_is_sent_a_page_at_a_time(

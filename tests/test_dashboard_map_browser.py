@@ -8,12 +8,16 @@ selection comes from the page (URL, table, linked events) without drawing the ma
 from __future__ import annotations
 
 import time
+import urllib.parse
 from typing import Any
 
 import pytest
 
+from layers.filters import filter_events
+from layers.mapdata import mapped_mask
 from layers.paths import SHIPPED_STORE
 from layers.store import read_store
+from layers.views import parse_view
 from tests.browser import block_network, screenshot_path
 from tests.test_dashboard_browser import _map_frame, _wait_idle
 
@@ -129,15 +133,106 @@ def test_the_dashboard_map_shows_the_selection_and_reads_cleanly(chromium: Any, 
         page.screenshot(path=screenshot_path("dashboard-map-colocated"), full_page=True)
         _wait_idle(page)
 
-        # Right after a rerun that draws a new map (another window): labels still in place.
+        # Another window: the same map shows it (it is not drawn again), labels still in place.
         frame.evaluate("window.__before = bordermon.map")
         page.get_by_label("Time window").click()
         page.get_by_role("option", name="September–October 2023").click()
         page.wait_for_function("() => location.search.includes('preset=sep-oct-2023')", timeout=60_000)
         _wait_idle(page)
         frame = _map_frame(page)
-        _until(frame, "() => window.__before !== bordermon.map")  # the new map, not the old one
+        _until(frame, "() => window.__before === bordermon.map && bordermon.views >= 2")
         _labels_in_place(frame)
+        assert log.page_errors == []
+    finally:
+        context.close()
+
+
+#: What the map in the frame shows: per event layer the events of the view, those drawn,
+#: and its name in the layer control; the number of views shown and a mark set on the
+#: frame's document (gone if the frame is loaded again).
+SHOWN = """() => {
+    const out = {ready: bordermon.ready === true, views: bordermon.views || 0, mark: window.__mark || null};
+    const labels = document.querySelectorAll('.leaflet-control-layers-overlays label');
+    const names = [...labels].map(l => l.textContent.trim());
+    for (const key of ['incident', 'deployment', 'kfor']) {
+        out[key] = {events: bordermon.layers[key].events, drawn: bordermon.drawnEvents(key),
+                    total: bordermon.layers[key].total};
+    }
+    out.names = names;
+    out.legend = document.querySelector('.bm-legend-box .bm-legend').textContent;
+    return out;
+}"""
+
+
+def _query(page: Any) -> dict[str, list[str]]:
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
+
+
+def test_filter_changes_narrow_the_same_map(chromium: Any, server: str) -> None:
+    """Each change of filters shows its view in the map already drawn: the same document,
+    exactly the view's events in each layer (counted and drawn), the layer control's counts."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        log = block_network(page, allow=[server])
+        page.goto(server)
+        page.get_by_text("Showing").first.wait_for(timeout=60_000)
+        _wait_idle(page)
+        frame = _map_frame(page)
+        frame.evaluate("window.__mark = 'first document'")
+        sidebar = page.get_by_test_id("stSidebarUserContent")
+        search = page.get_by_label("Search titles, summaries and sources")
+
+        def window(name: str) -> None:
+            page.get_by_label("Time window").click()
+            page.get_by_role("option", name=name).click()
+
+        def find(text: str) -> None:
+            search.fill(text)
+            search.press("Enter")
+
+        steps = [
+            ("untick incidents", lambda: sidebar.get_by_text("Incidents", exact=True).click(), "layers="),
+            ("search", lambda: find("Jarinje"), "q="),
+            ("autumn 2023", lambda: window("September–October 2023"), "preset=sep-oct-2023"),
+            ("tick incidents", lambda: sidebar.get_by_text("Incidents", exact=True).click(), None),
+            ("clear the search", lambda: find(""), None),
+            ("all dates", lambda: window("All dates"), None),
+        ]
+        seen = []
+        for name, change, param in steps:
+            before = frame.evaluate("bordermon.views")
+            change()
+            if param:
+                page.wait_for_function("(p) => location.search.includes(p)", arg=param, timeout=60_000)
+            _wait_idle(page)
+            view = parse_view(_query(page), EVENTS)
+            shown = filter_events(EVENTS, view.shown_filters)
+            mapped = shown[mapped_mask(shown)]
+            expected = {
+                layer: int((mapped["layer"] == layer).sum()) for layer in ("incident", "deployment", "kfor")
+            }
+            _until(
+                frame,
+                """([before, expected]) => bordermon.ready === true && bordermon.views > before
+                    && Object.keys(expected).every(k => bordermon.layers[k].events === expected[k]
+                        && bordermon.drawnEvents(k) === expected[k])""",
+                [before, expected],
+            )
+            state = frame.evaluate(SHOWN)
+            assert state["mark"] == "first document", name  # the frame was not loaded again
+            assert _map_frame(page) == frame, name
+            for layer, count in expected.items():
+                assert state[layer]["events"] == state[layer]["drawn"] == count, (name, layer, state)
+                assert state[layer]["total"] == int((EVENTS[mapped_mask(EVENTS)]["layer"] == layer).sum())
+            assert f"Incidents ({expected['incident']:,})" in state["names"], (name, state["names"])
+            if expected["incident"] == 0:
+                assert "none in this view" in state["legend"], name
+            seen.append(expected)
+        assert seen[0]["incident"] == 0 and seen[-1] == {
+            layer: int((EVENTS[mapped_mask(EVENTS)]["layer"] == layer).sum()) for layer in seen[-1]
+        }
+        assert len({tuple(sorted(s.items())) for s in seen}) >= 4  # the views differ from each other
         assert log.page_errors == []
     finally:
         context.close()

@@ -2042,9 +2042,11 @@
     register(map, order + 100, symbols);
     areas._sharing = Object.keys(sharing).length ? sharing : null;  // null: no lookup per item
     group.on("click", function (e) { openAt(map, e); });
+    // events: how many the layer shows (all of them until a view narrows it, see
+    // showView); total: how many it holds.
     B.layers[key] = {
-      key: key, data: d, group: group, areas: areas, symbols: symbols, events: n,
-      objects: shapes.kind.length + lat.length, sharing: sharing
+      key: key, data: d, group: group, areas: areas, symbols: symbols, events: n, total: n,
+      objects: shapes.kind.length + lat.length, sharing: sharing, view: null
     };
     return B.layers[key];
   };
@@ -2263,7 +2265,11 @@
       heading = word(map, "events_here", entries.length);
     } else {
       at = e.latlng;
-      entries = (layer.sharing[index] || [index]).map(function (i) { return { layer: layer, set: target, index: i }; });
+      // The reports drawn with this area that are shown now (a view, playback): the
+      // area is drawn while one of them is.
+      entries = (layer.sharing[index] || [index]).filter(function (i) { return !target.show || target.show[i]; });
+      index = entries.length ? entries[0] : index;
+      entries = entries.map(function (i) { return { layer: layer, set: target, index: i }; });
       heading = word(map, "shared_area", entries.length);
     }
     if (entries.length < 2) {
@@ -2328,7 +2334,7 @@
     var keys = Object.keys(B.layers);
     for (var q = 0; q < keys.length; q++) {
       var layer = B.layers[keys[q]], i = layer.data.id.indexOf(id);
-      if (i >= 0) {
+      if (i >= 0 && (!layer.view || layer.view[i])) {  // an event outside the view is not on the map
         return { layer: layer, index: i };
       }
     }
@@ -2394,6 +2400,130 @@
       }
     }
   }
+
+  // ------------------------------------------------------------------ the view
+
+  // The dashboard draws one map of every event of the store and shows a view of it
+  // (filters, timeline window, search) without sending or drawing the map again:
+  // layers/map_view.py sends, per view, one bit per event of each layer and what else
+  // the view changes (legend, the layer control's counts, the density surface, the span
+  // of playback). The bits join the time hook (`show`, see timeShown): an event outside
+  // the view is neither drawn nor clicked, nor played back, nor selected.
+
+  // Base64 of packed bits (the first event in the lowest bit of the first byte) as one
+  // byte per event, 0 or 1.
+  function bits(text, n) {
+    var raw = atob(text), out = new Uint8Array(n);
+    for (var k = 0; k < n; k++) {
+      out[k] = (raw.charCodeAt(k >> 3) >> (k & 7)) & 1;
+    }
+    return out;
+  }
+  B.bits = bits;
+
+  // The layer control and the density overlay of the map, as Leaflet builds them.
+  L.Control.Layers.addInitHook(function () { B.layerControl = this; });
+  L.ImageOverlay.addInitHook(function () {
+    if (this.options.className === "bm-density") {
+      B.densityOverlay = this;
+      this._bmOpacity = this.options.opacity;
+    }
+  });
+
+  function renameLayers(names) {
+    var control = B.layerControl;
+    if (!control || !control._layers) {
+      return;
+    }
+    Object.keys(names).forEach(function (key) {
+      var layer = B.layers[key];
+      control._layers.forEach(function (entry) {
+        if (layer && entry.layer === layer.group) {
+          entry.name = names[key];
+        }
+      });
+    });
+    if (control._map) {
+      control._update();
+    }
+  }
+
+  // The legend's list of the view (HTML built in Python with every text escaped); its
+  // box, folded or open, stays as the reader left it.
+  function replaceLegend(map, html) {
+    var box = map.getContainer().querySelector(".bm-legend-box .bm-legend");
+    if (!box || html === null || html === undefined) {
+      return;
+    }
+    var parsed = document.createElement("template");
+    parsed.innerHTML = html;
+    var list = parsed.content.querySelector(".bm-legend");
+    if (list) {
+      box.innerHTML = list.innerHTML;
+      fitKeyList(map.getContainer());
+    }
+  }
+
+  function showDensity(surface) {
+    var overlay = B.densityOverlay;
+    if (!overlay || surface === undefined) {
+      return;
+    }
+    if (surface === null) {  // no incident in the view: nothing to spread
+      overlay.setOpacity(0);
+      return;
+    }
+    overlay.setUrl(surface.url);
+    overlay.setBounds(L.latLngBounds(surface.bounds));
+    overlay.setOpacity(overlay._bmOpacity === undefined ? 1 : overlay._bmOpacity);
+  }
+
+  // Each layer's sets draw what the view and playback show (without playback, the view).
+  function applyShow() {
+    if (B.time && B.time.player && B.time.player.map === B.map) {
+      B.time.player.apply();
+      return;
+    }
+    Object.keys(B.layers).forEach(function (key) {
+      var layer = B.layers[key];
+      [layer.symbols, layer.areas].forEach(function (set) {
+        set.show = layer.view;
+        if (set._map) {
+          set.redraw();
+        }
+      });
+    });
+  }
+
+  B.showView = function (map, view) {
+    B.ready = false;
+    map.getContainer().removeAttribute("data-bordermon-ready");
+    Object.keys(B.layers).forEach(function (key) {
+      var layer = B.layers[key], mask = view.masks[key];
+      if (mask === undefined) {
+        return;
+      }
+      layer.view = bits(mask, layer.total);
+      layer.events = view.counts[key];
+    });
+    renameLayers(view.names || {});
+    replaceLegend(map, view.legend);
+    showDensity(view.density);
+    if (view.time && B.time && B.time.player) {
+      B.time.player.setView(view.time);
+    } else {
+      applyShow();
+    }
+    B.views = (B.views || 0) + 1;
+    // Drawn in the next animation frame (as at first, see markReady).
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        B.ready = true;
+        B.readyAt = performance.now();
+        map.getContainer().setAttribute("data-bordermon-ready", "true");
+      });
+    });
+  };
 
   // ------------------------------------------------------------------ labels
 

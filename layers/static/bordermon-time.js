@@ -157,11 +157,14 @@
     var counts = {};
     this.layers.forEach(function (entry) {
       var s = entry.s, show = s.show, n = s.n, shown = 0;
-      var filtered = win !== null || day !== null;
+      var view = entry.layer.view || null;  // the dashboard's view of a map of every event (showView)
+      var filtered = win !== null || day !== null || view !== null;
       if (filtered) {
         for (var k = 0; k < n; k++) {
           var v = 1;
-          if (win !== null && (s.first[k] > win[1] || s.last[k] < win[0])) {
+          if (view !== null && !view[k]) {
+            v = 0;
+          } else if (win !== null && (s.first[k] > win[1] || s.last[k] < win[0])) {
             v = 0;
           } else if (day !== null) {
             v = s.sFirst[k] <= f1 && s.sLast[k] >= f0 ? (s.coarse[k] ? 2 : 1) : 0;
@@ -187,8 +190,11 @@
     this.counts = counts;
     this.unplacedShown = [];
     if (this.unplaced && day !== null) {
-      var u = this.unplaced.s;
+      var u = this.unplaced.s, uView = this.unplacedView || null;
       for (var k = u.n - 1; k >= 0; k--) {  // the newest first: what this step brings
+        if (uView !== null && !uView[k]) {
+          continue;
+        }
         var inWindow = win === null || (u.first[k] <= win[1] && u.last[k] >= win[0]);
         var now = u.sFirst[k] <= f1 && u.sLast[k] >= f0;
         if (inWindow && (now || (u.sLast[k] < f0 && u.sLast[k] >= t0))) {
@@ -205,6 +211,26 @@
       T.frameAt = performance.now();
       T.lastFrameMs = T.frameAt - started;
     });
+  };
+
+  // A view of a map of every event (bordermon.showView, with each layer's `view` set):
+  // its span of days and which of the events without a place are in it. The window and
+  // the day are kept within the new span.
+  Player.prototype.setView = function (time) {
+    this.domain = time.domain;
+    this.unplacedView = this.unplaced && time.unplaced ? B.bits(time.unplaced, this.unplaced.s.n) : null;
+    if (this.window) {
+      var lo = Math.max(this.window[0], this.domain[0]), hi = Math.min(this.window[1], this.domain[1]);
+      this.window = lo <= hi ? [lo, hi] : null;
+    }
+    if (this.day !== null) {
+      var r = this.range();
+      this.day = Math.max(r[0], Math.min(r[1], this.day));
+    }
+    if (this.canvas) {
+      this._bins();
+    }
+    this.apply();
   };
 
   // ---------------------------------------------------------------- playback
@@ -436,10 +462,10 @@
     var bins = edges.length - 1;
     this.edges = edges;
     this.binCounts = this.layers.map(function (entry) {
-      var c = new Int32Array(bins), s = entry.s;
+      var c = new Int32Array(bins), s = entry.s, view = entry.layer.view || null;
       for (var k = 0; k < s.n; k++) {
         var day = s.first[k];
-        if (day < edges[0] || day >= edges[bins]) {
+        if ((view !== null && !view[k]) || day < edges[0] || day >= edges[bins]) {
           continue;
         }
         var lo = 0, hi = bins - 1;  // the bin whose edges hold the day
