@@ -20,8 +20,8 @@ from layers.density import WEIGHTS as DENSITY_WEIGHTS
 from layers.export import export_html, export_picture
 from layers.filters import Filters
 from layers.map import MapViews, build_view_map, read_map_reference
-from layers.map_elements import select_call
-from layers.map_view import view_call
+from layers.map_elements import TakeViews
+from layers.map_view import view_literal, view_script
 from layers.record_state import record_state
 from layers.store import EventStore
 from layers.views import View
@@ -72,15 +72,15 @@ def render_map(
     def changed() -> None:  # as st_folium keeps the map's last value under its key
         st.session_state[key] = st.session_state.get(hash_key, {})
 
-    # The view and the selection run in the map already drawn whenever they change
-    # (st_folium's "feature group" code): the map itself is neither built nor drawn again.
-    show = _view_code(path, stamp, view.filters, density, color_by, assets, tr().language, key)
+    # The component's arguments are the same for every view and selection: Streamlit
+    # sends the browser a reference to the map it holds, and the map stays drawn.
     result: dict[str, Any] = streamlit_folium._component_func(
-        **{**args, "feature_group": show + select_call("map_div", selected)},
-        height=height,
-        width=None,
-        on_change=changed,
+        **args, height=height, width=None, on_change=changed
     )
+    # The view and the selection go to that map through the page (a few KB per view).
+    literal = _view_literal(path, stamp, view.filters, density, color_by, assets, tr().language, key)
+    with st.container(key=f"{key}_view"):  # takes no room (dashboard/layout.css)
+        st.html(view_script(key, literal, selected), unsafe_allow_javascript=True)
     clicked = (result or {}).get("last_object_clicked_tooltip")
     if not clicked or clicked == st.session_state.get(f"handled_{key}"):
         return None
@@ -155,6 +155,7 @@ def _map_component(
         lang=lang,
         timeline=False,  # the page draws its own timeline under the map (dashboard/timeline.py)
     )
+    TakeViews(key).add_to(m)  # the view and the selection come from the page (render_map)
     arguments = _folium_arguments(m, key)
     del m  # the map's elements and payload dicts: only the strings are kept
     release_memory()
@@ -162,7 +163,7 @@ def _map_component(
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _view_code(
+def _view_literal(
     path: str,
     stamp: Any,
     filters: Filters,
@@ -172,14 +173,13 @@ def _view_code(
     lang: str,
     key: str,
 ) -> str:
-    """The map script's call that shows the view ``filters`` on the map of every event, once per view.
+    """What the map of every event is given to show the view ``filters``, once per view.
 
-    About 17 KB per 100k events (a bit per event), more with a density surface; the
-    page's title and counts say what is shown, the map draws exactly those events
-    (:func:`layers.map_view.view_call`).
+    About 17 KB per 100k events (a bit per event), more with a density surface: the map
+    draws exactly the view's events (:func:`layers.map_view.view_state`).
     """
     _args, views = _map_component(path, stamp, density, color_by, assets, lang, key)
-    return view_call("map_div", views, load_view(filters), filters)
+    return view_literal(views, load_view(filters), filters)
 
 
 def _folium_arguments(m: folium.Map, key: str) -> dict[str, Any]:

@@ -33,6 +33,7 @@ __all__ = [
     "ReferenceLayer",
     "ScriptedElement",
     "SelectEvent",
+    "TakeViews",
     "select_call",
 ]
 
@@ -250,6 +251,27 @@ class SelectEvent(ScriptedElement):
         super().__init__()
         self._name = "BordermonSelect"
         self.event_id = _id_literal(event_id)
+
+
+class TakeViews(ScriptedElement):
+    """The map takes its view and selection from the page that holds it, under a name.
+
+    The dashboard keeps one map of every event drawn and sends, for each view, a small
+    script to the page (:func:`layers.map_view.view_script`); the map applies the latest
+    one when it is drawn and each new one as it comes (``bordermon.takeViews``). Add it
+    last, after :class:`ReadyMark`.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "bordermon.takeViews({{ this.map_name }}, {{ this.name|tojson }});\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self._name = "BordermonTakeViews"
+        self.name = name
 
 
 class FitView(ScriptedElement):

@@ -26,7 +26,7 @@ from layers.map_time import time_domain
 from layers.mapdata import js_string
 from layers.timeline import day_number
 
-__all__ = ["pack_bits", "view_call", "view_state"]
+__all__ = ["pack_bits", "view_call", "view_literal", "view_script", "view_state"]
 
 
 def pack_bits(marks: np.ndarray) -> str:
@@ -101,9 +101,34 @@ def view_state(views: MapViews, shown: gpd.GeoDataFrame, filters: Filters) -> di
     return state
 
 
+def view_literal(views: MapViews, shown: gpd.GeoDataFrame, filters: Filters) -> str:
+    """:func:`view_state` as a JavaScript string literal of its JSON, with no underscore in it.
+
+    st_folium renames "_<hex>" suffixes in the code it is given: ``\\u005f`` is an
+    underscore in JavaScript.
+    """
+    return js_string(view_state(views, shown, filters)).replace("_", "\\u005f")
+
+
 def view_call(map_name: str, views: MapViews, shown: gpd.GeoDataFrame, filters: Filters) -> str:
     """The map script's call that shows the view ``shown`` on map ``map_name`` (see :func:`view_state`)."""
-    # st_folium renames "_<hex>" suffixes in the code it is given: no underscore is left
-    # in the literal (\u005f is one in JavaScript).
-    literal = js_string(view_state(views, shown, filters)).replace("_", "\\u005f")
-    return f"bordermon.showView({map_name}, JSON.parse({literal}));\n"
+    return f"bordermon.showView({map_name}, JSON.parse({view_literal(views, shown, filters)}));\n"
+
+
+def view_script(name: str, view: str, selected: str | None) -> str:
+    """A ``<script>`` for the page that holds the map taking views under ``name``.
+
+    It keeps the view (a :func:`view_literal`) and the selected event's id in the page
+    and hands them to the map (``bordermon.takeViews``, :class:`layers.map_elements.TakeViews`)
+    if it is drawn; a map drawn later takes them itself. Nothing in it is event text but
+    the id, written as a JSON string with ``<``, ``>`` and ``&`` escaped.
+    """
+    return (
+        "<script>(function () {"
+        f" var name = JSON.parse({js_string(name)});"
+        " var views = window.__bordermonViews || (window.__bordermonViews = {});"
+        f" var entry = views[name] = {{view: {view}, selected: JSON.parse({js_string(selected)})}};"
+        " var take = (window.__bordermonMaps || {})[name];"
+        " if (take) { try { take(entry); } catch (e) { /* a map no longer on the page */ } }"
+        " })();</script>"
+    )

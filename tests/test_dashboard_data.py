@@ -30,10 +30,10 @@ def _store(directory: Path, n: int) -> Path:
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """Calls of read_store, build_view_map and view_call made by the dashboard (caches emptied first)."""
+    """Calls of read_store, build_view_map and view_literal made by the dashboard (caches emptied first)."""
     st.cache_resource.clear()
     st.cache_data.clear()
-    calls = {"read_store": 0, "build_view_map": 0, "view_call": 0}
+    calls = {"read_store": 0, "build_view_map": 0, "view_literal": 0}
 
     def counting(name: str, function: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -43,7 +43,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return wrapper
 
     monkeypatch.setattr(dashboard.data, "read_store", counting("read_store", dashboard.data.read_store))
-    for name in ("build_view_map", "view_call"):
+    for name in ("build_view_map", "view_literal"):
         monkeypatch.setattr(dashboard.mapview, name, counting(name, getattr(dashboard.mapview, name)))
     return calls
 
@@ -78,15 +78,15 @@ def test_the_map_is_built_once_and_each_view_shown_in_it(
 ) -> None:
     monkeypatch.setenv("BORDERMON_STORE", str(_store(tmp_path / "store", 12)))
     at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
-    assert counted == {"read_store": 1, "build_view_map": 1, "view_call": 1}
+    assert counted == {"read_store": 1, "build_view_map": 1, "view_literal": 1}
     _run(at)  # a rerun that changes nothing of the view (as a click on the map does)
-    assert counted == {"read_store": 1, "build_view_map": 1, "view_call": 1}
+    assert counted == {"read_store": 1, "build_view_map": 1, "view_literal": 1}
     at.text_input(key="q").set_value("Event 1")
     _run(at)  # another view: shown in the same map, which is not built again
-    assert counted == {"read_store": 1, "build_view_map": 1, "view_call": 2}
+    assert counted == {"read_store": 1, "build_view_map": 1, "view_literal": 2}
     at.text_input(key="q").set_value("")
     _run(at)  # back to a view seen before: nothing computed again
-    assert counted == {"read_store": 1, "build_view_map": 1, "view_call": 2}
+    assert counted == {"read_store": 1, "build_view_map": 1, "view_literal": 2}
 
 
 def test_the_events_table_is_sent_a_page_at_a_time(

@@ -23,7 +23,7 @@ import pytest
 
 from layers.filters import Filters, filter_events
 from layers.map import MapViews, build_map, build_view_map, read_map_reference
-from layers.map_view import pack_bits, view_call, view_state
+from layers.map_view import pack_bits, view_call, view_literal, view_script, view_state
 from layers.measures import measure_events
 from layers.paths import SHIPPED_STORE
 from layers.store import read_store
@@ -163,3 +163,18 @@ def test_a_map_of_every_event_takes_no_filter_or_title_box(events: gpd.GeoDataFr
         build_view_map(gpd.GeoDataFrame(twice, geometry="geometry", crs=events.crs))
     m, _views = build_view_map(events.iloc[:5], info=False)
     assert isinstance(m, folium.Map)
+
+
+def test_the_page_script_hands_over_the_view_and_an_escaped_selection(
+    events: gpd.GeoDataFrame, whole: tuple[dict[str, Any], str, MapViews]
+) -> None:
+    _options, _page, views = whole
+    literal = view_literal(views, events, Filters())
+    hostile = "</script><script>alert(1)</script>"
+    script = view_script("map", literal, hostile)
+    assert script.startswith("<script>") and script.endswith("</script>")
+    inner = script.removeprefix("<script>").removesuffix("</script>")
+    assert "<" not in inner and ">" not in inner  # the id cannot close the element
+    assert literal in inner and "JSON.parse('\"map\"')" in inner
+    assert json.loads(js_literal(re.findall(_LITERAL, inner)[-1])) == hostile
+    assert "selected: JSON.parse('null')" in view_script("map", literal, None)

@@ -2525,6 +2525,30 @@
     });
   };
 
+  // The page that holds the map hands it each view and selection (layers/map_view.py,
+  // view_script): kept in the page under the map's name, applied now if the map is
+  // drawn, else by the map when it is (takeViews, its last call). A view or selection
+  // handed again unchanged (a rerun that kept them) draws nothing again.
+  B.takeViews = function (map, name) {
+    var host = hostWindow(), shown = { view: null, selected: undefined };
+    var take = function (entry) {
+      var changed = entry.view !== shown.view;
+      if (changed) {
+        shown.view = entry.view;
+        B.showView(map, JSON.parse(entry.view));
+      }
+      if (changed || entry.selected !== shown.selected) {
+        shown.selected = entry.selected;
+        B.select(map, entry.selected);
+      }
+    };
+    (host.__bordermonMaps || (host.__bordermonMaps = {}))[name] = take;
+    var pending = (host.__bordermonViews || {})[name];
+    if (pending) {
+      take(pending);
+    }
+  };
+
   // ------------------------------------------------------------------ labels
 
   // Place, camp, country and zone labels. Where two overlap, the one of lower priority
