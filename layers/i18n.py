@@ -143,10 +143,28 @@ _NOT_DIGRAPHS = ("nadživ", "podžup", "odžal", "injekc", "konjunk", "tanjug")
 _CYRILLIC_ABBREVIATIONS = {"KFOR": "КФОР", "NATO": "НАТО", "EU": "ЕУ", "EULEX": "ЕУЛЕКС", "OEBS": "ОЕБС"}
 #: Names of products, formats and licences, kept in Latin script.
 _KEEP_LATIN = frozenset(
-    {"bordermon", "OpenStreetMap", "ODbL", "GeoNames", "GeoJSON", "GeoParquet", "Leaflet", "Wikipedia"}
+    {
+        "bordermon",
+        "OpenStreetMap",
+        "ODbL",
+        "GeoNames",
+        "GeoJSON",
+        "GeoParquet",
+        "Leaflet",
+        "Wikipedia",
+        "ACLED",
+    }
 )
 # Placeholders ({name}, %(name)s), markup, entities and web addresses are never transliterated.
 _PROTECTED = re.compile(r"\{[^{}]*\}|%(?:\([^)]*\))?[sdif]|<[^>]*>|&[#\w]+;|https?://\S+")
+# In the interface's own messages, code is kept as well: quoted values ('none', 'confirmed'),
+# field and column names (location_precision, date_start, admin3) ...
+_MESSAGE_PROTECTED = re.compile(
+    _PROTECTED.pattern + r"|'[^'\n]*'|\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b|\b[A-Za-z]+[0-9]\w*"
+)
+# ... and the column names and JSON words that are plain English words (ACLED's location,
+# UCDP's best and high estimates, JSON's null).
+_CODE_WORDS = frozenset({"best", "high", "location", "null"})
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -176,19 +194,28 @@ def _word_to_cyrillic(word: str) -> str:
     return "".join(out)
 
 
-def to_cyrillic(text: str) -> str:
+def to_cyrillic(text: str, *, message: bool = False) -> str:
     """Serbian text in Latin script, in Cyrillic script.
 
     ``lj``, ``nj`` and ``dž`` become ``љ``, ``њ``, ``џ`` (``Ljig`` → ``Љиг``, ``LJUBAV`` → ``ЉУБАВ``);
     placeholders, markup, short codes in capitals and foreign words are kept as they are.
+    With ``message`` (a sentence of the interface, not a name or a title), quoted values,
+    field and column names (``'none'``, ``location_precision``, ``admin3``, ``best``) are
+    kept too: they are code, typed as written.
     """
+    protected = _MESSAGE_PROTECTED if message else _PROTECTED
+
+    def word(found: re.Match[str]) -> str:
+        text = found.group()
+        return text if message and text in _CODE_WORDS else _word_to_cyrillic(text)
+
     pieces: list[str] = []
     last = 0
-    for match in _PROTECTED.finditer(text):
-        pieces.append(_WORD.sub(lambda m: _word_to_cyrillic(m.group()), text[last : match.start()]))
+    for match in protected.finditer(text):
+        pieces.append(_WORD.sub(word, text[last : match.start()]))
         pieces.append(match.group())
         last = match.end()
-    pieces.append(_WORD.sub(lambda m: _word_to_cyrillic(m.group()), text[last:]))
+    pieces.append(_WORD.sub(word, text[last:]))
     return "".join(pieces)
 
 
@@ -238,7 +265,7 @@ class Translator:
         return Locale.parse("sr_Latn" if self.cyrillic else self.language)
 
     def _script(self, text: str) -> str:
-        return to_cyrillic(text) if self.cyrillic else text
+        return to_cyrillic(text, message=True) if self.cyrillic else text
 
     def gettext(self, message: str) -> str:
         """The translation of ``message``, or ``message`` itself when the catalog lacks it."""

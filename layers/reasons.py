@@ -1,13 +1,15 @@
 """Why a record was set aside, in words, and in the reader's language.
 
-Validation writes each reason in English, from one of the templates below, and keeps it
+Validation, and an import's column mapping before it (an ACLED or UCDP row rejected for
+its columns), write each reason in English, from one of the templates below, and keep it
 as text: the reason travels in the store's snapshots, in ``--json`` documents and in the
 CSV of the validation report exactly as written, so a file reads the same whoever made
-it. Where a person reads it (``bordermon validate``, the import report, the Methodology
-page), :func:`translate_reason` finds the template the text was written from, translates
-the template and puts the values back: field names, codes, quoted values and numbers stay
-as they were. A value that is itself a reason (a coordinate problem inside "malformed
-Point coordinates: …") is translated the same way.
+it. Where a person reads it (``bordermon validate``, the import report and its dry run,
+the Methodology page), :func:`translate_reason` finds the template the text was written
+from, translates the template and puts the values back: field names, codes, quoted values
+and numbers stay as they were, except a measured distance (``{km}``) and a day
+(``{day}``), written in the reader's format. A value that is itself a reason (a
+coordinate problem inside "malformed Point coordinates: …") is translated the same way.
 
 The JSON Schema's own messages (``'x' is not one of [...]``) are matched by templates
 written as the validator writes them; a message with no template is shown as written.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import date
 from functools import lru_cache
 
 from layers.i18n import DEFAULT_LANGUAGE, N_, translator
@@ -102,6 +105,35 @@ POSSIBLE_DUPLICATE = N_(
 REPEATED_IN_FILE = N_("repeats {where} of this file ({id})")
 WHERE_LINE = N_("line {line}")
 WHERE_FEATURE = N_("feature {record}")
+# --- an import's rows, before validation: the column mapping (layers.ingest) ---
+# TRANSLATORS: {value} is the row's value, quoted as it was in the file.
+ROW_NOT_AN_ID = N_("{value} cannot be used in an event id")
+ROW_MISSING = N_("missing")
+ROW_NO_ACLED_ID = N_("missing (every ACLED row has an event id)")
+ROW_NO_GED_ID = N_("missing (every GED row has an id)")
+ROW_NOT_A_DATE_ACLED = N_("{value} is not a date (write 2023-09-24 or 24 September 2023)")
+ROW_NOT_A_DATE_GED = N_("{value} is not a date (write 2023-09-24)")
+ROW_ACLED_TIME_PRECISION = N_("{value} is not an ACLED time precision (1, 2 or 3)")
+ROW_ACLED_GEO_PRECISION = N_("{value} is not an ACLED geo precision (1, 2 or 3)")
+# TRANSLATORS: {types} are ACLED's own names of its event types, in English.
+ROW_ACLED_EVENT_TYPE = N_("{value} is not an ACLED event type ({types})")
+ROW_ACLED_NO_LOCATION = N_("missing (no location, admin3, admin2 or admin1)")
+ROW_GED_VIOLENCE = N_("{value} is not a GED type of violence (1, 2 or 3)")
+# TRANSLATORS: where_prec is a column's name: keep it as it is.
+ROW_GED_WHERE_PRECISION_7 = N_("7: international waters or airspace has no position in the region")
+ROW_GED_WHERE_PRECISION = N_("{value} is not a GED location precision (1 to 7)")
+ROW_GED_DATE_PRECISION = N_("{value} is not a GED date precision (1 to 5)")
+# TRANSLATORS: date_start is a column's name: keep it as it is.
+ROW_GED_END_BEFORE_START = N_("{end} is before date_start {start}")
+# TRANSLATORS: low, best and high are the names of UCDP's columns: keep them as they are.
+ROW_GED_ESTIMATES = N_("estimates out of order (low {low}, best {best}, high {high}); low <= best <= high")
+# TRANSLATORS: where_coordinates, adm_2 and adm_1 are columns' names: keep them as they are.
+ROW_GED_NO_LOCATION = N_("missing (no place name in where_coordinates, adm_2, adm_1)")
+ROW_NO_COORDINATES = N_("missing: the row has no coordinates")
+ROW_NOT_DECIMAL_DEGREES = N_("{value} is not a number (write decimal degrees with a point, e.g. 42.97139)")
+ROW_OUT_OF_RANGE = N_("out of range (latitude ±90, longitude ±180)")
+ROW_SWAPPED = N_("latitude and longitude look swapped (the point is far outside the region)")
+ROW_NOT_A_COUNT = N_("{value} is not a whole number >= 0")
 # --- the JSON Schema validator's own messages, as it writes them ---
 SCHEMA_TYPE = N_("{value} is not of type {types}")
 SCHEMA_ENUM = N_("{value} is not one of {allowed}")
@@ -158,7 +190,22 @@ def translate_reason(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
         found = pattern.fullmatch(reason)
         if found is None:
             continue
-        values = {name: translate_reason(value, lang) for name, value in found.groupdict().items()}
+        values = {name: _value(name, value, lang) for name, value in found.groupdict().items()}
         # Values are put back as they were: only the template's words change script.
         return t.gettext(template).format(**values)
     return reason
+
+
+def _value(name: str, value: str, lang: str) -> str:
+    """A value of a reason for the reader: a measured distance and a day in the language's
+    format (``0,3``, ``24 sept. 2023``); any other value as written, or translated if it is
+    itself a reason."""
+    t = translator(lang)
+    if name == "km" and re.fullmatch(r"\d+(?:\.\d+)?", value):
+        return t.format_decimal(float(value), digits=len(value.partition(".")[2]))
+    if name == "day" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return t.format_day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return translate_reason(value, lang)

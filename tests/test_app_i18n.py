@@ -133,7 +133,7 @@ def _same_words(language: str) -> set[str]:
     source = "sr_Latn" if language == "sr_Cyrl" else language
     with catalogs.catalog_path(source).open("rb") as handle:
         catalog = read_po(handle)
-    script = to_cyrillic if language == "sr_Cyrl" else str
+    script = (lambda text: to_cyrillic(text, message=True)) if language == "sr_Cyrl" else str
     same = _words(list(PROPER_NAMES))
     for message in catalog:
         if message.id and message.string:

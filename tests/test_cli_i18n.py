@@ -19,11 +19,15 @@ from typing import Any
 
 import pytest
 
+from layers import reasons
 from layers.i18n import LANGUAGES
+from layers.ingest import plan_import
+from layers.paths import SHIPPED_STORE
 from layers.reasons import translate_reason
 from layers.validate import LAYERS, check_feature
 from tests.factories import collection, make_feature, write_json
 from tests.hostile import HOSTILE_FEATURES
+from tests.ingest_fixtures import ACLED_CURRENT, ACLED_OLDER, UCDP_EXTRACT, UCDP_GED
 from tests.test_app_i18n import untranslated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,6 +174,7 @@ def _runs(language: str | None, broken: Path, out: Path) -> set[str]:
         ("export", "--out", str(out / f"{language}.html"), "--cdn", *WINDOW),
         ("export", "--format", "svg", "--density", "count"),
         ("export", "--start", "2023-10-02", "--end", "2023-10-01", "--side", "XX"),
+        ("import", "acled", str(ACLED_CURRENT), "--store", str(SHIPPED_STORE), "--dry-run"),
     ):
         lines |= _lines(_bordermon(*args, *(("--lang", language) if language else ())))
     return lines
@@ -227,6 +232,90 @@ def test_every_reason_validation_gives_is_translated(language: str) -> None:
     assert len(reasons) > 15
     left = [reason for reason in reasons if translate_reason(reason, language) == reason]
     assert left == []
+
+
+#: Rows that break every rule of the column mappings the fixture files leave unbroken.
+_BAD_ACLED = """\
+event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,location,latitude,longitude,geo_precision,source,notes,fatalities
+,2023-07-01,1,Protests,Peaceful protest,A,,Zvecan,42.9,20.8,1,S,n,0
+bad id!,2023-07-01,1,Protests,Peaceful protest,A,,Zvecan,42.9,20.8,1,S,n,0
+XKX1,,1,Protests,Peaceful protest,A,,Zvecan,42.9,20.8,1,S,n,0
+XKX2,2023-07-01,9,Protests,Peaceful protest,A,,Zvecan,42.9,20.8,x,S,n,0
+XKX3,2023-07-01,1,Protests,Peaceful protest,A,,,95,20.8,1,S,n,-1
+"""
+_BAD_UCDP = """\
+id,type_of_violence,side_a,side_b,where_prec,where_coordinates,latitude,longitude,date_prec,date_start,date_end,best,low,high
+,1,A,B,1,Zvecan,42.9,20.8,1,2023-07-01,2023-07-01,0,0,0
+1,9,A,B,8,Zvecan,42.9,20.8,6,2023-07-02,2023-07-01,0,0,0
+2,1,A,B,1,,42.9,20.8,1,,2023-07-01,0,0,0
+"""
+
+
+def _import_reasons() -> set[str]:
+    """Every reason the import fixtures' rows are rejected for, and the rows above."""
+    plans = [plan_import("acled", path, SHIPPED_STORE) for path in (ACLED_CURRENT, ACLED_OLDER)]
+    plans += [plan_import("ucdp", path, SHIPPED_STORE) for path in (UCDP_GED, UCDP_EXTRACT)]
+    plans.append(plan_import("acled", _BAD_ACLED.encode(), SHIPPED_STORE, name="bad-acled.csv"))
+    plans.append(plan_import("ucdp", _BAD_UCDP.encode(), SHIPPED_STORE, name="bad-ucdp.csv"))
+    return {problem.reason for plan in plans for problem in [*plan.rejected, *plan.duplicates]}
+
+
+def test_the_import_fixtures_write_every_row_reason() -> None:
+    written = _import_reasons()
+    templates = {name: value for name, value in vars(reasons).items() if name.startswith("ROW_")}
+    assert len(templates) > 20
+    unused = [
+        name
+        for name, template in templates.items()
+        if not any(reasons._pattern(template).fullmatch(reason) for reason in written)
+    ]
+    assert unused == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_reason_an_import_gives_is_translated(language: str) -> None:
+    written = _import_reasons()
+    left = [reason for reason in written if translate_reason(reason, language) == reason]
+    assert left == []
+
+
+def test_the_dry_run_report_in_french_names_rejected_rows_in_french() -> None:
+    result = _bordermon(
+        "import", "acled", str(ACLED_CURRENT), "--store", str(SHIPPED_STORE), "--dry-run", "--lang", "fr"
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for line in (
+        "  ligne 11 (XKX9009) latitude/longitude: manquant : la ligne n’a pas de coordonnées",
+        "  ligne 12 (XKX9010) latitude: '42,9075' n’est pas un nombre (écrire des degrés décimaux "
+        "avec un point, p. ex. 42.97139)",
+        "  ligne 13 (XKX9011) event_date: '24/09/2023' n’est pas une date (écrire 2023-09-24 ou "
+        "24 September 2023, comme ACLED)",
+        "  ligne 14 (XKX9012) latitude/longitude: la latitude et la longitude semblent inversées "
+        "(le point est loin hors de la région)",
+        "  ligne 16 (XKX9014) event_type: 'Unrest' n’est pas un type d’événement ACLED (Battles, "
+        "Violence against civilians, Explosions/Remote violence, Riots, Protests, Strategic developments)",
+    ):
+        assert line in out.splitlines(), line
+    # The distance and the day of a possible duplicate in French: a decimal comma, a French day.
+    assert "à 0,3 km, tous deux incident/armed_clash, le leur le 24 sept. 2023" in out
+    assert out.rstrip().endswith("Essai à blanc : rien n’a été écrit.")
+
+
+def test_column_names_stay_in_latin_script_in_serbian_cyrillic() -> None:
+    estimates = "estimates out of order (low 3, best 2, high 5); low <= best <= high"
+    assert translate_reason(estimates, "sr_Cyrl") == (
+        "процене нису по реду (low 3, best 2, high 5); мора бити low <= best <= high"
+    )
+    assert translate_reason("missing (no location, admin3, admin2 or admin1)", "sr_Cyrl") == (
+        "недостаје (нема location, admin3, admin2 ни admin1)"
+    )
+    assert translate_reason("2023-07-01 is before date_start 2023-07-02", "sr_Cyrl") == (
+        "2023-07-01 је пре date_start 2023-07-02"
+    )
+    assert translate_reason("is 'none' but the feature has a geometry; give its precision", "sr_Cyrl") == (
+        "је 'none', али објекат има геометрију; наведите њену прецизност"
+    )
 
 
 def test_a_reason_keeps_its_values_and_an_unknown_text_stays() -> None:

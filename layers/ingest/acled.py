@@ -28,6 +28,16 @@ from layers.ingest.build import (
 )
 from layers.ingest.model import ImportFileError
 from layers.ingest.table import CsvTable
+from layers.reasons import (
+    ROW_ACLED_EVENT_TYPE,
+    ROW_ACLED_GEO_PRECISION,
+    ROW_ACLED_NO_LOCATION,
+    ROW_ACLED_TIME_PRECISION,
+    ROW_MISSING,
+    ROW_NO_ACLED_ID,
+    ROW_NOT_A_DATE_ACLED,
+    ROW_NOT_AN_ID,
+)
 
 __all__ = [
     "ACLED_URL",
@@ -121,7 +131,7 @@ def select_columns(header: list[str], label: str) -> tuple[str, list[str]]:
         return N_("ACLED export, older layout (data_id, iso3)"), wanted
     missing = [c for c in REQUIRED if c not in present]
     if not missing:
-        return "ACLED export, custom column selection", wanted
+        return N_("ACLED export, custom column selection"), wanted
     hint = ""
     if all(c in present for c in _UCDP_HINT):
         hint = "; this looks like a UCDP GED file — import it with `import ucdp`"
@@ -167,17 +177,17 @@ def map_acled(table: CsvTable) -> tuple[MappedRows, RowProblems]:
     event_id = column(frame, "event_id_cnty")
     problems = RowProblems(table, event_id)
 
-    problems.add(event_id == "", "event_id_cnty", "missing (every ACLED row has an event id)")
+    problems.add(event_id == "", "event_id_cnty", ROW_NO_ACLED_ID)
     bad_id = (event_id != "") & ~event_id.str.fullmatch(_ID_PART)
-    problems.add(bad_id, "event_id_cnty", "cannot be used in an event id", value=event_id)
+    problems.add(bad_id, "event_id_cnty", ROW_NOT_AN_ID, value=event_id)
 
     raw_date = column(frame, "event_date")
     start = parse_dates(raw_date, day_month_year=True)
-    problems.add(raw_date == "", "event_date", "missing")
+    problems.add(raw_date == "", "event_date", ROW_MISSING)
     problems.add(
         (raw_date != "") & start.isna(),
         "event_date",
-        "is not a date (write 2023-09-24 or 24 September 2023)",
+        ROW_NOT_A_DATE_ACLED,
         value=raw_date,
     )
 
@@ -185,14 +195,14 @@ def map_acled(table: CsvTable) -> tuple[MappedRows, RowProblems]:
     problems.add(
         ~time_code.isin(list(TIME_PRECISION)),
         "time_precision",
-        "is not an ACLED time precision (1, 2 or 3)",
+        ROW_ACLED_TIME_PRECISION,
         value=column(frame, "time_precision"),
     )
     geo_code = precision_code(column(frame, "geo_precision"))
     problems.add(
         ~geo_code.isin(list(GEO_PRECISION)),
         "geo_precision",
-        "is not an ACLED geo precision (1, 2 or 3)",
+        ROW_ACLED_GEO_PRECISION,
         value=column(frame, "geo_precision"),
     )
 
@@ -202,8 +212,9 @@ def map_acled(table: CsvTable) -> tuple[MappedRows, RowProblems]:
     problems.add(
         category.isna(),
         "event_type",
-        "is not an ACLED event type (" + ", ".join(CATEGORIES) + ")",
+        ROW_ACLED_EVENT_TYPE,
         value=event_type,
+        types=", ".join(CATEGORIES),
     )
 
     lon, lat = read_coordinates(frame, problems)
@@ -212,7 +223,7 @@ def map_acled(table: CsvTable) -> tuple[MappedRows, RowProblems]:
     location = column(frame, "location")
     for fallback in ("admin3", "admin2", "admin1"):
         location = location.where(location != "", column(frame, fallback))
-    problems.add(location == "", "location", "missing (no location, admin3, admin2 or admin1)")
+    problems.add(location == "", "location", ROW_ACLED_NO_LOCATION)
 
     index = np.flatnonzero(~problems.bad)
     prepared = pd.DataFrame(

@@ -18,6 +18,13 @@ import pandas as pd
 
 from layers.ingest.model import Rejected
 from layers.ingest.table import CsvTable
+from layers.reasons import (
+    ROW_NO_COORDINATES,
+    ROW_NOT_A_COUNT,
+    ROW_NOT_DECIMAL_DEGREES,
+    ROW_OUT_OF_RANGE,
+    ROW_SWAPPED,
+)
 from layers.validate import REGION_BOUNDS
 
 __all__ = [
@@ -77,12 +84,15 @@ class RowProblems:
         reason: str | list[str],
         *,
         value: pd.Series | None = None,
+        **values: str,
     ) -> None:
         """Reject the rows where ``mask`` is true.
 
-        ``reason`` is one text for all of them, or one per rejected row, in order. With
-        ``value``, each reason starts with the row's value, quoted (worked out for the
-        rejected rows only).
+        ``reason`` is one text for all of them, or one per rejected row, in order. A
+        text is written from a template of :mod:`layers.reasons` (in English, so that it
+        can be translated where a person reads it): ``values`` fill its placeholders,
+        and with ``value`` its ``{value}`` is the row's value, quoted (worked out for
+        the rejected rows only).
         """
         flags = np.asarray(mask, dtype=bool)
         if not flags.any():
@@ -91,10 +101,10 @@ class RowProblems:
         if isinstance(reason, list):
             texts = reason
         elif value is None:
-            texts = [reason] * len(positions)
+            texts = [reason.format(**values)] * len(positions)
         else:
             shown = value.to_numpy(dtype=object)[positions]
-            texts = [f"{_quote(str(v))} {reason}" for v in shown]
+            texts = [reason.format(value=_quote(str(v)), **values) for v in shown]
         self._found.extend(zip(positions.tolist(), [column] * len(positions), texts, strict=True))
         self.bad |= flags
 
@@ -167,20 +177,18 @@ def read_coordinates(frame: pd.DataFrame, problems: RowProblems) -> tuple[np.nda
     """Parse ``longitude``/``latitude`` and reject rows without a usable position."""
     lat_text, lon_text = column(frame, "latitude"), column(frame, "longitude")
     lat, lon = parse_numbers(lat_text), parse_numbers(lon_text)
-    problems.add(
-        (lat_text == "") | (lon_text == ""), "latitude/longitude", "missing: the row has no coordinates"
-    )
+    problems.add((lat_text == "") | (lon_text == ""), "latitude/longitude", ROW_NO_COORDINATES)
     for name, text, parsed in (("latitude", lat_text, lat), ("longitude", lon_text, lon)):
         problems.add(
             (text != "") & parsed.isna(),
             name,
-            "is not a number (write decimal degrees with a point, e.g. 42.97139)",
+            ROW_NOT_DECIMAL_DEGREES,
             value=text,
         )
     problems.add(
         (lat.abs() > 90) | (lon.abs() > 180),
         "latitude/longitude",
-        "out of range (latitude ±90, longitude ±180)",
+        ROW_OUT_OF_RANGE,
     )
     west, south, east, north = REGION_BOUNDS
     far = ~lon.between(west, east) | ~lat.between(south, north)
@@ -188,7 +196,7 @@ def read_coordinates(frame: pd.DataFrame, problems: RowProblems) -> tuple[np.nda
     problems.add(
         swapped,
         "latitude/longitude",
-        "latitude and longitude look swapped (the point is far outside the region)",
+        ROW_SWAPPED,
     )
     return lon.to_numpy(dtype="float64"), lat.to_numpy(dtype="float64")
 
@@ -198,7 +206,7 @@ def whole_numbers(values: pd.Series, name: str, problems: RowProblems, *, requir
     numbers = parse_numbers(values)
     whole = numbers.notna() & (numbers >= 0) & (numbers % 1 == 0) & (numbers < 1e9)
     bad = ~whole if required else (values != "") & ~whole
-    problems.add(bad, name, "is not a whole number >= 0", value=values)
+    problems.add(bad, name, ROW_NOT_A_COUNT, value=values)
     return numbers
 
 

@@ -27,6 +27,19 @@ from layers.ingest.build import (
 )
 from layers.ingest.model import ImportFileError
 from layers.ingest.table import CsvTable
+from layers.reasons import (
+    ROW_GED_DATE_PRECISION,
+    ROW_GED_END_BEFORE_START,
+    ROW_GED_ESTIMATES,
+    ROW_GED_NO_LOCATION,
+    ROW_GED_VIOLENCE,
+    ROW_GED_WHERE_PRECISION,
+    ROW_GED_WHERE_PRECISION_7,
+    ROW_MISSING,
+    ROW_NO_GED_ID,
+    ROW_NOT_A_DATE_GED,
+    ROW_NOT_AN_ID,
+)
 
 __all__ = [
     "COLUMNS",
@@ -128,11 +141,11 @@ def map_ucdp(table: CsvTable) -> tuple[MappedRows, RowProblems]:
     frame = table.frame
     event_id = column(frame, "id")
     problems = RowProblems(table, event_id)
-    problems.add(event_id == "", "id", "missing (every GED row has an id)")
+    problems.add(event_id == "", "id", ROW_NO_GED_ID)
     problems.add(
         (event_id != "") & ~event_id.str.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,120}"),
         "id",
-        "cannot be used in an event id",
+        ROW_NOT_AN_ID,
         value=event_id,
     )
 
@@ -140,26 +153,26 @@ def map_ucdp(table: CsvTable) -> tuple[MappedRows, RowProblems]:
     problems.add(
         ~violence_code.isin(list(VIOLENCE)),
         "type_of_violence",
-        "is not a GED type of violence (1, 2 or 3)",
+        ROW_GED_VIOLENCE,
         value=column(frame, "type_of_violence"),
     )
     where_code = precision_code(column(frame, "where_prec"))
     problems.add(
         where_code == "7",
         "where_prec",
-        "7: international waters or airspace has no position in the region",
+        ROW_GED_WHERE_PRECISION_7,
     )
     problems.add(
         ~where_code.isin([*WHERE_PRECISION, "7"]),
         "where_prec",
-        "is not a GED location precision (1 to 7)",
+        ROW_GED_WHERE_PRECISION,
         value=column(frame, "where_prec"),
     )
     time_code = precision_code(column(frame, "date_prec"))
     problems.add(
         ~time_code.isin(list(DATE_PRECISION)),
         "date_prec",
-        "is not a GED date precision (1 to 5)",
+        ROW_GED_DATE_PRECISION,
         value=column(frame, "date_prec"),
     )
 
@@ -167,18 +180,22 @@ def map_ucdp(table: CsvTable) -> tuple[MappedRows, RowProblems]:
     for name in ("date_start", "date_end"):
         raw = column(frame, name)
         dates[name] = parse_dates(raw, day_month_year=False)
-        problems.add(raw == "", name, "missing")
+        problems.add(raw == "", name, ROW_MISSING)
         problems.add(
             (raw != "") & dates[name].isna(),
             name,
-            "is not a date (write 2023-09-24)",
+            ROW_NOT_A_DATE_GED,
             value=raw,
         )
     start, end = dates["date_start"], dates["date_end"]
+    backwards = start.notna() & end.notna() & (end.fillna("") < start.fillna(""))
     problems.add(
-        start.notna() & end.notna() & (end.fillna("") < start.fillna("")),
+        backwards,
         "date_end",
-        end.fillna("") + " is before date_start " + start.fillna(""),
+        [
+            ROW_GED_END_BEFORE_START.format(end=e, start=s)
+            for e, s in zip(end[backwards], start[backwards], strict=True)
+        ],
     )
 
     lon, lat = read_coordinates(frame, problems)
@@ -192,7 +209,7 @@ def map_ucdp(table: CsvTable) -> tuple[MappedRows, RowProblems]:
         disordered,
         "best/low/high",
         [
-            f"estimates out of order (low {lo:g}, best {b:g}, high {hi:g}); low <= best <= high"
+            ROW_GED_ESTIMATES.format(low=f"{lo:g}", best=f"{b:g}", high=f"{hi:g}")
             for lo, b, hi in zip(low[disordered], best[disordered], high[disordered], strict=True)
         ],
     )
@@ -200,9 +217,7 @@ def map_ucdp(table: CsvTable) -> tuple[MappedRows, RowProblems]:
     location = column(frame, "where_coordinates")
     for fallback in ("adm_2", "adm_1", "country"):
         location = location.where(location != "", column(frame, fallback))
-    problems.add(
-        location == "", "where_coordinates", "missing (no place name in where_coordinates, adm_2, adm_1)"
-    )
+    problems.add(location == "", "where_coordinates", ROW_GED_NO_LOCATION)
 
     index = np.flatnonzero(~problems.bad)
     prepared = pd.DataFrame(
