@@ -36,6 +36,7 @@ from layers.reference import (
 __all__ = [
     "ODBL",
     "OSM_COPYRIGHT",
+    "POSITION_LABELS",
     "MapReference",
     "ReferencePayload",
     "read_map_reference",
@@ -66,6 +67,13 @@ _KIND_LABELS = {
     "town": N_("town"),
     "city": N_("city"),
     "kfor_installation": N_("KFOR installation"),
+}
+#: The gazetteer's confidence in a place's position (``scripts/build_gazetteer.py``,
+#: geodata/README.md), as a reader is told it in the place's popup.
+POSITION_LABELS = {
+    "high": N_("from the cited source (a gazetteer or encyclopedia entry)"),
+    "medium": N_("approximate: its sources agree only roughly"),
+    "low": N_("unverified approximation"),
 }
 
 
@@ -251,6 +259,12 @@ def _zones_payload(zones: gpd.GeoDataFrame, t: Translator) -> dict[str, Any]:
     return shapes
 
 
+def _position(confidence: str, t: Translator) -> str:
+    """How sure the gazetteer is of a place's position, in words (a grade it does not know, as written)."""
+    label = POSITION_LABELS.get(confidence)
+    return t.gettext(label) if label else confidence
+
+
 def _gazetteer_payload(
     points: gpd.GeoDataFrame, t: Translator, *, kfor: bool, ranks: pd.Series
 ) -> dict[str, Any]:
@@ -278,10 +292,7 @@ def _gazetteer_payload(
                     (t.gettext("English"), english),
                     (t.gettext("Kind"), t.gettext(_KIND_LABELS.get(_value(r, "kind"), _value(r, "kind")))),
                     (t.gettext("Municipality"), _municipality(_value(r, "municipality"), t.cyrillic)),
-                    (
-                        t.gettext("Position"),
-                        t.gettext("unverified approximation") if unverified else _value(r, "confidence"),
-                    ),
+                    (t.gettext("Position"), _position(_value(r, "confidence"), t)),
                     (t.gettext("Note"), _value(r, "note")),
                     (t.gettext("Source"), _value(r, "source")),
                 )

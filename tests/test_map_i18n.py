@@ -12,6 +12,7 @@ import pytest
 
 from layers.export import export_html
 from layers.filters import Filters
+from layers.i18n import translator
 from layers.map import basemap_attribution, build_map, layer_names, read_map_reference
 from layers.map_reference import reference_payloads
 from layers.mapdata import encode_events
@@ -255,3 +256,34 @@ def test_serbian_place_names_in_a_cyrillic_picture() -> None:
     assert _place_label(row, cyrillic=True) == "Звечан / Zveçan"
     assert _place_label(row) == "Zvečan / Zveçan"
     assert _place_label({"name_sr": "Raška", "name_sq": "Raška"}, cyrillic=True) == "Рашка"
+
+
+def _positions(lang: str) -> dict[str, str]:
+    """Each gazetteer place's popup title → what its "Position" row says."""
+    found = {}
+    for part in reference_payloads(read_map_reference(), lang).values():
+        for feature in json.loads(js_literal(part.payload[1:-1]))["features"]:
+            rows = dict(feature["properties"].get("rows") or [])
+            position = rows.get(translator(lang).gettext("Position"))
+            if position:
+                found[feature["properties"]["title"]] = position
+    return found
+
+
+def test_a_place_popup_says_in_words_how_sure_its_position_is() -> None:
+    english = _positions("en")
+    assert english["Zvečan / Zveçan"] == "from the cited source (a gazetteer or encyclopedia entry)"
+    assert english["Severna Mitrovica / Mitrovica e Veriut"] == "approximate: its sources agree only roughly"
+    assert english["Camp Film City"] == "unverified approximation"
+    assert not {"high", "medium", "low"} & set(english.values())  # no bare grade left
+    french = _positions("fr")
+    assert french["Zvečan / Zveçan"] == (
+        "d’après la source citée (un répertoire géographique ou une encyclopédie)"
+    )
+    assert french["Severna Mitrovica / Mitrovica e Veriut"] == (
+        "approximative : ses sources ne concordent qu’à peu près"
+    )
+    assert french["Camp Film City"] == "approximation non vérifiée"
+    assert _positions("sr_Cyrl")["Северна Митровица / Mitrovica e Veriut"] == (
+        "приближан: извори се слажу само оквирно"
+    )

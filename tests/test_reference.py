@@ -17,6 +17,7 @@ import pytest
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
 
 from layers import reference
+from layers.map_reference import POSITION_LABELS
 from layers.reference import (
     LABEL_PRIORITY,
     MEASURE_CRS,
@@ -257,6 +258,10 @@ def test_script_constants_match_layer() -> None:
     script = _load_script("build_reference")
     assert script.REGION_BOUNDS == reference.REGION_BOUNDS
     assert script.MEASURE_CRS == reference.MEASURE_CRS
+
+
+def test_every_position_grade_of_the_gazetteer_is_worded_for_readers() -> None:
+    assert set(_load_script("build_gazetteer").CONFIDENCES) == set(POSITION_LABELS)
 
 
 # ---------------------------------------------------------------------- provenance
