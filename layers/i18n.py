@@ -153,14 +153,18 @@ _KEEP_LATIN = frozenset(
         "Leaflet",
         "Wikipedia",
         "ACLED",
+        "Office",
+        "gzip",
+        "Feature",
     }
 )
 # Placeholders ({name}, %(name)s), markup, entities and web addresses are never transliterated.
 _PROTECTED = re.compile(r"\{[^{}]*\}|%(?:\([^)]*\))?[sdif]|<[^>]*>|&[#\w]+;|https?://\S+")
 # In the interface's own messages, code is kept as well: quoted values ('none', 'confirmed'),
-# field and column names (location_precision, date_start, admin3) ...
+# commands (`import ucdp`), field and column names (location_precision, date_start, admin3) ...
 _MESSAGE_PROTECTED = re.compile(
-    _PROTECTED.pattern + r"|'[^'\n]*'|\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b|\b[A-Za-z]+[0-9]\w*"
+    _PROTECTED.pattern
+    + r"|'[^'\n]*'|`[^`\n]*`|\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b|\b[A-Za-z]+[0-9]\w*"
 )
 # ... and the column names and JSON words that are plain English words (ACLED's location,
 # UCDP's best and high estimates, JSON's null).

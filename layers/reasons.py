@@ -134,6 +134,56 @@ ROW_NOT_DECIMAL_DEGREES = N_("{value} is not a number (write decimal degrees wit
 ROW_OUT_OF_RANGE = N_("out of range (latitude ±90, longitude ±180)")
 ROW_SWAPPED = N_("latitude and longitude look swapped (the point is far outside the region)")
 ROW_NOT_A_COUNT = N_("{value} is not a whole number >= 0")
+# --- a file an import cannot read at all (layers.ingest: ImportFileError) ---
+FILE_NOT_FOUND = N_("no such file")
+FILE_IS_A_DIRECTORY = N_("is a directory, not a file")
+FILE_CANNOT_BE_READ = N_("cannot be read ({error})")
+# TRANSLATORS: {size} and {limit} are sizes such as "600 MB".
+FILE_TOO_BIG = N_(
+    "is {size}; the import limit is {limit} — split the export (by year, or to Kosovo and Serbia) "
+    "and import the parts"
+)
+FILE_ZIP = N_("is a ZIP archive (an Excel .xlsx workbook?), not CSV; save or export it as CSV (UTF-8)")
+FILE_GZIP = N_("is gzip-compressed; decompress it first")
+FILE_OLD_OFFICE = N_("is an old Excel/Office file, not CSV; save or export it as CSV (UTF-8)")
+FILE_UTF16 = N_("is UTF-16 text; re-export it as UTF-8")
+FILE_NOT_UTF8_AT = N_("is not UTF-8 (byte {byte} at offset {offset}, line {line}); re-export it as UTF-8")
+FILE_NOT_UTF8 = N_("is not UTF-8; re-export it as UTF-8 ({error})")
+FILE_NUL_BYTE = N_("has a NUL byte at offset {offset} (line {line}); it is not a text file")
+FILE_LINE_TOO_LONG = N_(
+    "line {line} is {length} bytes long; the limit is {limit} bytes per line (is it a CSV export of "
+    "ACLED or UCDP?)"
+)
+FILE_TOO_MANY_COLUMNS = N_(
+    "line 1 (the header) has {columns} columns; the limit is {limit} (is it a CSV export of ACLED or UCDP?)"
+)
+CSV_FIELD_COUNT = N_(
+    "broken CSV at line {line}: {saw} fields where the header has {expected} (an unquoted comma, or a "
+    "quote out of place?)"
+)
+CSV_QUOTE_NOT_CLOSED = N_("broken CSV: the quoted field that starts on line {line} is never closed")
+# TRANSLATORS: {detail} is the CSV reader's own message, in English.
+CSV_BROKEN = N_("broken CSV: {detail}")
+CSV_NO_DATA_ROWS = N_("has a header but no data rows")
+# TRANSLATORS: `import ucdp` and `import acled` are commands: keep them as they are.
+MISSING_ACLED_COLUMNS = N_("missing ACLED column(s): {columns}")
+MISSING_ACLED_COLUMNS_UCDP = N_(
+    "missing ACLED column(s): {columns}; this looks like a UCDP GED file — import it with `import ucdp`"
+)
+MISSING_ACLED_COLUMNS_OTHER = N_(
+    "missing ACLED column(s): {columns}; this does not look like an ACLED export"
+)
+MISSING_GED_COLUMNS = N_("missing UCDP GED column(s): {columns}")
+MISSING_GED_COLUMNS_ACLED = N_(
+    "missing UCDP GED column(s): {columns}; this looks like an ACLED export — import it with `import acled`"
+)
+MISSING_GED_COLUMNS_OTHER = N_(
+    "missing UCDP GED column(s): {columns}; this does not look like a UCDP GED file"
+)
+NOT_GEOJSON = N_("is {found}, not a GeoJSON FeatureCollection or Feature")
+OTHER_BORDERMON_SCHEMA = N_("is bordermon schema {found}; this version reads {version}")
+FEATURES_NOT_GEOJSON = N_("'features' must be a list of GeoJSON Features")
+NO_FEATURES = N_("has no features")
 # --- the JSON Schema validator's own messages, as it writes them ---
 SCHEMA_TYPE = N_("{value} is not of type {types}")
 SCHEMA_ENUM = N_("{value} is not one of {allowed}")

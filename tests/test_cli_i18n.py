@@ -21,7 +21,7 @@ import pytest
 
 from layers import reasons
 from layers.i18n import LANGUAGES
-from layers.ingest import plan_import
+from layers.ingest import ImportFileError, plan_import
 from layers.paths import SHIPPED_STORE
 from layers.reasons import translate_reason
 from layers.validate import LAYERS, check_feature
@@ -302,6 +302,81 @@ def test_the_dry_run_report_in_french_names_rejected_rows_in_french() -> None:
     assert out.rstrip().endswith("Essai à blanc : rien n’a été écrit.")
 
 
+_ACLED_HEADER = "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,location"
+#: Files an import refuses as a whole, by the reason it gives (kind, content).
+_REFUSED: dict[str, tuple[str, bytes]] = {
+    "empty": ("acled", b"  \n"),
+    "zip": ("acled", b"PK\x03\x04workbook"),
+    "gzip": ("acled", b"\x1f\x8bpacked"),
+    "office": ("acled", b"\xd0\xcf\x11\xe0sheet"),
+    "utf-16": ("acled", "id\n".encode("utf-16")),
+    "not-utf-8": ("acled", "event_id_cnty\nZvečan\n".encode("cp1250")),
+    "nul": ("acled", b"event_id_cnty\n\x00\n"),
+    "long-line": ("acled", b"a\n" + b"x" * (200 * 1024) + b"\n"),
+    "many-columns": ("acled", b",".join(b"c%d" % n for n in range(1_500)) + b"\n"),
+    "field-count": ("acled", f"{_ACLED_HEADER}\n1,2,3,4,5,6,7,8,9,10\n".encode()),
+    "open-quote": ("acled", f'{_ACLED_HEADER}\n1,"2023-07-01,1\n'.encode()),
+    "no-rows": (
+        "ucdp",
+        b"id,type_of_violence,side_a,side_b,where_prec,latitude,longitude,date_prec,"
+        b"date_start,date_end,best,low,high\n",
+    ),
+    "acled-columns": ("acled", b"event_id_cnty,event_date\n1,2\n"),
+    "acled-given-ucdp": ("acled", b"id,where_prec,date_prec,best\n1,1,1,1\n"),
+    "acled-given-other": ("acled", b"a,b\n1,2\n"),
+    "ucdp-columns": ("ucdp", b"id,best\n1,2\n"),
+    "ucdp-given-acled": ("ucdp", b"event_id_cnty,x\n1,2\n"),
+    "ucdp-given-other": ("ucdp", b"a,b\n1,2\n"),
+    "not-geojson": ("geojson", b'{"type": "Point", "coordinates": [20, 42]}'),
+    "features-not-a-list": ("geojson", b'{"type": "FeatureCollection", "features": {}}'),
+    "no-features": ("geojson", b'{"type": "FeatureCollection", "features": []}'),
+    "other-schema": (
+        "geojson",
+        b'{"type": "FeatureCollection", "bordermon": {"schema_version": 99}, "features": []}',
+    ),
+    "bad-json": ("geojson", b"{oops"),
+}
+
+
+@pytest.mark.parametrize("case", list(_REFUSED))
+def test_a_refused_file_is_told_in_every_language(case: str) -> None:
+    kind, data = _REFUSED[case]
+    with pytest.raises(ImportFileError) as refused:
+        plan_import(kind, data, SHIPPED_STORE, name="export.csv")
+    error = refused.value
+    assert str(error) == f"export.csv: {error.reason}" == error.describe("en")
+    for language in TRANSLATED:
+        told = error.describe(language)
+        assert told.startswith("export.csv: ") and told != str(error), (language, told)
+
+
+def test_a_missing_or_too_big_file_is_told_in_every_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for path in (tmp_path / "missing.csv", tmp_path):
+        with pytest.raises(ImportFileError) as refused:
+            plan_import("acled", path, SHIPPED_STORE)
+        assert all(refused.value.describe(language) != str(refused.value) for language in TRANSLATED)
+    monkeypatch.setattr("layers.ingest.table.MAX_IMPORT_BYTES", 10)
+    with pytest.raises(ImportFileError) as refused:
+        plan_import("acled", ACLED_CURRENT, SHIPPED_STORE)
+    assert refused.value.describe("fr").startswith("current-layout.csv: pèse ")
+
+
+def test_the_import_command_refuses_a_file_in_french() -> None:
+    wrong = _bordermon("import", "ucdp", str(ACLED_CURRENT), "--store", str(SHIPPED_STORE), "--lang", "fr")
+    assert wrong.returncode == 2
+    assert wrong.stderr.startswith(
+        "bordermon import: current-layout.csv: colonne(s) UCDP GED manquante(s) : id, "
+    )
+    assert wrong.stderr.rstrip().endswith(
+        "; cela ressemble à un export ACLED — importez-le avec `import acled`"
+    )
+    far = _bordermon("import", "acled", str(ACLED_CURRENT), "--max-distance-km", "600", lang="sq")
+    assert far.returncode == 2
+    assert far.stderr == "bordermon import: --max-distance-km duhet të jetë ndërmjet 0 dhe 500, jo 600.0\n"
+
+
 def test_column_names_stay_in_latin_script_in_serbian_cyrillic() -> None:
     estimates = "estimates out of order (low 3, best 2, high 5); low <= best <= high"
     assert translate_reason(estimates, "sr_Cyrl") == (
@@ -312,6 +387,14 @@ def test_column_names_stay_in_latin_script_in_serbian_cyrillic() -> None:
     )
     assert translate_reason("2023-07-01 is before date_start 2023-07-02", "sr_Cyrl") == (
         "2023-07-01 је пре date_start 2023-07-02"
+    )
+    assert translate_reason("has no features", "sr_Cyrl") == "не садржи ниједан Feature објекат"
+    assert (
+        translate_reason(
+            "missing ACLED column(s): a; this looks like a UCDP GED file — import it with `import ucdp`",
+            "sr_Cyrl",
+        )
+        == "недостају ACLED колоне: a; ово личи на UCDP GED датотеку — увезите је са `import ucdp`"
     )
     assert translate_reason("is 'none' but the feature has a geometry; give its precision", "sr_Cyrl") == (
         "је 'none', али објекат има геометрију; наведите њену прецизност"

@@ -68,7 +68,10 @@ def test_yes_writes_and_a_rerun_adds_nothing(store: Path) -> None:
         (["acled", "{missing}"], "no such file"),
         (["acled", "{bad}"], "bad.csv: is not UTF-8 (byte 0xE8"),
         (["ucdp", str(ACLED_CURRENT)], "looks like an ACLED export"),
-        (["acled", str(ACLED_CURRENT), "--max-distance-km", "-5"], "max_distance_km must be between"),
+        (
+            ["acled", str(ACLED_CURRENT), "--max-distance-km", "-5"],
+            "--max-distance-km must be between 0 and 500",
+        ),
     ],
     ids=["missing", "not-utf8", "wrong-kind", "bad-distance"],
 )

@@ -48,7 +48,11 @@ def _plan(kind: str, data: bytes, name: str, max_km: float) -> ImportPlan | None
             max_distance_km=max_km,
             progress=lambda stage, fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=stage),
         )
-    except (ImportFileError, StoreError) as error:
+    except ImportFileError as error:
+        bar.empty()
+        st.error(md(error.describe(tr().language)))
+        return None
+    except StoreError as error:
         bar.empty()
         st.error(md(str(error).splitlines()[0]))
         return None

@@ -29,6 +29,9 @@ from layers.ingest.build import (
 from layers.ingest.model import ImportFileError
 from layers.ingest.table import CsvTable
 from layers.reasons import (
+    MISSING_ACLED_COLUMNS,
+    MISSING_ACLED_COLUMNS_OTHER,
+    MISSING_ACLED_COLUMNS_UCDP,
     ROW_ACLED_EVENT_TYPE,
     ROW_ACLED_GEO_PRECISION,
     ROW_ACLED_NO_LOCATION,
@@ -132,12 +135,12 @@ def select_columns(header: list[str], label: str) -> tuple[str, list[str]]:
     missing = [c for c in REQUIRED if c not in present]
     if not missing:
         return N_("ACLED export, custom column selection"), wanted
-    hint = ""
+    reason = MISSING_ACLED_COLUMNS
     if all(c in present for c in _UCDP_HINT):
-        hint = "; this looks like a UCDP GED file — import it with `import ucdp`"
+        reason = MISSING_ACLED_COLUMNS_UCDP
     elif len(missing) == len(REQUIRED):
-        hint = "; this does not look like an ACLED export"
-    raise ImportFileError(f"{label}: missing ACLED column(s): {', '.join(missing)}{hint}")
+        reason = MISSING_ACLED_COLUMNS_OTHER
+    raise ImportFileError(label, reason.format(columns=", ".join(missing)))
 
 
 def _split_names(*parts: str) -> list[str]:

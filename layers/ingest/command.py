@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from layers.cliargs import add_lang_argument, no_store, store_path
 from layers.i18n import DEFAULT_LANGUAGE, translator
 from layers.ingest.model import ImportFileError
-from layers.ingest.plan import IMPORT_KINDS, apply_import, plan_import
+from layers.ingest.plan import IMPORT_KINDS, MAX_DISTANCE_KM, apply_import, plan_import
 from layers.ingest.region import DEFAULT_MAX_DISTANCE_KM
 from layers.paths import STORE_ENV
 from layers.store import StoreError
@@ -109,12 +109,18 @@ def run_import(args: argparse.Namespace) -> int:
         # A mistyped --store must not quietly become a second, empty store.
         create = t.gettext("{missing}, or add --create to make a new one there")
         return _fail(create.format(missing=no_store(store, lang)))
+    if not 0 <= args.max_distance_km <= MAX_DISTANCE_KM:
+        distance = t.gettext("--max-distance-km must be between 0 and {most}, not {value}")
+        return _fail(distance.format(most=t.format_decimal(MAX_DISTANCE_KM), value=args.max_distance_km))
     progress = ProgressBar(sys.stderr)
     try:
         plan = plan_import(
             args.kind, args.file, store, max_distance_km=args.max_distance_km, progress=progress
         )
-    except (ImportFileError, StoreError, ValueError) as exc:
+    except ImportFileError as exc:
+        progress.close()
+        return _fail(exc.describe(lang))
+    except (StoreError, ValueError) as exc:
         progress.close()
         return _fail(str(exc))
     progress.close()

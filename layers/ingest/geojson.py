@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from layers import reasons
 from layers.ingest.model import Candidate, ImportFileError, Rejected
 from layers.ingest.table import check_text
 from layers.store import canonical_feature
@@ -31,23 +32,23 @@ def read_geojson_features(data: bytes, label: str) -> list[Any]:
     check_text(data, label)
     decoded, reason = decode_json(data.decode("utf-8-sig"))
     if reason is not None:
-        raise ImportFileError(f"{label}: {reason}")
+        raise ImportFileError(label, reason)
     if isinstance(decoded, dict) and decoded.get("type") == "Feature":
         return [decoded]
     if not isinstance(decoded, dict) or decoded.get("type") != "FeatureCollection":
         found = decoded.get("type") if isinstance(decoded, dict) else type(decoded).__name__
-        raise ImportFileError(f"{label}: is {found!r}, not a GeoJSON FeatureCollection or Feature")
+        raise ImportFileError(label, reasons.NOT_GEOJSON.format(found=repr(found)))
     meta = decoded.get("bordermon")
     if isinstance(meta, dict) and meta.get("schema_version") not in (None, SCHEMA_VERSION):
         version = meta.get("schema_version")
         raise ImportFileError(
-            f"{label}: is bordermon schema {version!r}; this version reads {SCHEMA_VERSION}"
+            label, reasons.OTHER_BORDERMON_SCHEMA.format(found=repr(version), version=SCHEMA_VERSION)
         )
     features = decoded.get("features")
     if not isinstance(features, list):
-        raise ImportFileError(f"{label}: 'features' must be a list of GeoJSON Features")
+        raise ImportFileError(label, reasons.FEATURES_NOT_GEOJSON)
     if not features:
-        raise ImportFileError(f"{label}: has no features")
+        raise ImportFileError(label, reasons.NO_FEATURES)
     return features
 
 

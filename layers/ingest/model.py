@@ -34,7 +34,25 @@ DuplicateKind = Literal["same_id", "same_source_id", "same_place_day_type", "rep
 
 
 class ImportFileError(ValueError):
-    """The input file cannot be imported at all; the message is one line, naming the file."""
+    """The input file cannot be imported at all; the message is one line, naming the file.
+
+    Parameters
+    ----------
+    label : str
+        The file's name (or path).
+    reason : str
+        Why, in English, written from a template of :mod:`layers.reasons`; the message is
+        ``label: reason``, and :meth:`describe` gives it in the reader's language.
+    """
+
+    def __init__(self, label: str, reason: str) -> None:
+        super().__init__(f"{label}: {reason}")
+        self.label = label
+        self.reason = reason
+
+    def describe(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The message in the language ``lang``; the file's name and values as they are."""
+        return f"{self.label}: {translate_reason(self.reason, lang)}"
 
 
 @dataclass(frozen=True, order=True)

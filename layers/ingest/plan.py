@@ -48,6 +48,7 @@ from layers.validate import SCHEMA_VERSION, check_features
 __all__ = [
     "IMPORTS_DIR",
     "IMPORT_KINDS",
+    "MAX_DISTANCE_KM",
     "ImportKind",
     "ImportPlan",
     "ImportResult",
@@ -60,6 +61,8 @@ ImportKind = Literal["acled", "ucdp", "geojson"]
 IMPORT_KINDS: tuple[ImportKind, ...] = ("acled", "ucdp", "geojson")
 #: Directory of the store that receives imports, one collection file per imported file.
 IMPORTS_DIR = "imports"
+#: The farthest from the boundary (km) a CSV import keeps events in Serbia.
+MAX_DISTANCE_KM = 500
 _CHUNK = 20_000
 
 
@@ -385,8 +388,8 @@ def plan_import(
     """
     if kind not in IMPORT_KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(IMPORT_KINDS)}")
-    if not 0 <= max_distance_km <= 500:
-        raise ValueError(f"max_distance_km must be between 0 and 500, not {max_distance_km!r}")
+    if not 0 <= max_distance_km <= MAX_DISTANCE_KM:
+        raise ValueError(f"max_distance_km must be between 0 and {MAX_DISTANCE_KM}, not {max_distance_km!r}")
     import_kind: ImportKind = kind
     timings: dict[str, float] = {}
     root = Path(store) if store is not None else default_store()

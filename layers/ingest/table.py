@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from layers import reasons
 from layers.ingest.model import MAX_IMPORT_BYTES, ImportFileError
 
 __all__ = [
@@ -34,11 +35,11 @@ __all__ = [
 ]
 
 _MAGIC = (
-    (b"PK\x03\x04", "is a ZIP archive (an Excel .xlsx workbook?), not CSV; save or export it as CSV (UTF-8)"),
-    (b"\x1f\x8b", "is gzip-compressed; decompress it first"),
-    (b"\xd0\xcf\x11\xe0", "is an old Excel/Office file, not CSV; save or export it as CSV (UTF-8)"),
-    (b"\xff\xfe", "is UTF-16 text; re-export it as UTF-8"),
-    (b"\xfe\xff", "is UTF-16 text; re-export it as UTF-8"),
+    (b"PK\x03\x04", reasons.FILE_ZIP),
+    (b"\x1f\x8b", reasons.FILE_GZIP),
+    (b"\xd0\xcf\x11\xe0", reasons.FILE_OLD_OFFICE),
+    (b"\xff\xfe", reasons.FILE_UTF16),
+    (b"\xfe\xff", reasons.FILE_UTF16),
 )
 
 
@@ -75,28 +76,25 @@ def load_input(source: str | Path | bytes, name: str | None = None) -> tuple[byt
         data = bytes(source)
         label = name or "upload"
         if len(data) > MAX_IMPORT_BYTES:
-            raise ImportFileError(_too_big(label, len(data)))
+            raise ImportFileError(label, _too_big(len(data)))
         return data, label
     path = Path(source)
     label = name or path.name
     if not path.exists():
-        raise ImportFileError(f"{path}: no such file")
+        raise ImportFileError(str(path), reasons.FILE_NOT_FOUND)
     if not path.is_file():
-        raise ImportFileError(f"{path}: is a directory, not a file")
+        raise ImportFileError(str(path), reasons.FILE_IS_A_DIRECTORY)
     size = path.stat().st_size
     if size > MAX_IMPORT_BYTES:
-        raise ImportFileError(_too_big(label, size))
+        raise ImportFileError(label, _too_big(size))
     try:
         return path.read_bytes(), label
     except OSError as exc:
-        raise ImportFileError(f"{label}: cannot be read ({exc.strerror})") from None
+        raise ImportFileError(label, reasons.FILE_CANNOT_BE_READ.format(error=exc.strerror)) from None
 
 
-def _too_big(label: str, size: int) -> str:
-    return (
-        f"{label}: is {_size(size)}; the import limit is {_size(MAX_IMPORT_BYTES)} — "
-        "split the export (by year, or to Kosovo and Serbia) and import the parts"
-    )
+def _too_big(size: int) -> str:
+    return reasons.FILE_TOO_BIG.format(size=_size(size), limit=_size(MAX_IMPORT_BYTES))
 
 
 def check_text(data: bytes, label: str) -> None:
@@ -108,22 +106,22 @@ def check_text(data: bytes, label: str) -> None:
         With the byte offset and line of the first byte that is not UTF-8.
     """
     if not data or data.isspace():  # (isspace makes no copy of a big file; strip would)
-        raise ImportFileError(f"{label}: is empty")
+        raise ImportFileError(label, reasons.EMPTY_FILE)
     for magic, reason in _MAGIC:
         if data.startswith(magic):
-            raise ImportFileError(f"{label}: {reason}")
+            raise ImportFileError(label, reason)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        byte = f"0x{data[exc.start]:02X}"
         raise ImportFileError(
-            f"{label}: is not UTF-8 (byte 0x{data[exc.start]:02X} at offset {exc.start}, line {line}); "
-            "re-export it as UTF-8"
+            label, reasons.FILE_NOT_UTF8_AT.format(byte=byte, offset=exc.start, line=line)
         ) from None
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        raise ImportFileError(f"{label}: has a NUL byte at offset {nul} (line {line}); it is not a text file")
+        raise ImportFileError(label, reasons.FILE_NUL_BYTE.format(offset=nul, line=line))
 
 
 def _longest_line(data: bytes) -> tuple[int, int]:
@@ -148,15 +146,14 @@ def check_table_shape(data: bytes, label: str) -> None:
     length, line = _longest_line(data)
     if length > MAX_LINE_BYTES:
         raise ImportFileError(
-            f"{label}: line {line} is {length:,} bytes long; the limit is {MAX_LINE_BYTES:,} bytes per line "
-            "(is it a CSV export of ACLED or UCDP?)"
+            label,
+            reasons.FILE_LINE_TOO_LONG.format(line=line, length=f"{length:,}", limit=f"{MAX_LINE_BYTES:,}"),
         )
     first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
     columns = len(next(csv.reader([first]), []))
     if columns > MAX_COLUMNS:
         raise ImportFileError(
-            f"{label}: line 1 (the header) has {columns:,} columns; the limit is {MAX_COLUMNS:,} "
-            "(is it a CSV export of ACLED or UCDP?)"
+            label, reasons.FILE_TOO_MANY_COLUMNS.format(columns=f"{columns:,}", limit=f"{MAX_COLUMNS:,}")
         )
 
 
@@ -257,17 +254,12 @@ def _parser_error(label: str, exc: Exception) -> ImportFileError:
     message = str(exc)
     if match := _FIELDS.search(message):
         expected, line, saw = match.groups()
-        return ImportFileError(
-            f"{label}: broken CSV at line {line}: {saw} fields where the header has {expected} "
-            "(an unquoted comma, or a quote out of place?)"
-        )
+        return ImportFileError(label, reasons.CSV_FIELD_COUNT.format(line=line, saw=saw, expected=expected))
     if match := _EOF.search(message):
         line = int(match.group(1)) + 1
-        return ImportFileError(
-            f"{label}: broken CSV: the quoted field that starts on line {line} is never closed"
-        )
+        return ImportFileError(label, reasons.CSV_QUOTE_NOT_CLOSED.format(line=line))
     detail = message.replace("Error tokenizing data. C error: ", "").strip().rstrip(".")
-    return ImportFileError(f"{label}: broken CSV: {detail}")
+    return ImportFileError(label, reasons.CSV_BROKEN.format(detail=detail))
 
 
 #: Told the header (names stripped, lower case), says which layout it is and which
@@ -309,13 +301,13 @@ def read_csv_table(data: bytes, label: str, select: ColumnSelector | None = None
         # fields of a row with an unquoted comma instead of reporting the broken line).
         frame = pd.read_csv(io.BytesIO(data), **options)
     except pd.errors.EmptyDataError:
-        raise ImportFileError(f"{label}: is empty") from None
+        raise ImportFileError(label, reasons.EMPTY_FILE) from None
     except pd.errors.ParserError as exc:
         raise _parser_error(label, exc) from None
     except UnicodeDecodeError as exc:  # already checked; kept for safety
-        raise ImportFileError(f"{label}: is not UTF-8; re-export it as UTF-8 ({exc.reason})") from None
+        raise ImportFileError(label, reasons.FILE_NOT_UTF8.format(error=exc.reason)) from None
     frame.columns = header
     frame = frame.loc[:, ~frame.columns.duplicated()][[c for c in dict.fromkeys(wanted) if c in header]]
     if frame.empty:
-        raise ImportFileError(f"{label}: has a header but no data rows")
+        raise ImportFileError(label, reasons.CSV_NO_DATA_ROWS)
     return CsvTable(frame=frame, label=label, data=data, header=header, layout=layout)

@@ -28,6 +28,9 @@ from layers.ingest.build import (
 from layers.ingest.model import ImportFileError
 from layers.ingest.table import CsvTable
 from layers.reasons import (
+    MISSING_GED_COLUMNS,
+    MISSING_GED_COLUMNS_ACLED,
+    MISSING_GED_COLUMNS_OTHER,
     ROW_GED_DATE_PRECISION,
     ROW_GED_END_BEFORE_START,
     ROW_GED_ESTIMATES,
@@ -112,12 +115,12 @@ def select_columns(header: list[str], label: str) -> tuple[str, list[str]]:
     missing = [c for c in REQUIRED if c not in present]
     if not missing:
         return N_("UCDP GED, other column set (an older version or an extract)"), wanted
-    hint = ""
+    reason = MISSING_GED_COLUMNS
     if "event_id_cnty" in present:
-        hint = "; this looks like an ACLED export — import it with `import acled`"
+        reason = MISSING_GED_COLUMNS_ACLED
     elif len(missing) == len(REQUIRED):
-        hint = "; this does not look like a UCDP GED file"
-    raise ImportFileError(f"{label}: missing UCDP GED column(s): {', '.join(missing)}{hint}")
+        reason = MISSING_GED_COLUMNS_OTHER
+    raise ImportFileError(label, reason.format(columns=", ".join(missing)))
 
 
 def _first_date(values: pd.Series, fallback: pd.Series) -> pd.Series:
