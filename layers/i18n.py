@@ -153,6 +153,7 @@ _KEEP_LATIN = frozenset(
         "Leaflet",
         "Wikipedia",
         "ACLED",
+        "CARTO",
         "Office",
         "gzip",
         "Feature",

@@ -287,7 +287,8 @@ def _gazetteer_payload(
             [
                 row
                 for row in (
-                    (t.gettext("Serbian"), _names(r.get("name_sr"), None, t.cyrillic)),
+                    # A camp's name is the camp's own, in Latin script in both languages.
+                    (t.gettext("Serbian"), _names(r.get("name_sr"), None, t.cyrillic and not kfor)),
                     (t.gettext("Albanian"), _value(r, "name_sq")),
                     (t.gettext("English"), english),
                     (t.gettext("Kind"), t.gettext(_KIND_LABELS.get(_value(r, "kind"), _value(r, "kind")))),

@@ -13,7 +13,7 @@ import pytest
 from layers.export import export_html
 from layers.filters import Filters
 from layers.i18n import translator
-from layers.map import basemap_attribution, build_map, layer_names, read_map_reference
+from layers.map import basemap_attribution, basemap_names, build_map, layer_names, read_map_reference
 from layers.map_reference import reference_payloads
 from layers.mapdata import encode_events
 from layers.picture import _place_label
@@ -288,3 +288,13 @@ def test_a_place_popup_says_in_words_how_sure_its_position_is() -> None:
     assert _positions("sr_Cyrl")["Северна Митровица / Mitrovica e Veriut"] == (
         "приближан: извори се слажу само оквирно"
     )
+
+
+def test_names_of_products_and_camps_stay_in_latin_script_in_serbian_cyrillic() -> None:
+    assert basemap_names("sr_Cyrl")["light"] == "Светла (CARTO)"
+    camps = json.loads(
+        js_literal(reference_payloads(read_map_reference(), "sr_Cyrl")["kfor_sites"].payload[1:-1])
+    )
+    serbian = translator("sr_Cyrl").gettext("Serbian")
+    rows = {f["properties"]["title"]: dict(f["properties"]["rows"]) for f in camps["features"]}
+    assert rows["Camp Novo Selo"][serbian] == "Camp Novo Selo"
