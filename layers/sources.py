@@ -42,7 +42,7 @@ from layers.paths import STORE_ENV, default_store
 from layers.publishers import KINDS, Register, RegisterError, default_register, independent_publishers
 from layers.record_state import describe_freshness, newest_day
 from layers.store import read_store
-from layers.vocabulary import PUBLISHER_KIND_LABELS, language_label, translated
+from layers.vocabulary import CONFIDENCE_LABELS, PUBLISHER_KIND_LABELS, language_label, translated
 
 __all__ = [
     "FLAGS",
@@ -180,7 +180,8 @@ def sources_report(
 
 
 def _format(report: Mapping[str, Any], *, today: date, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The readable report in the language ``lang``: ids, kinds, codes and addresses as recorded."""
+    """The readable report in the language ``lang``: ids, language codes and addresses as recorded;
+    publisher kinds and confidence grades in words of the language."""
     t = translator(lang)
     latest = date.fromisoformat(report["latest"]) if report["latest"] else None
     events = t.ngettext("{count} event", "{count} events", report["events"]).format(
@@ -195,15 +196,20 @@ def _format(report: Mapping[str, Any], *, today: date, lang: str = DEFAULT_LANGU
         ),
         "",
     ]
+    kinds = {**translated(PUBLISHER_KIND_LABELS, lang), _UNREGISTERED: t.gettext("Unregistered publisher")}
+    confidences = translated(CONFIDENCE_LABELS, lang)
+    cited = {source["kind"] for event in report["per_event"] for source in event["sources"]}
+    width = max((len(kinds.get(kind, kind)) for kind in cited), default=0) + 1
     for event in report["per_event"]:
         flags = "; ".join(t.gettext(FLAGS[name]) for name in event["flags"])
-        lines.append(f"{event['id']} [{event['confidence']}]" + (f"  ! {flags}" if flags else ""))
+        confidence = confidences.get(event["confidence"], event["confidence"])
+        lines.append(f"{event['id']} [{confidence}]" + (f"  ! {flags}" if flags else ""))
         for source in event["sources"]:
             marker = "  ? " if source["placeholder_title"] else "    "
+            kind = kinds.get(source["kind"], source["kind"])
             lines.append(
-                f"{marker}{source['kind']:<25} {source['language']:<3} {source['publisher']}: {source['url']}"
+                f"{marker}{kind:<{width}} {source['language']:<3} {source['publisher']}: {source['url']}"
             )
-    kinds = {**translated(PUBLISHER_KIND_LABELS, lang), _UNREGISTERED: t.gettext("Unregistered publisher")}
     flagged = {name: t.gettext(text) for name, text in FLAGS.items()}
     lines += ["", t.gettext("citations by publisher kind:")]
     lines += [

@@ -120,6 +120,17 @@ def test_stats_in_french_and_albanian() -> None:
     assert "Treguesi i përshkallëzimit" in sq.stdout
 
 
+def test_sources_name_kinds_and_grades_in_words_of_the_language() -> None:
+    fr = _bordermon("sources", "--lang", "fr")
+    assert fr.returncode == 0, fr.stderr
+    lines = fr.stdout.splitlines()
+    assert "2022-12-15-serbia-requests-return-of-forces [confirmé]" in lines
+    assert any(
+        re.fullmatch(r"    Agence de presse +sr  FoNet: https://fonet\.rs/\S+", line) for line in lines
+    )
+    assert not any(re.match(r" {4}(?:newspaper|wire|broadcaster|aggregator) ", line) for line in lines)
+
+
 def test_json_is_the_same_in_every_language() -> None:
     for command in (["stats", "--json", *WINDOW], ["sources", "--json"]):
         english = _bordermon(*command)
@@ -155,6 +166,7 @@ def test_export_messages_in_french_and_albanian(tmp_path: Path) -> None:
 
 #: Words of a command line that are the same in every language: the command and its codes.
 _CODES = re.compile(
+    r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+){2,}(?![\w-])|"  # event ids: 2022-12-18-kfor-reinforces-jarinje
     r"\bbordermon (?:validate|stats|export|sources|import|convert)\b|"
     rf"\b(?:{'|'.join(LAYERS)}|XK|RS|GSZ|ASZ|KFOR|kfor|Camp [A-Z]\w+(?: \w+)?)\b|"
     r"\bproperties\.\w+|\b[\w.-]+\.(?:geojson|html|svg|md)\b|(?:/[\w.-]+)+|'[^']*'|\[[^\]]*\]"
@@ -175,6 +187,7 @@ def _runs(language: str | None, broken: Path, out: Path) -> set[str]:
         ("export", "--format", "svg", "--density", "count"),
         ("export", "--start", "2023-10-02", "--end", "2023-10-01", "--side", "XX"),
         ("import", "acled", str(ACLED_CURRENT), "--store", str(SHIPPED_STORE), "--dry-run"),
+        ("sources",),
     ):
         lines |= _lines(_bordermon(*args, *(("--lang", language) if language else ())))
     return lines
