@@ -72,6 +72,9 @@ __all__ = [
 EXPORT_COLUMNS: tuple[str, ...] = tuple(
     name for name in EVENT_COLUMNS if name not in ("disputes", "tags", "external_ids", "extensions")
 )
+# The summary is not drawn either; only --text searches it. It is the store's largest text
+# column (~0.7 KB an event), and every selection of the frame copies it.
+_UNSEARCHED_COLUMNS: tuple[str, ...] = tuple(name for name in EXPORT_COLUMNS if name != "summary")
 
 
 def assign_stable_ids(root: Element, salt: str = "bordermon") -> None:
@@ -352,7 +355,8 @@ def _run_export(args: argparse.Namespace) -> int:
             out = ensure_output_outside_store(wanted, store_path(args.store), lang=lang)
         except OutputPathError as exc:
             raise UsageError(str(exc)) from None
-    store = open_store(args.store, columns=EXPORT_COLUMNS, lang=lang)
+    columns = EXPORT_COLUMNS if args.text else _UNSEARCHED_COLUMNS
+    store = open_store(args.store, columns=columns, lang=lang)
     filters = cited_filters(args, store.events, filters, lang)
     if args.format != "html":
         _write_picture(args, store, filters, layers, lang, out, wanted)
