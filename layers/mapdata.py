@@ -582,11 +582,17 @@ def _shared_shapes(geoms: np.ndarray, rows: list[int]) -> tuple[dict[str, Any], 
     """
     shapes: dict[str, Any] = {}
     share: dict[str, int] = {}
-    first: dict[str, int] = {}
+    first: dict[Any, int] = {}
     for i in rows:
         shape = _encode_shape(geoms[i])
         if shape[0] in ("P", "L"):
-            key = json.dumps(shape, separators=(",", ":"))
+            # Equal encodings share; tuples compare as the lists do, without writing JSON.
+            parts = shape[1]
+            key = (
+                ("P", tuple(tuple(map(tuple, polygon)) for polygon in parts))
+                if shape[0] == "P"
+                else ("L", tuple(map(tuple, parts)))
+            )
             if key in first:
                 share[str(i)] = first[key]
                 continue

@@ -436,15 +436,26 @@ def describe_when_column(
     first, first_texts = _instant_codes(starts, levels, level_codes, t)
     last, last_texts = _instant_codes(ends, levels, level_codes, t)
     lasting = np.broadcast_to(np.asarray(interval, dtype=bool), (n,))
-    # One sentence per distinct (first, last, precision, interval) of the rows.
-    combined = pd.DataFrame({"f": first, "l": last, "p": level_codes, "i": lasting})
-    sentence, uniques = pd.factorize(pd.MultiIndex.from_frame(combined))
+    # One sentence per distinct (first, last, precision, interval) of the rows: the four
+    # codes packed into one integer (each is small) and factorized at once.
+    spans = (len(last_texts) + 1, len(level_names), 2)
+    key = ((first + 1) * spans[0] + (last + 1)) * spans[1] + level_codes.astype("int64")
+    key = key * spans[2] + lasting.astype("int64")
+    sentence, packed = pd.factorize(key)
+    packed = np.asarray(packed, dtype="int64")
+    uniques = zip(
+        (packed // (spans[2] * spans[1] * spans[0]) - 1).tolist(),
+        (packed // (spans[2] * spans[1]) % spans[0] - 1).tolist(),
+        (packed // spans[2] % spans[1]).tolist(),
+        (packed % spans[2]).astype(bool).tolist(),
+        strict=True,
+    )
     notes = _precision_notes(t.language)
     between = t.gettext("{first} – {last}")
     ongoing = t.gettext("from {first}, no end reported")
     unknown = t.gettext("date unknown")
     texts = []
-    for f, last_code, p, lasts in uniques.tolist():
+    for f, last_code, p, lasts in uniques:
         if f < 0:
             texts.append(unknown)
             continue
