@@ -432,8 +432,8 @@ _PART_NAMES = {
 def format_stats(stats: Stats, *, title: str = "", lang: str = DEFAULT_LANGUAGE) -> str:
     """The readable report of ``bordermon stats`` in the language ``lang``: measures, zones, weekly series.
 
-    Ids, side codes, layer names (the store's codes) and place names stay as recorded;
-    numbers and days are written as the language writes them.
+    Ids, side codes and place names stay as recorded; numbers and days are written as the
+    language writes them.
     """
     t = translator(lang)
     mark = t.decimal_symbol
@@ -501,7 +501,21 @@ def format_stats(stats: Stats, *, title: str = "", lang: str = DEFAULT_LANGUAGE)
         _counts(sides["RS"]),
         *(_ranges(casualties[lo], casualties[hi]) for lo, hi in zip(lows, highs, strict=True)),
     ]
-    week_header = [t.gettext("week"), *LAYERS, "XK", "RS", t.gettext("killed"), t.gettext("injured")]
+    layer_columns = {
+        # TRANSLATORS: a column of the weekly table: the events of the incident layer that start in the week.
+        "incident": t.pgettext("weekly column", "incident"),
+        # TRANSLATORS: a column of the weekly table: the reported deployments that start in the week.
+        "deployment": t.pgettext("weekly column", "deployment"),
+        "kfor": "kfor",  # KFOR's name, as in the escalation table
+    }
+    week_header = [
+        t.gettext("week"),
+        *(layer_columns.get(layer, layer) for layer in LAYERS),
+        "XK",
+        "RS",
+        t.gettext("killed"),
+        t.gettext("injured"),
+    ]
     out += _table(week_header, week_columns, right=set(range(1, 8)))
 
     out += [

@@ -118,6 +118,9 @@ def test_stats_in_french_and_albanian() -> None:
     assert re.search(r"^\d+ ngjarje në pamje; \d+ me pozicion maten\.$", sq.stdout, re.M)
     assert "+11,5" in sq.stdout and "24 sht 2023" in sq.stdout
     assert "Treguesi i përshkallëzimit" in sq.stdout
+    # The weekly table's columns in words of the language; KFOR and the side codes as they are.
+    assert re.search(r"^semaine +incidents +déploiements +kfor +XK +RS +tués +blessés$", fr.stdout, re.M)
+    assert re.search(r"^java +incidentet +dislokimet +kfor +XK +RS ", sq.stdout, re.M)
 
 
 def test_sources_name_kinds_and_grades_in_words_of_the_language() -> None:
