@@ -183,6 +183,7 @@ def read_dataset(
     start: date | None = None,
     end: date | None = None,
     bbox: tuple[float, float, float, float] | None = None,
+    undecoded: Sequence[str] = (),
 ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Read the events of a dataset that a view can show, and the source store's report.
 
@@ -202,6 +203,8 @@ def read_dataset(
         among them.
     layers, start, end, bbox : optional
         The view to read for.
+    undecoded : sequence of str, optional
+        Nested columns left as their JSON text (:func:`layers.store.read_store`).
     """
     from layers.store import EVENT_COLUMNS, empty_events  # the store reads datasets through here
 
@@ -219,7 +222,7 @@ def read_dataset(
     table = table.sort_by("store_order").drop_columns(["store_order"])
     table = table.cast(pa.schema([_field(table.schema.field(name)) for name in table.column_names]))
     template = empty_events()
-    events = table_to_frame(table, template) if table.num_rows else template[wanted]
+    events = table_to_frame(table, template, undecoded=undecoded) if table.num_rows else template[wanted]
     counts = events["layer"].value_counts()
     report.counts = {**dict.fromkeys(LAYERS, 0), **{str(k): int(v) for k, v in counts.items()}}
     return events, report

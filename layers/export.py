@@ -42,7 +42,7 @@ from layers.cliargs import (
     store_path,
     unreadable_files,
 )
-from layers.filter_args import add_source_arguments, cited_filters, source_filters
+from layers.filter_args import add_source_arguments, cited_filters, source_filters, uses_sources
 from layers.filters import CONFIDENCES, SIDES, Filters, filter_events
 from layers.i18n import DEFAULT_LANGUAGE, LANG_ENV, LANGUAGES, Translator, choose_language, translator
 from layers.map import BASEMAPS, DEFAULT_TITLE, MAP_LAYERS, MapReference, build_map, data_date
@@ -356,7 +356,10 @@ def _run_export(args: argparse.Namespace) -> int:
         except OutputPathError as exc:
             raise UsageError(str(exc)) from None
     columns = EXPORT_COLUMNS if args.text else _UNSEARCHED_COLUMNS
-    store = open_store(args.store, columns=columns, lang=lang)
+    # The map decodes the sources of the events it draws only (about half of a store of
+    # records without a position); a picture, a text or a source filter reads them all.
+    searched = args.text or uses_sources(args) or args.format != "html"
+    store = open_store(args.store, columns=columns, lang=lang, undecoded=() if searched else ("sources",))
     filters = cited_filters(args, store.events, filters, lang)
     if args.format != "html":
         _write_picture(args, store, filters, layers, lang, out, wanted)

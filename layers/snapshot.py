@@ -32,7 +32,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -210,19 +210,23 @@ def _decode_json(values: list[Any]) -> list[Any]:
     return list(json.loads("[" + ",".join("null" if v is None else v for v in values) + "]"))
 
 
-def table_to_frame(table: pa.Table, template: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def table_to_frame(
+    table: pa.Table, template: gpd.GeoDataFrame, *, undecoded: Collection[str] = ()
+) -> gpd.GeoDataFrame:
     """The events frame of a table written by :func:`frame_to_table`.
 
     ``template`` (an empty events frame) gives the order and types of the columns; a
-    table holding only some of them gives a frame of those (and the geometry).
+    table holding only some of them gives a frame of those (and the geometry). The
+    nested columns named in ``undecoded`` keep their JSON text (``str`` per row), for a
+    caller that decodes only the rows it uses.
     """
     plain = table.drop_columns(["geometry", *(n for n in NESTED_COLUMNS if n in table.column_names)])
     frame = plain.to_pandas()
     for name in NESTED_COLUMNS:
         if name in table.column_names:
-            frame[name] = pd.Series(
-                _decode_json(table.column(name).to_pylist()), index=frame.index, dtype=object
-            )
+            texts = table.column(name).to_pylist()
+            values = texts if name in undecoded else _decode_json(texts)
+            frame[name] = pd.Series(values, index=frame.index, dtype=object)
     for name, dtype in template.dtypes.items():
         if name != "geometry" and name in frame.columns and frame[name].dtype != dtype:
             frame[name] = frame[name].astype(dtype)

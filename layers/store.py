@@ -304,6 +304,7 @@ def read_store(
     start: date | None = None,
     end: date | None = None,
     bbox: tuple[float, float, float, float] | None = None,
+    undecoded: Sequence[str] = (),
 ) -> EventStore:
     """Read and validate a store (a directory of collections, or one file).
 
@@ -325,6 +326,11 @@ def read_store(
         The view the caller will show. A GeoParquet dataset (:mod:`layers.dataset`) is
         then read only where such events can be; a GeoJSON store is read whole. Either
         way apply :func:`layers.filters.filter_events` to the result.
+    undecoded : sequence of str, optional
+        Nested columns (:data:`layers.snapshot.NESTED_COLUMNS`) to leave as their JSON
+        text, one ``str`` per event, for a caller that decodes only the events it uses
+        (``bordermon export`` reads the sources of the events it draws). Nothing else
+        of this package accepts such a frame.
 
     Returns
     -------
@@ -345,7 +351,9 @@ def read_store(
         raise ValueError(f"not event columns: {', '.join(sorted(unknown))}")
     selected = [name for name in EVENT_COLUMNS if name in wanted]
     if is_dataset(root):
-        events, report = read_dataset(root, columns=selected, layers=layers, start=start, end=end, bbox=bbox)
+        events, report = read_dataset(
+            root, columns=selected, layers=layers, start=start, end=end, bbox=bbox, undecoded=undecoded
+        )
         return EventStore(root=root, events=events, report=report)
     files = collection_files(root)
     base = root if root.is_dir() else root.parent
@@ -367,7 +375,7 @@ def read_store(
     template = empty_events()
     if tables:
         table = pa.concat_tables(tables, promote_options="permissive")
-        events = table_to_frame(table, template)
+        events = table_to_frame(table, template, undecoded=undecoded)
     else:
         events = template[selected]
     events, duplicates = _set_aside_duplicates(events)

@@ -14,12 +14,12 @@ import pytest
 import layers.export as export_module
 from layers.assets import ASSETS, AssetsMissingWarning, assets_installed, external_links
 from layers.cli import main
-from layers.export import export_html, parse_layers, write_html
+from layers.export import EXPORT_COLUMNS, export_html, parse_layers, write_html
 from layers.filters import Filters
 from layers.map import MAP_LAYERS
-from layers.paths import CACHE_ENV, ROOT
+from layers.paths import CACHE_ENV, ROOT, SHIPPED_STORE
 from layers.store import read_store
-from tests.factories import write_imported_store
+from tests.factories import SOURCE, collection, make_feature, write_imported_store, write_json
 from tests.map_factories import payloads, write_map_store
 
 LEAFLET_CDN = next(a.cdn_url for a in ASSETS if a.name == "leaflet")
@@ -50,6 +50,66 @@ def test_same_inputs_give_identical_bytes_across_processes(store_dir: Path, tmp_
         assert result.returncode == 0, result.stderr
         digests.add(hashlib.sha256((tmp_path / name).read_bytes()).hexdigest())
     assert len(digests) == 1
+
+
+def _odd_store(root: Path) -> Path:
+    """Sources and texts that escaping, ranges, nulls and sharing must all get through."""
+    hostile = "</script><!-- <b>ž</b> 'quoted' \\ \"double\" \u2028 & Љубовић"
+    odd = make_feature(
+        "odd-1",
+        title=f"<script>alert(1)</script> {hostile}",
+        title_i18n={"fr": "Embuscade « test »", "sr_Latn": "Zasjeda kod Banjske", "sq": "Pritë në Banjskë"},
+        start="2023-09-24T02:30:00+02:00",
+        end="2023-09-24T21:00:00+02:00",
+        time_precision="hour",
+        fatalities={"min": 3, "max": 5},
+        injured={"min": 0, "max": 12},
+        location_precision="approximate",
+        uncertainty_km=2.5,
+        actors=[hostile, "Kosovo Police"],
+        sources=[
+            {**SOURCE, "title": hostile, "original_publisher": "Kosovo Online", "dataset_id": "X1"},
+            {**SOURCE, "url": "https://example.org/a?b=1&c=2", "published": "2023-09-25", "language": "sq"},
+            {**SOURCE, "url": "https://example.org/other", "language": "sr", "title": "Drugi izveštaj"},
+        ],
+        disputes=[
+            {
+                "field": "fatalities",
+                "claims": [
+                    {"claim": "3 killed", "by": "Kosovo Police"},
+                    {"claim": "5 killed", "by": hostile},
+                ],
+            }
+        ],
+    )
+    same_sources = make_feature("odd-2", start="2023-10-02", sources=odd["properties"]["sources"][:2])
+    no_end = make_feature("odd-3", layer="deployment", category="buildup", start="2023-10-01")
+    nowhere = make_feature(
+        "odd-4", layer="kfor", category="reinforcement", location_precision="none", actors=[]
+    )
+    nowhere["geometry"] = None
+    write_json(root / "a.geojson", collection(odd, same_sources, no_end, nowhere))
+    return root
+
+
+@pytest.mark.parametrize("which", ["shipped", "odd"])
+def test_sources_left_as_json_text_give_the_same_page(which: str, tmp_path: Path) -> None:
+    # `bordermon export` reads the sources undecoded and decodes those of the drawn events
+    # in the map's encoder: the page must be the one of the decoded sources, byte for byte.
+    root = SHIPPED_STORE if which == "shipped" else _odd_store(tmp_path / "store")
+    cache = tmp_path / "cache"
+    assert read_store(root, cache=cache).report.set_aside == 0
+    decoded = read_store(root, columns=EXPORT_COLUMNS, cache=cache).events
+    undecoded = read_store(root, columns=EXPORT_COLUMNS, cache=cache, undecoded=("sources",)).events
+    assert all(type(value) is str for value in undecoded["sources"])
+    assert undecoded.drop(columns="sources").equals(decoded.drop(columns="sources"))
+    for lang in ("en", "sr_Cyrl"):
+        page = export_html(decoded, lang=lang, self_contained=False)
+        assert export_html(undecoded, lang=lang, self_contained=False) == page
+    incidents = payloads(page)["incident"]
+    assert sum(incidents["sn"]) == len(incidents["s"]) > 0  # the sources did reach the map
+    if which == "odd":
+        assert incidents["sn"] == [3, 2] and len(incidents["sources"]) == 3  # shared ones once
 
 
 def test_export_is_self_contained(store_dir: Path) -> None:
