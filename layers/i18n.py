@@ -41,6 +41,7 @@ from babel.numbers import get_decimal_symbol
 
 __all__ = [
     "CATALOG_LANGUAGES",
+    "COMMANDS",
     "DEFAULT_LANGUAGE",
     "DOMAIN",
     "LANGUAGES",
@@ -161,11 +162,24 @@ _KEEP_LATIN = frozenset(
 )
 # Placeholders ({name}, %(name)s), markup, entities and web addresses are never transliterated.
 _PROTECTED = re.compile(r"\{[^{}]*\}|%(?:\([^)]*\))?[sdif]|<[^>]*>|&[#\w]+;|https?://\S+")
+#: bordermon's commands, as a message may name them ("bordermon sources").
+COMMANDS: tuple[str, ...] = (
+    "validate",
+    "format",
+    "dashboard",
+    "stats",
+    "import",
+    "export",
+    "convert",
+    "sources",
+)
 # In the interface's own messages, code is kept as well: quoted values ('none', 'confirmed'),
-# commands (`import ucdp`), field and column names (location_precision, date_start, admin3) ...
+# commands (`import ucdp`, bordermon sources), field and column names (location_precision,
+# date_start, admin3) ...
 _MESSAGE_PROTECTED = re.compile(
     _PROTECTED.pattern
     + r"|'[^'\n]*'|`[^`\n]*`|\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b|\b[A-Za-z]+[0-9]\w*"
+    + rf"|\bbordermon (?:{'|'.join(COMMANDS)})\b"
 )
 # ... and the column names and JSON words that are plain English words (ACLED's location,
 # UCDP's best and high estimates, JSON's null).

@@ -17,6 +17,7 @@ the same SVG bytes.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -96,6 +97,10 @@ def _drawable(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         return events
     keep = events.geometry.notna() & ~events.geometry.is_empty & (events["location_precision"] != "none")
     return events[keep]
+
+
+#: The most characters a legend line holds in the legend's column (7.5 pt, 30% of the page).
+_LEGEND_WIDTH = 46
 
 
 def _place_label(row: Any, cyrillic: bool = False) -> str:
@@ -221,7 +226,8 @@ def _draw_places(
         point = row.geometry
         dot = ax.plot(point.x, point.y, marker="o", markersize=2.5, color="#404040", zorder=7)[0]
         text = ax.annotate(
-            _place_label(row._asdict(), cyrillic),
+            # A KFOR camp's name is the camp's own, in Latin script in both languages.
+            _place_label(row._asdict(), cyrillic and row.kind != "kfor_installation"),
             (point.x, point.y),
             xytext=(4, 3),
             textcoords="offset points",
@@ -403,6 +409,10 @@ def draw_picture(
             fig.text(0.02, 0.893, drawn, fontsize=7.5, color="#404040", va="center", gid="drawn-from")
         legend = fig.legend(
             handles=handles,
+            # Long labels (Serbian's, French's) wrap rather than run off the page's edge.
+            labels=[
+                textwrap.fill(str(h.get_label()), _LEGEND_WIDTH, subsequent_indent="  ") for h in handles
+            ],
             loc="upper left",
             bbox_to_anchor=(0.7, 0.88),
             fontsize=7.5,

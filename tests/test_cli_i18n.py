@@ -9,6 +9,7 @@ and names only.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -20,7 +21,8 @@ from typing import Any
 import pytest
 
 from layers import reasons
-from layers.i18n import LANGUAGES
+from layers.cli import build_parser
+from layers.i18n import COMMANDS, LANGUAGES, to_cyrillic
 from layers.ingest import ImportFileError, plan_import
 from layers.paths import SHIPPED_STORE
 from layers.reasons import translate_reason
@@ -429,3 +431,10 @@ def test_a_reason_keeps_its_values_and_an_unknown_text_stays() -> None:
     )
     assert translate_reason("something no template wrote", "sq") == "something no template wrote"
     assert translate_reason(reason) == reason
+
+
+def test_the_commands_kept_in_latin_script_are_the_command_lines() -> None:
+    parser = build_parser()
+    subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(COMMANDS) == set(subcommands.choices)
+    assert to_cyrillic("Izvori: bordermon sources.", message=True) == "Извори: bordermon sources."

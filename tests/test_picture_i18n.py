@@ -100,3 +100,20 @@ def test_cli_language_from_the_environment_and_refused_languages(tmp_path: Path)
     assert "--lang de: unknown language; choose from en, fr, sr_Latn, sr_Cyrl, sq" in refused.stderr
     env["BORDERMON_LANG"] = "klingon"
     assert "BORDERMON_LANG=klingon: unknown language" in _bordermon("export", env=env).stderr
+
+
+def test_a_serbian_cyrillic_picture_keeps_code_and_camps_in_latin_and_its_legend_on_the_page(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "slika.svg"
+    window = ["--start", "2023-09-01", "--end", "2023-10-31"]
+    result = _bordermon("export", "--format", "svg", "--lang", "sr_Cyrl", "--out", str(out), *window)
+    assert result.returncode == 0, result.stderr
+    texts = _svg_texts(out.read_bytes())
+    assert "Camp Novo Selo" in texts and not any("Цамп" in text for text in texts)
+    assert any(text.endswith("Извори сваког догађаја: bordermon sources.") for text in texts)
+    # The longest legend label wraps after the layer's name instead of running off the page.
+    assert not any(
+        len(line) > 46 for text in texts if "(према извештајима)" in text for line in text.split("\n")
+    )
+    assert any("Распоређивања снага (према извештајима):" in text for text in texts)
