@@ -11,7 +11,8 @@ with the tests' settings; only the app's own server is reachable):
   the map drawn (``data-bordermon-ready``), all for 0.5 s;
 - websocket bytes: what the server sent over the websocket during that first page, and
   by kind of message (the element each message draws: the map's component, a chart, a
-  table...); and during each filter change;
+  table...); and during each filter change; besides, what came over HTTP from the app
+  (scripts, styles, the map's script file), as sent (compressed where the server does);
 - filter change: from the change until the page has settled again, for each of: untick
   the incidents layer, tick it again, search a word, clear the search, pick the last 30
   days, back to all dates; the filters are cleared between measured changes, so every
@@ -145,7 +146,15 @@ class _Socket:
     def __init__(self, page: Any) -> None:
         self.total = 0
         self.kinds: dict[str, int] = {}
+        self.http = 0  # response bodies over HTTP, as sent
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        page.on("requestfinished", self._request)
+
+    def _request(self, request: Any) -> None:
+        try:
+            self.http += int(request.sizes()["responseBodySize"])
+        except Exception:  # a request the page dropped meanwhile
+            return
 
     def _frame(self, payload: bytes | str) -> None:
         size = len(payload)
@@ -199,6 +208,7 @@ def run(n: int, repeat: int, work: Path) -> dict[str, Any]:
         "n": n,
         "first": [],
         "bytes": [],
+        "http": [],
         "kinds": [],
         "changes": {},
         "change_bytes": {},
@@ -212,6 +222,7 @@ def run(n: int, repeat: int, work: Path) -> dict[str, Any]:
                 context, page, seconds, sent = _visit(browser, url)
                 result["first"].append(seconds)
                 result["bytes"].append(sent.total)
+                result["http"].append(sent.http)
                 result["kinds"].append(dict(sent.kinds))
                 for name, change in _changes(page):
                     before = sent.total
@@ -255,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{n:,} events: cold page {r['cold']:.1f} s; first page (warm) {row['first']:.2f} s "
                 f"(runs {', '.join(f'{t:.2f}' for t in r['first'])}); websocket {row['bytes']:.1f} MB"
             )
+            print(f"  first page over HTTP from the app: {statistics.median(r['http']) / 1e6:.2f} MB")
             kinds = r["kinds"][-1]
             print(
                 "  first page by message:",

@@ -14,6 +14,7 @@ import streamlit_folium
 
 from dashboard.data import load_measures, load_store, load_view, release_memory, store_version
 from dashboard.lang import tr
+from dashboard.mapscript import served_script
 from layers.assets import MAP_ASSET_NAMES, STATIC_VENDOR_DIR, STATIC_VENDOR_URL, MapAssets, assets_installed
 from layers.cliargs import unreadable_files
 from layers.density import WEIGHTS as DENSITY_WEIGHTS
@@ -67,6 +68,7 @@ def render_map(
     path, stamp = store_version()
     density = view.density if view.density in DENSITY_WEIGHTS else None
     args, _views = _map_component(path, stamp, density, color_by, assets, tr().language, key)
+    args = served_script(args)  # the map's megabytes over HTTP, once per browser (dashboard/mapscript.py)
     hash_key = args["key"]
 
     def changed() -> None:  # as st_folium keeps the map's last value under its key

@@ -17,6 +17,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from dashboard.mapscript import script_of
 from layers.filters import Filters, filter_events, source_table
 from layers.paths import ROOT, SHIPPED_STORE
 from layers.record_state import today as record_state_today
@@ -144,7 +145,7 @@ def test_analysis_page_shows_measures_and_the_indicator() -> None:
     measures = at.dataframe[1].value
     assert SIEGE_TITLE in list(measures.iloc[:, 0])
     (band_map,) = at.get("component_instance")
-    script = json.loads(band_map.proto.json_args)["script"]
+    script = script_of(json.loads(band_map.proto.json_args))
     assert "distance to the Kosovo–Serbia boundary (UTM 34N)" in json.loads(json.dumps(script))
 
 
@@ -168,7 +169,7 @@ def test_main_map_returns_only_clicks() -> None:
     (the_map,) = app().get("component_instance")
     args = json.loads(the_map.proto.json_args)
     assert args["returned_objects"] == ["last_object_clicked_tooltip"]
-    assert "distance to the Kosovo–Serbia boundary (UTM 34N)" not in args["script"]  # colours by category
+    assert "distance to the Kosovo–Serbia boundary (UTM 34N)" not in script_of(args)  # colours by category
 
 
 # --------------------------------------------------------------------------- filters

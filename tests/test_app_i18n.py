@@ -22,6 +22,7 @@ import pytest
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
+from dashboard.mapscript import script_of
 from layers import catalogs
 from layers.filters import cited_languages, cited_publishers
 from layers.i18n import LANGUAGE_NAMES, LANGUAGES, to_cyrillic, translator
@@ -274,7 +275,7 @@ def test_a_translated_title_is_shown_with_the_recorded_one_a_click_away(
     assert table.loc["plain", "title"] == "Protest in Zvečan"
     # The page's map: its popups read the translation and keep the recorded title.
     (the_map,) = at.get("component_instance")
-    data = payloads(json.loads(the_map.proto.json_args)["script"])["incident"]
+    data = payloads(script_of(json.loads(the_map.proto.json_args)))["incident"]
     at_ambush = data["id"].index("ambush")
     assert data["strings"][data["t"][at_ambush]] == shown
     assert data["strings"][data["to"][at_ambush]] == "Ambush at Banjska"

@@ -506,6 +506,34 @@
       return L.Path.prototype.redraw.call(this);
     },
 
+    // A return to a view shown just before (bordermon.showView: a filter ticked again)
+    // draws from what was drawn for it. Before the change the level at this zoom is set
+    // aside for the view it shows (prev), and the one set aside for the coming view
+    // (next), if any, is held; takeBack puts it back once the change is applied. One
+    // view is kept; null for either keeps nothing (playback narrows what is drawn).
+    changeView: function (prev, next) {
+      var kept = this._kept, levels = this._levels || [];
+      this._back = kept && next !== null && kept.key === next ? kept.level : null;
+      if (kept && !this._back) {
+        kept.level.canvas.width = kept.level.canvas.height = 0;
+      }
+      this._kept = null;
+      for (var i = 0; prev !== null && i < levels.length; i++) {
+        if (levels[i].f === this._f && levels[i].ratio === pixelRatio()) {
+          this._kept = { key: prev, level: levels.splice(i, 1)[0] };
+          break;
+        }
+      }
+    },
+    takeBack: function () {
+      var level = this._back;
+      this._back = null;
+      if (level) {
+        level.prefetched = false;  // the zoom levels next to it were not kept
+        (this._levels || (this._levels = [])).unshift(level);
+      }
+    },
+
     onRemove: function (map) {
       this.invalidate();
       L.Path.prototype.onRemove.call(this, map);
@@ -2495,9 +2523,19 @@
     });
   }
 
-  B.showView = function (map, view) {
+  // key: the view's text, to draw a return to the view shown before from what was
+  // drawn for it (see changeView); optional.
+  B.showView = function (map, view, key) {
     B.ready = false;
     map.getContainer().removeAttribute("data-bordermon-ready");
+    var player = B.time && B.time.player, timed = !!(player && (player.day !== null || player.window !== null));
+    var prev = timed || !B._viewKey ? null : B._viewKey, next = timed || !key ? null : key;
+    var sets = [];
+    Object.keys(B.layers).forEach(function (k) {
+      sets.push(B.layers[k].symbols, B.layers[k].areas);
+    });
+    sets.forEach(function (set) { set.changeView(prev, next); });
+    B._viewKey = key || null;
     Object.keys(B.layers).forEach(function (key) {
       var layer = B.layers[key], mask = view.masks[key];
       if (mask === undefined) {
@@ -2514,6 +2552,7 @@
     } else {
       applyShow();
     }
+    sets.forEach(function (set) { set.takeBack(); });
     B.views = (B.views || 0) + 1;
     // Drawn in the next animation frame (as at first, see markReady).
     requestAnimationFrame(function () {
@@ -2535,7 +2574,7 @@
       var changed = entry.view !== shown.view;
       if (changed) {
         shown.view = entry.view;
-        B.showView(map, JSON.parse(entry.view));
+        B.showView(map, JSON.parse(entry.view), entry.view);
       }
       if (changed || entry.selected !== shown.selected) {
         shown.selected = entry.selected;
