@@ -155,8 +155,13 @@ def _median(command: list[str], env: dict[str, str], repeat: int, before: Any = 
     }
 
 
-def measure(n: int, repeat: int, work: Path) -> dict[str, Any]:
-    """Time every command on an ``n``-event store: cold, one file changed, warm; and the floor."""
+def measure(
+    n: int, repeat: int, work: Path, only: tuple[str, ...] = ("validate", "stats", "export")
+) -> dict[str, Any]:
+    """Time the commands ``only`` on an ``n``-event store: cold, one file changed, warm; and the floor.
+
+    The cold run (no snapshot) is timed with ``validate``, so only when ``only`` has it.
+    """
     store = work / f"store-{n}"
     if not store.exists():
         synthetic_store(store, n)
@@ -177,11 +182,14 @@ def measure(n: int, repeat: int, work: Path) -> dict[str, Any]:
     result: dict[str, Any] = {"events": n, "files": len(list(store.glob("*.geojson"))), "geojson_mb": size_mb}
     result["floor"] = _median(_floor(parquet), env, repeat)
     # Cold: no snapshot at all (the first run on a store); the same work for every command.
-    result["cold"] = _median(
-        commands["validate"], env, repeat, before=lambda: shutil.rmtree(cache, ignore_errors=True)
-    )
+    if "validate" in only:
+        result["cold"] = _median(
+            commands["validate"], env, repeat, before=lambda: shutil.rmtree(cache, ignore_errors=True)
+        )
     _run(commands["validate"], env)
     for name, command in commands.items():
+        if name not in only:
+            continue
         changed = _median(command, env, repeat, before=lambda: _edit_one(store))
         time.sleep(3.5)  # a file changed in the same instant as its snapshot is hashed again
         warm = _median(command, env, repeat)
@@ -189,9 +197,7 @@ def measure(n: int, repeat: int, work: Path) -> dict[str, Any]:
         print(
             f"{n:>7,} {name:9} one file changed {changed['wall']:6.2f} s (cpu {changed['cpu']:.2f})  "
             f"unchanged {warm['wall']:6.2f} s (cpu {warm['cpu']:.2f})  floor {result['floor']['wall']:.2f} s "
-            f"(cpu {result['floor']['cpu']:.2f})  cold {result['cold']['wall']:.2f} s "
-            f"(cpu {result['cold']['cpu']:.2f})  "
-            f"load {warm['load']:.1f}",
+            f"(cpu {result['floor']['cpu']:.2f})  load {warm['load']:.1f}",
             flush=True,
         )
     return result
@@ -212,6 +218,8 @@ def _markdown(results: list[dict[str, Any]], repeat: int) -> str:
     for r in results:
         floor = r["floor"]
         for name in ("validate", "stats", "export"):
+            if name not in r:
+                continue
             m = r[name]
             cold = r["cold"] if name == "validate" else None
             cells = [
@@ -241,6 +249,13 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS-cli.md")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--work", type=Path, help="keep stores here (reused when present)")
+    parser.add_argument(
+        "--commands",
+        nargs="+",
+        choices=("validate", "stats", "export"),
+        default=["validate", "stats", "export"],
+        help="time only these commands (the cold run is timed with validate)",
+    )
     args = parser.parse_args()
     if args.repeat < 3:
         parser.error("--repeat must be at least 3 (figures are medians)")
@@ -249,7 +264,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bordermon-bench-cli-") as tmp:
         work = args.work or Path(tmp)
         for n in args.sizes:
-            results.append(measure(n, args.repeat, work))
+            results.append(measure(n, args.repeat, work, tuple(args.commands)))
     text = _markdown(results, args.repeat)
     print(text)
     if args.json:
