@@ -330,7 +330,13 @@ class Translator:
 
 @lru_cache(maxsize=8192)
 def _format_day(year: int, month: int, day_of_month: int, language: str) -> str:
-    day = date(year, month, day_of_month)
+    template = _day_template(year, month, language)
+    if template is not None:
+        return template.replace("{d}", str(day_of_month), 1)
+    return _babel_day(date(year, month, day_of_month), language)
+
+
+def _babel_day(day: date, language: str) -> str:
     t = translator(language)
     pattern = _DAY_PATTERN.get(language)
     text = (
@@ -339,6 +345,26 @@ def _format_day(year: int, month: int, day_of_month: int, language: str) -> str:
         else format_skeleton("yMMMd", day, locale=t.locale)
     )
     return t._script(text)
+
+
+@lru_cache(maxsize=1024)
+def _day_template(year: int, month: int, language: str) -> str | None:
+    """How every day of a month is written, ``{d}`` for the day: one Babel call a month.
+
+    Babel takes ~60 µs a day, and a store spans thousands of days. The days of a month
+    differ only in the day's number; the template is used only when it gives Babel's own
+    text for the 1st and the 28th (else each day is asked of Babel).
+    """
+    last = _babel_day(date(year, month, 28), language)
+    template = last.replace("28", "{d}", 1)
+    first = _babel_day(date(year, month, 1), language)
+    if (
+        "{d}" in template
+        and template.replace("{d}", "28", 1) == last
+        and template.replace("{d}", "1", 1) == first
+    ):
+        return template
+    return None
 
 
 @lru_cache(maxsize=4096)

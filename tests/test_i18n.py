@@ -121,6 +121,17 @@ def test_days_and_numbers_per_locale(language, day, number):
     assert translator(language).format_decimal(2.0, digits=1) in {"2.0", "2,0"}
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_days_written_from_a_month_template_are_babels_own(language):
+    # Each month is asked of Babel once and its days filled in; every day must read as
+    # Babel writes it (a leap year, a year holding the day's digits, both centuries).
+    days = pd.date_range("2000-01-01", "2000-12-31").append(pd.date_range("2028-01-01", "2028-12-31"))
+    for day in [*days.date, date(1999, 12, 31), date(2031, 10, 31)]:
+        shown = translator(language).format_day(day)
+        assert shown == i18n._babel_day(day, language), day
+    assert i18n._day_template(2028, 2, language) is not None  # the template was the one used
+
+
 @pytest.mark.parametrize(
     ("latin", "cyrillic"),
     [
