@@ -246,7 +246,7 @@ def _draw_places(
     return shown
 
 
-def _scale_bar(ax: Any) -> None:
+def _scale_bar(ax: Any, t: Translator) -> None:
     xmin, xmax = ax.get_xlim()
     ymin, ymax = ax.get_ylim()
     span = xmax - xmin
@@ -257,7 +257,8 @@ def _scale_bar(ax: Any) -> None:
     ax.text(
         x0 + length / 2,
         y0 + (ymax - ymin) * 0.012,
-        f"{length // 1000:g} km",
+        # TRANSLATORS: the length of the picture's scale bar.
+        t.gettext("{km} km").format(km=t.format_decimal(length // 1000)),
         ha="center",
         fontsize=7,
         zorder=10,
@@ -393,7 +394,7 @@ def draw_picture(
             )
         )
         _draw_places(fig, ax, reference.gazetteer, t.cyrillic)
-        _scale_bar(ax)
+        _scale_bar(ax, t)
         _north_arrow(ax, t)
         fig.text(0.02, 0.955, title, fontsize=16, fontweight="bold", va="center")
         when = (

@@ -117,3 +117,4 @@ def test_a_serbian_cyrillic_picture_keeps_code_and_camps_in_latin_and_its_legend
         len(line) > 46 for text in texts if "(према извештајима)" in text for line in text.split("\n")
     )
     assert any("Распоређивања снага (према извештајима):" in text for text in texts)
+    assert "50 км" in texts  # the scale bar
