@@ -122,3 +122,12 @@ def test_progress_bar_draws_on_a_terminal_only() -> None:
     silent("validating", 0.5)
     silent.close()
     assert quiet.getvalue() == ""
+
+
+def test_progress_bar_names_the_stage_in_the_language() -> None:
+    terminal = _Terminal()
+    bar = ProgressBar(terminal, width=10, interval=0, lang="fr")
+    bar("checking duplicates", 0.8)
+    bar("done", 1.0)
+    text = terminal.getvalue()
+    assert "recherche des doublons [########..]  80%" in text and "terminé" in text

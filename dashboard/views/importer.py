@@ -46,7 +46,9 @@ def _plan(kind: str, data: bytes, name: str, max_km: float) -> ImportPlan | None
             default_store(),
             name=name,
             max_distance_km=max_km,
-            progress=lambda stage, fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=stage),
+            progress=lambda stage, fraction: bar.progress(
+                min(max(fraction, 0.0), 1.0), text=tr().gettext(stage)
+            ),
         )
     except ImportFileError as error:
         bar.empty()

@@ -27,8 +27,11 @@ __all__ = ["ProgressBar", "add_import_command", "run_import"]
 class ProgressBar:
     """A one-line progress bar on a terminal (nothing at all when not a terminal)."""
 
-    def __init__(self, stream: TextIO, *, width: int = 30, interval: float = 0.1) -> None:
+    def __init__(
+        self, stream: TextIO, *, width: int = 30, interval: float = 0.1, lang: str = DEFAULT_LANGUAGE
+    ) -> None:
         self.stream = stream
+        self.translator = translator(lang)
         self.width = width
         self.interval = interval
         self.enabled = stream.isatty()
@@ -42,7 +45,8 @@ class ProgressBar:
         self._last = now
         filled = round(fraction * self.width)
         bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r{stage[:22]:<22} [{bar}] {fraction * 100:3.0f}%")
+        name = self.translator.gettext(stage)
+        self.stream.write(f"\r{name[:22]:<22} [{bar}] {fraction * 100:3.0f}%")
         self.stream.flush()
         self._shown = True
 
@@ -112,7 +116,7 @@ def run_import(args: argparse.Namespace) -> int:
     if not 0 <= args.max_distance_km <= MAX_DISTANCE_KM:
         distance = t.gettext("--max-distance-km must be between 0 and {most}, not {value}")
         return _fail(distance.format(most=t.format_decimal(MAX_DISTANCE_KM), value=args.max_distance_km))
-    progress = ProgressBar(sys.stderr)
+    progress = ProgressBar(sys.stderr, lang=lang)
     try:
         plan = plan_import(
             args.kind, args.file, store, max_distance_km=args.max_distance_km, progress=progress

@@ -27,7 +27,9 @@ __all__ = [
 #: the export (by year, or to the two countries) instead.
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
-#: Called with a stage name and the fraction done (0.0 to 1.0) while an import runs.
+#: Called with a stage name and the fraction done (0.0 to 1.0) while an import runs. The
+#: name is English (``reading``, ``validating``, …), marked for the catalogs: whoever shows
+#: it translates it.
 Progress = Callable[[str, float], None]
 
 DuplicateKind = Literal["same_id", "same_source_id", "same_place_day_type", "repeated_in_file"]

@@ -291,7 +291,7 @@ def _csv_candidates(
         source_ids = problems.ids.to_numpy(dtype=object)
         table.release()  # the file and its full table are no longer needed
         del problems
-    report_progress(progress, "mapping", 0.3)
+    report_progress(progress, N_("mapping"), 0.3)
     with _timed(timings, "region"):
         where = classify_points(rows.lon, rows.lat, max_distance_km)
         kept: MappedRows = rows.take(where.inside)
@@ -301,7 +301,7 @@ def _csv_candidates(
         features = kept.features(where.side[where.inside].tolist())
         positions = kept.positions
         del kept
-    report_progress(progress, "validating", 0.4)
+    report_progress(progress, N_("validating"), 0.4)
     candidates: list[Candidate] = []
     invalid: list[Rejected] = []
     with _timed(timings, "validate"):
@@ -317,7 +317,7 @@ def _csv_candidates(
                 else:
                     source_id = str(source_ids[position]) or None
                     invalid.extend(Rejected(record, line, source_id, p.field, p.reason) for p in found)
-            report_progress(progress, "validating", 0.4 + 0.4 * (first + len(chunk)) / len(features))
+            report_progress(progress, N_("validating"), 0.4 + 0.4 * (first + len(chunk)) / len(features))
     return candidates, sorted(rejected + invalid, key=lambda r: r.record), outside, table.layout
 
 
@@ -393,7 +393,7 @@ def plan_import(
     import_kind: ImportKind = kind
     timings: dict[str, float] = {}
     root = Path(store) if store is not None else default_store()
-    report_progress(progress, "reading", 0.0)
+    report_progress(progress, N_("reading"), 0.0)
     with _timed(timings, "read"):
         data, label = load_input(source, name)
         digest = hashlib.sha256(data).hexdigest()
@@ -401,7 +401,7 @@ def plan_import(
         table = read_csv_table(data, label, select) if select is not None else None
         features = read_geojson_features(data, label) if table is None else []
         del data  # the table holds it while it is needed
-    report_progress(progress, "reading", 0.2)
+    report_progress(progress, N_("reading"), 0.2)
     if table is not None:
         rows_read = len(table)
         candidates, rejected, outside, layout = _csv_candidates(
@@ -412,7 +412,7 @@ def plan_import(
         with _timed(timings, "validate"):
             candidates, rejected = validate_geojson_features(features, label)
     del table, features
-    report_progress(progress, "checking duplicates", 0.8)
+    report_progress(progress, N_("checking duplicates"), 0.8)
     with _timed(timings, "dedupe"):
         stamp = store_stamp(root)  # taken first: a write while indexing changes it
         index = index_store(root)
@@ -422,7 +422,7 @@ def plan_import(
         unique, repeats = _repeats(fresh)
         new, possible = find_possible_duplicates(unique, index)
         duplicates = known + possible
-    report_progress(progress, "done", 1.0)
+    report_progress(progress, N_("done"), 1.0)
     return ImportPlan(
         kind=import_kind,
         name=label,
@@ -497,7 +497,7 @@ def apply_import(
     root = Path(store) if store is not None else plan.store
     if root.is_file():
         raise StoreError(f"{root} is a file; imports write into a store directory")
-    report_progress(progress, "checking the store", 0.0)
+    report_progress(progress, N_("checking the store"), 0.0)
     with store_lock(root):
         if root == plan.store and plan.store_stamp and store_stamp(root) == plan.store_stamp:
             # Nothing was written since the plan was made: its checks still hold.
@@ -511,10 +511,10 @@ def apply_import(
             new = sorted(new + extra, key=lambda c: c.record)
             skipped = sorted(skipped + skipped_extra, key=lambda d: d.record)
         if not new:
-            report_progress(progress, "done", 1.0)
+            report_progress(progress, N_("done"), 1.0)
             return ImportResult(path=None, written=0, skipped=skipped)
         target = root / plan.target
-        report_progress(progress, "writing", 0.5)
+        report_progress(progress, N_("writing"), 0.5)
         if target.exists():
             data, problem = read_collection_file(target, plan.target)
             if (
@@ -538,5 +538,5 @@ def apply_import(
             }
             features = [c.feature for c in new]
         write_collection(target, features, meta)
-    report_progress(progress, "done", 1.0)
+    report_progress(progress, N_("done"), 1.0)
     return ImportResult(path=target, written=len(new), skipped=skipped)
