@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,10 @@ _UNUSED_S = 24 * 3600
 _TOUCH_S = 3600
 
 
+@lru_cache(maxsize=8)
 def _name(script: str) -> str:
+    # Cached: a rerun passes the very same string (its hash kept by Python), and
+    # hashing 14 MB again would cost tens of milliseconds each time.
     return hashlib.sha256(script.encode("utf-8")).hexdigest()[:24]
 
 
