@@ -6,6 +6,7 @@ Run on demand (never inside the test suite; minutes at 300k):
     .venv/bin/python bench/bench_cli.py                    # 100k and 300k, 3 repeats
     .venv/bin/python bench/bench_cli.py --sizes 10000 --repeat 3
     .venv/bin/python bench/bench_cli.py --write            # also writes bench/RESULTS-cli.md
+    .venv/bin/python bench/bench_cli.py --commands export  # export only (no cold run)
 
 For each size it writes a synthetic store made from the shipped events (each shipped
 event copied with a new id, moved in time over 2015–2025 and, for points, by up to
