@@ -6,7 +6,8 @@
 compiles each ``.po`` to the ``.mo`` that :func:`layers.i18n.translator` reads. The files
 are written without source line numbers and in a stable order, so that an edit elsewhere
 in a module does not change them. ``--check`` changes nothing and exits 1 when a catalog
-is out of step with the code.
+is out of step with the code. ``--review [LANGUAGE …]`` lists the translations marked
+for a native speaker to check (``# native review needed``), as Markdown for a reviewer.
 """
 
 from __future__ import annotations
@@ -27,7 +28,17 @@ from babel.messages.pofile import read_po, write_po
 
 from layers.i18n import CATALOG_LANGUAGES, DOMAIN, LOCALE_DIR
 
-__all__ = ["catalog_path", "compile_catalog", "extract_messages", "main", "problems", "update_catalogs"]
+__all__ = [
+    "REVIEW_MARK",
+    "catalog_path",
+    "compile_catalog",
+    "extract_messages",
+    "for_review",
+    "main",
+    "problems",
+    "review_list",
+    "update_catalogs",
+]
 
 ROOT = LOCALE_DIR.parent.parent
 COMMENT_TAG = "TRANSLATORS:"
@@ -36,6 +47,8 @@ COMMENT_TAG = "TRANSLATORS:"
 KEYWORDS = {
     name: DEFAULT_KEYWORDS[name] for name in ("_", "N_", "gettext", "ngettext", "pgettext", "npgettext")
 }
+#: The translator comment that asks a native speaker to check a translation.
+REVIEW_MARK = "native review needed"
 _SKIPPED_DIRECTORIES = {"node_modules", "geodata", "tests", "bench", "scripts", "build", "dist"}
 _WIDTH = 100
 
@@ -156,10 +169,55 @@ def problems(root: Path = ROOT, languages: Sequence[str] = CATALOG_LANGUAGES) ->
     return found
 
 
+def for_review(language: str) -> list[tuple[str, str, str]]:
+    """The translations of ``language`` marked for review: (English, translation, the doubt).
+
+    The doubt is what the translator wrote after the mark ("" when nothing); a plural
+    message gives its singular and its forms joined by `` | ``.
+    """
+    found: list[tuple[str, str, str]] = []
+    for message in _read(language):
+        notes = [comment for comment in message.user_comments if REVIEW_MARK in comment]
+        if not message.id or not notes:
+            continue
+        english = message.id[0] if isinstance(message.id, list | tuple) else message.id
+        forms = message.string if isinstance(message.string, list | tuple) else [message.string]
+        string = " | ".join(form or "" for form in forms)
+        doubt = " ".join(note.replace(REVIEW_MARK, "").strip(" :;,-—") for note in notes).strip()
+        found.append((english, string, doubt))
+    return found
+
+
+def review_list(languages: Sequence[str] = CATALOG_LANGUAGES) -> str:
+    """Every translation marked for review, per language, as a Markdown table for a reviewer."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    parts = []
+    for language in languages:
+        marked = for_review(language)
+        parts.append(f"## {language}: {len(marked)} to review\n")
+        parts.append("| English | translation | doubt |\n|---|---|---|")
+        parts += [f"| {cell(en)} | {cell(tr)} | {cell(doubt)} |" for en, tr, doubt in marked]
+        parts.append("")
+    return "\n".join(parts)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m layers.catalogs", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when out of step")
+    parser.add_argument(
+        "--review",
+        nargs="*",
+        metavar="LANGUAGE",
+        choices=CATALOG_LANGUAGES,
+        help="list the translations marked for native review (every catalog when none is named)",
+    )
     args = parser.parse_args(argv)
+    if args.review is not None:
+        print(review_list(args.review or CATALOG_LANGUAGES))
+        return 0
     if args.check:
         found = problems()
         for line in found:

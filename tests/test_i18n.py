@@ -211,3 +211,15 @@ def test_cyrillic_back_to_latin_gives_every_serbian_place_name_as_written() -> N
     assert names and all(to_latin(to_cyrillic(name)) == name for name in names)
     assert to_latin("Љубав и џак, Њиве") == "Ljubav i džak, Njive"
     assert to_latin("Zvečan / Zveçan") == "Zvečan / Zveçan"  # Latin passes through
+
+
+@pytest.mark.parametrize("language", catalogs.CATALOG_LANGUAGES)
+def test_the_review_list_has_every_marked_translation(language: str) -> None:
+    text = catalogs.catalog_path(language).read_text(encoding="utf-8")
+    marked = sum(line.startswith(f"# {catalogs.REVIEW_MARK}") for line in text.splitlines())
+    listed = catalogs.for_review(language)
+    assert marked > 0 and len(listed) == marked
+    assert all(english and translation for english, translation, _ in listed)
+    table = catalogs.review_list([language])
+    assert f"## {language}: {marked} to review" in table
+    assert table.count("\n| ") == marked + 1  # the header, then one row a translation
