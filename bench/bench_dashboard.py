@@ -17,11 +17,15 @@ with the tests' settings; only the app's own server is reachable):
   the incidents layer, tick it again, search a word, clear the search, pick the last 30
   days, back to all dates; the filters are cleared between measured changes, so every
   change starts from the full view;
-- server memory: resident set size of the server process after the run, and its peak.
+- server memory: resident set size of the server process after the run, and its peak;
+- with ``--profile``: the browser's main thread during each change, from the change until
+  the page settled, by part (Chromium's sampling profiler): Streamlit's own scripts,
+  Vega (the charts), the map's script, Chromium's native work (style, layout, paint:
+  "(program)"), garbage collection, idle.
 
 Medians over ``--repeat`` rounds, and the load average, are printed.
 
-    .venv/bin/python bench/bench_dashboard.py [--events 10000 100000] [--repeat 3]
+    .venv/bin/python bench/bench_dashboard.py [--events 10000 100000] [--repeat 3] [--profile]
 """
 
 from __future__ import annotations
@@ -199,7 +203,33 @@ def _changes(page: Any) -> list[tuple[str, Any]]:
     ]
 
 
-def run(n: int, repeat: int, work: Path) -> dict[str, Any]:
+def _part(frame: dict[str, Any]) -> str:
+    """The part of the page a profiled call frame belongs to."""
+    url, name = str(frame["url"]), str(frame["functionName"])
+    if name in ("(idle)", "(program)", "(garbage collector)"):
+        return name
+    if "/maps/" in url or "/vendor/" in url:
+        return "map"
+    if "vega" in url or "/embed." in url:
+        return "vega"
+    return "streamlit" if url else "native calls"
+
+
+def _main_thread(profile: dict[str, Any], seconds: float) -> dict[str, float]:
+    """Milliseconds of the main thread by part over the first ``seconds`` of a CPU profile."""
+    nodes = {node["id"]: node["callFrame"] for node in profile["nodes"]}
+    parts: dict[str, float] = {}
+    elapsed = 0.0
+    for sample, delta in zip(profile["samples"], profile["timeDeltas"], strict=False):
+        elapsed += delta / 1e6
+        if elapsed > seconds:
+            break
+        part = _part(nodes[sample])
+        parts[part] = parts.get(part, 0.0) + delta / 1e3
+    return parts
+
+
+def run(n: int, repeat: int, work: Path, profile: bool = False) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     store = write_store(work, n)
@@ -212,6 +242,7 @@ def run(n: int, repeat: int, work: Path) -> dict[str, Any]:
         "kinds": [],
         "changes": {},
         "change_bytes": {},
+        "profiles": {},
     }
     try:
         with sync_playwright() as pw:
@@ -220,15 +251,25 @@ def run(n: int, repeat: int, work: Path) -> dict[str, Any]:
             context.close()
             for _ in range(repeat):
                 context, page, seconds, sent = _visit(browser, url)
+                cdp = context.new_cdp_session(page) if profile else None
+                if cdp is not None:
+                    cdp.send("Profiler.enable")
+                    cdp.send("Profiler.setSamplingInterval", {"interval": 200})
                 result["first"].append(seconds)
                 result["bytes"].append(sent.total)
                 result["http"].append(sent.http)
                 result["kinds"].append(dict(sent.kinds))
                 for name, change in _changes(page):
                     before = sent.total
+                    if cdp is not None:
+                        cdp.send("Profiler.start")
                     started = time.perf_counter()
                     change()
-                    result["changes"].setdefault(name, []).append(_settled(page, started))
+                    settled = _settled(page, started)
+                    result["changes"].setdefault(name, []).append(settled)
+                    if cdp is not None:
+                        parts = _main_thread(cdp.send("Profiler.stop")["profile"], settled)
+                        result["profiles"].setdefault(name, []).append(parts)
                     result["change_bytes"].setdefault(name, []).append(sent.total - before)
                 context.close()
             browser.close()
@@ -243,13 +284,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="the main thread by part in each change")
     args = parser.parse_args(argv)
     sync_static()
     print("load average at start:", ", ".join(f"{v:.1f}" for v in os.getloadavg()), "(2 cores)")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.events:
-            r = run(n, args.repeat, Path(tmp))
+            r = run(n, args.repeat, Path(tmp), args.profile)
             all_changes = [t for times in r["changes"].values() for t in times]
             row = {
                 "n": n,
@@ -279,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
                 runs = ", ".join(f"{t:.2f}" for t in times)
                 sent_mb = statistics.median(r["change_bytes"][name]) / 1e6
                 print(f"  {name:<17} {statistics.median(times):.2f} s  (runs: {runs}; {sent_mb:.2f} MB sent)")
+                for parts in r["profiles"].get(name, []):
+                    ranked = sorted(parts.items(), key=lambda kv: -kv[1])
+                    print("    main thread, ms:", ", ".join(f"{part} {ms:.0f}" for part, ms in ranked))
             print(f"  server RSS {row['rss']:.0f} MB, peak {row['peak']:.0f} MB", flush=True)
     print("load average at the end:", ", ".join(f"{v:.1f}" for v in os.getloadavg()))
     print()
