@@ -70,8 +70,22 @@ EVENT_FIELDS: tuple[str, ...] = (
     "uncertainty_km",
     *MEASURE_COLUMNS,
 )
-#: Event columns ``bordermon stats`` reads: none of the lists (actors, sources, ...).
-STATS_COLUMNS: tuple[str, ...] = tuple(name for name in EVENT_COLUMNS if name not in NESTED_COLUMNS)
+#: Free text that no measure, series or table of ``stats`` uses: not read (the summary
+#: alone is the store's largest column, and every selection of the frame would copy it).
+_UNUSED_TEXT = (
+    "title",
+    "title_i18n",
+    "summary",
+    "municipality",
+    "geometry_note",
+    "external_ids",
+    "extensions",
+)
+#: Event columns ``bordermon stats`` reads: none of the lists (actors, sources, ...) and
+#: none of the free text above.
+STATS_COLUMNS: tuple[str, ...] = tuple(
+    name for name in EVENT_COLUMNS if name not in NESTED_COLUMNS and name not in _UNUSED_TEXT
+)
 
 ObjectArray = npt.NDArray[np.object_]
 BoolArray = npt.NDArray[np.bool_]

@@ -12,6 +12,7 @@ import pytest
 
 from layers.cli import main
 from layers.paths import SHIPPED_STORE
+from layers.stats import STATS_COLUMNS, compute_stats, format_stats, stats_json
 from layers.store import read_store
 from tests.factories import collection, make_feature, write_json
 
@@ -235,3 +236,15 @@ def test_unknown_source_values_are_status_2_naming_the_allowed(
 def test_a_negative_casualty_threshold_is_refused_by_the_parser(store: Path) -> None:
     result = _bordermon("stats", "--store", str(store), "--min-injured", "-1")
     assert result.returncode == 2 and "'-1' is not a whole number" in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "sr_Cyrl"])
+def test_the_columns_stats_reads_give_what_the_whole_record_gives(lang: str) -> None:
+    """``stats`` leaves the free text (title, summary, ...) unread: nothing it prints needs it."""
+    whole = read_store(SHIPPED_STORE, cache=None).events
+    read = read_store(SHIPPED_STORE, columns=STATS_COLUMNS, cache=None).events
+    assert "summary" not in read.columns and "title" not in read.columns
+    assert {"summary", "title"} <= set(whole.columns)
+    expected, got = compute_stats(whole), compute_stats(read)
+    assert format_stats(got, title="t", lang=lang) == format_stats(expected, title="t", lang=lang)
+    assert json.dumps(stats_json(got)) == json.dumps(stats_json(expected))
