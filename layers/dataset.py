@@ -8,8 +8,10 @@ command accepts such a dataset as ``--store``: :func:`read_dataset` reads only t
 partitions and row groups a view can touch (pyarrow dataset filters on layer, time and
 bounding box), then the view is applied exactly as for a GeoJSON store.
 
-Columns are those of :data:`layers.store.EVENT_COLUMNS`: lists and mappings (title
-translations, actors, sources, disputes, tags, external ids, extensions) as JSON text, geometry as WKB in
+Columns are those of :data:`layers.store.EVENT_COLUMNS`, as in a snapshot
+(:func:`layers.snapshot.frame_to_table`): the sources as a list of structs of texts, one
+field per field of a source; the other lists and mappings (title translations, actors,
+disputes, tags, external ids, extensions) as JSON text; geometry as WKB in
 longitude/latitude (EPSG:4326). The validation report of the source store (what was set
 aside and why) is kept beside the data in :data:`MARKER`. DuckDB or dask-geopandas read the
 same files (docs/geoparquet.md).
@@ -54,7 +56,8 @@ MARKER = "bordermon-dataset.json"
 #: Events per row group: small enough for time and bbox statistics to skip most of a file.
 ROW_GROUP_ROWS = 20_000
 #: 2: the ``title_i18n`` column; a dataset of format 1 lacks it and is converted again.
-_FORMAT = 2
+#: 3: the sources as a list of structs (:data:`layers.snapshot.SOURCES_TYPE`), not JSON text.
+_FORMAT = 3
 #: Columns a dataset adds to the events: the partition year, the GeoParquet bbox covering,
 #: and each event's position in the source store (so a read gives the store's order).
 _AUXILIARY = ("year", "bbox", "store_order")
@@ -204,7 +207,7 @@ def read_dataset(
     layers, start, end, bbox : optional
         The view to read for.
     undecoded : sequence of str, optional
-        Nested columns left as their JSON text (:func:`layers.store.read_store`).
+        Nested columns left as stored (:func:`layers.store.read_store`).
     """
     from layers.store import EVENT_COLUMNS, empty_events  # the store reads datasets through here
 

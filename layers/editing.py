@@ -16,7 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from layers.validate import LOCAL_TZ, event_schema
+from layers.validate import LOCAL_TZ
+from layers.vocabulary import SOURCE_FIELDS  # the form shows each: a correction drops none
 
 __all__ = [
     "EDITING_ENV",
@@ -32,9 +33,6 @@ __all__ = [
 
 #: Environment variable that turns the dashboard's editor on ("1", "true", "yes").
 EDITING_ENV = "BORDERMON_EDITING"
-#: The fields of a source, in the schema's order: the form shows every one of them, so a
-#: correction never drops one it did not show (``original_publisher``, ``dataset_id``).
-SOURCE_FIELDS: tuple[str, ...] = tuple(event_schema()["$defs"]["source"]["properties"])
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _ABSENT = object()
 

@@ -356,8 +356,8 @@ def _run_export(args: argparse.Namespace) -> int:
         except OutputPathError as exc:
             raise UsageError(str(exc)) from None
     columns = EXPORT_COLUMNS if args.text else _UNSEARCHED_COLUMNS
-    # The map decodes the sources of the events it draws only (about half of a store of
-    # records without a position); a picture, a text or a source filter reads them all.
+    # The map takes the sources of the events it draws from their columns, never building
+    # a list per event; a picture, a text or a source filter reads them decoded.
     searched = args.text or uses_sources(args) or args.format != "html"
     store = open_store(args.store, columns=columns, lang=lang, undecoded=() if searched else ("sources",))
     filters = cited_filters(args, store.events, filters, lang)

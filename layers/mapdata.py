@@ -23,6 +23,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -351,28 +353,19 @@ def _source_entry(key: tuple[Any, ...], strings: _Strings) -> list[int]:
     return [strings.add(url), strings.add(publisher), strings.add(title or url), strings.add(meta)]
 
 
-def _source_lists(column: pd.Series) -> list[Any]:
-    """Each event's list of sources; those the reader left as JSON text decoded here.
-
-    ``bordermon export`` reads the sources undecoded (:func:`layers.store.read_store`):
-    only the events drawn need them, and one parse of their texts together is several
-    times faster than one per event.
-    """
-    values: list[Any] = column.tolist()
-    texts = [value for value in values if type(value) is str]
-    if not texts:
-        return values
-    decoded = iter(json.loads("[" + ",".join(texts) + "]"))
-    return [next(decoded) if type(value) is str else value for value in values]
-
-
 def _encode_sources(column: pd.Series, strings: _Strings) -> tuple[list[int], list[int], list[list[int]]]:
-    """Sources as a flat list of indexes with a count per event, and the table of distinct sources."""
+    """Sources as a flat list of indexes with a count per event, and the table of distinct sources.
+
+    A source is distinct by the fields the map shows (:data:`_SOURCE_FIELDS`); the table
+    lists them in order of first citation.
+    """
+    if isinstance(column.dtype, pd.ArrowDtype):
+        return _encode_source_columns(column, strings)
     index: dict[tuple[Any, ...], int] = {}
     table: list[list[int]] = []
     counts: list[int] = []
     refs: list[int] = []
-    for items in _source_lists(column):
+    for items in column.tolist():
         counts.append(len(items))
         for source in items:
             key = tuple(map(source.get, _SOURCE_FIELDS))
@@ -382,6 +375,39 @@ def _encode_sources(column: pd.Series, strings: _Strings) -> tuple[list[int], li
                 table.append(_source_entry(key, strings))
             refs.append(found)
     return counts, refs, table
+
+
+def _encode_source_columns(
+    column: pd.Series, strings: _Strings
+) -> tuple[list[int], list[int], list[list[int]]]:
+    """:func:`_encode_sources` of sources read as columns (:data:`layers.snapshot.SOURCES_TYPE`).
+
+    ``bordermon export`` reads them so (:func:`layers.store.read_store`, ``undecoded``):
+    the distinct sources are a factorisation of the fields' dictionary codes, with no
+    list or mapping made per event. The result is the one of the decoded sources.
+    """
+    found = pa.array(column.array)  # the column's own Arrow arrays
+    lists = found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
+    counts: list[int] = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False).tolist()
+    flat = lists.flatten()  # every event's sources, one after the other
+    fields = dict(zip((field.name for field in flat.type), flat.flatten(), strict=True))
+    codes, texts = [], []
+    for name in _SOURCE_FIELDS:
+        field = fields[name]
+        if not pa.types.is_dictionary(field.type):
+            field = field.dictionary_encode()
+        # A dictionary may repeat a text (files read apart): equal texts get one code.
+        distinct, uniques = pd.factorize(field.dictionary.to_numpy(zero_copy_only=False))
+        picks = field.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        codes.append(np.append(distinct, -1)[picks])
+        texts.append([*uniques.tolist(), None])  # code -1 picks the None: a field left out
+    refs = _row_codes(codes)  # numbered in order of first citation, as the loop above does
+    _, first = np.unique(refs, return_index=True)
+    table = [
+        _source_entry(tuple(texts[i][codes[i][row]] for i in range(len(codes))), strings)
+        for row in first.tolist()
+    ]
+    return counts, refs.tolist(), table
 
 
 def mapped_mask(events: gpd.GeoDataFrame) -> pd.Series:

@@ -4,7 +4,8 @@ Reading a GeoJSON collection means decoding every feature and checking it agains
 schema and the rules; at 100,000 events that takes seconds. The result only changes when
 the file, the schema or the code that validates it changes, so :func:`read_snapshot`
 keeps it: the file's valid features as a GeoParquet table (every column of
-:data:`layers.store.EVENT_COLUMNS`, lists and mappings as JSON text, geometry as WKB),
+:data:`layers.store.EVENT_COLUMNS`; the sources as a list of structs, one text field per
+field of a source; the other lists and mappings as JSON text; geometry as WKB),
 and the problems found and the count set aside in the table's metadata, so that every
 command still reports what was set aside.
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -39,8 +41,10 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pyproj
 import shapely
@@ -49,12 +53,16 @@ from layers.paths import ROOT, SCHEMA_PATH
 from layers.publishers import register_paths
 from layers.reference import STORAGE_CRS
 from layers.validate import SCHEMA_VERSION, Problem
+from layers.vocabulary import SOURCE_FIELDS
 
 __all__ = [
+    "JSON_COLUMNS",
     "NESTED_COLUMNS",
     "SNAPSHOT_FORMAT",
+    "SOURCES_TYPE",
     "FileStamp",
     "Snapshot",
+    "decode_sources",
     "file_digest",
     "frame_to_table",
     "read_snapshot",
@@ -65,8 +73,9 @@ __all__ = [
 
 #: Version of the snapshot layout written here; a change makes every snapshot stale.
 #: 2: the ``title_i18n`` column (translations of the title).
-SNAPSHOT_FORMAT = 2
-#: Columns holding lists or mappings; kept as JSON text so every value comes back as it was.
+#: 3: the sources as a list of structs (:data:`SOURCES_TYPE`) instead of JSON text.
+SNAPSHOT_FORMAT = 3
+#: Columns holding lists or mappings.
 NESTED_COLUMNS: tuple[str, ...] = (
     "title_i18n",
     "actors",
@@ -75,6 +84,18 @@ NESTED_COLUMNS: tuple[str, ...] = (
     "tags",
     "external_ids",
     "extensions",
+)
+#: Nested columns kept as JSON text, so every value comes back as it was. The sources
+#: have a fixed shape (the schema allows no other field, each a text) and are kept as
+#: columns instead: a reader that wants their fields (the map's table of distinct
+#: sources) takes them from Arrow arrays, without parsing or building 100,000 lists.
+JSON_COLUMNS: tuple[str, ...] = tuple(name for name in NESTED_COLUMNS if name != "sources")
+#: Arrow type of the ``sources`` column: per event, a list of sources, each a struct of
+#: :data:`layers.vocabulary.SOURCE_FIELDS` (null where a source lacks the field). The
+#: texts are dictionary-encoded: sources repeat across events (one article cited by many
+#: records), and selecting rows of the frame then copies integers, not texts.
+SOURCES_TYPE = pa.list_(
+    pa.struct([pa.field(name, pa.dictionary(pa.int32(), pa.string())) for name in SOURCE_FIELDS])
 )
 #: A file changed less than this long before its snapshot was made is hashed, not trusted
 #: on its size and time: some file systems keep modification times to a second or two.
@@ -188,26 +209,99 @@ def _json_texts(values: pd.Series) -> list[str]:
     ]
 
 
-def frame_to_table(events: gpd.GeoDataFrame) -> pa.Table:
-    """An events frame as a GeoParquet-ready Arrow table (nested columns as JSON text).
+def _sources_array(values: pd.Series) -> pa.ChunkedArray:
+    """Each event's sources as :data:`SOURCES_TYPE`.
 
+    Raises ValueError for a source that does not fit (a field the schema does not have,
+    a value that is not a text): validation lets none through, and a snapshot must not
+    drop what it cannot hold.
+    """
+    if isinstance(values.dtype, pd.ArrowDtype):  # read undecoded: already these columns
+        return _chunked(values).cast(SOURCES_TYPE)
+    lists = [value if type(value) is list else [] for value in values]
+    try:
+        array = pa.chunked_array([pa.array(lists, type=SOURCES_TYPE)])
+    except (pa.ArrowException, TypeError) as exc:
+        raise ValueError(f"a source does not fit the snapshot's columns: {exc}") from None
+    fields = sum(len(source) for items in lists for source in items)
+    flat = pc.list_flatten(array)
+    stored = sum(len(chunk) - child.null_count for chunk in flat.chunks for child in chunk.flatten())
+    if stored != fields:  # Arrow leaves out the keys its struct does not name
+        unknown = sorted({key for items in lists for source in items for key in source} - set(SOURCE_FIELDS))
+        raise ValueError(f"a source has fields the snapshot does not keep: {', '.join(map(repr, unknown))}")
+    return array
+
+
+def frame_to_table(events: gpd.GeoDataFrame) -> pa.Table:
+    """An events frame as a GeoParquet-ready Arrow table.
+
+    The sources become :data:`SOURCES_TYPE` columns, the other nested columns JSON text.
     The table carries GeoParquet metadata (WKB geometry, longitude/latitude), so any
     GeoParquet reader can open it; :func:`table_to_frame` is its exact inverse.
     """
     plain = pd.DataFrame(events.drop(columns=events.geometry.name))
-    for name in NESTED_COLUMNS:
+    for name in JSON_COLUMNS:
         if name in plain.columns:
             plain[name] = pd.array(_json_texts(plain[name]), dtype="string")
     plain["geometry"] = shapely.to_wkb(events.geometry.to_numpy())
+    # The sources join after pandas' conversion: its metadata cannot name their Arrow type.
+    sources = _sources_array(plain.pop("sources")) if "sources" in plain.columns else None
     table = pa.Table.from_pandas(plain, preserve_index=False)
+    if sources is not None:
+        position = list(events.columns).index("sources")
+        table = table.add_column(position, pa.field("sources", SOURCES_TYPE), sources)
     metadata = dict(table.schema.metadata or {})
     metadata[_GEO_KEY] = _geo_metadata()
     return table.replace_schema_metadata(metadata)
 
 
+def _chunked(values: pd.Series) -> pa.ChunkedArray:
+    found = pa.array(values.array)  # an Arrow-backed column: its arrays, not a copy
+    return found if isinstance(found, pa.ChunkedArray) else pa.chunked_array([found])
+
+
 def _decode_json(values: list[Any]) -> list[Any]:
     # One parse of the whole column is several times faster than one per row.
     return list(json.loads("[" + ",".join("null" if v is None else v for v in values) + "]"))
+
+
+def decode_sources(column: pa.ChunkedArray | pd.Series) -> list[list[dict[str, str]]]:
+    """Each event's sources as a list of mappings, from :data:`SOURCES_TYPE` columns.
+
+    A source maps the fields it has (a null is a field the record leaves out) in the
+    schema's order, which is also the order the store writes them in. Sources with the
+    same fields present are built together; equal texts are one ``str`` object.
+    """
+    if isinstance(column, pd.Series):
+        column = _chunked(column)
+    lists = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    offsets = np.asarray(lists.offsets, dtype="int64")
+    offsets = offsets - offsets[0] if len(offsets) else np.zeros(1, dtype="int64")
+    flat = lists.flatten()  # the sources of every event, one after the other
+    count = len(flat)
+    present = np.zeros(count, dtype="int64")
+    texts = []
+    for bit, field in enumerate(flat.flatten()):
+        if pa.types.is_dictionary(field.type):
+            table = np.asarray([*field.dictionary.to_pylist(), None], dtype=object)
+            picks = field.indices.fill_null(-1).to_numpy(zero_copy_only=False)  # -1: the None
+            texts.append(table[picks])
+        else:
+            texts.append(np.asarray(field.to_pylist(), dtype=object))
+        present |= np.asarray(field.is_valid(), dtype="int64") << bit
+    sources = np.empty(count, dtype=object)
+    for pattern in np.unique(present).tolist():
+        rows = np.flatnonzero(present == pattern)
+        keys = [name for bit, name in enumerate(SOURCE_FIELDS) if pattern >> bit & 1]
+        values = [texts[bit][rows].tolist() for bit in range(len(SOURCE_FIELDS)) if pattern >> bit & 1]
+        if keys:
+            made = [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
+        else:  # a source without any field: validation keeps none, but it reads back as one
+            made = [{} for _ in range(len(rows))]
+        sources[rows] = made
+    every = sources.tolist()
+    bounds = offsets.tolist()
+    return [every[low:high] for low, high in itertools.pairwise(bounds)]
 
 
 def table_to_frame(
@@ -217,18 +311,30 @@ def table_to_frame(
 
     ``template`` (an empty events frame) gives the order and types of the columns; a
     table holding only some of them gives a frame of those (and the geometry). The
-    nested columns named in ``undecoded`` keep their JSON text (``str`` per row), for a
-    caller that decodes only the rows it uses.
+    nested columns named in ``undecoded`` are left as stored, for a caller that reads
+    only some rows or fields: the JSON text of the row (``str``), or for ``sources`` an
+    Arrow-backed column of :data:`SOURCES_TYPE` (:func:`decode_sources` decodes it).
     """
     plain = table.drop_columns(["geometry", *(n for n in NESTED_COLUMNS if n in table.column_names)])
     frame = plain.to_pandas()
     for name in NESTED_COLUMNS:
-        if name in table.column_names:
-            texts = table.column(name).to_pylist()
+        if name not in table.column_names:
+            continue
+        column = table.column(name)
+        if name == "sources":
+            stored = column.cast(SOURCES_TYPE)  # a dataset's files may hold plain texts
+            if name in undecoded:
+                frame[name] = pd.Series(pd.arrays.ArrowExtensionArray(stored), index=frame.index)
+                continue
+            values = decode_sources(stored)
+        else:
+            texts = column.to_pylist()
             values = texts if name in undecoded else _decode_json(texts)
-            frame[name] = pd.Series(values, index=frame.index, dtype=object)
+        frame[name] = pd.Series(values, index=frame.index, dtype=object)
     for name, dtype in template.dtypes.items():
-        if name != "geometry" and name in frame.columns and frame[name].dtype != dtype:
+        if name == "geometry" or name not in frame.columns or name in undecoded:
+            continue
+        if frame[name].dtype != dtype:
             frame[name] = frame[name].astype(dtype)
     geometry = gpd.GeoSeries(
         shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False)),

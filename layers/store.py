@@ -327,10 +327,12 @@ def read_store(
         then read only where such events can be; a GeoJSON store is read whole. Either
         way apply :func:`layers.filters.filter_events` to the result.
     undecoded : sequence of str, optional
-        Nested columns (:data:`layers.snapshot.NESTED_COLUMNS`) to leave as their JSON
-        text, one ``str`` per event, for a caller that decodes only the events it uses
-        (``bordermon export`` reads the sources of the events it draws). Nothing else
-        of this package accepts such a frame.
+        Nested columns (:data:`layers.snapshot.NESTED_COLUMNS`) to leave as stored, for a
+        caller that reads only some events or fields: the sources as an Arrow-backed
+        column of :data:`layers.snapshot.SOURCES_TYPE` (``bordermon export``'s map takes
+        its table of distinct sources from it; :func:`layers.snapshot.decode_sources`
+        gives the lists), the others as their JSON text, one ``str`` per event. Nothing
+        else of this package accepts such a frame.
 
     Returns
     -------

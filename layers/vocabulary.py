@@ -51,6 +51,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SIDES",
     "SIDE_LABELS",
+    "SOURCE_FIELDS",
     "TIME_PRECISIONS",
     "TITLE_LANGUAGES",
     "CategoryStyle",
@@ -98,6 +99,8 @@ def _categories() -> dict[str, tuple[str, ...]]:
 SCHEMA_VERSION: str = schema()["x-bordermon-schema-version"]
 #: ``incident``, ``deployment`` (reported military deployment), ``kfor`` (KFOR presence).
 LAYERS: tuple[str, ...] = _enum("layer")
+#: The fields of a source, in the schema's order (each a text; only some are required).
+SOURCE_FIELDS: tuple[str, ...] = tuple(schema()["$defs"]["source"]["properties"])
 #: The categories allowed in each layer, in the schema's order.
 CATEGORIES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(_categories())
 #: ``confirmed``, ``reported``, ``claimed`` (by one party), ``disputed``.

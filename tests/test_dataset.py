@@ -86,11 +86,13 @@ def test_reading_a_dataset_gives_the_store_back(converted: tuple[Path, Path]) ->
     assert back.events.set_index("id").loc["e5", "title_i18n"] == {}
 
 
-def test_a_dataset_of_the_format_before_title_translations_is_refused(converted: tuple[Path, Path]) -> None:
-    """Its files lack the title_i18n column: converting again is asked for, never a half read."""
+@pytest.mark.parametrize("older", [1, 2])
+def test_a_dataset_of_an_earlier_format_is_refused(converted: tuple[Path, Path], older: int) -> None:
+    """Format 1 lacks the title_i18n column, format 2 keeps the sources as JSON text:
+    converting again is asked for, never a half read."""
     _, out = converted
     marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
-    marker["bordermon_dataset"] = 1
+    marker["bordermon_dataset"] = older
     (out / MARKER).write_text(json.dumps(marker), encoding="utf-8")
     with pytest.raises(ValueError, match="another version of bordermon; convert the store again"):
         read_dataset(out)

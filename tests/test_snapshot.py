@@ -19,8 +19,17 @@ from geopandas.testing import assert_geodataframe_equal
 from layers import snapshot as snapshot_module
 from layers.paths import CACHE_ENV, SHIPPED_STORE, default_cache
 from layers.publishers import PUBLISHERS_ENV
-from layers.snapshot import NESTED_COLUMNS, frame_to_table, snapshot_path, table_to_frame
+from layers.snapshot import (
+    NESTED_COLUMNS,
+    SOURCES_TYPE,
+    decode_sources,
+    frame_to_table,
+    snapshot_path,
+    table_to_frame,
+)
 from layers.store import EVENT_COLUMNS, empty_events, frame_to_features, read_store, write_collection
+from layers.validate import event_schema
+from layers.vocabulary import SOURCE_FIELDS
 from tests.factories import SOURCE, collection, make_feature, write_json
 
 AREA = {
@@ -395,6 +404,86 @@ def test_geoparquet_round_trip_keeps_every_field(tmp_path: Path) -> None:
     assert back.set_index("id").loc["area"].geometry.geom_type == "Polygon"
 
 
+def _odd_sources() -> list[dict[str, Any]]:
+    """Features whose sources between them use every field, leave each optional one out,
+    carry quotes, U+2028 and non-Latin text, and share sources between events."""
+    hostile = "</script> 'single' \"double\" \\ \u2028 \u2029 & Љубовић «цитат»"
+    full = {
+        **SOURCE,
+        "url": "https://example.org/napad?a=1&b='2'",
+        "publisher": "Коссев",
+        "original_publisher": "Kosovo Online",
+        "title": hostile,
+        "language": "sr",
+        "dataset_id": "",  # a text, even empty: kept apart from a missing one
+        "archived_url": "https://web.archive.org/web/2023/https://example.org/napad",
+        "note": "Republished \u2028 once.",
+    }
+    albanian = {**SOURCE, "title": "Pritë në Banjskë", "language": "sq"}
+    return [
+        make_feature("full", sources=[full, SOURCE]),
+        make_feature("shared", sources=[SOURCE, full, albanian]),
+        make_feature("bare", sources=[{**SOURCE, "published": "2023"}]),
+    ]
+
+
+def test_sources_are_kept_as_columns_and_read_back_as_they_were(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_json(root / "a.geojson", collection(*_odd_sources()))
+    direct = read_store(root, cache=None)
+    assert direct.report.set_aside == 0
+    read_store(root, cache=tmp_path / "cache")
+    cached = read_store(root, cache=tmp_path / "cache")
+    assert cached.validated == ()
+    _same(direct, cached)
+    stored = pq.read_table(snapshot_path(tmp_path / "cache", root / "a.geojson", "a.geojson"))
+    assert stored.schema.field("sources").type == SOURCES_TYPE
+    features = [feature["properties"]["sources"] for feature in _odd_sources()]
+    assert cached.events["sources"].tolist() == features
+    # Each source's fields in the schema's order (the store's own), the missing ones left out.
+    full = cached.events["sources"].iloc[0][0]
+    assert list(full) == list(SOURCE_FIELDS)
+    assert list(cached.events["sources"].iloc[2][0]) == ["url", "publisher", "published", "language", "title"]
+    assert full["dataset_id"] == "" and "dataset_id" not in cached.events["sources"].iloc[1][0]
+    # Left as columns, the same sources decode the same way, for any selection of events.
+    columns = read_store(root, cache=tmp_path / "cache", undecoded=("sources",)).events
+    assert isinstance(columns["sources"].dtype, pd.ArrowDtype)
+    assert decode_sources(columns["sources"]) == features
+    assert decode_sources(columns["sources"].iloc[[2, 0]]) == [features[2], features[0]]
+    assert decode_sources(columns["sources"].iloc[:0]) == []
+    assert_geodataframe_equal(columns.drop(columns="sources"), cached.events.drop(columns="sources"))
+
+
+def test_an_event_without_sources_and_a_source_that_does_not_fit(tmp_path: Path) -> None:
+    # Validation sets aside an event without sources; a frame made in code can still hold one.
+    events = read_store(write_json(tmp_path / "s.geojson", collection(*_odd_sources())), cache=None).events
+    events.at[2, "sources"] = []
+    back = table_to_frame(frame_to_table(events), empty_events())
+    assert back["sources"].tolist() == events["sources"].tolist()
+    assert back["sources"].iloc[2] == []
+    undecoded = table_to_frame(frame_to_table(events), empty_events(), undecoded=("sources",))
+    assert decode_sources(undecoded["sources"]) == events["sources"].tolist()
+    # A snapshot never drops what it cannot hold: a field the schema lacks, a number.
+    events.at[1, "sources"] = [{**SOURCE, "x_rating": "A"}]
+    with pytest.raises(ValueError, match="fields the snapshot does not keep: 'x_rating'"):
+        frame_to_table(events)
+    events.at[1, "sources"] = [{**SOURCE, "published": 2023}]
+    with pytest.raises(ValueError, match="does not fit the snapshot's columns"):
+        frame_to_table(events)
+
+
+def test_every_field_of_a_source_is_a_text_in_the_schema() -> None:
+    # SOURCES_TYPE keeps each field of a source as a text: a new field of another type in
+    # the schema needs a new snapshot format, not a silent conversion.
+    definitions = event_schema()["$defs"]
+    fields = definitions["source"]["properties"]
+    assert tuple(fields) == SOURCE_FIELDS
+    for name, field in fields.items():
+        resolved = definitions[field["$ref"].rsplit("/", 1)[1]] if "$ref" in field else field
+        assert resolved["type"] == "string", name
+    assert [field.name for field in SOURCES_TYPE.value_type] == list(SOURCE_FIELDS)
+
+
 def test_a_snapshot_is_a_geoparquet_file(tmp_path: Path) -> None:
     root = _store(tmp_path / "store")
     store = read_store(root, cache=tmp_path / "cache")
@@ -404,7 +493,10 @@ def test_a_snapshot_is_a_geoparquet_file(tmp_path: Path) -> None:
     assert list(frame["id"]) == list(mine["id"])
     assert frame.crs == mine.crs
     assert frame.geometry.geom_equals_exact(mine.geometry.reset_index(drop=True), 0).sum() == 2
-    assert json.loads(frame.loc[0, "sources"]) == mine.iloc[0]["sources"]
+    # Any GeoParquet reader sees the sources as structs (a field left out is null).
+    read = frame.loc[0, "sources"]
+    assert [{key: text for key, text in s.items() if text} for s in read] == mine.iloc[0]["sources"]
+    assert json.loads(frame.loc[0, "disputes"]) == mine.iloc[0]["disputes"]
 
 
 # --------------------------------------------------------------------------- where the cache is
