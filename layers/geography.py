@@ -22,7 +22,10 @@ The reference geography is read, projected and indexed once per version of its f
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +38,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
+from layers.paths import default_cache
 from layers.reference import (
     BOUNDARY_FILE,
     COUNTRIES_FILE,
@@ -240,12 +244,55 @@ class AnalysisReference:
         )
 
     def buffer(self, km: float) -> BaseGeometry:
-        """The area within ``km`` of the line on both sides (computed once, prepared)."""
+        """The area within ``km`` of the line on both sides (computed once, prepared).
+
+        Buffering the line takes a noticeable part of a second, so the result is also
+        kept in the cache directory (:func:`layers.paths.default_cache`) for the next
+        process, keyed on the line itself, the distance and the GEOS version.
+        """
         if km not in self._buffers:
-            zone = shapely.buffer(self.boundary, km * 1000.0, quad_segs=16)
+            zone = _kept_buffer(self.boundary, km)
             shapely.prepare(zone)
             self._buffers[km] = zone
         return self._buffers[km]
+
+
+#: Segments per quarter circle of the zones' buffers.
+_QUAD_SEGS = 16
+
+
+def _kept_buffer(line: BaseGeometry, km: float) -> BaseGeometry:
+    """``shapely.buffer(line, km)``, read from the cache directory when computed before.
+
+    The file holds the SHA-256 of its WKB before the WKB: a file cut short or altered is
+    not used (the buffer is computed and the file written again). Nothing is kept when the
+    cache is off or cannot be written.
+    """
+    cache = default_cache()
+    if cache is None:
+        return shapely.buffer(line, km * 1000.0, quad_segs=_QUAD_SEGS)
+    key = hashlib.sha256(shapely.to_wkb(line))
+    key.update(f"\0{km!r}\0{_QUAD_SEGS}\0{shapely.geos_version_string}".encode())
+    path = cache / "reference" / f"buffer-{key.hexdigest()[:40]}.wkb"
+    with contextlib.suppress(OSError, shapely.errors.GEOSException):
+        data = path.read_bytes()
+        if hashlib.sha256(data[32:]).digest() == data[:32]:
+            kept: BaseGeometry = shapely.from_wkb(data[32:])
+            return kept
+    zone = shapely.buffer(line, km * 1000.0, quad_segs=_QUAD_SEGS)
+    wkb = shapely.to_wkb(zone)
+    tmp = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(hashlib.sha256(wkb).digest() + wkb)
+        os.replace(tmp, path)  # readers never see half a file
+    except OSError:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return zone
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:

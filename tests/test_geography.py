@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 
-from layers.geography import ON_LINE_KM, load_reference, project, sides, to_measure_crs
+from layers.geography import ON_LINE_KM, _kept_buffer, load_reference, project, sides, to_measure_crs
 from layers.ingest.region import classify_points
 from layers.measures import measure_events
+from layers.paths import CACHE_ENV
 from layers.reference import MEASURE_CRS, boundary_line, read_countries
 
 
@@ -72,3 +76,41 @@ def test_one_reference_for_every_caller() -> None:
     assert load_reference() is load_reference()
     x, y = to_measure_crs([20.9], [42.9])
     assert 400_000 < x[0] < 600_000 and 4_700_000 < y[0] < 4_800_000
+
+
+def test_a_zone_buffer_is_kept_for_the_next_process_and_a_damaged_copy_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    line = load_reference().boundary
+    fresh = shapely.buffer(line, 5000.0, quad_segs=16)
+
+    first = _kept_buffer(line, 5.0)
+    (kept,) = (tmp_path / "reference").glob("buffer-*.wkb")
+    assert shapely.to_wkb(first) == shapely.to_wkb(fresh)
+    assert shapely.to_wkb(_kept_buffer(line, 5.0)) == shapely.to_wkb(fresh)  # read back
+    assert kept.stat().st_size > 1000
+    assert len(list((tmp_path / "reference").glob("buffer-*.wkb"))) == 1
+
+    # Another distance is another file.
+    assert shapely.to_wkb(_kept_buffer(line, 25.0)) == shapely.to_wkb(
+        shapely.buffer(line, 25000.0, quad_segs=16)
+    )
+    assert len(list((tmp_path / "reference").glob("buffer-*.wkb"))) == 2
+
+    # A copy cut short, or with its geometry altered, is computed again and rewritten.
+    kept.write_bytes(kept.read_bytes()[:-20])
+    assert shapely.to_wkb(_kept_buffer(line, 5.0)) == shapely.to_wkb(fresh)
+    data = bytearray(kept.read_bytes())
+    assert hashlib.sha256(data[32:]).digest() == data[:32]
+    data[-9] ^= 0xFF  # the last coordinate changed, the digest left as it was
+    kept.write_bytes(bytes(data))
+    assert shapely.to_wkb(_kept_buffer(line, 5.0)) == shapely.to_wkb(fresh)
+
+    # With the cache off nothing is written.
+    monkeypatch.setenv(CACHE_ENV, "off")
+    other = tmp_path / "reference"
+    for file in other.iterdir():
+        file.unlink()
+    assert shapely.to_wkb(_kept_buffer(line, 5.0)) == shapely.to_wkb(fresh)
+    assert not any(other.iterdir())
