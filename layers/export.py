@@ -414,11 +414,13 @@ def _write_page(
     if out is None:
         sys.stdout.write(page)
         return
-    size = len(page.encode())
-    _write(page.encode("utf-8"), out, wanted, lang)
+    data = page.encode("utf-8")
+    size = len(data)
+    _write(data, out, wanted, lang)
     shown = filter_events(store.events, filters)
-    shown = shown[shown["layer"].isin([layer for layer in LAYERS if layer in layers])]
-    mapped = int(mapped_mask(shown).sum()) if not shown.empty else 0
+    # Counted on masks: selecting the rows would copy every column once more.
+    in_layers = shown["layer"].isin([layer for layer in LAYERS if layer in layers]).to_numpy(dtype=bool)
+    mapped = int((mapped_mask(shown).to_numpy(dtype=bool) & in_layers).sum())
     record = record_state(store.events, store.root)
     if self_contained and assets_installed():
         kind = t.gettext("self-contained")
@@ -427,7 +429,7 @@ def _write_page(
     on_map = t.ngettext("{count} event on the map", "{count} events on the map", mapped).format(
         count=t.format_decimal(mapped)
     )
-    unmapped = len(shown) - mapped
+    unmapped = int(in_layers.sum()) - mapped
     elsewhere = t.ngettext("{count} without a location", "{count} without a location", unmapped).format(
         count=t.format_decimal(unmapped)
     )

@@ -373,8 +373,9 @@ def _build_map(
         selected = selected.to_crs("EPSG:4326")
 
     m = _new_map(title, height, basemap, assets if isinstance(assets, MapAssets) else MapAssets.cdn(), lang)
-    drawn = selected[mapped_mask(selected)] if not selected.empty else selected
-    events_drawn = _add_event_groups(drawn, layers, shown, color_by, measures, names, lang)
+    # The encoder draws the rows with a position (mapped_mask) of each layer: selecting
+    # them here first would copy every column of half the store once more.
+    events_drawn = _add_event_groups(selected, layers, shown, color_by, measures, names, lang)
     groups = events_drawn.groups
     for layer in MAP_LAYERS:
         if layer in layers and layer not in groups:
@@ -434,17 +435,21 @@ def _build_map(
         ControlBox(content, "bottomleft", "bm-legend-box").add_to(m)
     unplaced = None
     if playback and any(layer in LAYERS for layer in layers):
-        in_layers = selected[selected["layer"].isin(layers)] if not selected.empty else selected
+        wanted = selected["layer"].isin(layers).to_numpy(dtype=bool)
+        in_layers = selected if wanted.all() else selected[wanted]  # every layer: no copy
         unplaced = in_layers[~mapped_mask(in_layers)] if not in_layers.empty else in_layers
         TimeControl(time_config(in_layers, view, timeline=timeline, lang=lang, unplaced=unplaced)).add_to(m)
     base_names = basemap_names(lang)
     ReadyMark(base_names[basemap], base_names["none"]).add_to(m)
     if not views:
         return m, None
+    mapped = mapped_mask(selected).to_numpy(dtype=bool)
     return m, MapViews(
         index=events.index,
         rows={
-            layer: events.index.get_indexer(drawn.index[(drawn["layer"] == layer).to_numpy(dtype=bool)])
+            layer: events.index.get_indexer(
+                selected.index[mapped & (selected["layer"] == layer).to_numpy(dtype=bool)]
+            )
             for layer in events_drawn.codes
         },
         codes=events_drawn.codes,
@@ -600,7 +605,7 @@ def layer_counts(
 
 
 def _add_event_groups(
-    drawn: gpd.GeoDataFrame,
+    selected: gpd.GeoDataFrame,
     layers: Sequence[str],
     shown: Sequence[str],
     color_by: str,
@@ -608,15 +613,15 @@ def _add_event_groups(
     names: dict[str, str],
     lang: str,
 ) -> _EventGroups:
-    """One group per event layer, each with its encoded events."""
+    """One group per event layer, each with its encoded events (those with a position)."""
     out = _EventGroups({}, {}, {}, None, {})
     for layer in (layer for layer in MAP_LAYERS if layer in layers and layer in LAYERS):
         if layer == "incident" and (measures is not None or color_by == "distance_band"):
             payload = encode_events(
-                drawn, layer, measures=_incident_measures(drawn, measures), color_by=color_by, lang=lang
+                selected, layer, measures=_incident_measures(selected, measures), color_by=color_by, lang=lang
             )
         else:
-            payload = encode_events(drawn, layer, lang=lang)
+            payload = encode_events(selected, layer, lang=lang)
         by_band = layer == "incident" and color_by == "distance_band"
         out.codes[layer] = LayerCodes(
             categories=tuple(cat["key"] for cat in payload["categories"]),
@@ -639,14 +644,15 @@ def _not_mapped(selected: gpd.GeoDataFrame, layers: Sequence[str]) -> int:
     return int((~mapped_mask(in_view)).sum()) if not in_view.empty else 0
 
 
-def _incident_measures(drawn: gpd.GeoDataFrame, measures: pd.DataFrame | None) -> pd.DataFrame:
+def _incident_measures(selected: gpd.GeoDataFrame, measures: pd.DataFrame | None) -> pd.DataFrame:
     """The measures to encode the incidents with: those given, or the drawn incidents' own."""
     if measures is not None:
         return measures
-    if drawn.empty:
-        return measure_events(drawn)
+    if selected.empty:
+        return measure_events(selected)
     # Only what is drawn is measured: a filtered view of a large store measures little.
-    return measure_events(drawn[(drawn["layer"] == "incident").to_numpy(dtype=bool)])
+    incident = (selected["layer"] == "incident").to_numpy(dtype=bool)
+    return measure_events(selected[incident & mapped_mask(selected).to_numpy(dtype=bool)])
 
 
 def _add_reference(groups: dict[str, folium.FeatureGroup], reference: MapReference, lang: str) -> None:

@@ -26,7 +26,7 @@ from layers.i18n import DEFAULT_LANGUAGE, translator
 from layers.map_elements import RawMarkup, ScriptedElement
 from layers.mapdata import js_string
 from layers.timeline import day_number, encode_days
-from layers.timeseries import dated_events
+from layers.timeseries import dated_starts
 from layers.titles import shown_titles
 from layers.vocabulary import LAYER_TITLES, LAYERS, translated
 
@@ -56,11 +56,12 @@ def time_domain(events: gpd.GeoDataFrame, filters: Filters) -> tuple[date, date]
     With no event and no window, today.
     """
     start, end = filters.start, filters.end
-    dated = dated_events(events) if not events.empty else events
+    # The start column alone: selecting the dated rows of every column copies the texts.
+    dated = dated_starts(events)
     if start is None:
-        start = pd.Timestamp(dated["start"].min()).date() if not dated.empty else end or date.today()
+        start = pd.Timestamp(dated.min()).date() if not dated.empty else end or date.today()
     if end is None:
-        end = pd.Timestamp(dated["start"].max()).date() if not dated.empty else start
+        end = pd.Timestamp(dated.max()).date() if not dated.empty else start
     return (start, end) if start <= end else (end, start)
 
 

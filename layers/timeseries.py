@@ -35,6 +35,7 @@ __all__ = [
     "EscalationWeights",
     "closure_intervals",
     "dated_events",
+    "dated_starts",
     "escalation",
     "escalation_index",
     "escalation_inputs",
@@ -222,7 +223,7 @@ def dated_events(events: pd.DataFrame) -> pd.DataFrame:
     return dated if not dated.empty else events
 
 
-def _dated_starts(events: pd.DataFrame) -> pd.Series:
+def dated_starts(events: pd.DataFrame) -> pd.Series:
     """``dated_events(events)["start"]``, without selecting every other column too."""
     starts = events["start"]
     dated = starts[~_open_start(events)]
@@ -251,7 +252,7 @@ def _frame_weeks(
     """The weeks a series covers: the given window, else the span of its dated events."""
     if start is None and events.empty:
         return week_index(None, None)
-    first = start if start is not None else _dated_starts(events).min()
+    first = start if start is not None else dated_starts(events).min()
     last = end if end is not None else _open_end(events, weights).max()
     return week_index(first, last)
 
