@@ -65,6 +65,7 @@ __all__ = [
     "decode_sources",
     "file_digest",
     "frame_to_table",
+    "is_current",
     "read_snapshot",
     "rules_digest",
     "snapshot_path",
@@ -405,6 +406,33 @@ def _save(path: Path, snapshot: Snapshot, meta: dict[str, Any]) -> None:
                 os.unlink(tmp)
 
 
+def _stamp_trusted(meta: dict[str, Any], before: FileStamp) -> bool:
+    """The file is the one the snapshot was made from, by its stamp alone (no hashing)."""
+    return (
+        meta.get("stamp") == [before.size, before.mtime_ns, before.inode]
+        and before.mtime_ns < int(meta.get("checked_ns", 0)) - RACY_NS
+    )
+
+
+def is_current(file: Path, label: str, cache: Path, *, hashing: bool = True) -> bool:
+    """Whether ``file`` has a snapshot :func:`read_snapshot` would use.
+
+    With ``hashing`` False, only a file trusted on its size, time and inode is found
+    current (no file is read): a quick first look. A snapshot whose table turns out to
+    be damaged is still found current here; reading it then validates the file.
+    """
+    try:
+        before = FileStamp.of(file)
+    except OSError:
+        return False
+    meta = _meta(snapshot_path(cache, file, label))
+    if meta is None or meta.get("rules") != rules_digest() or meta.get("label") != label:
+        return False
+    if _stamp_trusted(meta, before):
+        return True
+    return hashing and file_digest(file) == meta.get("sha256")
+
+
 def read_snapshot(
     file: Path,
     label: str,
@@ -442,10 +470,7 @@ def read_snapshot(
     rules = rules_digest()
     meta = _meta(path)
     if meta is not None and meta.get("rules") == rules and meta.get("label") == label:
-        trusted = (
-            meta.get("stamp") == [before.size, before.mtime_ns, before.inode]
-            and before.mtime_ns < int(meta.get("checked_ns", 0)) - RACY_NS
-        )
+        trusted = _stamp_trusted(meta, before)
         checked_ns = time.time_ns()
         digest = None if trusted else file_digest(file)
         if trusted or digest == meta.get("sha256"):

@@ -32,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers import reasons
 from layers.dataset import is_dataset, read_dataset
+from layers.parallel import validate_in_workers
 from layers.paths import default_cache, default_store
 from layers.snapshot import Snapshot, frame_to_table, read_snapshot, table_to_frame
 from layers.validate import (
@@ -362,14 +363,18 @@ def read_store(
     report = ValidationReport(files=len(files))
     tables: list[pa.Table] = []
     validated: list[str] = []
-    for file in files:
-        label = file.relative_to(base).as_posix()
+    labels = [file.relative_to(base).as_posix() for file in files]
+    # Files that need validating are validated in parallel processes first when that pays;
+    # the loop below then reads their snapshots.
+    jobs = list(zip(files, labels, strict=True))
+    in_workers = validate_in_workers(jobs, _validate_file, directory) if directory is not None else {}
+    for file, label in jobs:
         if directory is None:
             found = _validate_file(file, label)
             found, fresh = Snapshot(found.table.select(selected), found.problems, found.set_aside), True
         else:
             found, fresh = read_snapshot(file, label, _validate_file, directory, selected)
-        if fresh:
+        if fresh or label in in_workers:
             validated.append(label)
         report.problems.extend(found.problems)
         report.set_aside += found.set_aside

@@ -8,6 +8,7 @@ import pytest
 
 from layers.editing import EDITING_ENV
 from layers.i18n import LANG_ENV
+from layers.parallel import WORKERS_ENV
 from layers.paths import CACHE_ENV, GEODATA, ROOT, STORE_ENV
 from layers.publishers import PUBLISHERS_ENV
 
@@ -48,7 +49,7 @@ def test_readme_holds_the_two_commands_and_ci_runs_the_test_one() -> None:
 
 def test_settings_are_documented() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for setting in (STORE_ENV, EDITING_ENV, PUBLISHERS_ENV, CACHE_ENV, LANG_ENV):
+    for setting in (STORE_ENV, EDITING_ENV, PUBLISHERS_ENV, CACHE_ENV, WORKERS_ENV, LANG_ENV):
         assert f"`{setting}`" in readme, f"{setting} is not documented in README.md"
 
 

@@ -1,0 +1,277 @@
+"""Validate a store's stale files in parallel processes, each writing the file's snapshot.
+
+Validating a collection is Python's own work per value (decoding JSON, the compiled
+schema checks, building the columns): one core per file. When several files of a store
+need validating (its first read, a schema or code change), :func:`validate_in_workers`
+hands them to worker processes, one file at a time each, the largest first. A worker
+validates its file and writes the snapshot (:func:`layers.snapshot.read_snapshot`,
+atomically, as any reader does); the caller then reads the snapshots, so nothing large
+passes between processes, and the result is the sequential one by construction: the
+same snapshots, read in the store's order.
+
+A worker is a fresh interpreter (``python -c``, the caller's ``sys.path`` sent to it
+first) that reads jobs on its standard input and answers on its standard output. Not
+:mod:`multiprocessing`: its ``spawn`` and ``forkserver`` start methods run the caller's
+main script again in every worker (a script without an ``if __name__ == "__main__"``
+guard would run twice, or fail), and ``fork`` is unsafe in a threaded process such as
+the dashboard's server. ``$BORDERMON_WORKERS`` sets the number of processes (``1``: none,
+every file is validated in the calling process).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from layers.snapshot import Snapshot, is_current, read_snapshot, rules_digest, snapshot_path
+
+__all__ = ["MIN_PARALLEL_BYTES", "WORKERS_ENV", "WorkerError", "validate_in_workers", "worker_count"]
+
+#: Environment variable: how many processes validate stale files (``1``: only the caller).
+WORKERS_ENV = "BORDERMON_WORKERS"
+#: Work moved off the busiest process, in bytes of GeoJSON, below which starting workers
+#: costs more than it saves. A worker starts in ~0.6 s of CPU (importing geopandas and
+#: pyarrow, compiling the schema) and validates ~30-40 MB of GeoJSON a second.
+MIN_PARALLEL_BYTES = 40_000_000
+
+Build = Callable[[Path, str], Snapshot]
+
+#: A worker's program: the caller's ``sys.path`` (first line of its input), then the job loop.
+_WORKER = (
+    "import sys, json; sys.path[:] = json.loads(sys.stdin.readline()); "
+    "from layers.parallel import serve_jobs; serve_jobs()"
+)
+
+
+class WorkerError(RuntimeError):
+    """A worker process stopped (killed, out of memory) before it answered for a file."""
+
+
+def worker_count(environ: Mapping[str, str] | None = None) -> int:
+    """How many processes may validate at once.
+
+    ``$BORDERMON_WORKERS`` when it is a whole number of at least 1; else the CPUs this
+    process may run on (its affinity, which a container's CPU set narrows).
+    """
+    configured = (os.environ if environ is None else environ).get(WORKERS_ENV, "").strip()
+    if configured.isdigit() and int(configured) >= 1:
+        return int(configured)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _worth_it(sizes: Sequence[int], workers: int) -> bool:
+    # The busiest process still validates the largest file, or its share of the whole.
+    if len(sizes) < 2:
+        return False
+    total = sum(sizes)
+    return total - max(max(sizes), total / workers) >= MIN_PARALLEL_BYTES
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
+
+
+# --------------------------------------------------------------------------- the worker side
+
+
+def _build_named(name: str) -> Build:
+    module, _, attribute = name.partition(":")
+    build: Build = getattr(__import__(module, fromlist=[attribute]), attribute)
+    return build
+
+
+def serve_jobs() -> None:
+    """Run as a worker: settings on the first line of standard input, then one job a line.
+
+    Each job is validated into its snapshot; the answer, one line of JSON, says whether
+    the file was validated now, or carries the exception raised (pickled) and its
+    traceback. Anything the validator prints goes to standard error, not into answers.
+    """
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    settings = json.loads(sys.stdin.readline())
+    build = _build_named(settings["build"])
+    cache = Path(settings["cache"])
+    same_rules = rules_digest() == settings["rules"]
+    for line in sys.stdin:
+        job = json.loads(line)
+        answer: dict[str, Any] = {"label": job["label"], "pid": os.getpid(), "fresh": False}
+        try:
+            if same_rules:  # else a snapshot the caller would not use: work for nothing
+                _, answer["fresh"] = read_snapshot(Path(job["file"]), job["label"], build, cache, ["id"])
+        except Exception as exc:  # sent to the caller, which raises it
+            answer["traceback"] = "".join(traceback.format_exception(exc))
+            try:
+                answer["error"] = base64.b64encode(pickle.dumps(exc)).decode("ascii")
+            except Exception:  # an exception that cannot be pickled: its text is sent
+                answer["error"] = None
+        answers.write(json.dumps(answer) + "\n")
+        answers.flush()
+
+
+# --------------------------------------------------------------------------- the caller's side
+
+
+class _RemoteTraceback(Exception):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _raise(answer: dict[str, Any], label: str) -> None:
+    remote = _RemoteTraceback(f"\n\nin the worker process:\n{answer['traceback']}")
+    exc: BaseException | None = None
+    if answer.get("error"):
+        try:
+            exc = pickle.loads(base64.b64decode(answer["error"]))
+        except Exception:
+            exc = None
+    if not isinstance(exc, Exception):
+        exc = WorkerError(answer["traceback"].strip().splitlines()[-1])
+    exc.add_note(f"(raised while validating {label} in a worker process)")
+    raise exc from remote
+
+
+def _start(settings: dict[str, Any]) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", _WORKER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    stdin = process.stdin
+    assert stdin is not None
+    stdin.write(json.dumps([os.getcwd() if p == "" else p for p in sys.path]) + "\n")
+    stdin.write(json.dumps(settings) + "\n")
+    stdin.flush()
+    return process
+
+
+def _ask(stdin: IO[str], stdout: IO[str], file: Path, label: str) -> dict[str, Any] | None:
+    try:
+        stdin.write(json.dumps({"file": str(file), "label": label}) + "\n")
+        stdin.flush()
+    except OSError:
+        return None
+    line = stdout.readline()
+    return json.loads(line) if line else None
+
+
+def validate_in_workers(
+    jobs: Sequence[tuple[Path, str]], build: Build, cache: Path, *, workers: int | None = None
+) -> dict[str, int]:
+    """Validate files into their snapshots in worker processes, when that pays.
+
+    Parameters
+    ----------
+    jobs : sequence of (Path, str)
+        The store's files, each with its label in the store; those with a current
+        snapshot are left alone.
+    build : callable
+        ``build(file, label)``, the validator of :func:`layers.snapshot.read_snapshot`; a
+        module-level function (workers import it by name).
+    cache : Path
+        The snapshot directory.
+    workers : int, optional
+        At most this many processes; default :func:`worker_count`.
+
+    Returns
+    -------
+    dict
+        The label of each file a worker validated → that worker's process id. Empty
+        when one process is allowed, when fewer than two files need validating, or when
+        the work is too small to share (under :data:`MIN_PARALLEL_BYTES` moved off the
+        busiest process). The caller reads every file through its snapshot afterwards;
+        one no worker could write (an unwritable cache, a file changed while it was
+        read) is validated then.
+
+    Raises
+    ------
+    Exception
+        What validating a file raised in its worker: the same exception (type, message
+        and attributes), the worker's traceback as its cause, a note naming the file.
+    WorkerError
+        If a worker stopped before answering (killed, out of memory), naming the file.
+    """
+    allowed = worker_count() if workers is None else workers
+    if allowed < 2 or len(jobs) < 2:
+        return {}
+    # A quick look first (size, time and inode): a store that is mostly current is not
+    # hashed twice, once here and once when it is read.
+    jobs = [(file, label) for file, label in jobs if not is_current(file, label, cache, hashing=False)]
+    if not _worth_it([_size(file) for file, _ in jobs], allowed):
+        return {}
+    jobs = [(file, label) for file, label in jobs if not is_current(file, label, cache)]
+    sizes = {label: _size(file) for file, label in jobs}
+    if not _worth_it(list(sizes.values()), allowed):
+        return {}
+    folder = snapshot_path(cache, jobs[0][0], jobs[0][1]).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return {}  # no snapshot could be kept: the caller validates, keeping nothing
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return {}
+    queue = deque(sorted(jobs, key=lambda job: -sizes[job[1]]))
+    settings = {
+        "build": f"{build.__module__}:{build.__qualname__}",
+        "cache": str(cache),
+        "rules": rules_digest(),
+    }
+    lock = threading.Lock()
+    done: dict[str, int] = {}
+    failures: list[tuple[str, dict[str, Any] | None]] = []
+
+    def feed(process: subprocess.Popen[str]) -> None:
+        stdin, stdout = process.stdin, process.stdout
+        assert stdin is not None and stdout is not None
+        while True:
+            with lock:
+                if not queue or failures:
+                    return
+                file, label = queue.popleft()
+            answer = _ask(stdin, stdout, file, label)
+            with lock:
+                if answer is None or "traceback" in answer:
+                    failures.append((label, answer))
+                    return
+                if answer["fresh"]:
+                    done[label] = int(answer["pid"])
+
+    processes = [_start(settings) for _ in range(min(allowed, len(jobs)))]
+    threads = [threading.Thread(target=feed, args=(p,), daemon=True) for p in processes]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for process in processes:
+            if process.stdin is not None:
+                process.stdin.close()  # the worker's loop ends
+        for process in processes:
+            process.wait()  # each finishes the file it has (its snapshot stays good), then stops
+            if process.stdout is not None:
+                process.stdout.close()
+    if failures:
+        label, answer = failures[0]
+        if answer is None:
+            raise WorkerError(f"the process validating {label} stopped before it finished")
+        _raise(answer, label)
+    return done

@@ -1,0 +1,294 @@
+"""Stale files validated in worker processes: the sequential result, from other processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+
+from layers import parallel
+from layers.parallel import WORKERS_ENV, WorkerError, validate_in_workers, worker_count
+from layers.paths import CACHE_ENV, ROOT, SHIPPED_STORE
+from layers.snapshot import Snapshot, read_snapshot, snapshot_path
+from layers.store import EventStore, _validate_file, collection_files, read_store
+from tests.factories import collection, make_feature, write_json
+from tests.hostile import write_hostile_store
+
+
+class StubbornError(ValueError):
+    """An exception with an attribute of its own, as a validator bug might raise."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+    def __reduce__(self) -> tuple[type[StubbornError], tuple[str, int]]:
+        return type(self), (str(self), self.code)
+
+
+class UnpicklableError(ValueError):
+    """An exception pickle cannot make again (its arguments are not its constructor's)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+
+
+def exploding_build(file: Path, label: str) -> Snapshot:
+    """A validator that fails on one file (imported by name in the workers)."""
+    if label == "b.geojson":
+        raise StubbornError(f"cannot validate {label}", 7)
+    return _validate_file(file, label)
+
+
+def unpicklable_build(file: Path, label: str) -> Snapshot:
+    """A validator that fails on one file with an exception that cannot cross processes."""
+    if label == "b.geojson":
+        raise UnpicklableError(f"cannot validate {label}", 7)
+    return _validate_file(file, label)
+
+
+def dying_build(file: Path, label: str) -> Snapshot:
+    """A validator whose process dies on one file, as one killed for its memory would."""
+    if label == "b.geojson":
+        os._exit(3)
+    return _validate_file(file, label)
+
+
+@pytest.fixture
+def pool_for_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers, and no minimum of work: the small stores of the tests use the pool."""
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setenv(WORKERS_ENV, "2")
+
+
+def _store(root: Path) -> Path:
+    write_json(root / "a.geojson", collection(*(make_feature(f"a{n}") for n in range(30))))
+    write_json(root / "b.geojson", collection(make_feature("b1"), make_feature("a3", title="Again")))
+    write_json(root / "nested" / "c.geojson", collection(make_feature("c1", start="2023-11-05")))
+    return root
+
+
+def _same(one: EventStore, other: EventStore) -> None:
+    assert_geodataframe_equal(one.events, other.events, check_less_precise=False)
+    assert one.report == other.report
+    assert one.report.format(root="x") == other.report.format(root="x")
+
+
+def _jobs(root: Path) -> list[tuple[Path, str]]:
+    return [(file, file.relative_to(root).as_posix()) for file in collection_files(root)]
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+@pytest.mark.parametrize("which", ["shipped", "hostile", "duplicates"])
+def test_workers_give_the_sequential_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
+    if which == "shipped":
+        root = SHIPPED_STORE
+    elif which == "hostile":
+        root = write_hostile_store(tmp_path / "hostile")
+    else:
+        root = _store(tmp_path / "store")
+    parallel_read = read_store(root, cache=tmp_path / "parallel")
+    files = [file.relative_to(root).as_posix() for file in collection_files(root)]
+    assert parallel_read.validated == tuple(files)  # every file, in the store's order
+    for file in collection_files(root):  # each one validated into its snapshot by a worker
+        assert snapshot_path(tmp_path / "parallel", file, file.relative_to(root).as_posix()).is_file()
+    monkeypatch.setenv(WORKERS_ENV, "1")
+    sequential = read_store(root, cache=tmp_path / "sequential")
+    assert sequential.validated == parallel_read.validated
+    _same(parallel_read, sequential)
+    _same(parallel_read, read_store(root, cache=None))
+    again = read_store(root, cache=tmp_path / "parallel")  # and the snapshots are the ones it reads
+    assert again.validated == ()
+    _same(parallel_read, again)
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+def test_the_files_are_validated_in_other_processes(tmp_path: Path) -> None:
+    root = _store(tmp_path / "store")
+    cache = tmp_path / "cache"
+    done = validate_in_workers(_jobs(root), _validate_file, cache)
+    assert set(done) == {"a.geojson", "b.geojson", "nested/c.geojson"}
+    assert os.getpid() not in done.values()
+    assert 1 <= len(set(done.values())) <= 2
+    for file, label in _jobs(root):
+        assert snapshot_path(cache, file, label).is_file()
+    # The caller now reads every file from its snapshot: nothing is validated twice.
+    assert read_store(root, cache=cache).validated == ()
+    assert validate_in_workers(_jobs(root), _validate_file, cache) == {}  # nothing left to do
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+def test_only_the_stale_files_go_to_workers(tmp_path: Path) -> None:
+    root = _store(tmp_path / "store")
+    cache = tmp_path / "cache"
+    read_store(root, cache=cache)
+    for name in ("a.geojson", "b.geojson"):
+        path = root / name
+        path.write_text(path.read_text(encoding="utf-8").replace("Test event", "Edited"), encoding="utf-8")
+    assert set(validate_in_workers(_jobs(root), _validate_file, cache)) == {"a.geojson", "b.geojson"}
+
+
+def test_one_worker_or_little_work_stays_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _store(tmp_path / "store")
+    monkeypatch.setenv(WORKERS_ENV, "1")  # the documented switch
+    assert validate_in_workers(_jobs(root), _validate_file, tmp_path / "off") == {}
+    store = read_store(root, cache=tmp_path / "off")
+    assert store.validated == ("a.geojson", "b.geojson", "nested/c.geojson")  # by this process
+    monkeypatch.setenv(WORKERS_ENV, "2")  # a few kilobytes: not worth starting a process
+    assert validate_in_workers(_jobs(root), _validate_file, tmp_path / "small") == {}
+    assert not (tmp_path / "small").exists()
+
+
+def test_the_number_of_workers() -> None:
+    cpus = len(os.sched_getaffinity(0))
+    assert worker_count({}) == cpus
+    assert worker_count({WORKERS_ENV: "1"}) == 1
+    assert worker_count({WORKERS_ENV: " 3 "}) == 3
+    for unusable in ("0", "-2", "many", ""):
+        assert worker_count({WORKERS_ENV: unusable}) == cpus
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+def test_an_error_in_a_worker_is_raised_as_in_this_process_naming_the_file(tmp_path: Path) -> None:
+    root = _store(tmp_path / "store")
+    with pytest.raises(StubbornError) as here:
+        read_snapshot(root / "b.geojson", "b.geojson", exploding_build, tmp_path / "here", ["id"])
+    with pytest.raises(StubbornError) as there:
+        validate_in_workers(_jobs(root), exploding_build, tmp_path / "cache")
+    assert str(there.value) == str(here.value) == "cannot validate b.geojson"
+    assert there.value.code == here.value.code == 7
+    assert there.value.__notes__ == ["(raised while validating b.geojson in a worker process)"]
+    assert "exploding_build" in str(there.value.__cause__)  # the worker's traceback
+    assert "StubbornError" in str(there.value.__cause__)
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+def test_an_exception_that_cannot_cross_processes_keeps_its_type_and_text(tmp_path: Path) -> None:
+    root = _store(tmp_path / "store")
+    with pytest.raises(WorkerError) as there:
+        validate_in_workers(_jobs(root), unpicklable_build, tmp_path / "cache")
+    assert str(there.value) == "tests.test_parallel.UnpicklableError: cannot validate b.geojson"
+    assert there.value.__notes__ == ["(raised while validating b.geojson in a worker process)"]
+    assert "unpicklable_build" in str(there.value.__cause__)
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+def test_a_worker_that_dies_is_reported_with_its_file(tmp_path: Path) -> None:
+    root = _store(tmp_path / "store")
+    with pytest.raises(WorkerError, match=r"the process validating b\.geojson stopped before it finished"):
+        validate_in_workers(_jobs(root), dying_build, tmp_path / "cache")
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+def test_a_cache_that_cannot_be_written_is_validated_here(tmp_path: Path) -> None:
+    root = _store(tmp_path / "store")
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache directory should be", encoding="utf-8")
+    assert validate_in_workers(_jobs(root), _validate_file, blocked) == {}
+    store = read_store(root, cache=blocked)
+    assert store.validated == ("a.geojson", "b.geojson", "nested/c.geojson")
+    _same(store, read_store(root, cache=None))
+
+
+@pytest.mark.parametrize("how", ["script without a main guard", "python -m layers.cli"])
+def test_callers_in_their_own_processes(tmp_path: Path, how: str) -> None:
+    """A caller's script is never run again by the workers; the command line uses them too."""
+    root = _store(tmp_path / "store")
+    ran = tmp_path / "ran.txt"
+    # PYTHONPATH: this checkout's code, wherever the environment's install points.
+    env = {
+        **os.environ,
+        WORKERS_ENV: "2",
+        "BORDERMON_CACHE": str(tmp_path / "cache"),
+        "PYTHONPATH": str(ROOT),
+    }
+    if how == "python -m layers.cli":
+        # The documented command, with no minimum of work, through the module's own entry.
+        code = (
+            "import runpy, sys; import layers.parallel as p; p.MIN_PARALLEL_BYTES = 0; "
+            f"sys.argv = ['bordermon', 'validate', {str(root)!r}]; "
+            "runpy.run_module('layers.cli', run_name='__main__')"
+        )
+        done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
+        env[WORKERS_ENV] = "1"
+        env[CACHE_ENV] = str(tmp_path / "sequential")
+        alone = subprocess.run(
+            [sys.executable, "-m", "layers.cli", "validate", str(root)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == alone.returncode == 1, done.stderr  # the duplicate id is an error
+        assert done.stdout == alone.stdout and "a3" in done.stdout
+        assert len(list((tmp_path / "cache" / "snapshots").glob("*.parquet"))) == len(collection_files(root))
+        return
+    script = tmp_path / "analysis.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os
+            import layers.parallel
+            import layers.store
+
+            layers.parallel.MIN_PARALLEL_BYTES = 0
+            with open({str(ran)!r}, "a") as log:
+                log.write(f"{{os.getpid()}}\\n")
+            workers = {{}}
+            def spy(*args, **kwargs):
+                workers.update(layers.parallel.validate_in_workers(*args, **kwargs))
+                return workers
+            layers.store.validate_in_workers = spy
+            store = layers.store.read_store({str(root)!r})
+            print(len(store.validated), len(workers), os.getpid() in workers.values())
+            """
+        ),
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert len(ran.read_text(encoding="utf-8").split()) == 1  # the script ran once
+    files = len(collection_files(root))
+    assert done.stdout.split() == [str(files), str(files), "False"]  # all of them, in workers
+    assert len(list((tmp_path / "cache" / "snapshots").glob("*.parquet"))) == files
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+def test_the_dashboard_reads_a_stale_store_through_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's script thread (as in ``streamlit run``'s threaded server) starts the workers."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    import layers.store
+
+    root = tmp_path / "store"
+    write_json(root / "a.geojson", collection(*(make_feature(f"a{n}") for n in range(20))))
+    write_json(root / "b.geojson", collection(*(make_feature(f"b{n}") for n in range(17))))
+    monkeypatch.setenv("BORDERMON_STORE", str(root))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    in_workers: dict[str, int] = {}
+
+    def spy(*args: Any, **kwargs: Any) -> dict[str, int]:  # records what the real pool did
+        in_workers.update(parallel.validate_in_workers(*args, **kwargs))
+        return in_workers
+
+    monkeypatch.setattr(layers.store, "validate_in_workers", spy)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert set(in_workers) == {"a.geojson", "b.geojson"} and os.getpid() not in in_workers.values()
+    assert any("**37**" in m.value for m in at.markdown)
+    st.cache_resource.clear()
