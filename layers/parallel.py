@@ -40,8 +40,10 @@ __all__ = ["MIN_PARALLEL_BYTES", "WORKERS_ENV", "WorkerError", "validate_in_work
 #: Environment variable: how many processes validate stale files (``1``: only the caller).
 WORKERS_ENV = "BORDERMON_WORKERS"
 #: Work moved off the busiest process, in bytes of GeoJSON, below which starting workers
-#: costs more than it saves. A worker starts in ~0.6 s of CPU (importing geopandas and
-#: pyarrow, compiling the schema) and validates ~30-40 MB of GeoJSON a second.
+#: costs more than it saves. Measured (bench/RESULTS-cli.md): a worker costs ~0.75 s of
+#: CPU to start (importing geopandas and pyarrow, compiling the schema) and validates
+#: ~25-35 MB of GeoJSON a second; two workers on two files of 5 MB took 2.7 s of CPU
+#: against 1.2 s in one process, on two of 40 MB 5.5 s against 3.8 s.
 MIN_PARALLEL_BYTES = 40_000_000
 
 Build = Callable[[Path, str], Snapshot]
