@@ -641,9 +641,13 @@ def inline_assets(page: str, node_modules: Path | None = None) -> str:
         raise FileNotFoundError(
             f"map assets not installed (missing {missing} …); run `npm ci --ignore-scripts`"
         )
-    # Scripts and styles are inlined in the order the page links them; Leaflet first.
-    page = _SCRIPT_LINK.sub(lambda m: _inline_one(m, node_modules), page)
-    return _CSS_LINK.sub(lambda m: _inline_one(m, node_modules), page)
+    # Scripts and styles are inlined in the order the page links them; Leaflet first. Only
+    # the part up to the last link is rewritten: what follows it (a map's data, most of a
+    # large page) is joined on once instead of being copied by each pass. Neither pass can
+    # match across that point, since it ends a match and a tag ends with it.
+    cut = max((m.end() for pattern in (_SCRIPT_LINK, _CSS_LINK) for m in pattern.finditer(page)), default=0)
+    head = _SCRIPT_LINK.sub(lambda m: _inline_one(m, node_modules), page[:cut])
+    return _CSS_LINK.sub(lambda m: _inline_one(m, node_modules), head) + page[cut:]
 
 
 def external_links(page: str) -> list[str]:
