@@ -445,6 +445,42 @@
   }
   B.subtract = subtract;
 
+  // Idle-time painting (a level's margins, the zoom levels next to it) is work for later:
+  // it must not hold up the page. A callback paints for at most IDLE_SLICE_MS, then gives
+  // the thread back (an idle period lasts up to 50 ms, and a click or a message arriving
+  // meanwhile waited for all of it). In a frame of a page of the same origin (the
+  // dashboard), it waits besides until that page has not changed for HOST_QUIET_MS (at
+  // most HOST_HOLD_MAX_MS): a filter change there is Streamlit redrawing the page's
+  // elements, on this same thread, and painting levels meanwhile made it settle later.
+  var IDLE_SLICE_MS = 12, HOST_QUIET_MS = 400, HOST_HOLD_MAX_MS = 3000, hostChanged = -Infinity, hostWatched = false;
+  function watchHost() {
+    hostWatched = true;
+    var host = null;
+    try {
+      host = window.parent !== window && window.parent.document;
+    } catch (e) {  // a page of another origin: nothing to watch
+      return;
+    }
+    if (!host || !host.body || !window.MutationObserver) {
+      return;
+    }
+    var changed = function () { hostChanged = performance.now(); };
+    var watch = new MutationObserver(changed), inputs = ["pointerdown", "keydown", "input"];
+    watch.observe(host.body, { childList: true, subtree: true, attributes: true, characterData: true });
+    inputs.forEach(function (type) { host.addEventListener(type, changed, true); });
+    window.addEventListener("pagehide", function () {
+      watch.disconnect();
+      inputs.forEach(function (type) { host.removeEventListener(type, changed, true); });
+    });
+  }
+  // Milliseconds idle-time painting should wait for the page holding the map (0: none).
+  function hostWait() {
+    if (!hostWatched) {
+      watchHost();
+    }
+    return Math.max(0, Math.ceil(hostChanged + HOST_QUIET_MS - performance.now()));
+  }
+
   // What SymbolSet and AreaSet share: the levels kept and how a view is drawn from them.
   // A level is {f, ratio, x, y, w, h, canvas}: the set's pixels over a rectangle of
   // device pixels counted from the world's origin at zoom factor f.
@@ -462,13 +498,16 @@
       this._levels = [];
       this._spare = null;
       if (this._idle) {
-        if (window.cancelIdleCallback) {
+        if (this._idle.held) {
+          clearTimeout(this._idle.held);
+        } else if (window.cancelIdleCallback) {
           window.cancelIdleCallback(this._idle);
         } else {
           clearTimeout(this._idle);
         }
         this._idle = null;
       }
+      this._heldAt = null;
       if (this._drawn) {
         this._drawn.fill(0);
       }
@@ -691,10 +730,18 @@
         if (!self._map || !current) {
           return;
         }
+        var wait = hostWait(), now = performance.now();
+        self._heldAt = self._heldAt === undefined || self._heldAt === null ? now : self._heldAt;
+        if (wait > 0 && now - self._heldAt < HOST_HOLD_MAX_MS) {  // a page that never rests waits no longer
+          self._idle = { held: setTimeout(function () { self._idle = null; self._later(); }, wait) };
+          return;
+        }
+        self._heldAt = null;
         if (!current.prefetched && !current.pending.length) {
           self._prefetch();
         }
-        while (deadline.timeRemaining() > 8 || deadline.didTimeout) {
+        var began = performance.now();
+        while ((deadline.timeRemaining() > 8 && performance.now() - began < IDLE_SLICE_MS) || deadline.didTimeout) {
           var level = null;
           for (var i = 0; i < levels.length && !level; i++) {
             level = levels[i].pending.length ? levels[i] : null;
