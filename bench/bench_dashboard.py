@@ -107,14 +107,26 @@ def _map_ready(page: Any) -> bool:
     return False
 
 
-def _settled(page: Any, started: float, timeout: float = 600) -> float:
-    """Seconds from ``started`` until the page became quiet (and stayed so for 0.5 s)."""
+def _settled(page: Any, started: float, timeout: float = 600, rerun: _Socket | None = None) -> float:
+    """Seconds from ``started`` until the page became quiet (and stayed so for 0.5 s).
+
+    With ``rerun`` (the page's websocket), the page counts as quiet only once a script
+    run has finished after ``started``: a change whose rerun starts late would otherwise
+    pass for settled before its elements turn stale (Streamlit marks them only after a
+    moment, and shows its running icon later still).
+    """
     quiet_since: float | None = None
+    runs = rerun.finished if rerun is not None else 0
     while True:
         now = time.perf_counter()
         if now - started > timeout:
             raise TimeoutError("the page did not settle")
-        quiet = not page.evaluate(_BUSY) and _map_ready(page) and page.get_by_text("Showing").count() > 0
+        quiet = (
+            (rerun is None or rerun.finished > runs)
+            and not page.evaluate(_BUSY)
+            and _map_ready(page)
+            and page.get_by_text("Showing").count() > 0
+        )
         if not quiet:
             quiet_since = None
         elif quiet_since is None:
@@ -151,6 +163,7 @@ class _Socket:
         self.total = 0
         self.kinds: dict[str, int] = {}
         self.http = 0  # response bodies over HTTP, as sent
+        self.finished = 0  # script runs the server reported finished
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
         page.on("requestfinished", self._request)
 
@@ -165,6 +178,7 @@ class _Socket:
         self.total += size
         kind = _kind(payload)
         self.kinds[kind] = self.kinds.get(kind, 0) + size
+        self.finished += kind == "script_finished"
 
 
 def _visit(browser: Any, url: str) -> tuple[Any, Any, float, _Socket]:
@@ -265,7 +279,7 @@ def run(n: int, repeat: int, work: Path, profile: bool = False) -> dict[str, Any
                         cdp.send("Profiler.start")
                     started = time.perf_counter()
                     change()
-                    settled = _settled(page, started)
+                    settled = _settled(page, started, rerun=sent)
                     result["changes"].setdefault(name, []).append(settled)
                     if cdp is not None:
                         parts = _main_thread(cdp.send("Profiler.stop")["profile"], settled)
