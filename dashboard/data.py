@@ -16,11 +16,13 @@ import gc
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dashboard.charts import WeeklyCharts, weekly_charts
@@ -58,9 +60,50 @@ def store_stamp(path: Path) -> _Stamp:
 # Spinners are drawn by the callers, in the reader's language (a decorator's text is fixed).
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load(path: str, stamp: _Stamp) -> EventStore:
+    hand_back_large_blocks()
     store = read_store(Path(path))
+    share_equal_values(store.events)  # not yet shared: no session holds it
     release_memory()  # reading 100k events leaves ~100 MB of parsed JSON and Arrow buffers freed
     return store
+
+
+_EMPTY_LIST: list[Any] = []
+_EMPTY_DICT: dict[str, Any] = {}
+
+
+def share_equal_values(events: pd.DataFrame) -> None:
+    """Make equal texts and empty lists and mappings of the nested columns one object each.
+
+    Decoding JSON makes a new ``str`` for every text and a new container for every empty
+    list or mapping: at 100k events the sources' publishers, languages and dates, the
+    actors' names and the mostly empty tags, disputes, translations and identifiers are
+    some 65 MB of copies of the same few values. Equal values stay equal (a ``str``
+    cannot change; the store is read only, so a shared empty list is never added to).
+    Changes the frame in place: call it before the frame is shared.
+    """
+    texts: dict[str, str] = {}
+
+    def shared(value: Any) -> Any:
+        if type(value) is str:
+            return texts.setdefault(value, value)
+        if type(value) is dict:
+            if not value:
+                return _EMPTY_DICT
+            for key, item in value.items():
+                value[key] = shared(item)
+        elif type(value) is list:
+            if not value:
+                return _EMPTY_LIST
+            value[:] = [shared(item) for item in value]
+        return value
+
+    for name in events.columns:
+        if name != "geometry" and events[name].dtype == object:
+            # fromiter: a list value stays one value, never spread into the array.
+            values = np.fromiter(
+                (shared(v) for v in events[name].to_numpy()), dtype=object, count=len(events)
+            )
+            events[name] = values
 
 
 def release_memory() -> None:
@@ -69,10 +112,36 @@ def release_memory() -> None:
     The C allocator keeps freed memory for reuse rather than returning it: after the
     store is read or a map of 100k events is built, the server would hold on to the
     peak for good. ``malloc_trim`` (glibc) returns it; elsewhere this only collects.
+    Arrow's own pool, where it has one, is asked to return what it keeps too.
     """
     gc.collect()
+    pa.default_memory_pool().release_unused()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+#: glibc's ``mallopt`` setting of the size from which a block is mapped on its own.
+_M_MMAP_THRESHOLD = -3
+#: Blocks of a megabyte or more (a map's script, a column of 100k values being built) are
+#: mapped on their own and returned to the system as soon as they are freed.
+_LARGE_BLOCK = 1 << 20
+
+
+def hand_back_large_blocks() -> None:
+    """Return large blocks to the system when they are freed, not at the next trim.
+
+    Left to itself glibc raises the size from which it maps a block each time it frees
+    such a block (up to 32 MB), so the copies of a 13 MB map script made while the map
+    of 100k events is built, and Arrow's buffers while the store is read, pile up in
+    the heap, and the server's peak grew by them (at 100k events about 80 MB, measured
+    with the map's build). For the same reason Arrow allocates through the C allocator,
+    not through its own pool (mimalloc), which kept ~70 MB after the store was read.
+    Process-wide, idempotent; where glibc is not the C library only Arrow's pool changes.
+    """
+    if pa.default_memory_pool().backend_name != "system":
+        pa.set_memory_pool(pa.system_memory_pool())
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to set
+        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, _LARGE_BLOCK)
 
 
 def _configured() -> tuple[str, _Stamp]:

@@ -4,6 +4,7 @@ in pages."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +109,26 @@ def test_the_events_table_is_sent_a_page_at_a_time(
     starts = dashboard.data.load_store().events.set_index("id")["start"]
     assert starts.loc[first_page].max() <= starts.loc[last_page].min()
     assert any(f"of {n:,}" in c.value for c in at.caption)
+
+
+def test_the_store_s_equal_nested_values_are_shared_and_unchanged(tmp_path: Path) -> None:
+    from layers.store import read_store
+
+    features = [
+        make_feature(f"ev-{i}", actors=["Kosovo Police", f"Unit {i % 2}"], tags=["riot"] if i == 3 else [])
+        for i in range(6)
+    ]
+    write_json(tmp_path / "events.geojson", collection(*features))
+    events = read_store(tmp_path, cache=None).events
+    before = events.copy()
+    before[["actors", "sources", "tags", "title_i18n"]] = before[
+        ["actors", "sources", "tags", "title_i18n"]
+    ].map(copy.deepcopy)
+    dashboard.data.share_equal_values(events)
+    for name in ("actors", "sources", "tags", "disputes", "title_i18n", "external_ids", "extensions"):
+        assert events[name].tolist() == before[name].tolist(), name
+    actors, sources, tags = events["actors"], events["sources"], events["tags"]
+    assert actors.iloc[0][0] is actors.iloc[5][0] and actors.iloc[0][1] is actors.iloc[2][1]
+    assert sources.iloc[0][0]["publisher"] is sources.iloc[4][0]["publisher"]
+    assert tags.iloc[0] is tags.iloc[1] and tags.iloc[3] == ["riot"]
+    assert events["title_i18n"].iloc[0] is events["title_i18n"].iloc[5] == {}
