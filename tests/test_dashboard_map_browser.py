@@ -190,9 +190,14 @@ def _unlike_afresh(frame: Any) -> float:
             for (const set of [l.symbols, l.areas]) { if (set._map) set.redraw(); } } }"""
     )
     frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return _unlike(shown, _pixels(frame))
+
+
+def _unlike(first: str, second: str) -> float:
+    """The share of pixels that differ between two drawings (data URLs of the same size)."""
     a, b = (
         np.asarray(Image.open(io.BytesIO(base64.b64decode(data.split(",", 1)[1]))).convert("RGBA"), dtype=int)
-        for data in (shown, _pixels(frame))
+        for data in (first, second)
     )
     return float((np.abs(a - b).sum(axis=2) > 0).mean())
 
@@ -271,9 +276,13 @@ def test_filter_changes_narrow_the_same_map(chromium: Any, server: str) -> None:
             layer: int((EVENTS[mapped_mask(EVENTS)]["layer"] == layer).sum()) for layer in seen[-1]
         }
         assert len({tuple(sorted(s.items())) for s in seen}) >= 4  # the views differ from each other
-        # The same pixels as the first drawing of the full view, which nothing was set aside for.
+        # The first drawing of the full view, which nothing was set aside for: the same
+        # pixels but for the odd anti-aliased one where its margins were painted in other
+        # strips (idle-time painting interleaves with the page's own work). On a loaded
+        # machine exact equality failed now and then; a failing run differed in 0.06 % of
+        # the pixels, a view kept wrongly differs in far more.
         assert frame.evaluate("bordermon.layers.incident.symbols._levels[0] !== undefined")
-        assert _pixels(frame) == first_pixels
+        assert _unlike(_pixels(frame), first_pixels) < 0.002
         assert log.page_errors == []
     finally:
         context.close()
