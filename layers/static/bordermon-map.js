@@ -359,6 +359,23 @@
   // A rectangle is painted in bands of at most this many pixels (bounded memory).
   var BAND_PIXELS = 1 << 19;
 
+  // Straight colour from premultiplied, [alpha * 256 + value]: what value * 255 / alpha
+  // gives stored in an ImageData (rounded, clamped), looked up instead of computed per
+  // pixel and channel.
+  var unpremultiplied = null;
+  function straight() {
+    if (!unpremultiplied) {
+      unpremultiplied = new Uint8ClampedArray(256 * 256);
+      for (var alpha = 1; alpha < 255; alpha++) {
+        var f = 255 / alpha;
+        for (var v = 0; v < 256; v++) {
+          unpremultiplied[alpha * 256 + v] = v * f;
+        }
+      }
+    }
+    return unpremultiplied;
+  }
+
   // Puts a buffer of pixels at (x, y) of a canvas, in the straight alpha ImageData holds.
   function put(g, px, x, y) {
     var W = px.W, H = px.H, image = scratch.image;
@@ -366,17 +383,16 @@
       image = scratch.image = new ImageData(Math.max(W, image ? image.width : 0), Math.max(H, image ? image.height : 0));
       scratch.imageWords = new Uint32Array(image.data.buffer);
     }
-    var S = image.width, out = scratch.imageWords, bytes = image.data, src = px.words;
+    var S = image.width, out = scratch.imageWords, src = px.words, lut = straight();
     for (var row = 0; row < H; row++) {
-      out.set(src.subarray(row * W, row * W + W), row * S);
-      for (var p = row * S, end = p + W; p < end; p++) {
-        var alpha = out[p] >>> 24;
+      for (var q = row * W, p = row * S, end = p + W; p < end; p++, q++) {
+        var word = src[q], alpha = word >>> 24;
         if (alpha && alpha < 255) {
-          var f = 255 / alpha, c = 4 * p;
-          bytes[c] = bytes[c] * f;
-          bytes[c + 1] = bytes[c + 1] * f;
-          bytes[c + 2] = bytes[c + 2] * f;
+          var at = alpha << 8;
+          word = ((alpha << 24) | (lut[at + ((word >>> 16) & 255)] << 16) | (lut[at + ((word >>> 8) & 255)] << 8) |
+            lut[at + (word & 255)]) >>> 0;
         }
+        out[p] = word;
       }
     }
     g.putImageData(image, x, y, 0, 0, W, H);
@@ -1284,6 +1300,9 @@
       for (var q = qa; q <= qb; q++) {
         var px = (steep ? Q + q : P + p) + 0.5 - x0, py = (steep ? P + p : Q + q) + 0.5 - y0;
         var t = px * ux + py * uy, perp = px * uy - py * ux, off = t < 0 ? -t : t > len ? t - len : 0;
+        if (perp >= hw + 0.5 || perp <= -hw - 0.5) {
+          continue;  // beyond the stroke whatever the dashes (its distance is at least |perp|)
+        }
         if (dash) {
           var pos = along + (t < 0 ? 0 : t > len ? len : t), gap;
           if (dash.length === 2) {
