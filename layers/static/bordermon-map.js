@@ -256,7 +256,22 @@
         }
       }
     }
-    out.subarray(0, count).sort();
+    if (count > this.n >> 4) {
+      // Many: put them back in order through a flag per item, cheaper than sorting them.
+      var flags = this.flags || (this.flags = new Uint8Array(this.n));
+      for (q = 0; q < count; q++) {
+        flags[out[q]] = 1;
+      }
+      count = 0;
+      for (k = 0; k < this.n; k++) {
+        if (flags[k]) {
+          flags[k] = 0;
+          out[count++] = k;
+        }
+      }
+    } else {
+      out.subarray(0, count).sort();
+    }
     return count;
   };
   B.GridIndex = GridIndex;
