@@ -326,6 +326,7 @@
       s._faded = L.extend({}, s, { opacity: (s.opacity === undefined ? 1 : s.opacity) * FADED_ALPHA, fillOpacity: s.fillOpacity * FADED_ALPHA });
       s._faded._key = s._key + "|faded";
       s._faded._ink = null;
+      s._faded._rings = null;
     }
     return s._faded;
   }
@@ -1070,15 +1071,16 @@
 
   // Rows of a filled ellipse of radii rx, ry (device pixels, centred on a pixel corner):
   // for row r (y = r − ry) the pixels lo[r]..hi[r] (relative to the centre) are inside.
-  var spans = {}, spanCount = 0;
+  // Looked up once per circle and band: keyed by a number (a string key built per
+  // circle cost as much as a row sweep's spans).
+  var spans = new Map();
   function ellipseSpans(rx, ry) {
-    var key = rx + "|" + ry;
-    if (spans[key]) {
-      return spans[key];
+    var key = rx * 1048576 + ry, found = spans.get(key);
+    if (found) {
+      return found;
     }
-    if (spanCount > 4000) {
-      spans = {};
-      spanCount = 0;
+    if (spans.size > 4000) {
+      spans.clear();
     }
     var lo = new Int32Array(2 * ry), hi = new Int32Array(2 * ry);
     for (var r = 0; r < 2 * ry; r++) {
@@ -1086,8 +1088,9 @@
       lo[r] = Math.ceil(-hw - 0.5);
       hi[r] = Math.floor(hw - 0.5);
     }
-    spanCount += 1;
-    return (spans[key] = { lo: lo, hi: hi });
+    found = { lo: lo, hi: hi };
+    spans.set(key, found);
+    return found;
   }
 
   // The ring of an ellipse stroked w device pixels wide: a pixel list (see spritePixels,
@@ -1132,10 +1135,20 @@
       width: 2 * (rx + pad) + 1, height: 2 * (ry + pad) + 1, pad: pad, looks: {}
     });
   }
-  // A ring in a look's stroke: its pixel list, premultiplied (see stamp).
+  // A ring in a look's stroke: its pixel list, premultiplied (see stamp). Found per look
+  // by a number, once per circle and band.
   function ringPixels(s, rx, ry, ratio) {
-    var shape = ringShape(rx, ry, (s.weight || 0) * ratio), found = shape.looks[s._key];
+    var mine = s._rings || (s._rings = new Map()), key = (rx * 1048576 + ry) * 4 + ratio, found = mine.get(key);
     if (found) {
+      return found;
+    }
+    if (mine.size > 4000) {
+      mine.clear();
+    }
+    var shape = ringShape(rx, ry, (s.weight || 0) * ratio);
+    found = shape.looks[s._key];
+    if (found) {
+      mine.set(key, found);
       return found;
     }
     var rgb = colour(s.color), opacity = s.opacity === undefined ? 1 : s.opacity, n = shape.n;
@@ -1145,6 +1158,7 @@
       out.words[j] = premultiplied(rgb, a);
       out.keep[j] = 255 - a;
     }
+    mine.set(key, out);
     return (shape.looks[s._key] = out);
   }
 
@@ -1531,16 +1545,16 @@
       var styles = dim ? this.options.styles.map(fadedStyle) : this.options.styles;
       // Per family, four running sums along each row (layers, red, green, blue): + at the
       // start of a circle's span, − after its end.
-      var fams = [], famOf = {};
+      var fams = [], famOf = new Int32Array(styles.length).fill(-1);  // per look
       for (q = 0; q < count; q++) {
         var s0 = styles[st[list[q]]];
-        if (s0.fill && famOf[s0._key] === undefined) {
+        if (s0.fill && famOf[st[list[q]]] < 0) {
           var fam = familyOf(s0);
           for (i = 0; i < fams.length && fams[i].key !== fam.key; i++) { /* find */ }
           if (i === fams.length) {
             fams.push(fam);
           }
-          famOf[s0._key] = i;
+          famOf[st[list[q]]] = i;
         }
       }
       // The filled circles meeting the band, bucketed by their first row (a row sweep:
@@ -1564,7 +1578,7 @@
         c.cx[nc] = cx;
         c.top[nc] = cy - ry;
         c.end[nc] = cy - ry + r1;
-        c.fam[nc] = famOf[s._key];
+        c.fam[nc] = famOf[st[k]];
         c.r[nc] = ink[0];
         c.g[nc] = ink[1];
         c.b[nc] = ink[2];
