@@ -26,6 +26,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 import threading
 import traceback
 from collections import deque
@@ -33,9 +34,18 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+import pyarrow as pa
+
 from layers.snapshot import Snapshot, is_current, read_snapshot, rules_digest, snapshot_path
 
-__all__ = ["MIN_PARALLEL_BYTES", "WORKERS_ENV", "WorkerError", "validate_in_workers", "worker_count"]
+__all__ = [
+    "MIN_PARALLEL_BYTES",
+    "WORKERS_ENV",
+    "WorkerError",
+    "validate_in_parts",
+    "validate_in_workers",
+    "worker_count",
+]
 
 #: Environment variable: how many processes validate stale files (``1``: only the caller).
 WORKERS_ENV = "BORDERMON_WORKERS"
@@ -47,6 +57,7 @@ WORKERS_ENV = "BORDERMON_WORKERS"
 MIN_PARALLEL_BYTES = 40_000_000
 
 Build = Callable[[Path, str], Snapshot]
+PartBuild = Callable[[Path, str, int, int], "Snapshot | None"]
 
 #: A worker's program: the caller's ``sys.path`` (first line of its input), then the job loop.
 _WORKER = (
@@ -98,29 +109,52 @@ def _build_named(name: str) -> Build:
     return build
 
 
+def _do(
+    job: dict[str, Any], build: Callable[..., Any], cache: Path | None, same_rules: bool
+) -> dict[str, Any]:
+    file, label = Path(job["file"]), job["label"]
+    if "part" not in job:  # a whole file, into its snapshot
+        if not same_rules:  # a snapshot the caller would not use: work for nothing
+            return {"fresh": False}
+        assert cache is not None
+        _, fresh = read_snapshot(file, label, build, cache, ["id"])
+        return {"fresh": fresh}
+    found: Snapshot | None = build(file, label, job["part"], job["parts"])
+    if found is None:
+        return {"whole": True}
+    with pa.OSFile(job["out"], "wb") as sink, pa.ipc.new_file(sink, found.table.schema) as writer:
+        writer.write_table(found.table)
+    return {"problems": _pickled(found.problems), "set_aside": found.set_aside}
+
+
+def _pickled(value: Any) -> str:
+    return base64.b64encode(pickle.dumps(value)).decode("ascii")
+
+
 def serve_jobs() -> None:
     """Run as a worker: settings on the first line of standard input, then one job a line.
 
-    Each job is validated into its snapshot; the answer, one line of JSON, says whether
-    the file was validated now, or carries the exception raised (pickled) and its
-    traceback. Anything the validator prints goes to standard error, not into answers.
+    A job is a whole file, validated into its snapshot, or a part of one (``part`` of
+    ``parts``), whose table is written to ``out`` (Arrow IPC) and whose problems come
+    back in the answer. The answer, one line of JSON, may instead carry the exception
+    raised (pickled) and its traceback. Anything the validator prints goes to standard
+    error, not into answers.
     """
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     settings = json.loads(sys.stdin.readline())
     build = _build_named(settings["build"])
-    cache = Path(settings["cache"])
+    cache = Path(settings["cache"]) if settings.get("cache") else None
     same_rules = rules_digest() == settings["rules"]
     for line in sys.stdin:
         job = json.loads(line)
-        answer: dict[str, Any] = {"label": job["label"], "pid": os.getpid(), "fresh": False}
+        answer: dict[str, Any] = {"pid": os.getpid()}
         try:
-            if same_rules:  # else a snapshot the caller would not use: work for nothing
-                _, answer["fresh"] = read_snapshot(Path(job["file"]), job["label"], build, cache, ["id"])
+            answer.update(_do(job, build, cache, same_rules))
         except Exception as exc:  # sent to the caller, which raises it
             answer["traceback"] = "".join(traceback.format_exception(exc))
             try:
-                answer["error"] = base64.b64encode(pickle.dumps(exc)).decode("ascii")
+                answer["error"] = _pickled(exc)
             except Exception:  # an exception that cannot be pickled: its text is sent
                 answer["error"] = None
         answers.write(json.dumps(answer) + "\n")
@@ -156,6 +190,7 @@ def _start(settings: dict[str, Any]) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         text=True,
         encoding="utf-8",
+        env={**os.environ, WORKERS_ENV: "1"},  # a worker starts no workers of its own
     )
     stdin = process.stdin
     assert stdin is not None
@@ -165,14 +200,68 @@ def _start(settings: dict[str, Any]) -> subprocess.Popen[str]:
     return process
 
 
-def _ask(stdin: IO[str], stdout: IO[str], file: Path, label: str) -> dict[str, Any] | None:
+def _ask(stdin: IO[str], stdout: IO[str], job: dict[str, Any]) -> dict[str, Any] | None:
     try:
-        stdin.write(json.dumps({"file": str(file), "label": label}) + "\n")
+        stdin.write(json.dumps(job) + "\n")
         stdin.flush()
     except OSError:
         return None
     line = stdout.readline()
     return json.loads(line) if line else None
+
+
+def _run(jobs: Sequence[dict[str, Any]], settings: dict[str, Any], processes: int) -> list[dict[str, Any]]:
+    """Hand ``jobs`` to ``processes`` workers, in order as they become free; their answers.
+
+    Raises the first job's exception (see :func:`validate_in_workers`); the other workers
+    finish the job they have, take no other, and stop.
+    """
+    queue = deque(range(len(jobs)))
+    lock = threading.Lock()
+    answers: dict[int, dict[str, Any]] = {}
+    failures: list[tuple[int, dict[str, Any] | None]] = []
+
+    def feed(process: subprocess.Popen[str]) -> None:
+        stdin, stdout = process.stdin, process.stdout
+        assert stdin is not None and stdout is not None
+        while True:
+            with lock:
+                if not queue or failures:
+                    return
+                n = queue.popleft()
+            answer = _ask(stdin, stdout, jobs[n])
+            with lock:
+                if answer is None or "traceback" in answer:
+                    failures.append((n, answer))
+                    return
+                answers[n] = answer
+
+    started = [_start(settings) for _ in range(min(processes, len(jobs)))]
+    threads = [threading.Thread(target=feed, args=(p,), daemon=True) for p in started]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for process in started:
+            if process.stdin is not None:
+                process.stdin.close()  # the worker's loop ends
+        for process in started:
+            process.wait()  # each finishes the job it has (a snapshot stays whole), then stops
+            if process.stdout is not None:
+                process.stdout.close()
+    if failures:
+        n, answer = min(failures, key=lambda failure: failure[0])
+        label = jobs[n]["label"]
+        if answer is None:
+            raise WorkerError(f"the process validating {label} stopped before it finished")
+        _raise(answer, label)
+    return [answers[n] for n in range(len(jobs))]
+
+
+def _name(function: Callable[..., Any]) -> str:
+    return f"{function.__module__}:{function.__qualname__}"
 
 
 def validate_in_workers(
@@ -230,50 +319,79 @@ def validate_in_workers(
         return {}  # no snapshot could be kept: the caller validates, keeping nothing
     if not os.access(folder, os.W_OK | os.X_OK):
         return {}
-    queue = deque(sorted(jobs, key=lambda job: -sizes[job[1]]))
-    settings = {
-        "build": f"{build.__module__}:{build.__qualname__}",
-        "cache": str(cache),
-        "rules": rules_digest(),
+    largest_first = sorted(jobs, key=lambda job: -sizes[job[1]])
+    settings = {"build": _name(build), "cache": str(cache), "rules": rules_digest()}
+    answers = _run([{"file": str(f), "label": label} for f, label in largest_first], settings, allowed)
+    return {
+        label: int(answer["pid"])
+        for (_, label), answer in zip(largest_first, answers, strict=True)
+        if answer["fresh"]
     }
-    lock = threading.Lock()
-    done: dict[str, int] = {}
-    failures: list[tuple[str, dict[str, Any] | None]] = []
 
-    def feed(process: subprocess.Popen[str]) -> None:
-        stdin, stdout = process.stdin, process.stdout
-        assert stdin is not None and stdout is not None
-        while True:
-            with lock:
-                if not queue or failures:
-                    return
-                file, label = queue.popleft()
-            answer = _ask(stdin, stdout, file, label)
-            with lock:
-                if answer is None or "traceback" in answer:
-                    failures.append((label, answer))
-                    return
-                if answer["fresh"]:
-                    done[label] = int(answer["pid"])
 
-    processes = [_start(settings) for _ in range(min(allowed, len(jobs)))]
-    threads = [threading.Thread(target=feed, args=(p,), daemon=True) for p in processes]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        for process in processes:
-            if process.stdin is not None:
-                process.stdin.close()  # the worker's loop ends
-        for process in processes:
-            process.wait()  # each finishes the file it has (its snapshot stays good), then stops
-            if process.stdout is not None:
-                process.stdout.close()
-    if failures:
-        label, answer = failures[0]
-        if answer is None:
-            raise WorkerError(f"the process validating {label} stopped before it finished")
-        _raise(answer, label)
-    return done
+def validate_in_parts(
+    file: Path, label: str, part: PartBuild, *, workers: int | None = None
+) -> Snapshot | None:
+    """Validate one large file in parts, one per worker process, when that pays.
+
+    Each worker decodes the whole file (decoding is a fifth of the work, and sending
+    decoded features to another process costs about as much) and validates its run of
+    the features (:func:`layers.store.check_collection` with their first index); the
+    tables are joined in order. A file's features are checked one by one, so the
+    result is what validating the whole file gives.
+
+    Parameters
+    ----------
+    file : Path
+        The collection file.
+    label : str
+        Its name in the store.
+    part : callable
+        ``part(file, label, n, parts)`` validates the ``n``-th of ``parts`` runs of the
+        features, or returns None when the file cannot be validated in parts; a
+        module-level function (workers import it by name).
+    workers : int, optional
+        At most this many processes; default :func:`worker_count`.
+
+    Returns
+    -------
+    Snapshot or None
+        None when one process is allowed, the file is too small to share (under
+        :data:`MIN_PARALLEL_BYTES` moved off one process), a worker found it cannot be
+        validated in parts (not a collection of the current schema), or the parts'
+        tables differ in type (a part with no position at all): the caller then
+        validates it whole.
+
+    Raises
+    ------
+    Exception, WorkerError
+        As :func:`validate_in_workers`.
+    """
+    parts = worker_count() if workers is None else workers
+    size = _size(file)
+    if parts < 2 or size - size / parts < MIN_PARALLEL_BYTES:
+        return None
+    settings = {"build": _name(part), "rules": rules_digest()}
+    with tempfile.TemporaryDirectory(prefix="bordermon-parts-") as tmp:
+        jobs = [
+            {
+                "file": str(file),
+                "label": label,
+                "part": n,
+                "parts": parts,
+                "out": str(Path(tmp) / f"{n}.arrow"),
+            }
+            for n in range(parts)
+        ]
+        answers = _run(jobs, settings, parts)
+        if any(answer.get("whole") for answer in answers):
+            return None
+        tables = [pa.ipc.open_file(pa.memory_map(job["out"])).read_all() for job in jobs]
+        tables = [table for table in tables if table.num_rows] or tables[:1]
+        if any(not table.schema.equals(tables[0].schema, check_metadata=True) for table in tables):
+            return None  # e.g. a part whose events all lack a position: no geometry type
+        # One chunk, as validating the file whole gives: the parts' dictionaries (the
+        # sources' texts) become one, in the order of first use.
+        table = pa.concat_tables(tables).combine_chunks()
+    problems = [p for answer in answers for p in pickle.loads(base64.b64decode(answer["problems"]))]
+    return Snapshot(table, problems, sum(int(answer["set_aside"]) for answer in answers))

@@ -32,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers import reasons
 from layers.dataset import is_dataset, read_dataset
-from layers.parallel import validate_in_workers
+from layers.parallel import validate_in_parts, validate_in_workers
 from layers.paths import default_cache, default_store
 from layers.snapshot import Snapshot, frame_to_table, read_snapshot, table_to_frame
 from layers.validate import (
@@ -256,11 +256,38 @@ def _decoded(text: str, label: str) -> tuple[Any, Problem | None]:
 
 
 def _validate_file(file: Path, label: str) -> Snapshot:
-    """Read and validate one collection file (the slow path behind its snapshot)."""
+    """Read and validate one collection file (the slow path behind its snapshot).
+
+    A large file is validated in parts by worker processes when that pays
+    (:func:`layers.parallel.validate_in_parts`); the result is the same.
+    """
+    in_parts = validate_in_parts(file, label, _validate_part)
+    if in_parts is not None:
+        return in_parts
     data, problem = read_collection_file(file, label)
     if problem is not None:
         return Snapshot(frame_to_table(empty_events()), [problem], 0)
     kept, problems, set_aside = check_collection(data, file=label)
+    return Snapshot(frame_to_table(events_frame(kept)), problems, set_aside)
+
+
+def _validate_part(file: Path, label: str, part: int, parts: int) -> Snapshot | None:
+    """Validate one of ``parts`` equal runs of a file's features, as validating the file would.
+
+    None when the file is not a collection of the current schema version with a list of
+    features (what is wrong with it is said once, for the whole file, by :func:`_validate_file`).
+    """
+    data, problem = read_collection_file(file, label)
+    if problem is not None or not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        return None
+    features, meta = data.get("features"), data.get("bordermon")
+    if not isinstance(features, list):
+        return None
+    if isinstance(meta, dict) and meta.get("schema_version") not in (None, SCHEMA_VERSION):
+        return None
+    start, stop = len(features) * part // parts, len(features) * (part + 1) // parts
+    run = {**data, "features": features[start:stop]}
+    kept, problems, set_aside = check_collection(run, file=label, start_index=start)
     return Snapshot(frame_to_table(events_frame(kept)), problems, set_aside)
 
 

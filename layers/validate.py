@@ -551,8 +551,13 @@ def check_feature(
     return CheckedFeature(file, index, feature, geom, start, end), problems
 
 
-def check_collection(data: Any, *, file: str) -> tuple[list[CheckedFeature], list[Problem], int]:
+def check_collection(
+    data: Any, *, file: str, start_index: int = 0
+) -> tuple[list[CheckedFeature], list[Problem], int]:
     """Validate a decoded FeatureCollection.
+
+    ``start_index`` numbers its first feature (a run of a larger collection's features,
+    validated apart: the results are that collection's for those features).
 
     Returns
     -------
@@ -585,7 +590,7 @@ def check_collection(data: Any, *, file: str) -> tuple[list[CheckedFeature], lis
         sources: SourceCheck | None = SourceCheck(default_register())
     except (OSError, RegisterError):
         sources = None  # source_problems says so for every feature
-    for checked, found in check_features(features, file=file):
+    for checked, found in check_features(features, file=file, start_index=start_index):
         problems.extend(found)
         if checked is not None and not _publisher_problems(checked, problems, sources):
             kept.append(checked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,16 +10,18 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
 from layers import parallel
-from layers.parallel import WORKERS_ENV, WorkerError, validate_in_workers, worker_count
+from layers.parallel import WORKERS_ENV, WorkerError, validate_in_parts, validate_in_workers, worker_count
 from layers.paths import CACHE_ENV, ROOT, SHIPPED_STORE
 from layers.snapshot import Snapshot, read_snapshot, snapshot_path
-from layers.store import EventStore, _validate_file, collection_files, read_store
+from layers.store import EventStore, _validate_file, _validate_part, collection_files, read_store
+from layers.validate import Problem
 from tests.factories import collection, make_feature, write_json
-from tests.hostile import write_hostile_store
+from tests.hostile import hostile_collection, write_hostile_store
 
 
 class StubbornError(ValueError):
@@ -292,3 +295,134 @@ def test_the_dashboard_reads_a_stale_store_through_workers(
     assert set(in_workers) == {"a.geojson", "b.geojson"} and os.getpid() not in in_workers.values()
     assert any("**37**" in m.value for m in at.markdown)
     st.cache_resource.clear()
+
+
+# --------------------------------------------------------------------------- one large file in parts
+
+
+def pid_part(file: Path, label: str, part: int, parts: int) -> Snapshot | None:
+    """A part validator that also says which process ran it (a warning naming its process id)."""
+    found = _validate_part(file, label, part, parts)
+    assert found is not None
+    found.problems.append(Problem(label, None, None, "(process)", str(os.getpid()), "warning"))
+    return found
+
+
+def exploding_part(file: Path, label: str, part: int, parts: int) -> Snapshot | None:
+    """A part validator that fails on the second part."""
+    if part == 1:
+        raise StubbornError(f"cannot validate part {part} of {label}", 9)
+    return _validate_part(file, label, part, parts)
+
+
+def _large(path: Path) -> Path:
+    """One collection of good events with hostile and invalid records among them."""
+    hostile = json.loads(hostile_collection())["features"]
+    features = []
+    for n in range(60):
+        features.append(make_feature(f"e{n}", start=f"2023-{1 + n % 12:02d}-{1 + n % 27:02d}"))
+        if n % 7 == 3:
+            features.append(hostile[n % len(hostile)])
+        if n % 11 == 5:
+            features.append(make_feature(f"range-{n}", fatalities={"min": 5, "max": 2}))
+    features.append(make_feature("e3", title="The same id again"))
+    return write_json(path, collection(*features))
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+@pytest.mark.parametrize("parts", [2, 3])
+def test_a_file_validated_in_parts_gives_the_whole_files_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: int
+) -> None:
+    file = _large(tmp_path / "store" / "big.geojson")
+    in_parts = validate_in_parts(file, "big.geojson", _validate_part, workers=parts)
+    monkeypatch.setenv(WORKERS_ENV, "1")
+    whole = _validate_file(file, "big.geojson")
+    assert in_parts is not None and whole.table.num_rows > 50
+    assert in_parts.table.equals(whole.table)  # table for table (one chunk, one dictionary)
+    assert in_parts.table.schema.equals(whole.table.schema, check_metadata=True)
+    assert in_parts.problems == whole.problems and len(whole.problems) > 10
+    assert in_parts.set_aside == whole.set_aside > 5
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+def test_a_store_of_one_large_file_reads_the_same_with_its_parts_in_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "store"
+    _large(root / "big.geojson")
+    in_parts = read_store(root, cache=tmp_path / "parts")
+    monkeypatch.setenv(WORKERS_ENV, "1")
+    whole = read_store(root, cache=tmp_path / "whole")
+    assert in_parts.validated == whole.validated == ("big.geojson",)
+    _same(in_parts, whole)
+    snapshots = [
+        pq.read_table(snapshot_path(tmp_path / c, root / "big.geojson", "big.geojson"))
+        for c in ("parts", "whole")
+    ]
+    assert snapshots[0].equals(snapshots[1])
+    assert snapshots[0].schema.metadata[b"geo"] == snapshots[1].schema.metadata[b"geo"]
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+def test_the_parts_are_validated_in_other_processes(tmp_path: Path) -> None:
+    file = _large(tmp_path / "big.geojson")
+    found = validate_in_parts(file, "big.geojson", pid_part, workers=2)
+    assert found is not None
+    pids = {int(p.reason) for p in found.problems if p.field == "(process)"}
+    assert len(pids) == 2 and os.getpid() not in pids
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"type": "FeatureCollection", "bordermon": {"schema_version": "0.9"}, "features": []}',
+        '{"type": "Feature", "properties": {}}',
+        '{"type": "FeatureCollection", "features": {}}',
+        '{"type": "FeatureCollection", "features": [',
+        "",
+    ],
+)
+def test_a_file_that_cannot_be_split_is_validated_whole(tmp_path: Path, text: str) -> None:
+    root = tmp_path / "store"
+    root.mkdir()
+    (root / "odd.geojson").write_text(text, encoding="utf-8")
+    assert validate_in_parts(root / "odd.geojson", "odd.geojson", _validate_part) is None
+    store = read_store(root, cache=tmp_path / "cache")
+    assert store.validated == ("odd.geojson",) and store.report.problems
+    _same(store, read_store(root, cache=None))
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+def test_an_error_in_a_part_is_raised_naming_the_file(tmp_path: Path) -> None:
+    file = _large(tmp_path / "big.geojson")
+    with pytest.raises(StubbornError) as there:
+        validate_in_parts(file, "big.geojson", exploding_part, workers=2)
+    assert str(there.value) == "cannot validate part 1 of big.geojson" and there.value.code == 9
+    assert there.value.__notes__ == ["(raised while validating big.geojson in a worker process)"]
+
+
+def test_a_small_file_or_one_worker_is_validated_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = _large(tmp_path / "big.geojson")
+    monkeypatch.setenv(WORKERS_ENV, "2")
+    assert validate_in_parts(file, "big.geojson", _validate_part) is None  # a few kilobytes
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setenv(WORKERS_ENV, "1")
+    assert validate_in_parts(file, "big.geojson", _validate_part) is None
+
+
+@pytest.mark.usefixtures("pool_for_any_size")
+def test_parts_of_different_types_are_validated_whole(tmp_path: Path) -> None:
+    nowhere = []
+    for n in range(4):
+        feature = make_feature(f"n{n}", location_precision="none")
+        feature["geometry"] = None
+        nowhere.append(feature)
+    root = tmp_path / "store"
+    write_json(root / "mixed.geojson", collection(*nowhere, *(make_feature(f"p{n}") for n in range(4))))
+    # The first half has no position at all: its table's geometry has no type.
+    assert validate_in_parts(root / "mixed.geojson", "mixed.geojson", _validate_part, workers=2) is None
+    _same(read_store(root, cache=tmp_path / "cache"), read_store(root, cache=None))
