@@ -42,6 +42,7 @@ __all__ = [
     "MIN_PARALLEL_BYTES",
     "WORKERS_ENV",
     "WorkerError",
+    "cpu_quota",
     "validate_in_parts",
     "validate_in_workers",
     "worker_count",
@@ -74,15 +75,38 @@ def worker_count(environ: Mapping[str, str] | None = None) -> int:
     """How many processes may validate at once.
 
     ``$BORDERMON_WORKERS`` when it is a whole number of at least 1; else the CPUs this
-    process may run on (its affinity, which a container's CPU set narrows).
+    process may run on (its affinity, which a container's CPU set narrows), no more
+    than a container's CPU quota allows (:func:`cpu_quota`).
     """
     configured = (os.environ if environ is None else environ).get(WORKERS_ENV, "").strip()
     if configured.isdigit() and int(configured) >= 1:
         return int(configured)
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    quota = cpu_quota()
+    return cpus if quota is None else max(1, min(cpus, quota))
+
+
+def cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """The CPUs a container's quota allows (rounded down), or None without a quota.
+
+    A container limited to one CPU on a larger host (``docker run --cpus 1``, a hosted
+    app) still sees every CPU in its affinity; workers beyond its quota only share it.
+    Reads cgroup v2's ``cpu.max``, else cgroup v1's ``cpu.cfs_quota_us``.
+    """
+    try:
+        quota, period = (root / "cpu.max").read_text(encoding="ascii").split()[:2]
+    except (OSError, ValueError):
+        try:
+            quota = (root / "cpu" / "cpu.cfs_quota_us").read_text(encoding="ascii").strip()
+            period = (root / "cpu" / "cpu.cfs_period_us").read_text(encoding="ascii").strip()
+        except OSError:
+            return None
+    if quota in ("max", "-1") or not quota.isdigit() or not period.isdigit() or int(period) == 0:
+        return None
+    return int(quota) // int(period)
 
 
 def _worth_it(sizes: Sequence[int], workers: int) -> bool:

@@ -15,7 +15,14 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 
 from layers import parallel
-from layers.parallel import WORKERS_ENV, WorkerError, validate_in_parts, validate_in_workers, worker_count
+from layers.parallel import (
+    WORKERS_ENV,
+    WorkerError,
+    cpu_quota,
+    validate_in_parts,
+    validate_in_workers,
+    worker_count,
+)
 from layers.paths import CACHE_ENV, ROOT, SHIPPED_STORE
 from layers.snapshot import Snapshot, read_snapshot, snapshot_path
 from layers.store import EventStore, _validate_file, _validate_part, collection_files, read_store
@@ -152,8 +159,26 @@ def test_one_worker_or_little_work_stays_in_this_process(
     assert not (tmp_path / "small").exists()
 
 
+def test_a_containers_cpu_quota(tmp_path: Path) -> None:
+    v2 = tmp_path / "v2"
+    v2.mkdir()
+    (v2 / "cpu.max").write_text("150000 100000\n", encoding="ascii")  # --cpus 1.5
+    assert cpu_quota(v2) == 1
+    (v2 / "cpu.max").write_text("max 100000\n", encoding="ascii")
+    assert cpu_quota(v2) is None
+    v1 = tmp_path / "v1"
+    (v1 / "cpu").mkdir(parents=True)
+    (v1 / "cpu" / "cpu.cfs_quota_us").write_text("400000\n", encoding="ascii")
+    (v1 / "cpu" / "cpu.cfs_period_us").write_text("100000\n", encoding="ascii")
+    assert cpu_quota(v1) == 4
+    (v1 / "cpu" / "cpu.cfs_quota_us").write_text("-1\n", encoding="ascii")
+    assert cpu_quota(v1) is None
+    assert cpu_quota(tmp_path / "none") is None
+
+
 def test_the_number_of_workers() -> None:
-    cpus = len(os.sched_getaffinity(0))
+    quota = cpu_quota()
+    cpus = len(os.sched_getaffinity(0)) if quota is None else max(1, min(len(os.sched_getaffinity(0)), quota))
     assert worker_count({}) == cpus
     assert worker_count({WORKERS_ENV: "1"}) == 1
     assert worker_count({WORKERS_ENV: " 3 "}) == 3
