@@ -14,6 +14,9 @@ uncertainty circles only, with its areas and lines only, and everything; "nothin
 the call alone, what every figure includes besides the painting. Figures are the
 CPU time of the page's main thread (Chromium's ``ThreadTime``), the least of ``--runs``
 paints, per page load; the pages' loads are interleaved and the load average printed.
+Beside them, "step": the CPU time of the zoom step to that view itself (one call of
+``setView`` from the page's first view, the map's idle painting stopped before it), for
+how much of such a step the painting is.
 """
 
 from __future__ import annotations
@@ -35,9 +38,8 @@ PARTS = ("nothing", "symbols", "circles", "areas", "all")
 # paint functions (the area set's circles or areas left out by stubbing the other half).
 # The painting the map does when the page is idle (margins, neighbouring zoom levels) is
 # stopped first: it would run between the paints and count in their CPU time.
-_SETUP = """() => {
-  const B = bordermon, map = B.map, layer = B.layers.incident;
-  map.setView([42.95, 20.85], 10, {animate: false});
+_STOP_IDLE = """() => {
+  const B = bordermon;
   for (const key in B.layers) {
     for (const set of [B.layers[key].symbols, B.layers[key].areas]) {
       set._later = () => {};
@@ -45,6 +47,13 @@ _SETUP = """() => {
       set._idle = null;
     }
   }
+  return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+}"""
+# The zoom step itself: from the page's first view to zoom 10 over the region, a level not
+# painted yet (only the window painted: the idle painting is stopped).
+_STEP = "bordermon.map.setView([42.95, 20.85], 10, {animate: false}); 0"
+_SETUP = """() => {
+  const B = bordermon, map = B.map, layer = B.layers.incident;
   const canvas = document.createElement("canvas");
   canvas.width = 1280;
   canvas.height = 800;
@@ -79,8 +88,11 @@ def measure(browser: Any, path: Path, runs: int) -> dict[str, float]:
         page.wait_for_function("window.bordermon && bordermon.ready === true", timeout=240_000, polling=50)
         cdp = page.context.new_cdp_session(page)
         cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+        page.evaluate(_STOP_IDLE)
+        before = _thread_time(cdp)
+        page.evaluate(_STEP)
+        out = {"step": _thread_time(cdp) - before}
         page.evaluate(_SETUP)
-        out = {}
         for part in PARTS:
             times = []
             for _ in range(runs):
@@ -110,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.loads):
                 for path in args.pages:
                     got = measure(browser, path, args.runs)
-                    parts = ", ".join(f"{part} {got[part] * 1000:.0f} ms" for part in PARTS)
+                    parts = ", ".join(f"{part} {got[part] * 1000:.0f} ms" for part in ("step", *PARTS))
                     print(f"{path.name}: {parts} (CPU, least of {args.runs}); load {_load()}", flush=True)
         finally:
             browser.close()
