@@ -16,7 +16,8 @@ CPU time of the page's main thread (Chromium's ``ThreadTime``), the least of ``-
 paints, per page load; the pages' loads are interleaved and the load average printed.
 Beside them, "step": the CPU time of the zoom step to that view itself (one call of
 ``setView`` from the page's first view, the map's idle painting stopped before it), for
-how much of such a step the painting is.
+how much of such a step the painting is, and "next step", the zoom in after it to zoom 11,
+a level not painted yet either (the first step pays for things done once).
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ _STOP_IDLE = """() => {
 # The zoom step itself: from the page's first view to zoom 10 over the region, a level not
 # painted yet (only the window painted: the idle painting is stopped).
 _STEP = "bordermon.map.setView([42.95, 20.85], 10, {animate: false}); 0"
+# The next one, to zoom 11 (not painted yet either); then back to 10 (kept).
+_NEXT_STEP = "bordermon.map.setZoom(11, {animate: false}); 0"
+_BACK = "bordermon.map.setZoom(10, {animate: false}); 0"
 _SETUP = """() => {
   const B = bordermon, map = B.map, layer = B.layers.incident;
   const canvas = document.createElement("canvas");
@@ -92,6 +96,10 @@ def measure(browser: Any, path: Path, runs: int) -> dict[str, float]:
         before = _thread_time(cdp)
         page.evaluate(_STEP)
         out = {"step": _thread_time(cdp) - before}
+        before = _thread_time(cdp)
+        page.evaluate(_NEXT_STEP)
+        out["next step"] = _thread_time(cdp) - before
+        page.evaluate(_BACK)
         page.evaluate(_SETUP)
         for part in PARTS:
             times = []
@@ -122,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.loads):
                 for path in args.pages:
                     got = measure(browser, path, args.runs)
-                    parts = ", ".join(f"{part} {got[part] * 1000:.0f} ms" for part in ("step", *PARTS))
+                    parts = ", ".join(
+                        f"{part} {got[part] * 1000:.0f} ms" for part in ("step", "next step", *PARTS)
+                    )
                     print(f"{path.name}: {parts} (CPU, least of {args.runs}); load {_load()}", flush=True)
         finally:
             browser.close()
