@@ -662,18 +662,20 @@
         if (old) {
           var kept = intersect([old.x - x, old.y - y, old.w, old.h], [0, 0, w, h]);
           if (kept) {
-            // What the kept one left for later where it is copied, first.
+            // What the kept one left for later where it is copied stays for later: painted
+            // with the rest, in the window now, the margins when the page is idle (painted
+            // here it cost a zoom back to a level prefetched in part up to half a window).
             var copied = [kept[0] + x - old.x, kept[1] + y - old.y, kept[2], kept[3]];
+            level.canvas.getContext("2d").drawImage(
+              old.canvas, copied[0], copied[1], kept[2], kept[3], kept[0], kept[1], kept[2], kept[3]
+            );
+            level.pending = subtract(level.pending[0], kept);
             for (i = 0; i < old.pending.length; i++) {
               var part = intersect(old.pending[i], copied);
               if (part) {
-                this._paintRect(old, part);
+                level.pending.push([part[0] + old.x - x, part[1] + old.y - y, part[2], part[3]]);
               }
             }
-            level.canvas.getContext("2d").drawImage(
-              old.canvas, kept[0] + x - old.x, kept[1] + y - old.y, kept[2], kept[3], kept[0], kept[1], kept[2], kept[3]
-            );
-            level.pending = subtract(level.pending[0], kept);
           }
           this._setAside(old.canvas);
         }
