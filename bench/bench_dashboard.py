@@ -17,7 +17,10 @@ with the tests' settings; only the app's own server is reachable):
   the incidents layer, tick it again, search a word, clear the search, pick the last 30
   days, back to all dates; the filters are cleared between measured changes, so every
   change starts from the full view;
-- server memory: resident set size of the server process after the run, and its peak;
+- server memory: resident set size of the server process after the run, and its peak
+  (with ``--warm`` the store is validated before the server starts, as for a server
+  restarted on an unchanged store: it reads snapshots, and the peak is the dashboard's
+  own, not the first validation's);
 - with ``--profile``: the browser's main thread during each change, from the change until
   the page settled, by part (Chromium's sampling profiler): Streamlit's own scripts,
   Vega (the charts), the map's script, Chromium's native work (style, layout, paint:
@@ -25,7 +28,7 @@ with the tests' settings; only the app's own server is reachable):
 
 Medians over ``--repeat`` rounds, and the load average, are printed.
 
-    .venv/bin/python bench/bench_dashboard.py [--events 10000 100000] [--repeat 3] [--profile]
+    .venv/bin/python bench/bench_dashboard.py [--events 10000 100000] [--repeat 3] [--profile] [--warm]
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_map import write_store  # noqa: E402
 
 from layers.assets import sync_static  # noqa: E402
+from layers.store import read_store  # noqa: E402
 from layers.vocabulary import LAYER_TITLES  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the same browser the tests drive
 
@@ -243,10 +247,12 @@ def _main_thread(profile: dict[str, Any], seconds: float) -> dict[str, float]:
     return parts
 
 
-def run(n: int, repeat: int, work: Path, profile: bool = False) -> dict[str, Any]:
+def run(n: int, repeat: int, work: Path, profile: bool = False, warm: bool = False) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     store = write_store(work, n)
+    if warm:  # validated here first: the server starts on snapshots, as after a restart
+        read_store(store)
     process, url = _start(store)
     result: dict[str, Any] = {
         "n": n,
@@ -299,13 +305,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="the main thread by part in each change")
+    parser.add_argument(
+        "--warm", action="store_true", help="validate the store before the server starts (it reads snapshots)"
+    )
     args = parser.parse_args(argv)
     sync_static()
     print("load average at start:", ", ".join(f"{v:.1f}" for v in os.getloadavg()), "(2 cores)")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.events:
-            r = run(n, args.repeat, Path(tmp), args.profile)
+            r = run(n, args.repeat, Path(tmp), args.profile, args.warm)
             all_changes = [t for times in r["changes"].values() for t in times]
             row = {
                 "n": n,
