@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from layers.ingest.dedupe import find_duplicates, index_store
-from layers.ingest.model import Candidate
+from layers.ingest.model import Candidate, source_keys
+from layers.paths import SHIPPED_STORE
+from layers.store import StoreError, collection_files, read_store
 from layers.validate import check_features
 from tests.factories import collection, make_feature, write_json
 
@@ -122,3 +127,64 @@ def test_possible_duplicates_can_be_left_to_the_caller(store: Path) -> None:
     candidates = _candidates(_at("near", *BANJSKA, start="2023-09-24"))
     new, duplicates = find_duplicates(candidates, index_store(store), check_place=False)
     assert [c.id for c in new] == ["near"] and not duplicates
+
+
+def _index_from_the_files(
+    root: Path,
+) -> tuple[dict[str, str], dict[tuple[str, str], tuple[str, str]], list[str]]:
+    """What the index must hold, worked out from the GeoJSON files feature by feature."""
+    ids: dict[str, str] = {}
+    keys: dict[tuple[str, str], tuple[str, str]] = {}
+    located: list[str] = []
+    store = read_store(root, cache=None)
+    valid = set(store.events["id"])
+    for file in collection_files(root):
+        label = file.relative_to(root).as_posix()
+        data = json.loads(file.read_text(encoding="utf-8"))
+        for feature in data["features"]:
+            if isinstance(feature.get("id"), str):
+                ids.setdefault(feature["id"], label)
+    for row in store.events.itertuples():
+        for key in source_keys({"properties": {"external_ids": row.external_ids, "sources": row.sources}}):
+            keys.setdefault(key, (row.id, row.file))
+        if row.geometry is not None:
+            located.append(row.id)
+    assert valid >= set(located)
+    return ids, keys, sorted(located)
+
+
+def test_the_index_read_through_snapshots_holds_what_the_files_hold(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    shutil.copytree(SHIPPED_STORE, root)
+    broken = make_feature("later-valid", start="not a day")  # set aside here, valid in a later file
+    other_schema = collection(make_feature("old-schema-event"))
+    other_schema["bordermon"]["schema_version"] = "0.1"
+    cited = _at("cites-acled", 20.9, 43.0, start="2023-03-01")
+    cited["properties"]["sources"][0]["dataset_id"] = "XKX77"
+    late = _at("late-night", 20.95, 43.05, start="2023-03-01T23:30:00+00:00", external_ids={"acled": "XKX78"})
+    nowhere = make_feature("nowhere", location_precision="none")
+    nowhere["geometry"] = None
+    write_json(root / "a-first.geojson", collection(broken, cited))
+    write_json(root / "z-later.geojson", collection(make_feature("later-valid"), late, nowhere))
+    write_json(root / "z-old.geojson", other_schema)
+
+    index = index_store(root)
+    ids, keys, located = _index_from_the_files(root)
+    assert index.ids == ids and index.ids["later-valid"] == "a-first.geojson"
+    assert "old-schema-event" in index.ids
+    assert index.keys == keys
+    assert keys[("dataset_id", "XKX77")] == ("cites-acled", "a-first.geojson")
+    assert keys[("acled", "XKX78")] == ("late-night", "z-later.geojson")
+    assert sorted(index.events["id"]) == located and "nowhere" not in located
+    # Days are the region's: 23:30 UTC on 1 March is 2 March in Belgrade.
+    row = index.events.set_index("id").loc["late-night"]
+    assert (row["start"], row["end"]) == (date(2023, 3, 2).toordinal(),) * 2
+    assert index_store(root).ids == ids  # the second time from the snapshots alone
+
+
+def test_a_store_file_that_cannot_be_read_stops_the_index(tmp_path: Path) -> None:
+    write_json(tmp_path / "store" / "a.geojson", collection(make_feature("a")))
+    (tmp_path / "store" / "b.geojson").write_text("{not json", encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot be read") as raised:
+        index_store(tmp_path / "store")
+    assert raised.value.problems[0].file == "b.geojson"

@@ -14,20 +14,22 @@ Two kinds of duplicate, never merged:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.geography import to_measure_crs
-from layers.ingest.model import Candidate, Duplicate, source_keys
+from layers.ingest.model import Candidate, Duplicate
 from layers.reasons import ID_IN_STORE, POSSIBLE_DUPLICATE, SAME_DATASET_ID, SAME_SOURCE_ID
-from layers.store import StoreError, collection_files, read_collection_file
-from layers.validate import SCHEMA_VERSION, CheckedFeature, check_features
+from layers.store import StoreError, collection_files, read_collection_file, read_store
+from layers.validate import LOCAL_TZ, CheckedFeature
 
 __all__ = [
     "PLACE_TOLERANCE_KM",
@@ -45,8 +47,31 @@ PLACE_TOLERANCE_KM = 1.0
 _SHORT_DAYS = 31
 
 
-def _day(value: Any) -> int:
-    return int(value.date().toordinal())
+def _day(value: datetime) -> int:
+    """The day of ``value`` in the region's time zone, as an ordinal."""
+    return value.astimezone(LOCAL_TZ).date().toordinal()
+
+
+#: Ordinal of 1970-01-01: days since the epoch plus this are :meth:`date.toordinal`.
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+#: Event columns the index reads from the store.
+_INDEX_COLUMNS = ("id", "layer", "category", "start", "end", "uncertainty_km", "external_ids", "sources")
+
+
+def _no_events() -> pd.DataFrame:
+    empty = np.empty(0, dtype=object)
+    return pd.DataFrame(
+        {
+            "kind": np.empty(0, dtype=str),
+            "start": np.empty(0, dtype="int64"),
+            "end": np.empty(0, dtype="int64"),
+            "geometry": empty,
+            "radius": np.empty(0, dtype="float64"),
+            "id": empty,
+            "file": empty,
+            "external_ids": empty,
+        }
+    )
 
 
 @dataclass
@@ -56,55 +81,55 @@ class StoreIndex:
     Attributes
     ----------
     ids : dict
-        Every feature id in the store (valid or set aside) → the file holding it.
+        Every feature id in the store (valid or set aside) → the file holding it (the
+        first in store order).
     keys : dict
         ``(dataset, id)`` and ``("dataset_id", id)`` of valid events → (event id, file).
-    events : list of CheckedFeature
-        The valid events with a geometry (for the place-day-type comparison).
+    events : DataFrame
+        The valid events with a geometry, for the place-day-type comparison, sorted by
+        kind and start day: ``kind`` (layer/category), ``start`` and ``end`` (days in
+        the region's time zone, as ordinals), ``geometry`` (in the measuring CRS),
+        ``radius`` (uncertainty, km), ``id``, ``file`` and ``external_ids``.
     """
 
     ids: dict[str, str] = field(default_factory=dict)
     keys: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-    events: list[CheckedFeature] = field(default_factory=list)
-    _arrays: dict[str, Any] | None = field(default=None, repr=False)
+    events: pd.DataFrame = field(default_factory=_no_events)
 
-    def add(self, checked: Iterable[CheckedFeature]) -> None:
-        """Index features (later additions do not replace earlier ones)."""
-        for item in checked:
-            fid = item.feature["id"]
-            self.ids.setdefault(fid, item.file)
-            for key in source_keys(item.feature):
-                self.keys.setdefault(key, (fid, item.file))
-            if item.geometry is not None:
-                self.events.append(item)
-        self._arrays = None
 
-    def arrays(self) -> dict[str, Any]:
-        """The events as arrays: layer/category, days, projected geometry, radius, sorted by start day."""
-        if self._arrays is None:
-            events = self.events
-            kinds = np.array([self._kind(e) for e in events], dtype=str)
-            starts = np.array([_day(e.start) for e in events], dtype="int64")
-            ends = np.array([_day(e.end or e.start) for e in events], dtype="int64")
-            order = np.lexsort((starts, kinds))
-            geoms = _project_all([e.geometry for e in events])
-            radius = np.array(
-                [float(e.feature["properties"].get("uncertainty_km") or 0.0) for e in events], dtype="float64"
-            )
-            self._arrays = {
-                "kind": kinds[order],
-                "start": starts[order],
-                "end": ends[order],
-                "geometry": geoms[order],
-                "radius": radius[order],
-                "event": [events[i] for i in order.tolist()],
-            }
-        return self._arrays
+def _days(values: pd.Series) -> np.ndarray:
+    """Days of a time column in the region's time zone, as ordinals."""
+    local = values.dt.tz_convert(LOCAL_TZ.key).dt.tz_localize(None)
+    days: np.ndarray = local.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype("int64")
+    return days + _EPOCH_ORDINAL
 
-    @staticmethod
-    def _kind(item: CheckedFeature) -> str:
-        props = item.feature["properties"]
-        return f"{props['layer']}/{props['category']}"
+
+def _event_table(events: pd.DataFrame, geometry: np.ndarray) -> pd.DataFrame:
+    """:attr:`StoreIndex.events` of valid events with a geometry (projected: ``geometry``)."""
+    if events.empty:
+        return _no_events()
+    start = _days(events["start"])
+    end = _days(events["end"].fillna(events["start"]))
+    kind = (events["layer"].astype(str) + "/" + events["category"].astype(str)).to_numpy(dtype=str)
+    order = np.lexsort((start, kind))
+    table = pd.DataFrame(
+        {
+            "kind": kind,
+            "start": start,
+            "end": end,
+            "geometry": geometry,
+            "radius": events["uncertainty_km"].astype("float64").fillna(0.0).to_numpy(),
+            "id": events["id"].astype(str).to_numpy(dtype=object),
+            "file": events["file"].astype(str).to_numpy(dtype=object),
+            "external_ids": events["external_ids"].to_numpy(dtype=object),
+        }
+    )
+    return table.iloc[order].reset_index(drop=True)
+
+
+def _kind(item: CheckedFeature) -> str:
+    props = item.feature["properties"]
+    return f"{props['layer']}/{props['category']}"
 
 
 def _project_all(geometries: Sequence[BaseGeometry | None]) -> np.ndarray:
@@ -134,6 +159,9 @@ def store_stamp(root: Path) -> tuple[tuple[str, int, int], ...]:
 def index_store(root: Path) -> StoreIndex:
     """Index a store (a directory, one file, or a directory not yet created).
 
+    The store is read through its snapshots (:func:`layers.store.read_store`): a file
+    validated before is not decoded or validated again.
+
     Raises
     ------
     StoreError
@@ -143,28 +171,68 @@ def index_store(root: Path) -> StoreIndex:
     index = StoreIndex()
     if not root.exists():
         return index
-    base = root if root.is_dir() else root.parent
-    for file in collection_files(root):
-        label = file.relative_to(base).as_posix()
-        data, problem = read_collection_file(file, label)
-        if problem is not None:
-            raise StoreError("the store has a file that cannot be read; fix it before importing", [problem])
-        features = data.get("features") if isinstance(data, dict) else None
-        if not isinstance(features, list):
-            continue
-        for feature in features:
-            if isinstance(feature, dict) and isinstance(feature.get("id"), str):
-                index.ids.setdefault(feature["id"], label)
-        meta = data.get("bordermon")
-        if isinstance(meta, dict) and meta.get("schema_version") not in (None, SCHEMA_VERSION):
-            continue
-        index.add(checked for checked, _ in check_features(features, file=label) if checked is not None)
+    store = read_store(root, columns=_INDEX_COLUMNS)
+    events = store.events
+    unreadable = [p for p in store.report.problems if p.field == "(file)"]
+    if unreadable:
+        raise StoreError("the store has a file that cannot be read; fix it before importing", unreadable[:1])
+    # Every id, valid or set aside, belongs to the first file (in store order) holding it.
+    order = {label: n for n, label in enumerate(_labels(root))}
+    named = [
+        (order.get(p.file, len(order)), p.id, p.file)
+        for p in store.report.problems
+        if p.id is not None and p.index is not None
+    ]
+    named += [(order.get(f, len(order)), i, f) for i, f in zip(events["id"], events["file"], strict=True)]
+    named += _ids_of_other_schemas(root, store.report.problems, order)
+    for _, fid, file in sorted(named, key=lambda item: item[0]):
+        index.ids.setdefault(str(fid), file)
+    for fid, file, external, sources in zip(
+        events["id"], events["file"], events["external_ids"], events["sources"], strict=True
+    ):
+        for key in _source_keys(external, sources):
+            index.keys.setdefault(key, (fid, file))
+    located = events[events.geometry.notna().to_numpy()]
+    index.events = _event_table(located, _project_all(list(located.geometry.values)))
     return index
 
 
-def _same_dataset_other_id(a: dict[str, Any], b: dict[str, Any]) -> bool:
+def _labels(root: Path) -> list[str]:
+    base = root if root.is_dir() else root.parent
+    return [file.relative_to(base).as_posix() for file in collection_files(root)]
+
+
+def _ids_of_other_schemas(
+    root: Path, problems: Sequence[Any], order: dict[str, int]
+) -> list[tuple[int, str, str]]:
+    """Ids in files of another schema version (set aside whole, their ids still taken)."""
+    base = root if root.is_dir() else root.parent
+    named = []
+    for label in dict.fromkeys(p.file for p in problems if p.field == "bordermon.schema_version"):
+        data, problem = read_collection_file(base / label, label)
+        features = data.get("features") if problem is None and isinstance(data, dict) else None
+        if isinstance(features, list):
+            named += [
+                (order.get(label, len(order)), f["id"], label)
+                for f in features
+                if isinstance(f, dict) and isinstance(f.get("id"), str)
+            ]
+    return named
+
+
+def _source_keys(external: Any, sources: Any) -> list[tuple[str, str]]:
+    """:func:`layers.ingest.model.source_keys` of a valid event's columns."""
+    keys = [(k, v) for k, v in external.items() if type(v) is str] if type(external) is dict else []
+    ids = [v for _, v in keys]
+    if type(sources) is list:
+        ids += [s["dataset_id"] for s in sources if type(s.get("dataset_id")) is str]
+    keys.extend(("dataset_id", i) for i in dict.fromkeys(ids))
+    return keys
+
+
+def _same_dataset_other_id(a: dict[str, Any], external: Any) -> bool:
     ext_a = a["properties"].get("external_ids") or {}
-    ext_b = b["properties"].get("external_ids") or {}
+    ext_b = external if type(external) is dict else {}
     return any(key in ext_b and ext_b[key] != value for key, value in ext_a.items())
 
 
@@ -223,7 +291,7 @@ def find_possible_duplicates(
     (list of Candidate, list of Duplicate)
         The others, in input order, and the possible duplicates (kind ``same_place_day_type``).
     """
-    if not candidates or not index.events:
+    if not candidates or index.events.empty:
         return list(candidates), []
     possible = _place_day_type(candidates, index)
     new = [c for i, c in enumerate(candidates) if i not in possible]
@@ -231,12 +299,12 @@ def find_possible_duplicates(
 
 
 def _place_day_type(fresh: Sequence[Candidate], index: StoreIndex) -> dict[int, Duplicate]:
-    stored = index.arrays()
+    stored = {name: index.events[name].to_numpy() for name in index.events.columns}
     with_geometry = [i for i, c in enumerate(fresh) if c.checked.geometry is not None]
     if not with_geometry:
         return {}
     items = [fresh[i] for i in with_geometry]
-    kinds = np.array([StoreIndex._kind(c.checked) for c in items], dtype=str)
+    kinds = np.array([_kind(c.checked) for c in items], dtype=str)
     starts = np.array([_day(c.checked.start) for c in items], dtype="int64")
     ends = np.array([_day(c.checked.end or c.checked.start) for c in items], dtype="int64")
     # Candidate pairs: same kind, and a stored start day in [start - 31, end]; stored
@@ -284,23 +352,21 @@ def _place_day_type(fresh: Sequence[Candidate], index: StoreIndex) -> dict[int, 
         position = with_geometry[n]
         if position in found:
             continue
-        existing = stored["event"][o]
         candidate = fresh[position]
-        if _same_dataset_other_id(candidate.feature, existing.feature):
+        if _same_dataset_other_id(candidate.feature, stored["external_ids"][o]):
             continue
-        props = existing.feature["properties"]
-        day = existing.start.date().isoformat()
+        existing, file = stored["id"][o], stored["file"][o]
         found[position] = Duplicate(
             candidate,
             "same_place_day_type",
-            existing.feature["id"],
-            existing.file,
+            existing,
+            file,
             POSSIBLE_DUPLICATE.format(
-                existing=existing.feature["id"],
-                file=existing.file,
+                existing=existing,
+                file=file,
                 km=f"{m / 1000:.1f}",
-                kind=f"{props['layer']}/{props['category']}",
-                day=day,
+                kind=stored["kind"][o],
+                day=date.fromordinal(int(stored["start"][o])).isoformat(),
             ),
         )
     return found
