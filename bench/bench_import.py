@@ -4,6 +4,7 @@
     python bench/bench_import.py --rows 20000 --repeat 1
     python bench/bench_import.py --write         # also writes bench/RESULTS-import.md
     python bench/bench_import.py --tracemalloc   # Python-heap peak too (much slower)
+    python bench/bench_import.py --into 100000   # whole `bordermon import` processes into a 100k store
 
 The file is generated into a temporary directory in the current ACLED 31-column layout:
 points spread over Kosovo and southern Serbia (some outside the region), notes with
@@ -12,6 +13,13 @@ text, dates in another format). The time covers everything an import does: readi
 mapping, the region filter, validation of every feature, deduplication against the
 store, and the atomic write. A second plan of the same file measures a re-run (which
 adds nothing). Peak memory is the process's peak resident set size (``ru_maxrss``).
+
+``--into N`` times what a researcher with a large store waits for instead: whole
+``bordermon import acled FILE --store STORE --yes`` processes into a copy of a synthetic
+N-event store (``bench/bench_cli.py``'s, its snapshots made first, as after any earlier
+command), then the next ``bordermon validate`` of that store, which validates only the
+new file; medians of ``--repeat`` runs, each into a fresh copy, with wall and CPU time
+and the load average.
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ import platform
 import random
 import resource
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +42,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from layers.ingest import apply_import, plan_import  # noqa: E402
 from layers.ingest.acled import CURRENT_COLUMNS  # noqa: E402
@@ -187,13 +198,63 @@ def report(figures: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
+def _timed_process(command: list[str], env: dict[str, str]) -> dict[str, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "load": os.getloadavg()[0]}
+
+
+def run_into(rows: int, events: int, repeat: int) -> str:
+    """Whole import processes into an ``events``-event store, and the next read of it."""
+    from bench_cli import synthetic_store  # the CLI benchmark's store
+
+    cli = [sys.executable, "-m", "layers.cli"]
+    with tempfile.TemporaryDirectory(prefix="bordermon-bench-import-") as tmp:
+        work = Path(tmp)
+        source = work / "acled-synthetic.csv"
+        generate_acled(source, rows)
+        original = synthetic_store(work / "original", events)
+        env = {**os.environ, "BORDERMON_CACHE": str(work / "cache"), "PYTHONPATH": str(ROOT)}
+        imports, reads = [], []
+        for _ in range(repeat):
+            store = work / "store"
+            shutil.rmtree(store, ignore_errors=True)
+            shutil.copytree(original, store)  # times kept: the snapshots made below stay valid
+            subprocess.run([*cli, "validate", str(store)], check=True, env=env, stdout=subprocess.DEVNULL)
+            imports.append(
+                _timed_process([*cli, "import", "acled", str(source), "--store", str(store), "--yes"], env)
+            )
+            reads.append(_timed_process([*cli, "validate", str(store)], env))
+    lines = [f"ACLED rows: {rows:,}; store: {events:,} events; {repeat} runs, each into a fresh copy"]
+    for name, runs in (("import", imports), ("next validate", reads)):
+        wall = statistics.median(r["wall"] for r in runs)
+        cpu = statistics.median(r["cpu"] for r in runs)
+        loads = [r["load"] for r in runs]
+        each = ", ".join(f"{r['wall']:.2f}" for r in runs)
+        lines.append(
+            f"{name}: {wall:.2f} s wall ({cpu:.2f} s CPU), runs {each} s; "
+            f"load {min(loads):.1f}-{max(loads):.1f}"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="imports to time, each into a fresh store copy")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap (slow)")
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS-import.md")
+    parser.add_argument(
+        "--into", type=int, metavar="N", help="whole processes into a synthetic N-event store"
+    )
     args = parser.parse_args()
+    if args.into:
+        print(run_into(args.rows, args.into, args.repeat))
+        return
     figures = run(args.rows, args.repeat, args.tracemalloc)
     text = report(figures)
     print(text)
