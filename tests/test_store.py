@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import random
 import signal
 import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -24,6 +26,7 @@ from layers.store import (
     frame_to_features,
     read_store,
     save_event,
+    write_collection,
 )
 from tests.factories import collection, make_feature, write_json
 
@@ -347,3 +350,60 @@ def test_an_unreadable_collection_file_is_one_reason(tmp_path: Path, content: by
     assert data is None and problem is not None
     assert (problem.file, problem.index, problem.field) == ("events.geojson", None, "(file)")
     assert problem.reason.startswith(reason)
+
+
+def _stdlib_text(features: list[Any], meta: dict[str, Any] | None) -> str:
+    header = dict(meta or {})
+    header.setdefault("schema_version", "1.0")
+    document = {"type": "FeatureCollection", "bordermon": header, "features": features}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _odd_value(rng: random.Random, depth: int) -> Any:
+    """A random JSON-ish value: every kind the writer may meet, odd ones included."""
+    texts = [
+        "",
+        "Zvečan / Zveçan",
+        "Звечан",
+        'quote " and \\ backslash',
+        "line\nbreak\ttab",
+        "\u2028\u2029",
+        "\x00\x1f",
+        "🙂",
+    ]
+    leaves: list[Any] = [
+        None, True, False, 0, -1, 2**70, 0.1, -0.0, 1e16, 1e-7, 42.97139, float("nan"), float("inf"), *texts,
+    ]  # fmt: skip
+    roll = rng.random()
+    if depth > 3 or roll < 0.45:
+        return rng.choice(leaves)
+    if roll < 0.7:
+        return [_odd_value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    if roll < 0.75:
+        return tuple(_odd_value(rng, depth + 1) for _ in range(rng.randint(0, 3)))
+    keys: list[Any] = [*texts, "type", "id", 1, 2.5, True, None]
+    return {rng.choice(keys): _odd_value(rng, depth + 1) for _ in range(rng.randint(0, 4))}
+
+
+def test_the_writer_gives_the_standard_library_s_bytes_for_every_file_and_odd_values() -> None:
+    for file in collection_files(SHIPPED_STORE):
+        text = file.read_text(encoding="utf-8")
+        data = json.loads(text)
+        assert dumps_collection(data["features"], data["bordermon"]) == text
+    rng = random.Random(14)
+    for _ in range(300):
+        features = [_odd_value(rng, 0) for _ in range(rng.randint(0, 3))]
+        meta = {"schema_version": "1.0", "note": _odd_value(rng, 1)} if rng.random() < 0.5 else None
+        assert dumps_collection(features, meta) == _stdlib_text(features, meta)
+
+
+def test_the_written_file_is_the_text_dumps_collection_gives(tmp_path: Path) -> None:
+    features = [
+        make_feature("a"),
+        make_feature("b", title='Тест \u2028 "x"', fatalities={"min": 1, "max": 2}),
+    ]
+    write_collection(tmp_path / "c.geojson", features, {"schema_version": "1.0", "import": {"kind": "acled"}})
+    expected = _stdlib_text(features, {"schema_version": "1.0", "import": {"kind": "acled"}})
+    assert (tmp_path / "c.geojson").read_bytes() == expected.encode("utf-8")
+    write_collection(tmp_path / "empty.geojson", [], None)
+    assert (tmp_path / "empty.geojson").read_text(encoding="utf-8") == _stdlib_text([], None)
