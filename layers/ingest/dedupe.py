@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -132,8 +134,8 @@ def _kind(item: CheckedFeature) -> str:
     return f"{props['layer']}/{props['category']}"
 
 
-def _project_all(geometries: Sequence[BaseGeometry | None]) -> np.ndarray:
-    array = np.array(list(geometries), dtype=object)
+def _project_all(geometries: Sequence[BaseGeometry | None] | np.ndarray) -> np.ndarray:
+    array = geometries if isinstance(geometries, np.ndarray) else np.array(list(geometries), dtype=object)
     if array.size == 0:
         return array
 
@@ -171,7 +173,7 @@ def index_store(root: Path) -> StoreIndex:
     index = StoreIndex()
     if not root.exists():
         return index
-    store = read_store(root, columns=_INDEX_COLUMNS)
+    store = read_store(root, columns=_INDEX_COLUMNS, undecoded=("sources",))
     events = store.events
     unreadable = [p for p in store.report.problems if p.field == "(file)"]
     if unreadable:
@@ -183,17 +185,29 @@ def index_store(root: Path) -> StoreIndex:
         for p in store.report.problems
         if p.id is not None and p.index is not None
     ]
-    named += [(order.get(f, len(order)), i, f) for i, f in zip(events["id"], events["file"], strict=True)]
     named += _ids_of_other_schemas(root, store.report.problems, order)
-    for _, fid, file in sorted(named, key=lambda item: item[0]):
-        index.ids.setdefault(str(fid), file)
-    for fid, file, external, sources in zip(
-        events["id"], events["file"], events["external_ids"], events["sources"], strict=True
-    ):
-        for key in _source_keys(external, sources):
+    extra = pd.DataFrame(named, columns=["position", "id", "file"], dtype=object)
+    codes, labels = pd.factorize(events["file"])  # a few files: each looked up once
+    files = np.asarray(labels, dtype=object)
+    valid = pd.DataFrame(
+        {
+            "position": np.array([order.get(f, len(order)) for f in files], dtype="int64")[codes],
+            "id": events["id"].to_numpy(dtype=object),
+            "file": files[codes],
+        }
+    )
+    ids = pd.concat([valid, extra], ignore_index=True) if named else valid
+    ids["id"] = ids["id"].astype(str)
+    first = ids.sort_values("position", kind="stable").drop_duplicates("id")
+    index.ids = dict(zip(first["id"], first["file"], strict=True))
+    cited = _dataset_ids(events["sources"])
+    external = events["external_ids"].to_numpy(dtype=object)
+    for row in sorted(set(cited) | {n for n, value in enumerate(external) if value}):
+        fid, file = str(events["id"].iat[row]), str(events["file"].iat[row])
+        for key in _source_keys(external[row], cited.get(row, [])):
             index.keys.setdefault(key, (fid, file))
     located = events[events.geometry.notna().to_numpy()]
-    index.events = _event_table(located, _project_all(list(located.geometry.values)))
+    index.events = _event_table(located, _project_all(located.geometry.to_numpy()))
     return index
 
 
@@ -220,12 +234,27 @@ def _ids_of_other_schemas(
     return named
 
 
-def _source_keys(external: Any, sources: Any) -> list[tuple[str, str]]:
-    """:func:`layers.ingest.model.source_keys` of a valid event's columns."""
+def _dataset_ids(sources: pd.Series) -> dict[int, list[str]]:
+    """The ``dataset_id`` of each event's sources, in order, by row; rows citing none left out.
+
+    ``sources`` as :func:`layers.store.read_store` gives it undecoded (a list of structs).
+    """
+    if sources.empty:
+        return {}
+    lists = pa.chunked_array(pa.array(sources.array)).combine_chunks()
+    values = pc.struct_field(pc.list_flatten(lists), "dataset_id").cast(pa.string())
+    rows = pc.list_parent_indices(lists)
+    present = pc.is_valid(values)
+    cited: dict[int, list[str]] = {}
+    for row, value in zip(rows.filter(present).to_pylist(), values.filter(present).to_pylist(), strict=True):
+        cited.setdefault(row, []).append(value)
+    return cited
+
+
+def _source_keys(external: Any, dataset_ids: list[str]) -> list[tuple[str, str]]:
+    """:func:`layers.ingest.model.source_keys` of a valid event's external ids and sources' dataset ids."""
     keys = [(k, v) for k, v in external.items() if type(v) is str] if type(external) is dict else []
-    ids = [v for _, v in keys]
-    if type(sources) is list:
-        ids += [s["dataset_id"] for s in sources if type(s.get("dataset_id")) is str]
+    ids = [v for _, v in keys] + dataset_ids
     keys.extend(("dataset_id", i) for i in dict.fromkeys(ids))
     return keys
 
