@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +37,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
-from layers.paths import default_cache
+from layers.paths import default_cache, write_cache_file
 from layers.reference import (
     BOUNDARY_FILE,
     COUNTRIES_FILE,
@@ -281,17 +280,7 @@ def _kept_buffer(line: BaseGeometry, km: float) -> BaseGeometry:
             return kept
     zone = shapely.buffer(line, km * 1000.0, quad_segs=_QUAD_SEGS)
     wkb = shapely.to_wkb(zone)
-    tmp = ""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(hashlib.sha256(wkb).digest() + wkb)
-        os.replace(tmp, path)  # readers never see half a file
-    except OSError:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    write_cache_file(path, lambda handle: handle.write(hashlib.sha256(wkb).digest() + wkb))
     return zone
 
 

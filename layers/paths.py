@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 __all__ = [
     "CACHE_ENV",
@@ -18,6 +22,7 @@ __all__ = [
     "default_cache",
     "default_store",
     "ensure_output_outside_store",
+    "write_cache_file",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +63,25 @@ def default_cache() -> Path | None:
         return Path.home() / "Library" / "Caches" / "bordermon"
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
     return (Path(xdg) if xdg else Path.home() / ".cache") / "bordermon"
+
+
+def write_cache_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a file of the cache directory atomically; a cache that cannot be written is not used.
+
+    ``write`` fills a temporary file beside ``path``, which then replaces it: a reader
+    sees the whole old file or the whole new one. Nothing is raised for an ``OSError``.
+    """
+    tmp = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 class OutputPathError(ValueError):

@@ -31,8 +31,6 @@ import contextlib
 import hashlib
 import itertools
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -49,7 +47,7 @@ import pyarrow.parquet as pq
 import pyproj
 import shapely
 
-from layers.paths import ROOT, SCHEMA_PATH
+from layers.paths import ROOT, SCHEMA_PATH, write_cache_file
 from layers.publishers import register_paths
 from layers.reference import STORAGE_CRS
 from layers.validate import SCHEMA_VERSION, Problem
@@ -393,17 +391,7 @@ def _save(path: Path, snapshot: Snapshot, meta: dict[str, Any]) -> None:
     metadata = dict(table.schema.metadata or {})
     metadata[_META_KEY] = json.dumps(meta, ensure_ascii=False).encode()
     table = table.replace_schema_metadata(metadata)
-    tmp = ""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            pq.write_table(table, handle, compression="zstd")
-        os.replace(tmp, path)
-    except OSError:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    write_cache_file(path, lambda handle: pq.write_table(table, handle, compression="zstd"))
 
 
 def _stamp_trusted(meta: dict[str, Any], before: FileStamp) -> bool:
