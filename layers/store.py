@@ -624,6 +624,9 @@ def _collection(features: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] |
 _ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)
 
 
+_INFINITY = float("inf")
+
+
 class _NotPlain(Exception):
     """A value :func:`_indented` leaves to the standard library's encoder."""
 
@@ -689,9 +692,6 @@ def _indented(value: Any, newline: str) -> str:
     except (_NotPlain, RecursionError):
         return _ENCODER.encode(value).replace("\n", newline)
     return "".join(pieces)
-
-
-_INFINITY = float("inf")
 
 
 def _collection_text(features: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None) -> Iterator[str]:
