@@ -663,11 +663,12 @@ def layer_counts(features: Iterable[CheckedFeature]) -> dict[str, int]:
 #
 # check_features gives exactly check_feature's answers, faster. The schema is compiled in
 # parts: the shell of a feature (required and unknown fields), each field on its own, and
-# the if/then rules with the fields they read. A field's value that repeats (a layer, a
-# date, a place, a null count) is checked once per distinct value, lists and objects per
-# feature; dates, ranges and points are then checked as arrays. Any feature that fails anything goes
-# through check_feature, so the report is the one check_feature gives; the valid majority
-# never needs its explanations.
+# the if/then rules with the fields they read. Lists and objects whose schema says no more
+# than their items, keys and lengths (sources, actors, a geometry) are taken apart the same
+# way; a value that repeats (a layer, a date, a place, a publisher, a null count) is
+# checked once per distinct value. Dates, ranges and points are then checked as arrays.
+# Any feature that fails anything goes through check_feature, so the report is the one
+# check_feature gives; the valid majority never needs its explanations.
 
 
 def _rule_fields(rules: list[Any]) -> tuple[str, ...] | None:
@@ -684,13 +685,24 @@ def _rule_fields(rules: list[Any]) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(names))
 
 
+#: A check of one value that returns True or False: made afresh for each batch of
+#: features (:data:`Factory`), so that what it remembers of values lives only as long as
+#: the batch.
+Check = Callable[[Any], bool]
+Factory = Callable[[], Check]
+#: Keywords that say nothing about which values pass.
+_ANNOTATIONS = frozenset(("description", "title", "$comment", "examples", "default"))
+#: JSON types whose values are told apart by their Python type alone.
+_STRUCTURED = {"null": type(None), "object": dict, "array": list}
+
+
 @dataclass(frozen=True)
 class _Parts:
     """The schema compiled in parts (see the comment above)."""
 
     shell: Callable[[Any], Any]
-    feature_fields: dict[str, Callable[[Any], Any]]
-    property_fields: dict[str, Callable[[Any], Any]]
+    feature_fields: dict[str, Factory]
+    property_fields: dict[str, Factory]
     rules: Callable[[Any], Any]
     rule_fields: tuple[str, ...] | None
     known: frozenset[str]
@@ -708,9 +720,9 @@ def _parts() -> _Parts:
     return _Parts(
         shell=_compiled(shell),
         feature_fields={
-            name: _compiled(part) for name, part in schema["properties"].items() if name != "properties"
+            name: _plan(part) for name, part in schema["properties"].items() if name != "properties"
         },
-        property_fields={name: _compiled(part) for name, part in props["properties"].items()},
+        property_fields={name: _plan(part) for name, part in props["properties"].items()},
         rules=_compiled({"allOf": rules}),
         rule_fields=_rule_fields(rules),
         known=frozenset(props["properties"]),
@@ -751,19 +763,141 @@ def _field_passes(check: Callable[[Any], Any], answers: dict[type, dict[Any, boo
     return answer
 
 
+def _resolved(part: Any) -> Any:
+    """``part`` itself, or the definition it only refers to (``{"$ref": "#/$defs/x"}``)."""
+    while type(part) is dict and set(part) - _ANNOTATIONS == {"$ref"} and part["$ref"].startswith("#/$defs/"):
+        part = event_schema()["$defs"][part["$ref"].removeprefix("#/$defs/")]
+    return part
+
+
+def _leaf(part: Any) -> Factory:
+    """The compiled check of ``part``, remembering its answer per distinct plain value."""
+    compiled = _compiled(part if type(part) is dict else {"allOf": [part]})
+
+    def make() -> Check:
+        texts: dict[str, bool] = {}  # most values are texts: looked up first
+        answers: dict[type, dict[Any, bool]] = {}
+
+        def check(value: Any) -> bool:
+            if type(value) is str:
+                answer = texts.get(value)
+                if answer is None:
+                    answer = texts[value] = _passes(compiled, value)
+                return answer
+            return _field_passes(compiled, answers, value)
+
+        return check
+
+    return make
+
+
+def _plan(part: Any) -> Factory:
+    """A check of values against one part of the schema, taken apart where that is exact.
+
+    Strings with only length limits are checked directly; arrays with only an item schema
+    and length limits item by item; objects with only ``required``, ``properties`` and
+    ``additionalProperties`` key by key; a ``oneOf`` whose branches each name a different
+    type by the branch the value's type selects. Everything else is compiled whole (a
+    :func:`_leaf`). Each part accepts exactly what the schema accepts of plain decoded
+    JSON; anything else (a subclass of dict, say) fails here and is explained by
+    :func:`check_feature`, which checks it whole.
+    """
+    part = _resolved(part)
+    if part is True or part == {}:
+        return lambda: lambda value: True
+    if type(part) is not dict:
+        return _leaf(part)
+    keys = set(part) - _ANNOTATIONS
+    kind = part.get("type")
+    low: Any = part.get("minLength", part.get("minItems", 0))
+    high: Any = part.get("maxLength", part.get("maxItems", math.inf))
+    limits_ok = type(low) is int and (high == math.inf or type(high) is int)
+    if kind == "string" and keys <= {"type", "minLength", "maxLength"} and limits_ok:
+        return lambda: lambda value: type(value) is str and low <= len(value) <= high
+    if kind == "array" and keys <= {"type", "items", "minItems", "maxItems"} and limits_ok:
+        item_plan = _plan(part.get("items", True))
+
+        def make_array() -> Check:
+            item = item_plan()
+            return lambda value: type(value) is list and low <= len(value) <= high and all(map(item, value))
+
+        return make_array
+    extra = part.get("additionalProperties", True)
+    if kind == "object" and keys <= {"type", "required", "properties", "additionalProperties"}:
+        if type(extra) not in (bool, dict):
+            return _leaf(part)
+        property_plans = {name: _plan(sub) for name, sub in part.get("properties", {}).items()}
+        extra_plan = _plan(extra) if type(extra) is dict else None
+        required = frozenset(part.get("required", ()))
+
+        def make_object() -> Check:
+            checks = {name: plan() for name, plan in property_plans.items()}
+            other = extra_plan() if extra_plan is not None else None
+
+            def check(value: Any) -> bool:
+                if type(value) is not dict or not required <= value.keys():
+                    return False
+                for name, item in value.items():
+                    known = checks.get(name)
+                    if known is not None:
+                        if not known(item):
+                            return False
+                    elif extra is False or (other is not None and not other(item)):
+                        return False
+                return True
+
+            return check
+
+        return make_object
+    branches = [_resolved(b) for b in part.get("oneOf", ())]
+    types = [b.get("type") if type(b) is dict else None for b in branches]
+    if keys == {"oneOf"} and all(type(t) is str for t in types) and len(set(types)) == len(types):
+        by_type = {_STRUCTURED[t]: _plan(b) for t, b in zip(types, branches, strict=True) if t in _STRUCTURED}
+        whole = _leaf(part)
+
+        def make_choice() -> Check:
+            checks = {python_type: plan() for python_type, plan in by_type.items()}
+            rest = whole()
+
+            def check(value: Any) -> bool:
+                chosen = checks.get(type(value))
+                if chosen is not None:
+                    return chosen(value)
+                if type(value) in _STRUCTURED_TYPES:  # no branch takes that type
+                    return False
+                return rest(value)
+
+            return check
+
+        return make_choice
+    return _leaf(part)
+
+
+_STRUCTURED_TYPES = frozenset(_STRUCTURED.values())
+
+
+def _fields_pass(checks: dict[str, Check], value: dict[str, Any]) -> bool:
+    """Whether each of ``value``'s fields that has a check passes it."""
+    for name, item in value.items():
+        check = checks.get(name)
+        if check is not None and not check(item):
+            return False
+    return True
+
+
 def _schema_passes(features: Sequence[Any]) -> np.ndarray:
     """Whether each feature passes the whole schema (what check_feature's schema says).
 
     The shell is checked once per distinct set of keys, each field once per distinct
-    value (lists and objects each time), the if/then rules once per distinct combination
-    of the values they read. Features are taken one at a time, each field of a feature
-    after the other: the decoded objects of one feature lie together in memory.
+    plain value (lists and objects item by item and key by key, see :func:`_plan`), the
+    if/then rules once per distinct combination of the values they read. Features are
+    taken one at a time, each field of a feature after the other: the decoded objects of
+    one feature lie together in memory.
     """
     parts = _parts()
     shell, rules, names = parts.shell, parts.rules, parts.rule_fields
-    top, fields = parts.feature_fields, parts.property_fields
-    top_answers: dict[str, dict[type, dict[Any, bool]]] = {name: {} for name in top}
-    answers: dict[str, dict[type, dict[Any, bool]]] = {name: {} for name in fields}
+    top = {name: plan() for name, plan in parts.feature_fields.items()}
+    fields = {name: plan() for name, plan in parts.property_fields.items()}
     shells: dict[Any, bool] = {}
     combos: dict[Any, bool] = {}
     passes = np.zeros(len(features), dtype=bool)
@@ -776,21 +910,15 @@ def _schema_passes(features: Sequence[Any]) -> np.ndarray:
             answer = shells[key] = _passes(shell, _stub(feature))
         if not answer:
             continue
-        if not all(
-            _field_passes(check, top_answers[name], feature[name])
-            for name, check in top.items()
-            if name in feature
-        ) or not all(
-            _field_passes(fields[name], answers[name], value)
-            for name, value in props.items()
-            if name in fields
-        ):
+        if not _fields_pass(top, feature) or not _fields_pass(fields, props):
             continue
         if names is None:  # rules that read more than values: feature by feature
             passes[n] = _passes(rules, props)
             continue
-        combo = tuple(props.get(name, _ABSENT) for name in names)
-        plain = all(type(v) is str or v is _ABSENT for v in combo)
+        values = [props.get(name, _ABSENT) for name in names]
+        # Keyed by type and value: JSON tells true, 1 and 1.0 apart; == does not.
+        combo = tuple((type(v), v) for v in values)
+        plain = all(type(v) in _HASHABLE or v is _ABSENT for v in values)
         answer = combos.get(combo) if plain else None
         if answer is None:
             answer = _passes(rules, {name: props[name] for name in names if name in props})

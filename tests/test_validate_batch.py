@@ -217,3 +217,64 @@ def test_shapes_built_together_are_the_ones_built_one_by_one() -> None:
     for (checked, _), (expected, _) in zip(batch, single, strict=True):
         if checked is not None and expected is not None:
             assert checked.geometry.wkb == expected.geometry.wkb
+
+
+class _Dict(dict[str, Any]):
+    """A mapping that is not plain decoded JSON (the parts taken apart refuse it)."""
+
+
+def _values() -> list[Any]:
+    source = make_feature("s")["properties"]["sources"][0]
+    claim = {"claim": "3 killed", "by": "Police"}
+    plain: list[Any] = [
+        None, 0, 1, 1.0, -1, 2**53, True, False, 1.5, math.nan, "", " ", "x", "x" * 301, "2023-09-24",
+        "2023", "en", "EN", "https://example.org", "http://a b", "incident", "approximate", "XK",
+    ]  # fmt: skip
+    structured: list[Any] = [
+        [], [""], ["x"], ["x", "y"], [1], [None], [[]], ("x",), {}, {"a": 1}, {"a": "b"}, {"acled": "X"},
+        {"min": 1, "max": 2}, {"min": 1, "max": 2, "x": 3}, {"min": 1}, {"min": True, "max": 2},
+        {"min": 1.0, "max": 2}, _Dict(min=1, max=2), source, {**source, "other": "x"},
+        {k: v for k, v in source.items() if k != "title"}, {**source, "language": "EN"}, [source],
+        [source, {**source, "url": "ftp://x"}], [source, None], _Dict(source), [_Dict(source)],
+        claim, {"field": "fatalities", "claims": [claim, claim]}, {"field": "f", "claims": [claim]},
+        [{"field": "fatalities", "claims": [claim, {**claim, "by": ""}]}],
+        {"type": "Point", "coordinates": [20.7, 42.9]}, {"type": "Point"},
+        {"type": "Circle", "coordinates": []},
+        {"type": "Point", "coordinates": "20,42"}, {"type": "Polygon", "coordinates": [], "bbox": [1]},
+        {"fr": "Titre", "sr_Latn": "Naslov"}, {"fr": ""}, {"xx": "?"},
+    ]  # fmt: skip
+    return plain + structured
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is made only of what ``json.loads`` makes."""
+    if type(value) is list:
+        return all(map(_plain, value))
+    if type(value) is dict:
+        return all(map(_plain, value.values()))
+    return type(value) in (str, int, float, bool, type(None))
+
+
+def test_parts_taken_apart_accept_exactly_what_the_schema_accepts() -> None:
+    """Each field's check, taken apart by _plan, agrees with the compiled schema of that field."""
+    schema = validate.event_schema()
+    parts = validate._parts()
+    property_schemas = schema["$defs"]["properties"]["properties"]
+    fields = [
+        *((schema["properties"][name], plan) for name, plan in parts.feature_fields.items()),
+        *((property_schemas[name], plan) for name, plan in parts.property_fields.items()),
+        *((part, validate._plan(part)) for part in schema["$defs"].values()),
+    ]
+    taken_apart = 0
+    for part, plan in fields:
+        compiled = validate._compiled(part)
+        check = plan()
+        taken_apart += plan.__name__ != "make"  # not a compiled leaf
+        for value in _values():
+            expected = validate._passes(compiled, value)
+            for _ in range(2):  # the second answer comes from what the check remembers
+                if _plain(value):
+                    assert check(value) is expected, (part, value)
+                else:  # never more lenient; check_feature explains what fails here
+                    assert expected or not check(value), (part, value)
+    assert taken_apart >= 8  # sources, actors, tags, geometry, counts, titles…: not all compiled whole
