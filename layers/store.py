@@ -16,7 +16,7 @@ import re
 import secrets
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers import reasons
 from layers.dataset import is_dataset, read_dataset
+from layers.memory import collector_paused
 from layers.parallel import validate_in_parts, validate_in_workers
 from layers.paths import default_cache, default_store
 from layers.snapshot import Snapshot, frame_to_table, read_snapshot, table_to_frame
@@ -323,6 +324,7 @@ def _set_aside_duplicates(events: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, l
 _KEY_COLUMNS = ("id", "layer", "file", "feature_index", "geometry")
 
 
+@collector_paused()
 def read_store(
     path: str | Path | None = None,
     *,
@@ -631,6 +633,54 @@ class _NotPlain(Exception):
     """A value :func:`_indented` leaves to the standard library's encoder."""
 
 
+_quote = json.encoder.encode_basestring  # what ensure_ascii=False uses (the C version when present)
+_float_text, _int_text = float.__repr__, int.__repr__
+
+
+def _walk(item: Any, line: str, append: Callable[[str], None]) -> None:
+    """:func:`_indented`'s pieces of ``item``, appended (a module function: a recursive
+    closure would make a reference cycle per call, left to the garbage collector)."""
+    kind = type(item)
+    if kind is str:
+        append(_quote(item))
+    elif item is None:
+        append("null")
+    elif item is True:
+        append("true")
+    elif item is False:
+        append("false")
+    elif kind is int:
+        append(_int_text(item))
+    elif kind is float:
+        if item != item or item in (_INFINITY, -_INFINITY):
+            raise _NotPlain
+        append(_float_text(item))
+    elif kind is dict:
+        if not item:
+            append("{}")
+            return
+        inner, opening = line + "  ", "{"
+        for key, element in item.items():
+            if type(key) is not str:
+                raise _NotPlain
+            append(opening + inner + _quote(key) + ": ")
+            opening = ","
+            _walk(element, inner, append)
+        append(line + "}")
+    elif kind is list:
+        if not item:
+            append("[]")
+            return
+        inner, opening = line + "  ", "["
+        for element in item:
+            append(opening + inner)
+            opening = ","
+            _walk(element, inner, append)
+        append(line + "]")
+    else:
+        raise _NotPlain
+
+
 def _indented(value: Any, newline: str) -> str:
     """``_ENCODER``'s text of ``value`` as if nested where its lines begin with ``newline``.
 
@@ -642,53 +692,8 @@ def _indented(value: Any, newline: str) -> str:
     alike: its line breaks are only ever indentation, as strings escape theirs.
     """
     pieces: list[str] = []
-    append = pieces.append
-    quote = json.encoder.encode_basestring  # what ensure_ascii=False uses (the C version when present)
-    float_text, int_text = float.__repr__, int.__repr__
-
-    def walk(item: Any, line: str) -> None:
-        kind = type(item)
-        if kind is str:
-            append(quote(item))
-        elif item is None:
-            append("null")
-        elif item is True:
-            append("true")
-        elif item is False:
-            append("false")
-        elif kind is int:
-            append(int_text(item))
-        elif kind is float:
-            if item != item or item in (_INFINITY, -_INFINITY):
-                raise _NotPlain
-            append(float_text(item))
-        elif kind is dict:
-            if not item:
-                append("{}")
-                return
-            inner, opening = line + "  ", "{"
-            for key, element in item.items():
-                if type(key) is not str:
-                    raise _NotPlain
-                append(opening + inner + quote(key) + ": ")
-                opening = ","
-                walk(element, inner)
-            append(line + "}")
-        elif kind is list:
-            if not item:
-                append("[]")
-                return
-            inner, opening = line + "  ", "["
-            for element in item:
-                append(opening + inner)
-                opening = ","
-                walk(element, inner)
-            append(line + "]")
-        else:
-            raise _NotPlain
-
     try:
-        walk(value, newline)
+        _walk(value, newline, pieces.append)
     except (_NotPlain, RecursionError):
         return _ENCODER.encode(value).replace("\n", newline)
     return "".join(pieces)
