@@ -36,6 +36,7 @@ from typing import IO, Any
 
 import pyarrow as pa
 
+from layers.memory import collector_paused
 from layers.snapshot import Snapshot, is_current, read_snapshot, rules_digest, snapshot_path
 
 __all__ = [
@@ -133,6 +134,7 @@ def _build_named(name: str) -> Build:
     return build
 
 
+@collector_paused()
 def _do(
     job: dict[str, Any], build: Callable[..., Any], cache: Path | None, same_rules: bool
 ) -> dict[str, Any]:
