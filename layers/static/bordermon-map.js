@@ -93,7 +93,7 @@
       keep[j] = 255 - a;
       j += 1;
     }
-    return { n: n, dx: dx, dy: dy, words: words, keep: keep, width: image.width, height: image.height };
+    return { n: n, dx: dx, dy: dy, words: signed(words), keep: keep, width: image.width, height: image.height };
   }
 
   // Each look of symbol is drawn once into a small image whose pixels are then stamped
@@ -332,11 +332,11 @@
   }
   function faded(px) {
     if (!px.faded) {
-      var n = px.n, out = L.extend({}, px, { words: new Uint32Array(n), keep: new Uint16Array(n), off: null, offW: -1 });
+      var n = px.n, out = L.extend({}, px, { words: new Int32Array(n), keep: new Uint16Array(n), off: null, offW: -1 });
       for (var j = 0; j < n; j++) {
         var w = px.words[j], a = w >>> 24, fa = Math.round(a * FADED_ALPHA), r = a ? fa / a : 0;
-        out.words[j] = ((fa << 24) | (Math.round(((w >>> 16) & 255) * r) << 16) |
-          (Math.round(((w >>> 8) & 255) * r) << 8) | Math.round((w & 255) * r)) >>> 0;
+        out.words[j] = (fa << 24) | (Math.round(((w >>> 16) & 255) * r) << 16) |
+          (Math.round(((w >>> 8) & 255) * r) << 8) | Math.round((w & 255) * r);
         out.keep[j] = 255 - fa;
       }
       px.faded = out;
@@ -359,14 +359,26 @@
     return L.Browser.retina ? 2 : 1;
   }
 
+  // Pixels are premultiplied RGBA words held in Int32Arrays and composited with 32-bit
+  // integer arithmetic only (Math.imul, `| 0`): the same bits as unsigned words computed
+  // in doubles, but values the optimising compiler keeps in registers, where words of 2³¹
+  // and more (alpha ≥ 128) made it fall back to slower code, and back again, in a step.
+  function signed(words) {
+    return new Int32Array(words.buffer, words.byteOffset, words.length);
+  }
+  // dst under a premultiplied word of alpha 255 − inv: word + dst × inv / 256 per channel.
+  function blend(word, dst, inv) {
+    return (word + ((Math.imul(dst & 0xff00ff, inv) >>> 8) & 0xff00ff) + (Math.imul((dst >>> 8) & 0xff00ff, inv) & 0xff00ff00)) | 0;
+  }
+
   // Scratch buffers shared by every painter (paint() runs one rectangle at a time).
-  var scratch = { words: new Uint32Array(0), image: null };
+  var scratch = { words: new Int32Array(0), image: null, imageWords: new Int32Array(0) };
   // A cleared buffer of W × H premultiplied pixels. Buffers and the ImageData they are put
   // through are reused whatever the size: allocating them per band makes the garbage
   // collector run in every step.
   function pixels(W, H) {
     if (scratch.words.length < W * H) {
-      scratch.words = new Uint32Array(Math.max(W * H, BAND_PIXELS));
+      scratch.words = new Int32Array(Math.max(W * H, BAND_PIXELS));
     }
     var words = scratch.words.subarray(0, W * H);
     words.fill(0);
@@ -397,21 +409,26 @@
     var W = px.W, H = px.H, image = scratch.image;
     if (!image || image.width < W || image.height < H) {
       image = scratch.image = new ImageData(Math.max(W, image ? image.width : 0), Math.max(H, image ? image.height : 0));
-      scratch.imageWords = new Uint32Array(image.data.buffer);
+      scratch.imageWords = new Int32Array(image.data.buffer);
     }
     var S = image.width, out = scratch.imageWords, src = px.words, lut = straight();
     for (var row = 0; row < H; row++) {
-      for (var q = row * W, p = row * S, end = p + W; p < end; p++, q++) {
-        var word = src[q], alpha = word >>> 24;
-        if (alpha && alpha < 255) {
-          var at = alpha << 8;
-          word = ((alpha << 24) | (lut[at + ((word >>> 16) & 255)] << 16) | (lut[at + ((word >>> 8) & 255)] << 8) |
-            lut[at + (word & 255)]) >>> 0;
-        }
-        out[p] = word;
-      }
+      straightRow(out, row * S, src, row * W, W, lut);
     }
     g.putImageData(image, x, y, 0, 0, W, H);
+  }
+  // One row of put (a function of its own: called per row, it is optimised as a whole
+  // instead of through its loop alone, which the compiler left at every row's end).
+  function straightRow(out, p, src, q, W, lut) {
+    for (var end = p + W; p < end; p++, q++) {
+      var word = src[q], alpha = word >>> 24;
+      if (alpha && alpha < 255) {
+        var at = alpha << 8;
+        word = (alpha << 24) | (lut[at + ((word >>> 16) & 255)] << 16) | (lut[at + ((word >>> 8) & 255)] << 8) |
+          lut[at + (word & 255)];
+      }
+      out[p] = word;
+    }
   }
 
   // Stamps the pixels of a pixel list (see spritePixels) with their top-left at (X, Y) of
@@ -432,8 +449,7 @@
         o = base + off[j];
         dst = buf[o];
         inv = keep[j];
-        buf[o] = inv === 0 || dst === 0 ? wds[j] : (wds[j] + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
-          ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
+        buf[o] = inv === 0 || dst === 0 ? wds[j] : blend(wds[j], dst, inv);
       }
       return;
     }
@@ -449,8 +465,7 @@
       o = y * W + x;
       dst = buf[o];
       inv = keep[j];
-      buf[o] = inv === 0 || dst === 0 ? wds[j] : (wds[j] + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
-        ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
+      buf[o] = inv === 0 || dst === 0 ? wds[j] : blend(wds[j], dst, inv);
     }
   }
 
@@ -1041,7 +1056,7 @@
   // Scratch arrays of the circles' row sweep (see AreaSet._circles), grown as needed:
   // per circle its centre column, first and last row, family, colour and row spans; the
   // circles by first row; the active ones; one row of running sums per family.
-  var circleSweep = { n: 0, H: -1, rows: new Int32Array(0), blocks: new Uint8Array(0) };
+  var circleSweep = { n: 0, H: -1, rows: new Int32Array(0), blocks: new Uint8Array(0), lo: 0, hi: -1 };
   function circleScratch(count, H, families, W) {
     var c = circleSweep;
     if (c.n < count) {
@@ -1154,7 +1169,7 @@
       return found;
     }
     var rgb = colour(s.color), opacity = s.opacity === undefined ? 1 : s.opacity, n = shape.n;
-    var out = L.extend({}, shape, { words: new Uint32Array(n), keep: new Uint16Array(n), off: null, offW: -1 });
+    var out = L.extend({}, shape, { words: new Int32Array(n), keep: new Uint16Array(n), off: null, offW: -1 });
     for (var j = 0; j < n; j++) {
       var a = Math.round(255 * opacity * shape.cover[j]);
       out.words[j] = premultiplied(rgb, a);
@@ -1377,7 +1392,7 @@
     var key = s._key + "|fill", lut = luts[key];
     if (!lut) {
       var rgb = fillInk(s), tile = hatched ? hatchCover("#000000") : [1];
-      lut = luts[key] = new Uint32Array(tile.length);
+      lut = luts[key] = new Int32Array(tile.length);
       for (var c = 0; c < tile.length; c++) {
         lut[c] = premultiplied(rgb, Math.round(255 * s.fillOpacity * tile[c]));
       }
@@ -1394,7 +1409,7 @@
     var key = s._key + "|stroke", lut = luts[key], mask = m.mask, touched = m.touched;
     if (!lut) {
       var rgb = colour(s.color), opacity = s.opacity === undefined ? 1 : s.opacity;
-      lut = luts[key] = new Uint32Array(256);
+      lut = luts[key] = new Int32Array(256);
       for (var c = 0; c < 256; c++) {
         lut[c] = premultiplied(rgb, Math.round(opacity * c));
       }
@@ -1413,8 +1428,80 @@
     if (!a) {
       return;
     }
-    buf[o] = inv === 0 || dst === 0 ? word : (word + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
-      ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
+    buf[o] = inv === 0 || dst === 0 ? word : blend(word, dst, inv);
+  }
+
+  // The circles' row sweep (see AreaSet._circles), one row at a time in functions of their
+  // own: called per row, they are optimised whole, where loops inside one long call were
+  // compiled on their own and left at every row's end.
+  //
+  // Each active circle's span on row y into its family's running sums: + at its start, −
+  // after its end; circles past their last row leave the list (its new length returned).
+  // c.lo, c.hi: the columns the spans cover; blocks: the 64-pixel blocks they meet.
+  function sweepRow(c, na, y, W, rows, F, blocks) {
+    var active = c.active, lo = W, hi = -1;
+    for (var t = 0; t < na; t++) {
+      var j = active[t];
+      if (y >= c.end[j]) {
+        active[t--] = active[--na];
+        continue;
+      }
+      var sp = c.spans[j], r = y - c.top[j], a = c.cx[j] + sp.lo[r], z = c.cx[j] + sp.hi[r];
+      if (a < 0) { a = 0; }
+      if (z >= W) { z = W - 1; }
+      if (a > z) { continue; }
+      var o = c.fam[j] * F + 4 * a, R = c.r[j], G = c.g[j], Bl = c.b[j];
+      rows[o] += 1;
+      rows[o + 1] += R;
+      rows[o + 2] += G;
+      rows[o + 3] += Bl;
+      if (z + 1 < W) {
+        o += 4 * (z + 1 - a);
+        rows[o] -= 1;
+        rows[o + 1] -= R;
+        rows[o + 2] -= G;
+        rows[o + 3] -= Bl;
+      }
+      if (a < lo) { lo = a; }
+      if (z + 1 > hi) { hi = z + 1; }
+      for (var bk = a >> 6, bz = (z + 1) >> 6; bk <= bz; bk++) {
+        blocks[bk] = 1;
+      }
+    }
+    c.lo = lo;
+    c.hi = hi;
+    return na;
+  }
+  // One family's running sums along a row (from e0 in rows, cleared as they are read),
+  // composited into buf from base + lo to base + x1: n layers of the family's alpha
+  // (per hatching cell) in their mean colour.
+  function compositeRow(buf, base, rows, e0, lo, x1, blocks, alpha, hatched, cell, X, sh) {
+    var n = 0, rs = 0, gs = 0, bs = 0, word = 0, A = 0;
+    for (var x = lo; x <= x1; x++) {
+      if (!(x & 63) && !blocks[x >> 6]) {
+        x += 63;  // no span here: every sum is 0
+        continue;
+      }
+      var e = e0 + 4 * x;
+      if (rows[e] | rows[e + 1] | rows[e + 2] | rows[e + 3] || hatched) {
+        // The sums change here (or the hatching does): the colour again.
+        n += rows[e];
+        rs += rows[e + 1];
+        gs += rows[e + 2];
+        bs += rows[e + 3];
+        rows[e] = rows[e + 1] = rows[e + 2] = rows[e + 3] = 0;
+        A = n > 0 ? alpha[(hatched ? (cell + (((X + x) >> sh) & 7)) * 256 : 0) + (n > 255 ? 255 : n)] : 0;
+        if (A) {
+          var scale = A / (255 * n);
+          word = (A << 24) | (((bs * scale + 0.5) | 0) << 16) | (((gs * scale + 0.5) | 0) << 8) | ((rs * scale + 0.5) | 0);
+        }
+      }
+      if (!A) {
+        continue;
+      }
+      var p = base + x, dst = buf[p];
+      buf[p] = A === 255 || dst === 0 ? word : blend(word, dst, 255 - A);
+    }
   }
 
   var AreaSet = L.Path.extend(L.extend({}, Rastered, {
@@ -1603,70 +1690,12 @@
         for (j = first[y]; j < first[y + 1]; j++) {
           active[na++] = byRow[j];
         }
-        // Each circle's span on this row into its family's running sums: + at its start,
-        // − after its end; circles past their last row leave the list.
-        var lo = W, hi = -1;
-        for (var t = 0; t < na; t++) {
-          j = active[t];
-          if (y >= c.end[j]) {
-            active[t--] = active[--na];
-            continue;
-          }
-          var sp = c.spans[j], r = y - c.top[j], a = c.cx[j] + sp.lo[r], z = c.cx[j] + sp.hi[r];
-          if (a < 0) { a = 0; }
-          if (z >= W) { z = W - 1; }
-          if (a > z) { continue; }
-          var o = c.fam[j] * F + 4 * a, R = c.r[j], G = c.g[j], Bl = c.b[j];
-          rows[o] += 1;
-          rows[o + 1] += R;
-          rows[o + 2] += G;
-          rows[o + 3] += Bl;
-          if (z + 1 < W) {
-            o += 4 * (z + 1 - a);
-            rows[o] -= 1;
-            rows[o + 1] -= R;
-            rows[o + 2] -= G;
-            rows[o + 3] -= Bl;
-          }
-          if (a < lo) { lo = a; }
-          if (z + 1 > hi) { hi = z + 1; }
-          for (var bk = a >> 6, bz = (z + 1) >> 6; bk <= bz; bk++) {
-            blocks[bk] = 1;
-          }
-        }
+        na = sweepRow(c, na, y, W, rows, F, blocks);
         // Along the row, family after family (as each pixel composites them in turn): the
         // layers and their mean colour, over the blocks of 64 pixels a span covers.
-        var x1 = Math.min(hi, W - 1), cell = (((Y + y) >> sh) & 7) * 8;
+        var x1 = Math.min(c.hi, W - 1), cell = (((Y + y) >> sh) & 7) * 8;
         for (var m = 0; m < fams.length; m++) {
-          var fm = fams[m], alpha = fm.alpha, hatched = fm.hatched, e0 = m * F, base = y * W;
-          var n = 0, rs = 0, gs = 0, bs = 0, word = 0, A = 0;
-          for (var x = lo; x <= x1; x++) {
-            if (!(x & 63) && !blocks[x >> 6]) {
-              x += 63;  // no span here: every sum is 0
-              continue;
-            }
-            var e = e0 + 4 * x;
-            if (rows[e] | rows[e + 1] | rows[e + 2] | rows[e + 3] || hatched) {
-              // The sums change here (or the hatching does): the colour again.
-              n += rows[e];
-              rs += rows[e + 1];
-              gs += rows[e + 2];
-              bs += rows[e + 3];
-              rows[e] = rows[e + 1] = rows[e + 2] = rows[e + 3] = 0;
-              A = n > 0 ? alpha[(hatched ? (cell + (((X + x) >> sh) & 7)) * 256 : 0) + (n > 255 ? 255 : n)] : 0;
-              if (A) {
-                var scale = A / (255 * n);
-                word = ((A << 24) | (((bs * scale + 0.5) | 0) << 16) | (((gs * scale + 0.5) | 0) << 8) |
-                  ((rs * scale + 0.5) | 0)) >>> 0;
-              }
-            }
-            if (!A) {
-              continue;
-            }
-            var p = base + x, dst = buf[p], inv = 255 - A;
-            buf[p] = inv === 0 || dst === 0 ? word : (word + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
-              ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
-          }
+          compositeRow(buf, y * W, rows, m * F, c.lo, x1, blocks, fams[m].alpha, fams[m].hatched, cell, X, sh);
         }
         blocks.fill(0, 0, NB);
       }
