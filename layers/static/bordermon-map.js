@@ -1222,13 +1222,21 @@
 
   // Coverage (0–255) of the run being drawn, with the list of pixels it touched (so
   // compositing and clearing cost what was drawn, not the band).
-  var cover = { mask: new Uint8Array(0), touched: new Int32Array(0), n: 0 };
-  function coverMask(size) {
-    if (cover.mask.length < size) {
-      cover.mask = new Uint8Array(size);
-      cover.touched = new Int32Array(size);
+  // A fill's coverage is set a span at a time, each row's first and last column kept
+  // (rowLo, rowHi; top, bottom: the rows), and composited along those rows.
+  var cover = { mask: new Uint8Array(0), touched: new Int32Array(0), n: 0, rowLo: new Int32Array(0), rowHi: new Int32Array(0), top: 0, bottom: -1 };
+  function coverMask(W, H) {
+    if (cover.mask.length < W * H) {
+      cover.mask = new Uint8Array(W * H);
+      cover.touched = new Int32Array(W * H);
+    }
+    if (cover.rowLo.length < H) {
+      cover.rowLo = new Int32Array(H).fill(0x7fffffff);
+      cover.rowHi = new Int32Array(H).fill(-1);
     }
     cover.n = 0;
+    cover.top = H;
+    cover.bottom = -1;
     return cover;
   }
   function touch(m, o, c) {
@@ -1293,8 +1301,12 @@
         wind += evenOdd ? 1 : cw[i];
         if (evenOdd ? wind % 2 === 1 : wind !== 0) {
           var x0 = Math.max(0, Math.ceil(cx[i] - 0.5) - X), x1 = Math.min(W - 1, Math.floor(cx[i + 1] - 0.5) - X);
-          for (var x = x0; x <= x1; x++) {
-            touch(m, base + x, 255);
+          if (x0 <= x1) {
+            m.mask.fill(255, base + x0, base + x1 + 1);
+            if (x0 < m.rowLo[y]) { m.rowLo[y] = x0; }
+            if (x1 > m.rowHi[y]) { m.rowHi[y] = x1; }
+            if (y < m.top) { m.top = y; }
+            if (y > m.bottom) { m.bottom = y; }
           }
         }
       }
@@ -1397,13 +1409,40 @@
         lut[c] = premultiplied(rgb, Math.round(255 * s.fillOpacity * tile[c]));
       }
     }
-    var mask = m.mask, touched = m.touched;
-    for (var i = 0; i < m.n; i++) {
-      var o = touched[i];
-      mask[o] = 0;
-      over(buf, o, hatched ? lut[((((o / W) | 0) + Y) >> sh & 7) * 8 + ((((o % W) + X) >> sh) & 7)] : lut[0]);
+    var lo = m.rowLo, hi = m.rowHi;
+    for (var y = m.top; y <= m.bottom; y++) {
+      var a = lo[y], z = hi[y];
+      if (a > z) {
+        continue;
+      }
+      lo[y] = 0x7fffffff;
+      hi[y] = -1;
+      if (hatched) {
+        fillRowHatched(buf, m.mask, y * W, a, z, lut, (((y + Y) >> sh) & 7) * 8, X, sh);
+      } else {
+        fillRow(buf, m.mask, y * W, a, z, lut[0]);
+      }
     }
-    m.n = 0;
+    m.top = lo.length;
+    m.bottom = -1;
+  }
+  // The covered pixels of a row from base + a to base + z, composited and cleared.
+  function fillRow(buf, mask, base, a, z, word) {
+    for (var o = base + a, end = base + z; o <= end; o++) {
+      if (mask[o]) {
+        mask[o] = 0;
+        over(buf, o, word);
+      }
+    }
+  }
+  function fillRowHatched(buf, mask, base, a, z, lut, cell, X, sh) {
+    for (var x = a; x <= z; x++) {
+      var o = base + x;
+      if (mask[o]) {
+        mask[o] = 0;
+        over(buf, o, lut[cell + (((x + X) >> sh) & 7)]);
+      }
+    }
   }
   function compositeStroke(buf, m, s) {
     var key = s._key + "|stroke", lut = luts[key], mask = m.mask, touched = m.touched;
@@ -1721,7 +1760,7 @@
     _shapes: function (buf, X, Y, W, H, list, from, to, ratio, dim) {
       var styles = dim ? this.options.styles.map(fadedStyle) : this.options.styles;
       var st = this._e.style, holed = this._holed, kinds = this._e.kind, q = from, f = this._f * ratio;
-      var mask = coverMask(W * H);
+      var mask = coverMask(W, H);
       while (q < to) {
         var first = list[q], look = st[first], s = styles[look], end = q + 1;
         if (!holed[first]) {
