@@ -93,7 +93,20 @@
       keep[j] = 255 - a;
       j += 1;
     }
-    return { n: n, dx: dx, dy: dy, words: signed(words), keep: keep, width: image.width, height: image.height };
+    return { n: n, dx: dx, dy: dy, words: signed(words), keep: keep, width: image.width, height: image.height, rows: rowStarts(dy, image.height) };
+  }
+
+  // Where each row of a pixel list (its pixels in row order) starts, and its end: a list
+  // stamped across a band's edge visits the rows inside the band only.
+  function rowStarts(dy, height) {
+    var rows = new Int32Array(height + 1);
+    for (var j = 0; j < dy.length; j++) {
+      rows[dy[j] + 1] += 1;
+    }
+    for (var r = 0; r < height; r++) {
+      rows[r + 1] += rows[r];
+    }
+    return rows;
   }
 
   // Each look of symbol is drawn once into a small image whose pixels are then stamped
@@ -456,10 +469,10 @@
     if (X >= W || Y >= H || X + px.width <= 0 || Y + px.height <= 0) {
       return;
     }
-    for (j = 0; j < n; j++) {
+    for (j = px.rows[Math.max(0, -Y)], n = px.rows[Math.min(px.height, H - Y)]; j < n; j++) {
       x = X + dx[j];
       y = Y + dy[j];
-      if (x < 0 || y < 0 || x >= W || y >= H) {
+      if (x < 0 || x >= W) {
         continue;
       }
       o = y * W + x;
@@ -1149,7 +1162,7 @@
     ringCount += 1;
     return (rings[key] = {
       n: cov.length, dx: Int16Array.from(dx), dy: Int16Array.from(dy), cover: Float32Array.from(cov),
-      width: 2 * (rx + pad) + 1, height: 2 * (ry + pad) + 1, pad: pad, looks: {}
+      width: 2 * (rx + pad) + 1, height: 2 * (ry + pad) + 1, pad: pad, looks: {}, rows: rowStarts(dy, 2 * (ry + pad) + 1)
     });
   }
   // A ring in a look's stroke: its pixel list, premultiplied (see stamp). Found per look
