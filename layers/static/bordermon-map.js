@@ -663,6 +663,7 @@
         }
       }
       level.pending = later;
+      level.ahead = 0;
       if (level === current) {
         this.lastPainted += carried;
       }
@@ -686,7 +687,7 @@
       }
       var level = old;
       if (!old || old.x !== x || old.y !== y || old.w !== w || old.h !== h) {
-        level = { f: f, ratio: ratio, x: x, y: y, w: w, h: h, canvas: this._canvas(w, h), pending: [[0, 0, w, h]] };
+        level = { f: f, ratio: ratio, x: x, y: y, w: w, h: h, canvas: this._canvas(w, h), pending: [[0, 0, w, h]], ahead: 0 };
         if (old) {
           var kept = intersect([old.x - x, old.y - y, old.w, old.h], [0, 0, w, h]);
           if (kept) {
@@ -759,7 +760,10 @@
 
     // The zoom levels next to the current one, over the window they would show around
     // its centre: painted when the page is idle, so that a zoom in or out after a pause
-    // finds them ready (a zoom about another point finds part of them).
+    // finds them ready (a zoom about another point finds part of them). What of them a
+    // zoom about the centre would show is painted first, the zoom in's (the next level
+    // kept, levels[1]) before the zoom out's, then the current level's margins (a pan
+    // paints what it uncovers for less than a zoom paints a window).
     _prefetch: function () {
       var map = this._map, level = this._levels[0], crs = map.options.crs, z = map.getZoom();
       var size = map.getSize(), pad = this._renderer.options.padding, centre = map.getCenter();
@@ -767,15 +771,28 @@
       if (this._n < 2000) {
         return;
       }
-      [z + 1, z - 1].forEach(function (zoom) {
+      [z - 1, z + 1].forEach(function (zoom) {
         if (zoom > map.getMaxZoom() || zoom < map.getMinZoom()) {
           return;
         }
         var f = crs.scale(zoom) / crs.scale(0), ratio = level.ratio;
         var origin = map.project(centre, zoom).subtract(size.divideBy(2)).round();
         var min = size.multiplyBy(-pad).round(), max = min.add(size.multiplyBy(1 + 2 * pad)).round();
-        this._level(f, ratio, (min.x + origin.x) * ratio, (min.y + origin.y) * ratio,
+        var next = this._level(f, ratio, (min.x + origin.x) * ratio, (min.y + origin.y) * ratio,
           (max.x - min.x) * ratio, (max.y - min.y) * ratio, true);
+        var view = [-min.x * ratio, -min.y * ratio, Math.ceil(size.x * ratio) + 1, Math.ceil(size.y * ratio) + 1];
+        var first = [], rest = [];
+        next.pending.forEach(function (r) {
+          var now = intersect(r, view);
+          if (now) {
+            first.push(now);
+            rest = rest.concat(subtract(r, now));
+          } else {
+            rest.push(r);
+          }
+        });
+        next.pending = first.concat(rest);
+        next.ahead = first.length;
       }, this);
     },
 
@@ -799,13 +816,17 @@
           return;
         }
         self._heldAt = null;
-        if (!current.prefetched && !current.pending.length) {
+        if (!current.prefetched) {
           self._prefetch();
         }
         var began = performance.now();
         while ((deadline.timeRemaining() > 8 && performance.now() - began < IDLE_SLICE_MS) || deadline.didTimeout) {
-          var level = null;
-          for (var i = 0; i < levels.length && !level; i++) {
+          // The neighbouring levels' windows first (see _prefetch), then what is left in order.
+          var level = null, i;
+          for (i = 0; i < levels.length && !level; i++) {
+            level = levels[i].ahead ? levels[i] : null;
+          }
+          for (i = 0; i < levels.length && !level; i++) {
             level = levels[i].pending.length ? levels[i] : null;
           }
           if (!level) {
@@ -814,6 +835,7 @@
           var r = level.pending[0], band = Math.max(1, Math.floor(BAND_PIXELS / 32 / r[2]));  // a few ms a slice
           if (r[3] <= band) {
             level.pending.shift();
+            level.ahead = Math.max(0, level.ahead - 1);
           } else {
             level.pending[0] = [r[0], r[1] + band, r[2], r[3] - band];
             r = [r[0], r[1], r[2], band];
