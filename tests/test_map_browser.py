@@ -404,6 +404,13 @@ def crowded(events: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory) 
     return write_html(page, tmp_path_factory.mktemp("export") / "map-crowd.html")
 
 
+@pytest.fixture(scope="module")
+def thronged(events: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A crowd large enough for the map to keep the zoom levels next to the current one."""
+    page = export_html(_crowd(events, 1000), basemap="none")
+    return write_html(page, tmp_path_factory.mktemp("export") / "map-throng.html")
+
+
 # A digest of the shared canvas's pixels, and how many are drawn, once the margins
 # around the window (painted when the page is idle) are painted.
 _PIXELS = """(() => {
@@ -496,6 +503,19 @@ _FRESH = (
 )
 
 
+# The map's window where it is, and the digest of the incidents' pixels over it.
+_HERE = (
+    """(() => {
+    const map = bordermon.map, digest = """
+    + _WINDOW
+    + """;
+    const corner = map.containerPointToLayerPoint([0, 0]), o = map.getPixelOrigin(), size = map.getSize();
+    const rect = [map.getZoom(), corner.x + o.x, corner.y + o.y, size.x, size.y];
+    return [rect, digest(rect)];
+})()"""
+)
+
+
 def test_back_to_back_zooms_draw_every_pixel_of_the_window_as_a_fresh_draw(
     offline_page: tuple[Any, NetworkLog], chromium: Any, crowded: Path
 ) -> None:
@@ -553,4 +573,136 @@ def test_every_symbol_of_a_crowd_is_drawn_at_its_place(
     )
     assert missing[0] > 1000 and missing[1] == 0, missing
     page.screenshot(path=screenshot_path("map-crowd"))
+    _assert_clean(log)
+
+
+def test_the_raster_composites_with_integers_as_it_did_with_doubles(
+    offline_page: tuple[Any, NetworkLog], exported: Path
+) -> None:
+    page, log = offline_page
+    _open(page, exported)
+    # A premultiplied word over dst, its alpha 255 - inv: the formula as it was written in
+    # doubles (unsigned words), against the 32-bit integer one the painters use.
+    differ = page.evaluate(
+        """(() => {
+            let seed = 12345, differ = 0;
+            const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+            for (let i = 0; i < 200000; i++) {
+                const inv = i % 7 === 0 ? 255 - (next() % 2) : next() % 256, a = 255 - inv;
+                const c = () => Math.floor((next() % 256) * a / 255);
+                const word = ((a << 24) | (c() << 16) | (c() << 8) | c()) >>> 0;
+                const da = next() % 256, d = () => Math.floor((next() % 256) * da / 255);
+                const dst = ((da << 24) | (d() << 16) | (d() << 8) | d()) >>> 0;
+                const doubles = (word + ((((dst & 0xff00ff) * inv) >>> 8) & 0xff00ff) +
+                    ((((dst >>> 8) & 0xff00ff) * inv) & 0xff00ff00)) >>> 0;
+                if ((bordermon.blend(word | 0, dst | 0, inv) >>> 0) !== doubles) differ += 1;
+            }
+            return differ;
+        })()"""
+    )
+    assert differ == 0
+    _assert_clean(log)
+
+
+def test_an_areas_fill_covers_the_pixels_whose_centres_lie_inside_it_once(
+    offline_page: tuple[Any, NetworkLog], exported: Path
+) -> None:
+    page, log = offline_page
+    _open(page, exported)
+    # A pentagram (its middle wound twice: filled once, as a canvas path fills non-zero)
+    # painted by an area set in place of one of its areas, alone, twice in one run (one
+    # look's areas are filled as their union) and in two bands, against the pixels whose
+    # centres it winds around.
+    got = page.evaluate(
+        """(() => {
+            let set = null, k = -1;
+            for (const key in bordermon.layers) {
+                const areas = bordermon.layers[key].areas;
+                for (let i = 0; areas && i < areas._n && k < 0; i++) {
+                    if (areas._e.kind[i] === 1 && !areas._holed[i]) { set = areas; k = i; }
+                }
+                if (set) break;
+            }
+            const f = 2 ** 13, R = 60 / f, cx = set._w.parts[k][0][0], cy = set._w.parts[k][0][1], ring = [];
+            for (let i = 0; i < 5; i++) {
+                const t = (-90 + 144 * i + 7) * Math.PI / 180;
+                ring.push(cx + R * Math.cos(t), cy + R * 0.8 * Math.sin(t));
+            }
+            ring.push(ring[0], ring[1]);
+            const saved = [set._w.parts[k], set.options.styles, set._f], look = set._e.style[k];
+            set._w.parts[k] = [Float64Array.from(ring)];
+            const solid = {weight: 0, fill: true, fillColor: "#336699", fillOpacity: 0.4, _key: "test-fill"};
+            set.options.styles = set.options.styles.map((s, i) => (i !== look ? s : {...s, ...solid}));
+            set._f = f;
+            const X = Math.floor(cx * f) - 70, Y = Math.floor(cy * f) - 70, W = 141, H = 140;
+            const paint = (list, top, rows) => {
+                const buf = new Int32Array(W * rows);
+                set._shapes(buf, X, Y + top, W, rows, Int32Array.from(list), 0, list.length, 1, false);
+                return buf;
+            };
+            const once = paint([k], 0, H), twice = paint([k, k], 0, H);
+            const bands = new Int32Array(W * H);
+            bands.set(paint([k], 0, 61));
+            bands.set(paint([k], 61, H - 61), 61 * W);
+            [set._w.parts[k], set.options.styles, set._f] = saved;
+            const pts = [];
+            for (let i = 0; i < 5; i++) pts.push([ring[2 * i] * f, ring[2 * i + 1] * f]);
+            let inside = 0, wrong = 0;
+            const words = new Set();
+            for (let y = 0; y < H; y++) {
+                for (let x = 0; x < W; x++) {
+                    const px = X + x + 0.5, py = Y + y + 0.5;
+                    let wind = 0;
+                    for (let i = 0, j = 4; i < 5; j = i++) {
+                        const [xa, ya] = pts[j], [xb, yb] = pts[i];
+                        const cross = (xb - xa) * (py - ya) - (px - xa) * (yb - ya);
+                        if (ya <= py && yb > py && cross > 0) wind += 1;
+                        if (ya > py && yb <= py && cross < 0) wind -= 1;
+                    }
+                    const covered = once[y * W + x] !== 0;
+                    if (wind !== 0) inside += 1;
+                    if (covered !== (wind !== 0)) wrong += 1;
+                    if (covered) words.add(once[y * W + x]);
+                }
+            }
+            const same = (a, b) => a.every((v, i) => v === b[i]);
+            return {inside, wrong, words: words.size, twice: same(once, twice), bands: same(once, bands)};
+        })()"""
+    )
+    assert got["inside"] > 3000, got
+    assert got == {"inside": got["inside"], "wrong": 0, "words": 1, "twice": True, "bands": True}
+    _assert_clean(log)
+
+
+def test_idle_painting_readies_the_next_zoom_in_as_a_fresh_draw_paints_it(
+    offline_page: tuple[Any, NetworkLog], chromium: Any, thronged: Path
+) -> None:
+    page, log = offline_page
+    _open(page, thronged)
+    page.evaluate("bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
+    # The levels next to this one (for sets large enough to keep them): the part of each a
+    # zoom about the centre shows is painted first when the page is idle, in thin bands.
+    ahead = "[bordermon.layers.incident.symbols, bordermon.layers.incident.areas].filter((s) => s._n >= 2000)"
+    assert page.evaluate(f"{ahead}.length") == 2
+    page.wait_for_function(
+        f"{ahead}.every((s) => s._levels.length >= 3 && s._levels.every((l) => !l.ahead))", timeout=60_000
+    )
+    painted = page.evaluate(
+        f"""(() => {{
+            const big = {ahead};
+            bordermon.map.zoomIn(1, {{animate: false}});
+            return big.map((s) => s.lastPainted);
+        }})()"""
+    )
+    assert painted and all(p == 0 for p in painted), painted  # nothing left to paint in the window
+    taken = [page.evaluate(_HERE)]
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        fresh_page = context.new_page()
+        _open(fresh_page, thronged)
+        for rect, (digest, drawn) in taken:
+            assert rect[0] == 11 and drawn > 100_000, rect
+            assert fresh_page.evaluate(_FRESH, rect) == [digest, drawn], rect
+    finally:
+        context.close()
     _assert_clean(log)

@@ -384,6 +384,8 @@
     return (word + ((Math.imul(dst & 0xff00ff, inv) >>> 8) & 0xff00ff) + (Math.imul((dst >>> 8) & 0xff00ff, inv) & 0xff00ff00)) | 0;
   }
 
+  B.blend = blend;
+
   // Scratch buffers shared by every painter (paint() runs one rectangle at a time).
   var scratch = { words: new Int32Array(0), image: null, imageWords: new Int32Array(0) };
   // A cleared buffer of W × H premultiplied pixels. Buffers and the ImageData they are put
