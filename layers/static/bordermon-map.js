@@ -93,7 +93,7 @@
       keep[j] = 255 - a;
       j += 1;
     }
-    return { n: n, dx: dx, dy: dy, words: signed(words), keep: keep, width: image.width, height: image.height, rows: rowStarts(dy, image.height) };
+    return { n: n, dx: dx, dy: dy, words: words, keep: keep, width: image.width, height: image.height, rows: rowStarts(dy, image.height) };
   }
 
   // Where each row of a pixel list (its pixels in row order) starts, and its end: a list
@@ -345,11 +345,11 @@
   }
   function faded(px) {
     if (!px.faded) {
-      var n = px.n, out = L.extend({}, px, { words: new Int32Array(n), keep: new Uint16Array(n), off: null, offW: -1 });
+      var n = px.n, out = L.extend({}, px, { words: new Uint32Array(n), keep: new Uint16Array(n), off: null, offW: -1 });
       for (var j = 0; j < n; j++) {
         var w = px.words[j], a = w >>> 24, fa = Math.round(a * FADED_ALPHA), r = a ? fa / a : 0;
-        out.words[j] = (fa << 24) | (Math.round(((w >>> 16) & 255) * r) << 16) |
-          (Math.round(((w >>> 8) & 255) * r) << 8) | Math.round((w & 255) * r);
+        out.words[j] = ((fa << 24) | (Math.round(((w >>> 16) & 255) * r) << 16) |
+          (Math.round(((w >>> 8) & 255) * r) << 8) | Math.round((w & 255) * r)) >>> 0;
         out.keep[j] = 255 - fa;
       }
       px.faded = out;
@@ -372,28 +372,23 @@
     return L.Browser.retina ? 2 : 1;
   }
 
-  // Pixels are premultiplied RGBA words held in Int32Arrays and composited with 32-bit
-  // integer arithmetic only (Math.imul, `| 0`): the same bits as unsigned words computed
-  // in doubles, but values the optimising compiler keeps in registers, where words of 2³¹
-  // and more (alpha ≥ 128) made it fall back to slower code, and back again, in a step.
-  function signed(words) {
-    return new Int32Array(words.buffer, words.byteOffset, words.length);
-  }
   // dst under a premultiplied word of alpha 255 − inv: word + dst × inv / 256 per channel.
+  // The products by Math.imul: the same bits as in doubles (they stay under 2³²), in
+  // 32-bit integer arithmetic, where products of up to 4.3e9 took the slower doubles.
   function blend(word, dst, inv) {
-    return (word + ((Math.imul(dst & 0xff00ff, inv) >>> 8) & 0xff00ff) + (Math.imul((dst >>> 8) & 0xff00ff, inv) & 0xff00ff00)) | 0;
+    return (word + ((Math.imul(dst & 0xff00ff, inv) >>> 8) & 0xff00ff) + (Math.imul((dst >>> 8) & 0xff00ff, inv) & 0xff00ff00)) >>> 0;
   }
 
   B.blend = blend;
 
   // Scratch buffers shared by every painter (paint() runs one rectangle at a time).
-  var scratch = { words: new Int32Array(0), image: null, imageWords: new Int32Array(0) };
+  var scratch = { words: new Uint32Array(0), image: null, imageWords: new Uint32Array(0) };
   // A cleared buffer of W × H premultiplied pixels. Buffers and the ImageData they are put
   // through are reused whatever the size: allocating them per band makes the garbage
   // collector run in every step.
   function pixels(W, H) {
     if (scratch.words.length < W * H) {
-      scratch.words = new Int32Array(Math.max(W * H, BAND_PIXELS));
+      scratch.words = new Uint32Array(Math.max(W * H, BAND_PIXELS));
     }
     var words = scratch.words.subarray(0, W * H);
     words.fill(0);
@@ -424,7 +419,7 @@
     var W = px.W, H = px.H, image = scratch.image;
     if (!image || image.width < W || image.height < H) {
       image = scratch.image = new ImageData(Math.max(W, image ? image.width : 0), Math.max(H, image ? image.height : 0));
-      scratch.imageWords = new Int32Array(image.data.buffer);
+      scratch.imageWords = new Uint32Array(image.data.buffer);
     }
     var S = image.width, out = scratch.imageWords, src = px.words, lut = straight();
     for (var row = 0; row < H; row++) {
@@ -439,8 +434,8 @@
       var word = src[q], alpha = word >>> 24;
       if (alpha && alpha < 255) {
         var at = alpha << 8;
-        word = (alpha << 24) | (lut[at + ((word >>> 16) & 255)] << 16) | (lut[at + ((word >>> 8) & 255)] << 8) |
-          lut[at + (word & 255)];
+        word = ((alpha << 24) | (lut[at + ((word >>> 16) & 255)] << 16) | (lut[at + ((word >>> 8) & 255)] << 8) |
+          lut[at + (word & 255)]) >>> 0;
       }
       out[p] = word;
     }
@@ -514,7 +509,10 @@
   // dashboard), it waits besides until that page has not changed for HOST_QUIET_MS (at
   // most HOST_HOLD_MAX_MS): a filter change there is Streamlit redrawing the page's
   // elements, on this same thread, and painting levels meanwhile made it settle later.
-  var IDLE_SLICE_MS = 12, HOST_QUIET_MS = 400, HOST_HOLD_MAX_MS = 3000, hostChanged = -Infinity, hostWatched = false;
+  // The levels next to the current one wait until the view has rested MOVE_QUIET_MS: steps
+  // taken one after the other (a zoom, then a pan) each make a new current level, whose
+  // neighbours set up and painted in between were wasted and held up the next step.
+  var IDLE_SLICE_MS = 12, MOVE_QUIET_MS = 300, HOST_QUIET_MS = 400, HOST_HOLD_MAX_MS = 3000, hostChanged = -Infinity, hostWatched = false;
   function watchHost() {
     hostWatched = true;
     var host = null;
@@ -655,6 +653,9 @@
         return;
       }
       var level = this._level(f, ratio, x, y, w, h), view = this._window(level), later = [];
+      if (level !== current) {
+        this._movedAt = performance.now();
+      }
       for (i = 0; i < level.pending.length; i++) {
         var r = level.pending[i], now = view && intersect(r, view);
         if (now) {
@@ -818,17 +819,19 @@
           return;
         }
         self._heldAt = null;
-        if (!current.prefetched) {
+        var rested = performance.now() - (self._movedAt || 0) >= MOVE_QUIET_MS;
+        if (!current.prefetched && rested) {
           self._prefetch();
         }
         var began = performance.now();
         while ((deadline.timeRemaining() > 8 && performance.now() - began < IDLE_SLICE_MS) || deadline.didTimeout) {
-          // The neighbouring levels' windows first (see _prefetch), then what is left in order.
+          // Once the view has rested, the neighbouring levels' windows first (see _prefetch),
+          // then what is left in order; before, the current level's margins only.
           var level = null, i;
-          for (i = 0; i < levels.length && !level; i++) {
+          for (i = 0; i < levels.length && !level && rested; i++) {
             level = levels[i].ahead ? levels[i] : null;
           }
-          for (i = 0; i < levels.length && !level; i++) {
+          for (i = 0; i < (rested ? levels.length : 1) && !level; i++) {
             level = levels[i].pending.length ? levels[i] : null;
           }
           if (!level) {
@@ -851,8 +854,15 @@
         if (shown) {
           self._renderer._requestRedraw(self);
         }
-        if (levels.some(function (l) { return l.pending.length; }) || !current.prefetched) {
+        if (current.pending.length) {
           self._later();
+        } else if (levels.some(function (l) { return l.pending.length; }) || !current.prefetched) {
+          if (rested) {
+            self._later();
+          } else {
+            self._idle = { held: setTimeout(function () { self._idle = null; self._later(); },
+              Math.ceil((self._movedAt || 0) + MOVE_QUIET_MS - performance.now())) };
+          }
         }
       };
       this._idle = window.requestIdleCallback
@@ -1206,7 +1216,7 @@
       return found;
     }
     var rgb = colour(s.color), opacity = s.opacity === undefined ? 1 : s.opacity, n = shape.n;
-    var out = L.extend({}, shape, { words: new Int32Array(n), keep: new Uint16Array(n), off: null, offW: -1 });
+    var out = L.extend({}, shape, { words: new Uint32Array(n), keep: new Uint16Array(n), off: null, offW: -1 });
     for (var j = 0; j < n; j++) {
       var a = Math.round(255 * opacity * shape.cover[j]);
       out.words[j] = premultiplied(rgb, a);
@@ -1441,7 +1451,7 @@
     var key = s._key + "|fill", lut = luts[key];
     if (!lut) {
       var rgb = fillInk(s), tile = hatched ? hatchCover("#000000") : [1];
-      lut = luts[key] = new Int32Array(tile.length);
+      lut = luts[key] = new Uint32Array(tile.length);
       for (var c = 0; c < tile.length; c++) {
         lut[c] = premultiplied(rgb, Math.round(255 * s.fillOpacity * tile[c]));
       }
@@ -1485,7 +1495,7 @@
     var key = s._key + "|stroke", lut = luts[key], mask = m.mask, touched = m.touched;
     if (!lut) {
       var rgb = colour(s.color), opacity = s.opacity === undefined ? 1 : s.opacity;
-      lut = luts[key] = new Int32Array(256);
+      lut = luts[key] = new Uint32Array(256);
       for (var c = 0; c < 256; c++) {
         lut[c] = premultiplied(rgb, Math.round(opacity * c));
       }
@@ -1569,7 +1579,7 @@
         A = n > 0 ? alpha[(hatched ? (cell + (((X + x) >> sh) & 7)) * 256 : 0) + (n > 255 ? 255 : n)] : 0;
         if (A) {
           var scale = A / (255 * n);
-          word = (A << 24) | (((bs * scale + 0.5) | 0) << 16) | (((gs * scale + 0.5) | 0) << 8) | ((rs * scale + 0.5) | 0);
+          word = ((A << 24) | (((bs * scale + 0.5) | 0) << 16) | (((gs * scale + 0.5) | 0) << 8) | ((rs * scale + 0.5) | 0)) >>> 0;
         }
       }
       if (!A) {
