@@ -1269,21 +1269,17 @@
 
   // Coverage (0–255) of the run being drawn, with the list of pixels it touched (so
   // compositing and clearing cost what was drawn, not the band).
-  // A fill's coverage is set a span at a time, each row's first and last column kept
-  // (rowLo, rowHi; top, bottom: the rows), and composited along those rows.
-  var cover = { mask: new Uint8Array(0), touched: new Int32Array(0), n: 0, rowLo: new Int32Array(0), rowHi: new Int32Array(0), top: 0, bottom: -1 };
+  // A fill's coverage is set a span at a time, the spans listed (first and last pixel,
+  // row: spans[3 i .. 3 i + 2], ns of them) and composited along them, each covered pixel
+  // once: the mask is cleared as it is read.
+  var cover = { mask: new Uint8Array(0), touched: new Int32Array(0), n: 0, spans: new Int32Array(3 * 1024), ns: 0 };
   function coverMask(W, H) {
     if (cover.mask.length < W * H) {
       cover.mask = new Uint8Array(W * H);
       cover.touched = new Int32Array(W * H);
     }
-    if (cover.rowLo.length < H) {
-      cover.rowLo = new Int32Array(H).fill(0x7fffffff);
-      cover.rowHi = new Int32Array(H).fill(-1);
-    }
     cover.n = 0;
-    cover.top = H;
-    cover.bottom = -1;
+    cover.ns = 0;
     return cover;
   }
   function touch(m, o, c) {
@@ -1350,10 +1346,15 @@
           var x0 = Math.max(0, Math.ceil(cx[i] - 0.5) - X), x1 = Math.min(W - 1, Math.floor(cx[i + 1] - 0.5) - X);
           if (x0 <= x1) {
             m.mask.fill(255, base + x0, base + x1 + 1);
-            if (x0 < m.rowLo[y]) { m.rowLo[y] = x0; }
-            if (x1 > m.rowHi[y]) { m.rowHi[y] = x1; }
-            if (y < m.top) { m.top = y; }
-            if (y > m.bottom) { m.bottom = y; }
+            if (3 * m.ns === m.spans.length) {
+              var grown = new Int32Array(2 * m.spans.length);
+              grown.set(m.spans);
+              m.spans = grown;
+            }
+            m.spans[3 * m.ns] = base + x0;
+            m.spans[3 * m.ns + 1] = base + x1;
+            m.spans[3 * m.ns + 2] = y;
+            m.ns += 1;
           }
         }
       }
@@ -1456,33 +1457,28 @@
         lut[c] = premultiplied(rgb, Math.round(255 * s.fillOpacity * tile[c]));
       }
     }
-    var lo = m.rowLo, hi = m.rowHi;
-    for (var y = m.top; y <= m.bottom; y++) {
-      var a = lo[y], z = hi[y];
-      if (a > z) {
-        continue;
-      }
-      lo[y] = 0x7fffffff;
-      hi[y] = -1;
+    var spans = m.spans;
+    for (var i = 0; i < 3 * m.ns; i += 3) {
+      var y = spans[i + 2], base = y * W;
       if (hatched) {
-        fillRowHatched(buf, m.mask, y * W, a, z, lut, (((y + Y) >> sh) & 7) * 8, X, sh);
+        fillSpanHatched(buf, m.mask, base, spans[i] - base, spans[i + 1] - base, lut, (((y + Y) >> sh) & 7) * 8, X, sh);
       } else {
-        fillRow(buf, m.mask, y * W, a, z, lut[0]);
+        fillSpan(buf, m.mask, spans[i], spans[i + 1], lut[0]);
       }
     }
-    m.top = lo.length;
-    m.bottom = -1;
+    m.ns = 0;
   }
-  // The covered pixels of a row from base + a to base + z, composited and cleared.
-  function fillRow(buf, mask, base, a, z, word) {
-    for (var o = base + a, end = base + z; o <= end; o++) {
+  // The pixels of a span from o to end still covered (not composited by an earlier span
+  // of the run), composited and cleared.
+  function fillSpan(buf, mask, o, end, word) {
+    for (; o <= end; o++) {
       if (mask[o]) {
         mask[o] = 0;
         over(buf, o, word);
       }
     }
   }
-  function fillRowHatched(buf, mask, base, a, z, lut, cell, X, sh) {
+  function fillSpanHatched(buf, mask, base, a, z, lut, cell, X, sh) {
     for (var x = a; x <= z; x++) {
       var o = base + x;
       if (mask[o]) {
