@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from layers.cliargs import UsageError, add_lang_argument, no_store, open_store, store_path
 from layers.i18n import choose_language, translator
+from layers.memory import collector_paused
 from layers.paths import ROOT, STORE_ENV
 from layers.record_state import record_state
 from layers.store import format_store
@@ -139,8 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError as exc:
             print(f"bordermon {args.command}: {exc}", file=sys.stderr)
             return 2
+    # A command is one batch in a process of its own: the cyclic collector waits till it
+    # ends (layers.memory). The dashboard's server, shared by its sessions, keeps it.
+    batch = contextlib.nullcontext() if args.command == "dashboard" else collector_paused()
     try:
-        status: int = args.run(args)
+        with batch:
+            status: int = args.run(args)
         sys.stdout.flush()
     except UsageError as exc:
         print(f"bordermon {args.command}: {exc}", file=sys.stderr)

@@ -6,7 +6,9 @@ again each time the heap has grown by a quarter: at 100k events those walks cost
 than a second and find nothing, as these objects form no cycles (reference counting
 frees them). :func:`collector_paused` turns the collector off for such a batch, and back
 on when the last batch running in the process ends; cycles made meanwhile are collected
-by the next full collection.
+by the next full collection. It is a setting of the whole process: the command line and
+the worker processes, whose process is theirs alone, pause it; the dashboard's server,
+where sessions share the process, does not.
 """
 
 from __future__ import annotations

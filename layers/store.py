@@ -32,7 +32,6 @@ from shapely.geometry.base import BaseGeometry
 
 from layers import reasons
 from layers.dataset import is_dataset, read_dataset
-from layers.memory import collector_paused
 from layers.parallel import validate_in_parts, validate_in_workers
 from layers.paths import default_cache, default_store
 from layers.snapshot import Snapshot, frame_to_table, read_snapshot, table_to_frame
@@ -324,7 +323,6 @@ def _set_aside_duplicates(events: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, l
 _KEY_COLUMNS = ("id", "layer", "file", "feature_index", "geometry")
 
 
-@collector_paused()
 def read_store(
     path: str | Path | None = None,
     *,

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from layers import cli
 from layers.memory import collector_paused
 from layers.store import read_store
 
@@ -18,7 +19,9 @@ def collector_on() -> Iterator[None]:
     was = gc.isenabled()
     gc.enable()
     yield
-    if not was:
+    if was:  # as it was before the test, whatever the test did
+        gc.enable()
+    else:
         gc.disable()
 
 
@@ -80,6 +83,23 @@ def test_cycles_made_while_paused_are_collected_later(collector_on: None) -> Non
 
 
 def test_reading_the_store_leaves_the_collector_running(collector_on: None) -> None:
+    """Dashboard sessions share the process: only a command's own process pauses it."""
     store = read_store(cache=False)
     assert len(store.events) > 50
+    assert gc.isenabled()
+
+
+def test_a_command_runs_with_it_paused_and_leaves_it_as_it_was(
+    collector_on: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[bool] = []
+    real = cli.open_store
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "open_store", spy)
+    assert cli.main(["validate"]) == 0
+    assert seen == [False]
     assert gc.isenabled()

@@ -33,7 +33,6 @@ from layers.ingest.region import DEFAULT_MAX_DISTANCE_KM, classify_points
 from layers.ingest.table import CsvTable, load_input, read_csv_table
 from layers.ingest.ucdp import map_ucdp
 from layers.ingest.ucdp import select_columns as ucdp_columns
-from layers.memory import collector_paused
 from layers.paths import default_store
 from layers.reasons import REPEATED_IN_FILE
 from layers.store import (
@@ -346,7 +345,6 @@ def _repeats(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Dup
     return unique, repeats
 
 
-@collector_paused()
 def plan_import(
     kind: str,
     source: str | Path | bytes,
@@ -460,7 +458,6 @@ def _mark_possible_duplicate(duplicate: Duplicate) -> Candidate:
     return Candidate(candidate.record, candidate.line, checked)
 
 
-@collector_paused()
 def apply_import(
     plan: ImportPlan,
     store: str | Path | None = None,
