@@ -55,12 +55,14 @@ __all__ = [
     "ON_LINE_KM",
     "AnalysisReference",
     "Places",
+    "countries_xy",
     "load_reference",
     "place_label",
     "project",
     "sides",
     "signed_distance_xy",
     "to_measure_crs",
+    "within_xy",
 ]
 
 #: Within this distance of the line (km) the side cannot be told from the data: the line
@@ -71,6 +73,7 @@ ON_LINE_KM = 0.1
 #: OpenStreetMap polygons leave gaps of up to ~1 km between Kosovo and Serbia.
 GAP_KM = 2.0
 
+BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 ObjectArray = npt.NDArray[np.object_]
@@ -224,6 +227,7 @@ class AnalysisReference:
         others = projected[~is_kosovo]
         neighbours = np.asarray(others.geometry.values, dtype=object)
         shapely.prepare(neighbours)
+        shapely.prepare(line)  # for within_xy
         # One index entry per segment: nearest-segment search is then logarithmic, where a
         # distance to the whole 1,774-vertex line would test every segment for every point.
         parts = shapely.get_parts(shapely.get_parts(line))
@@ -320,26 +324,17 @@ def load_reference(directory: PathLike | None = None) -> AnalysisReference:
 # --------------------------------------------------------------------------- side and distance
 
 
-def signed_distance_xy(
-    x: FloatArray, y: FloatArray, ref: AnalysisReference, points: ObjectArray | None = None
-) -> tuple[FloatArray, ObjectArray]:
-    """Signed distance to the line (km, positive in Kosovo) and country of points in metres.
+def countries_xy(x: FloatArray, y: FloatArray, ref: AnalysisReference) -> ObjectArray:
+    """Country of points in metres, by :func:`signed_distance_xy`'s rule, without the distances.
 
-    The country is Kosovo inside Kosovo's polygon (it wins where the OpenStreetMap
-    polygons of Kosovo and Serbia overlap, and the line was cut from its ring, so line and
-    side agree); else the neighbour whose polygon holds the point; else, in a gap between
-    the polygons, the nearest neighbour within :data:`GAP_KM` (Serbia, along the line);
-    else ``"other"``. The sign follows the same rule: positive only inside Kosovo.
+    Kosovo inside Kosovo's polygon (it wins where the OpenStreetMap polygons of Kosovo and
+    Serbia overlap); else the neighbour whose polygon holds the point; else, in a gap
+    between the polygons, the nearest neighbour within :data:`GAP_KM` (Serbia, along the
+    line); else ``"other"``.
     """
-    n = len(x)
-    km = np.full(n, np.nan)
-    iso = np.full(n, "other", dtype=object)
-    if n == 0:
-        return km, iso
-    if points is None:
-        points = shapely.points(x, y)
-    pairs, metres = ref.segments.query_nearest(points, return_distance=True, all_matches=False)
-    km[pairs[0]] = metres / 1000.0
+    iso = np.full(len(x), "other", dtype=object)
+    if len(x) == 0:
+        return iso
     inside = shapely.contains_xy(ref.kosovo, x, y)
     iso[inside] = "XK"
     unplaced = ~inside
@@ -354,9 +349,44 @@ def signed_distance_xy(
     rows = np.flatnonzero(unplaced)
     if len(rows) and len(ref.neighbours):
         # A point in a gap between the OSM polygons goes to the nearest country if it is close.
-        near = ref.neighbour_tree.query_nearest(points[rows], max_distance=GAP_KM * 1000.0, all_matches=False)
+        points = shapely.points(x[rows], y[rows])
+        near = ref.neighbour_tree.query_nearest(points, max_distance=GAP_KM * 1000.0, all_matches=False)
         iso[rows[near[0]]] = ref.neighbour_iso[near[1]]
-    km[~inside] *= -1.0
+    return iso
+
+
+def within_xy(x: FloatArray, y: FloatArray, km: float, ref: AnalysisReference) -> BoolArray:
+    """Whether points in metres lie within ``km`` of the line (its distance, as
+    :func:`signed_distance_xy` gives it, at most ``km``).
+
+    A yes or no is about ten times faster to find than the distance itself: the prepared
+    line skips every point farther than ``km`` without measuring it.
+    """
+    if len(x) == 0:
+        return np.zeros(0, dtype=bool)
+    found: BoolArray = shapely.dwithin(ref.boundary, shapely.points(x, y), km * 1000.0)
+    return found
+
+
+def signed_distance_xy(
+    x: FloatArray, y: FloatArray, ref: AnalysisReference, points: ObjectArray | None = None
+) -> tuple[FloatArray, ObjectArray]:
+    """Signed distance to the line (km, positive in Kosovo) and country of points in metres.
+
+    The country is :func:`countries_xy`'s: Kosovo inside Kosovo's polygon (the line was
+    cut from its ring, so line and side agree), else a neighbour, else ``"other"``. The
+    sign follows the same rule: positive only inside Kosovo.
+    """
+    n = len(x)
+    km = np.full(n, np.nan)
+    if n == 0:
+        return km, np.full(0, "other", dtype=object)
+    if points is None:
+        points = shapely.points(x, y)
+    pairs, metres = ref.segments.query_nearest(points, return_distance=True, all_matches=False)
+    km[pairs[0]] = metres / 1000.0
+    iso = countries_xy(x, y, ref)
+    km[iso != "XK"] *= -1.0
     return km, iso
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import shapely
 
+from layers.geography import sides
 from layers.ingest.region import classify_points, to_measure_crs
 from layers.reference import boundary_line
 
@@ -51,3 +52,18 @@ def test_empty_and_invalid_input() -> None:
     assert where.inside.size == 0 and where.side.size == 0
     with pytest.raises(ValueError, match="max_distance_km"):
         classify_points(np.array([20.0]), np.array([42.0]), -1)
+
+
+def test_the_side_is_the_geography_engine_s_near_the_line_and_in_the_gaps() -> None:
+    # Points along the line, up to 3 km off it: where the OpenStreetMap polygons leave gaps.
+    line = boundary_line()
+    rng = np.random.default_rng(8)
+    along = shapely.line_interpolate_point(line, rng.uniform(0, 1, 3000), normalized=True)
+    lon = shapely.get_x(along) + rng.uniform(-0.04, 0.04, 3000)
+    lat = shapely.get_y(along) + rng.uniform(-0.03, 0.03, 3000)
+    where = classify_points(lon, lat, 1.0)
+    km, iso = sides(lon, lat)
+    expected = np.where(np.isin(iso, ["XK", "RS"]), iso, None)
+    assert list(where.side) == list(expected)
+    assert (iso == "XK").any() and (iso == "RS").any()
+    assert np.array_equal(where.inside, (iso == "XK") | ((iso == "RS") & (-km <= 1.0)))

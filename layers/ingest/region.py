@@ -1,7 +1,7 @@
 """Which imported points lie in the monitored region, and on which side of the boundary.
 
 The region is Kosovo, and Serbia within a chosen distance of the Kosovo–Serbia boundary.
-Side and distance come from the one geography engine (:func:`layers.geography.sides`), so
+Side and distance follow the one geography engine's rule (:mod:`layers.geography`), so
 an imported event gets the side its measures will show: inside Kosovo's polygon is ``XK``
 (Kosovo wins where the OpenStreetMap polygons overlap); a point in a gap between the
 polygons goes to the nearest neighbour within :data:`~layers.geography.GAP_KM` (Serbia,
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from layers.geography import GAP_KM, sides, to_measure_crs
+from layers.geography import GAP_KM, countries_xy, load_reference, to_measure_crs, within_xy
 
 __all__ = ["DEFAULT_MAX_DISTANCE_KM", "GAP_TOLERANCE_KM", "RegionSides", "classify_points", "to_measure_crs"]
 
@@ -65,9 +65,14 @@ def classify_points(
     side = np.full(lon.shape, None, dtype=object)
     if lon.size == 0:
         return RegionSides(inside=np.zeros(0, dtype=bool), side=side)
-    km, iso = sides(lon, lat)
+    ref = load_reference()
+    x, y = to_measure_crs(lon, lat)
+    iso = countries_xy(x, y, ref)
     in_xk = iso == "XK"
     in_rs = iso == "RS"
     side[in_xk] = "XK"
     side[in_rs] = "RS"
-    return RegionSides(inside=in_xk | (in_rs & (-km <= max_distance_km)), side=side)
+    near = np.zeros(lon.shape, dtype=bool)
+    rows = np.flatnonzero(in_rs)
+    near[rows] = within_xy(x[rows], y[rows], max_distance_km, ref)  # not measured: only how near
+    return RegionSides(inside=in_xk | near, side=side)
