@@ -10,9 +10,12 @@ import signal
 import stat
 import subprocess
 import sys
+from datetime import date, datetime
+from enum import Enum, IntEnum, StrEnum
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -29,6 +32,18 @@ from layers.store import (
     write_collection,
 )
 from tests.factories import collection, make_feature, write_json
+
+
+class Color(Enum):  # written by orjson (its value), refused by the standard library
+    RED = 1
+
+
+class FloorNumber(IntEnum):  # an int to both
+    THREE = 3
+
+
+class TextKind(StrEnum):  # a str to both
+    A = "a"
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
@@ -397,6 +412,39 @@ def test_the_writer_gives_the_standard_library_s_bytes_for_every_file_and_odd_va
         assert dumps_collection(features, meta) == _stdlib_text(features, meta)
 
 
+def test_the_fast_writer_is_used_for_plain_values_and_never_where_it_would_differ() -> None:
+    plain = [make_feature("a"), make_feature("b", title="Зубин Поток / Zubin Potok", uncertainty_km=2.5)]
+    assert store_module._fast_items(plain) is not None  # the fast path is the one taken here
+    odd: list[Any] = [
+        float("nan"), float("inf"), -float("inf"), 1e-05, 7e-08, 4.2e-05, 1e16, 1.5e300, 2**64, 2**70,
+        (1, 2), datetime(2023, 9, 24), date(2023, 9, 24), Color.RED, "\ud800", {1: "key"}, {None: 1},
+    ]  # fmt: skip
+    for value in odd:
+        features = [*plain, make_feature("c", x_value=value)]
+        assert store_module._fast_items(features) is None, value
+        try:
+            expected: str | type[Exception] = _stdlib_text(features, None)
+        except (TypeError, ValueError) as exc:
+            expected = type(exc)
+        if isinstance(expected, str):
+            assert dumps_collection(features) == expected, value
+        else:
+            with pytest.raises(expected):
+                dumps_collection(features)
+    # Floats of every size, and values that are what they look like to orjson's reader.
+    rng = random.Random(7)
+    floats = [rng.choice((1, -1)) * 10 ** rng.uniform(-30, 30) for _ in range(3000)]
+    floats += [round(rng.uniform(-200, 200), rng.randint(0, 9)) for _ in range(3000)]
+    kinds = [np.float64(0.25), FloorNumber(3), TextKind.A, "0.00001 km", "2e-3"]
+    for first in range(0, len(floats), 500):
+        features = [make_feature(f"f{n}", x_value=v) for n, v in enumerate(floats[first : first + 500])]
+        assert dumps_collection(features) == _stdlib_text(features, None)
+    features = [make_feature(f"k{n}", x_value=v) for n, v in enumerate(kinds)]
+    assert dumps_collection(features) == _stdlib_text(features, None)
+    batch = [make_feature(f"many{n}") for n in range(2500)]  # three batches
+    assert dumps_collection(batch, {"schema_version": "1.0"}) == _stdlib_text(batch, None)
+
+
 def test_the_written_file_is_the_text_dumps_collection_gives(tmp_path: Path) -> None:
     features = [
         make_feature("a"),
@@ -407,3 +455,8 @@ def test_the_written_file_is_the_text_dumps_collection_gives(tmp_path: Path) -> 
     assert (tmp_path / "c.geojson").read_bytes() == expected.encode("utf-8")
     write_collection(tmp_path / "empty.geojson", [], None)
     assert (tmp_path / "empty.geojson").read_text(encoding="utf-8") == _stdlib_text([], None)
+    # A lone surrogate is not UTF-8: the write fails and leaves nothing behind.
+    with pytest.raises(UnicodeEncodeError):
+        write_collection(tmp_path / "c.geojson", [make_feature("a", title="half \ud800")], None)
+    assert (tmp_path / "c.geojson").read_bytes() == expected.encode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.geojson", "empty.geojson"]
