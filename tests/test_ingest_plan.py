@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import threading
 from pathlib import Path
 
 import pytest
 
 from layers import store as store_module
 from layers.ingest import apply_import, plan_import
+from layers.ingest.model import ImportFileError
 from layers.store import StoreError, read_store, save_event
 from tests.factories import collection, make_feature, write_json
 from tests.ingest_fixtures import (
@@ -116,6 +118,18 @@ def test_a_store_that_cannot_be_read_refuses_the_import(store: Path) -> None:
     with pytest.raises(StoreError, match="cannot be read"):
         plan_import("acled", ACLED_CURRENT, store)
     assert snapshot(store) == before
+
+
+def test_the_input_s_own_error_comes_first_and_no_indexing_outlives_the_plan(store: Path) -> None:
+    # The store is indexed in a thread beside the input's reading: a broken input is
+    # still reported as such (not the store's problem), and the thread is gone after.
+    (store / "broken.geojson").write_text("{oops", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="empty"):
+        plan_import("acled", b"", store, name="empty.csv")
+    assert not [t for t in threading.enumerate() if t.name.startswith("bordermon-index")]
+    with pytest.raises(StoreError, match="cannot be read"):
+        plan_import("acled", ACLED_CURRENT, store)
+    assert not [t for t in threading.enumerate() if t.name.startswith("bordermon-index")]
 
 
 def test_a_store_file_is_not_a_directory(tmp_path: Path) -> None:

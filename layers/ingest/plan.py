@@ -14,6 +14,7 @@ import hashlib
 import re
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -394,28 +395,18 @@ def plan_import(
     timings: dict[str, float] = {}
     root = Path(store) if store is not None else default_store()
     report_progress(progress, N_("reading"), 0.0)
-    with _timed(timings, "read"):
-        data, label = load_input(source, name)
-        digest = hashlib.sha256(data).hexdigest()
-        select = {"acled": acled_columns, "ucdp": ucdp_columns}.get(import_kind)
-        table = read_csv_table(data, label, select) if select is not None else None
-        features = read_geojson_features(data, label) if table is None else []
-        del data  # the table holds it while it is needed
-    report_progress(progress, N_("reading"), 0.2)
-    if table is not None:
-        rows_read = len(table)
-        candidates, rejected, outside, layout = _csv_candidates(
-            import_kind, table, max_distance_km, timings, progress
-        )
-    else:
-        rows_read, outside, layout = len(features), 0, N_("GeoJSON features")
-        with _timed(timings, "validate"):
-            candidates, rejected = validate_geojson_features(features, label)
-    del table, features
-    report_progress(progress, N_("checking duplicates"), 0.8)
-    with _timed(timings, "dedupe"):
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bordermon-index") as pool:
+        # The store is indexed beside the reading and checking of the input: reading its
+        # snapshots and projecting its points mostly leave the interpreter free.
         stamp = store_stamp(root)  # taken first: a write while indexing changes it
-        index = index_store(root)
+        indexing = pool.submit(index_store, root)
+        candidates, rejected, rows_read, outside, layout, label, digest = _input_candidates(
+            import_kind, source, name, max_distance_km, timings, progress
+        )
+        report_progress(progress, N_("checking duplicates"), 0.8)
+        with _timed(timings, "dedupe"):
+            index = indexing.result()
+    with _timed(timings, "dedupe"):
         # Rows the store already has are named as such, even when the file repeats them;
         # then repeats within the file; then possible duplicates of what is left.
         fresh, known = find_duplicates(candidates, index, check_place=False)
@@ -439,6 +430,36 @@ def plan_import(
         timings=timings,
         store_stamp=stamp,
     )
+
+
+def _input_candidates(
+    kind: ImportKind,
+    source: str | Path | bytes,
+    name: str | None,
+    max_distance_km: float,
+    timings: dict[str, float],
+    progress: Progress | None,
+) -> tuple[list[Candidate], list[Rejected], int, int, str, str, str]:
+    """Read, map and validate the input: its candidates, rejected rows, rows read, rows
+    outside the region, layout, name and SHA-256."""
+    with _timed(timings, "read"):
+        data, label = load_input(source, name)
+        digest = hashlib.sha256(data).hexdigest()
+        select = {"acled": acled_columns, "ucdp": ucdp_columns}.get(kind)
+        table = read_csv_table(data, label, select) if select is not None else None
+        features = read_geojson_features(data, label) if table is None else []
+        del data  # the table holds it while it is needed
+    report_progress(progress, N_("reading"), 0.2)
+    if table is not None:
+        rows_read = len(table)
+        candidates, rejected, outside, layout = _csv_candidates(
+            kind, table, max_distance_km, timings, progress
+        )
+    else:
+        rows_read, outside, layout = len(features), 0, N_("GeoJSON features")
+        with _timed(timings, "validate"):
+            candidates, rejected = validate_geojson_features(features, label)
+    return candidates, rejected, rows_read, outside, layout, label, digest
 
 
 def _mark_possible_duplicate(duplicate: Duplicate) -> Candidate:
