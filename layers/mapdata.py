@@ -15,9 +15,10 @@ Everything here is deterministic: the same frame gives the same payload, byte fo
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -29,6 +30,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
+from layers.jsontext import orjson_text
 from layers.measures import DISTANCE_BANDS, ON_LINE_KM
 from layers.timeline import encode_days
 from layers.titles import shown_titles
@@ -624,22 +626,94 @@ def _shared_shapes(geoms: np.ndarray, rows: list[int]) -> tuple[dict[str, Any], 
     shapes: dict[str, Any] = {}
     share: dict[str, int] = {}
     first: dict[Any, int] = {}
-    for i in rows:
-        shape = _encode_shape(geoms[i])
-        if shape[0] in ("P", "L"):
-            # Equal encodings share; tuples compare as the lists do, without writing JSON.
-            parts = shape[1]
-            key = (
-                ("P", tuple(tuple(map(tuple, polygon)) for polygon in parts))
-                if shape[0] == "P"
-                else ("L", tuple(map(tuple, parts)))
-            )
+    keys, encode = _shape_encoder(geoms[rows]) if rows else ([], None)
+    for k, (i, key) in enumerate(zip(rows, keys, strict=True)):
+        if key is not None:
             if key in first:
                 share[str(i)] = first[key]
                 continue
             first[key] = i
-        shapes[str(i)] = shape
+        assert encode is not None
+        shapes[str(i)] = encode(k)
     return shapes, share
+
+
+def _shape_encoder(geoms: np.ndarray) -> tuple[list[Any], Callable[[int], list[Any]]]:
+    """A key per geometry, equal where :func:`_encode_shape` gives equal areas or lines
+    (None for the others, which are not shared), and the function giving that encoding.
+
+    All coordinates of a kind are rounded at once, and an area's or a line's key is made
+    of arrays: the kind, the rings' count per polygon, their lengths and the coordinates'
+    bytes; only the encodings asked for (the first of each shared shape) become lists.
+    Partly empty areas and lines are encoded and keyed one by one.
+    """
+    n = len(geoms)
+    keys: list[Any] = [None] * n
+    # Per geometry: its kind, rings per part, and first ring in its kind's arrays.
+    layout: list[tuple[str, list[int], int] | None] = [None] * n
+    arrays: dict[str, tuple[np.ndarray, list[int]]] = {}
+    types = shapely.get_type_id(geoms)
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    whole = ~np.isin(np.arange(n), owner[shapely.is_empty(parts)]) & ~shapely.is_empty(geoms)
+    kinds = (("P", np.isin(types, (3, 6)) & whole), ("L", np.isin(types, (1, 5)) & whole))
+    for kind, picked in (*kinds, ("M", ~np.isin(types, (1, 3, 5, 6)))):
+        rows = np.flatnonzero(picked)
+        if not len(rows):
+            continue
+        if kind == "M":  # points, linear rings, collections: all their coordinates, in one list
+            lines, per_row = geoms[rows], [[1]] * len(rows)
+        else:
+            pieces, piece_owner = shapely.get_parts(geoms[rows], return_index=True)
+            if kind == "P":  # a polygon's rings, exterior first
+                lines, line_piece = shapely.get_rings(pieces, return_index=True)
+                per_piece = np.bincount(line_piece, minlength=len(pieces)).tolist()
+            else:
+                lines, per_piece = pieces, [1] * len(pieces)
+            piece_bounds = np.concatenate(([0], np.cumsum(np.bincount(piece_owner, minlength=len(rows)))))
+            per_row = [per_piece[a:b] for a, b in itertools.pairwise(piece_bounds.tolist())]
+        coords, line = shapely.get_coordinates(lines, return_index=True)
+        ints = np.rint((coords - np.asarray(ORIGIN)) * _SCALE).astype("int64").ravel()
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(line, minlength=len(lines)) * 2)))
+        arrays[kind] = (ints, bounds.tolist())
+        lengths = np.diff(bounds)
+        first_line = 0
+        for row, counts in zip(rows.tolist(), per_row, strict=True):
+            layout[row] = (kind, counts, first_line)
+            last_line = first_line + sum(counts)
+            if kind != "M":
+                keys[row] = (
+                    kind,
+                    tuple(counts),
+                    lengths[first_line:last_line].tobytes(),
+                    ints[bounds[first_line] : bounds[last_line]].tobytes(),
+                )
+            first_line = last_line
+    slow: dict[int, list[Any]] = {}
+    for row in (i for i in range(n) if layout[i] is None):
+        shape = slow[row] = _encode_shape(geoms[row])
+        if shape[0] in ("P", "L"):
+            # Equal encodings share; tuples compare as the lists do, without writing JSON.
+            keys[row] = (
+                ("P", tuple(tuple(map(tuple, polygon)) for polygon in shape[1]))
+                if shape[0] == "P"
+                else ("L", tuple(map(tuple, shape[1])))
+            )
+
+    def encode(row: int) -> list[Any]:
+        spec = layout[row]
+        if spec is None:
+            return slow[row]
+        kind, counts, line = spec
+        ints, bounds = arrays[kind]
+        if kind == "M":
+            return ["M", ints[bounds[line] : bounds[line + 1]].tolist()]
+        nested = []
+        for count in counts:
+            nested.append([ints[bounds[j] : bounds[j + 1]].tolist() for j in range(line, line + count)])
+            line += count
+        return [kind, nested if kind == "P" else [rings[0] for rings in nested]]
+
+    return keys, encode
 
 
 def _encode_codes(rows: gpd.GeoDataFrame, layer: str) -> dict[str, list[int]]:
@@ -795,6 +869,18 @@ def encode_reference(
 # --------------------------------------------------------------------------- embedding
 
 
+#: What :func:`js_string` writes for these characters of the UTF-8 text with its backslashes
+#: already doubled: ``<``, ``>`` and ``&`` as JSON escapes (their backslash doubled too),
+#: the two line terminators JavaScript would end a string at as JavaScript escapes.
+_SCRIPT_ESCAPES = (
+    (b"<", b"\\\\u003c"),
+    (b">", b"\\\\u003e"),
+    (b"&", b"\\\\u0026"),
+    ("\u2028".encode(), b"\\u2028"),
+    ("\u2029".encode(), b"\\u2029"),
+)
+
+
 def js_string(payload: Any) -> str:
     """JSON as a single-quoted JavaScript string literal, safe inside an HTML ``<script>``.
 
@@ -802,6 +888,12 @@ def js_string(payload: Any) -> str:
     ``<!--`` can occur; the script parses it with ``JSON.parse`` (faster than an object
     literal for large data).
     """
+    raw = orjson_text(payload)
+    if raw is not None:  # the same text in UTF-8, escaped the same way as bytes, which is faster
+        raw = raw.replace(b"\\", b"\\\\").replace(b"'", b"\\'")
+        for char, escape in _SCRIPT_ESCAPES:
+            raw = raw.replace(char, escape)
+        return "'" + raw.decode("utf-8") + "'"
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\\", "\\\\").replace("'", "\\'")

@@ -33,6 +33,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers import reasons
 from layers.dataset import is_dataset, read_dataset
+from layers.jsontext import exponent_like
 from layers.parallel import validate_in_parts, validate_in_workers
 from layers.paths import default_cache, default_store
 from layers.snapshot import Snapshot, frame_to_table, read_snapshot, table_to_frame
@@ -702,23 +703,6 @@ def _indented(value: Any, newline: str) -> str:
 _BATCH = 1000
 
 
-def _exponent_like(text: bytes) -> bool:
-    """Whether orjson's ``text`` may hold a number written with an exponent.
-
-    The standard library writes a float with an exponent (``1e-05``, ``1e+16``) where
-    orjson may not (``0.00001``), or with other digits (``7e-08`` against ``7e-8``); both
-    write it with a sign after the ``e``, or as ``0.0000…``. Anything like it, also inside
-    a string ("2e-3", "0.00001"), sends the batch to the exact path.
-    """
-    for mark in (b"e-", b"e+"):
-        at = text.find(mark)
-        while at > 0:
-            if 48 <= text[at - 1] <= 57:  # a digit before the e
-                return True
-            at = text.find(mark, at + 2)
-    return b"0.0000" in text
-
-
 def _fast_items(items: list[Any]) -> bytes | None:
     """``_ENCODER``'s UTF-8 text of ``items`` (a list) by orjson, or None where it may differ.
 
@@ -733,7 +717,7 @@ def _fast_items(items: list[Any]) -> bytes | None:
         text = orjson.dumps(items, option=orjson.OPT_INDENT_2)
     except (TypeError, orjson.JSONEncodeError):  # non-str keys, big ints, lone surrogates, other types
         return None
-    if _exponent_like(text) or orjson.loads(text) != items:
+    if exponent_like(text) or orjson.loads(text) != items:
         return None
     return text
 

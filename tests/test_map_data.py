@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
+from layers.jsontext import orjson_text
 from layers.mapdata import (
     BAND_COLORS,
     NOT_MEASURED,
     ORIGIN,
+    _encode_shape,
+    _shape_encoder,
+    _shared_shapes,
     describe_casualties,
     describe_distance,
     describe_when,
@@ -170,6 +176,61 @@ def test_js_string_cannot_close_a_script_and_round_trips() -> None:
     assert json.loads(js_literal(body)) == value
 
 
+def _standard_js_string(payload: object) -> str:
+    """js_string's text as the standard library writes it (the formula it had before orjson)."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\\", "\\\\").replace("'", "\\'")
+    return "'" + text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "'"
+
+
+@pytest.mark.parametrize(
+    ("payload", "fast"),
+    [
+        ({"text": HOSTILE, "more": "it's \\ fine\u2029\u2028 & <b>", "none": None}, True),
+        ([0.1, -0.0, 123456789.125, 2.5, 1e15], True),
+        ([0.1, 1e-05, 1.5e-07, 1e16, 5e-324], False),  # exponents: orjson's digits may differ
+        ({"x": list(range(-5, 5)), "y": [2**63 - 1, -(2**63)], "z": (1, "two")}, True),
+        ({"big": 2**64}, False),
+        ({"nested": [[None, 0.25], {"deep": [None, 1.0, "0.001"]}], "ok": True}, True),
+        ({"nested": [None, {"deep": ["0.00001"]}]}, False),  # looks like a number orjson writes so
+        ({"keys": {1: "not a str key"}}, False),
+        (["".join(chr(c) for c in range(0x20)) + "\x7f\u00e9\u0107\u0451\U0001f600"], True),
+        (["lone \udc00 surrogate"], False),
+        ([float(i) / 8 for i in range(2000)] + [None], True),
+        ([1e308, 1e308, None], False),  # finite, though they sum beyond the largest float
+    ],
+)
+def test_js_string_is_the_standard_library_s_text_by_either_path(payload: object, fast: bool) -> None:
+    assert (orjson_text(payload) is not None) is fast
+    literal = js_string(payload)
+    assert literal == _standard_js_string(payload)
+    if "\udc00" not in literal:  # a lone surrogate is no UTF-8: JavaScript reads it, Python's json too
+        assert json.loads(js_literal(literal[1:-1])) == json.loads(json.dumps(payload))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        float("nan"),
+        [1, 2.0, float("inf")],
+        {"a": [None, {"b": [0.5, -float("inf"), None]}]},
+        {"c": (None, float("nan"))},
+        {"d": [None, "x", [[float("nan")]]]},
+    ],
+)
+def test_js_string_refuses_nan_and_infinity_as_before(payload: object) -> None:
+    with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
+        js_string(payload)
+
+
+def test_js_string_refuses_what_json_has_no_value_for() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        js_string({"day": date(2023, 9, 24)})
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        js_string([np.int64(3)])
+
+
 def test_encode_reference_keeps_display_properties_only() -> None:
     gazetteer = read_gazetteer()
     payload = encode_reference(gazetteer, style="place", label=list(gazetteer["name_sr"]))
@@ -318,6 +379,53 @@ def test_identical_areas_of_a_layer_are_sent_once_and_every_report_kept() -> Non
     assert len(incidents["geom"]) == int(
         ((events["layer"] == "incident") & mapped_mask(events) & (events.geometry.geom_type != "Point")).sum()
     )
+
+
+_SHAPES_WKT = [
+    "POLYGON ((20.5 42.9, 20.6 42.9, 20.6 43.0, 20.5 42.9))",
+    "POLYGON ((20.5 42.9, 20.6 42.9, 20.6 43.0, 20.5 42.9))",  # a twin
+    "POLYGON ((20.500001 42.9, 20.6 42.9, 20.6 43.0, 20.500001 42.9))",  # the same once rounded: a twin
+    "POLYGON ((20.5 42.9, 20.6 42.9, 20.6 43, 20.5 42.9), "
+    "(20.55 42.93, 20.57 42.93, 20.57 42.95, 20.55 42.93))",  # with a hole
+    "POLYGON Z ((20.5 42.9 5, 20.6 42.9 5, 20.6 43.0 5, 20.5 42.9 5))",  # the first, with heights: a twin
+    "MULTIPOLYGON (((20.5 42.9, 20.6 42.9, 20.6 43.0, 20.5 42.9)), ((21 42, 21.1 42, 21.1 42.1, 21 42)))",
+    "MULTIPOLYGON (((20.5 42.9, 20.6 42.9, 20.6 43.0, 20.5 42.9)))",  # one polygon: as the first, a twin
+    "MULTIPOLYGON (((20.5 42.9, 20.6 42.9, 20.6 43.0, 20.5 42.9)), EMPTY)",
+    "LINESTRING (20.5 42.9, 20.6 42.9)",
+    "MULTILINESTRING ((20.5 42.9, 20.6 42.9))",  # as the line: a twin
+    "MULTILINESTRING ((20.5 42.9, 20.6 42.9), (20.7 43, 20.8 43.1, 20.9 43))",
+    "LINESTRING (20.5 42.9, 20.6 42.9, 20.5 42.9, 20.6 42.9)",  # the line's coordinates twice: not a twin
+    "MULTILINESTRING ((20.5 42.9, 20.6 42.9), (20.5 42.9, 20.6 42.9))",
+    "LINEARRING (20.5 42.9, 20.6 42.9, 20.6 43.0, 20.5 42.9)",
+    "MULTIPOINT (20.5 42.9, 20.6 43)",
+    "GEOMETRYCOLLECTION (POINT (20.5 42.9), LINESTRING (20.5 42.9, 20.6 42.9))",
+]
+
+
+def test_areas_and_lines_are_encoded_and_shared_as_one_at_a_time() -> None:
+    """The encoder of all shapes at once gives each one's encoding, and twins where they are equal."""
+    geoms = shapely.from_wkt(np.asarray(_SHAPES_WKT * 3, dtype=object))
+    one_by_one = [_encode_shape(geom) for geom in geoms]
+    keys, encode = _shape_encoder(geoms)
+    assert [encode(row) for row in range(len(geoms))] == one_by_one
+    texts = [json.dumps(shape) for shape in one_by_one]
+    for i, j in itertools.combinations(range(len(geoms)), 2):
+        if keys[i] is not None and keys[j] is not None:
+            assert (keys[i] == keys[j]) is (texts[i] == texts[j]), (_SHAPES_WKT[i % 16], _SHAPES_WKT[j % 16])
+    rows = [0, *range(2, len(geoms))]  # some rows left out, as points are
+    drawn, share = _shared_shapes(np.concatenate([geoms[:1], geoms]), rows)
+    # Every area or line is drawn by the first row with its text, which later rows point to.
+    first_of: dict[str, int] = {}
+    for row in rows:
+        shape = one_by_one[row - 1] if row else one_by_one[0]
+        text = json.dumps(shape)
+        if shape[0] in ("P", "L") and text in first_of:
+            assert share[str(row)] == first_of[text] and str(row) not in drawn
+        else:
+            first_of.setdefault(text, row)
+            assert drawn[str(row)] == shape and str(row) not in share
+    assert len(drawn) + len(share) == len(rows)
+    assert len(share) > 16  # the list's own twins and its two repeats
 
 
 def test_reference_labels_carry_their_priority() -> None:
