@@ -181,7 +181,11 @@ def _standard_js_string(payload: object) -> str:
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\\", "\\\\").replace("'", "\\'")
-    return "'" + text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "'"
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # Beyond the BMP, the JSON escapes of the UTF-16 pair (their backslashes doubled).
+    units = (c.encode("utf-16-be", "surrogatepass").hex() for c in text)
+    pairs = (f"\\\\u{u[:4]}\\\\u{u[4:]}" if len(u) == 8 else "" for u in units)
+    return "'" + "".join(p or c for c, p in zip(text, pairs, strict=True)) + "'"
 
 
 @pytest.mark.parametrize(
@@ -197,6 +201,7 @@ def _standard_js_string(payload: object) -> str:
         ({"keys": {1: "not a str key"}}, False),
         (["".join(chr(c) for c in range(0x20)) + "\x7f\u00e9\u0107\u0451\U0001f600"], True),
         (["lone \udc00 surrogate"], False),
+        (["NATO \U0001f1f7\U0001f1f8 Vu\u010di\u0107", 1e-05], False),
         ([float(i) / 8 for i in range(2000)] + [None], True),
         ([1e308, 1e308, None], False),  # finite, though they sum beyond the largest float
     ],
@@ -205,6 +210,8 @@ def test_js_string_is_the_standard_library_s_text_by_either_path(payload: object
     assert (orjson_text(payload) is not None) is fast
     literal = js_string(payload)
     assert literal == _standard_js_string(payload)
+    # Nothing beyond the BMP: Python holds the page two bytes a character, not four.
+    assert all(ord(c) <= 0xFFFF for c in literal)
     if "\udc00" not in literal:  # a lone surrogate is no UTF-8: JavaScript reads it, Python's json too
         assert json.loads(js_literal(literal[1:-1])) == json.loads(json.dumps(payload))
 
