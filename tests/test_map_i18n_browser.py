@@ -74,6 +74,9 @@ def _open_event(page: Any, event_id: str) -> None:
     if page.locator(".bm-popup-list").count():
         page.locator(f'.bm-choice[data-event-id="{event_id}"]').click()
     page.wait_for_selector(f'.bm-popup[data-event-id="{event_id}"]')
+    # The popup is panned into view, animated: a click on it meanwhile can land on the map
+    # beneath, which closes it (seen once under load). A reader clicks a popup at rest.
+    page.wait_for_function("!bordermon.map._panAnim || !bordermon.map._panAnim._inProgress")
 
 
 def _unfold(summary: Any, content: Any) -> None:
