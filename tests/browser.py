@@ -23,6 +23,7 @@ __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
     "OUTPUT_DIR",
+    "PAN_ENDED",
     "TILE_HOSTS",
     "NetworkLog",
     "block_network",
@@ -42,6 +43,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: Leaflet's animated pan (a popup brought into view) has ended: a reader clicks a popup
+#: at rest. One clicked while it moved was once gone when the test next looked for it.
+PAN_ENDED = "!bordermon.map._panAnim || !bordermon.map._panAnim._inProgress"
 #: Screenshots of the browser tests (git-ignored).
 OUTPUT_DIR = ROOT / "test-output"
 #: Hosts of the base map tiles: the only requests a page may make and lose offline.

@@ -21,7 +21,7 @@ from layers.i18n import to_cyrillic, translator
 from layers.paths import SHIPPED_STORE
 from layers.store import dumps_collection
 from layers.titles import title_key
-from tests.browser import NetworkLog, require_assets, screenshot_path
+from tests.browser import PAN_ENDED, NetworkLog, require_assets, screenshot_path
 
 #: A mapped incident inside Kosovo with many sources (the shipped store).
 SIEGE = "2023-09-24-banjska-monastery-siege"
@@ -71,12 +71,13 @@ def _open_event(page: Any, event_id: str) -> None:
     )
     page.mouse.click(x, y)
     page.wait_for_selector(f'.bm-popup[data-event-id="{event_id}"], .bm-popup-list')
+    # Each popup is panned into view, animated: one clicked meanwhile was once gone when
+    # the test next looked for it, in CI under load. A reader clicks a popup at rest.
     if page.locator(".bm-popup-list").count():
+        page.wait_for_function(PAN_ENDED)
         page.locator(f'.bm-choice[data-event-id="{event_id}"]').click()
     page.wait_for_selector(f'.bm-popup[data-event-id="{event_id}"]')
-    # The popup is panned into view, animated: a click on it meanwhile can land on the map
-    # beneath, which closes it (seen once under load). A reader clicks a popup at rest.
-    page.wait_for_function("!bordermon.map._panAnim || !bordermon.map._panAnim._inProgress")
+    page.wait_for_function(PAN_ENDED)
 
 
 def _unfold(summary: Any, content: Any) -> None:
