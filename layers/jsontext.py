@@ -19,8 +19,7 @@ __all__ = ["exponent_like", "orjson_text"]
 
 #: Types orjson writes and the standard library refuses: handed back to it, it raises.
 _PASSTHROUGH = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
-
-
+#: What :func:`_non_finite` walks into.
 _CONTAINERS = (dict, list, tuple)
 
 

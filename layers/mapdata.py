@@ -18,7 +18,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -627,14 +626,13 @@ def _shared_shapes(geoms: np.ndarray, rows: list[int]) -> tuple[dict[str, Any], 
     shapes: dict[str, Any] = {}
     share: dict[str, int] = {}
     first: dict[Any, int] = {}
-    keys, encode = _shape_encoder(geoms[rows]) if rows else ([], None)
+    keys, encode = _shape_encoder(geoms[rows])
     for k, (i, key) in enumerate(zip(rows, keys, strict=True)):
         if key is not None:
             if key in first:
                 share[str(i)] = first[key]
                 continue
             first[key] = i
-        assert encode is not None
         shapes[str(i)] = encode(k)
     return shapes, share
 
@@ -890,20 +888,16 @@ def js_string(payload: Any) -> str:
     literal for large data).
     """
     raw = orjson_text(payload)
-    if raw is not None:  # the same text in UTF-8, escaped the same way as bytes, which is faster
-        raw = raw.replace(b"\\", b"\\\\").replace(b"'", b"\\'")
-        for char, escape in _SCRIPT_ESCAPES:
-            raw = raw.replace(char, escape)
-        return "'" + _escape_astral(raw).decode("utf-8") + "'"
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\\", "\\\\").replace("'", "\\'")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return "'" + _ASTRAL.sub(lambda found: _astral_escape(found.group()), text) + "'"
+    if raw is None:  # the standard library's text, which raises where JSON has no value
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        raw = text.encode("utf-8", "surrogatepass")  # a lone surrogate passes through as before
+    # Escaped in UTF-8, as bytes (faster than as a str).
+    raw = raw.replace(b"\\", b"\\\\").replace(b"'", b"\\'")
+    for char, escape in _SCRIPT_ESCAPES:
+        raw = raw.replace(char, escape)
+    return "'" + _escape_astral(raw).decode("utf-8", "surrogatepass") + "'"
 
 
-#: A character beyond the Basic Multilingual Plane (an emoji, a flag's letters).
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 #: The bytes that do not begin such a character in UTF-8 (all but 0xF0–0xF4).
 _NOT_ASTRAL_LEADS = bytes(range(0xF0)) + bytes(range(0xF5, 0x100))
 
