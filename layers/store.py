@@ -936,7 +936,9 @@ def save_event(
         File (relative to the store) that receives a new event. An update always
         rewrites the file that holds the event, keeping its position.
     update : bool
-        False: the id must be new. True: the id must exist, and that event is replaced.
+        False: the id must be new. True: the id must exist, and that event is replaced;
+        when the replacement is the same event, nothing is written (not even the file's
+        formatting is touched).
     change_layer : bool
         An update keeps the event's layer unless this is True: moving an event to another
         layer is a decision, never the side effect of a correction.
@@ -982,6 +984,8 @@ def save_event(
         if update:
             position = next(i for i, f in enumerate(features) if isinstance(f, dict) and f.get("id") == fid)
             _check_layer_kept(features[position], new, change_layer)
+            if canonical_feature(features[position]) == new:
+                return target  # saved unedited: the file is left exactly as it was
             features[position] = new
         else:
             features.append(new)

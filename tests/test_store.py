@@ -226,6 +226,25 @@ def test_a_rewritten_file_keeps_its_mode(tmp_path: Path, mode: int) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == mode
 
 
+def test_an_update_that_changes_nothing_leaves_the_file_untouched(tmp_path: Path) -> None:
+    """Saving an event unedited writes nothing, even in a file not in the store's own layout."""
+    root = tmp_path / "store"
+    features = [make_feature("a"), make_feature("b")]
+    path = root / "main.geojson"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(collection(*features), indent=4), encoding="utf-8")  # not canonical
+    before, written_at = path.read_bytes(), path.stat().st_mtime_ns
+    same = dict(reversed(make_feature("a").items()))  # the same event, its keys in another order
+    assert save_event(same, root, update=True) == path
+    assert path.read_bytes() == before and path.stat().st_mtime_ns == written_at
+    save_event(make_feature("a", title="Changed"), root, update=True)
+    saved = json.loads(path.read_text(encoding="utf-8"))["features"]
+    assert [(f["id"], f["properties"]["title"]) for f in saved] == [
+        ("a", "Changed"),
+        ("b", features[1]["properties"]["title"]),
+    ]
+
+
 def test_a_new_file_gets_the_usual_mode(tmp_path: Path) -> None:
     root = tmp_path / "store"
     root.mkdir()
