@@ -47,6 +47,49 @@ def _bordermon(*args: str, lang: str | None = None) -> subprocess.CompletedProce
     )
 
 
+#: Runs several commands in one child process (a command costs far less than starting
+#: Python with the geospatial libraries): each as ``main`` runs it, its output captured,
+#: ``BORDERMON_LANG`` set or unset before it as asked.
+_SEVERAL = """
+import contextlib, io, json, os, sys
+from layers.cli import main
+results = []
+for args, lang in json.load(sys.stdin):
+    os.environ.pop("BORDERMON_LANG", None)
+    if lang is not None:
+        os.environ["BORDERMON_LANG"] = lang
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(args)
+        except SystemExit as stop:  # argparse refusing a word
+            code = stop.code if isinstance(stop.code, int) else 1
+    results.append([code, out.getvalue(), err.getvalue()])
+json.dump(results, sys.__stdout__)
+"""
+
+
+def _bordermon_several(
+    runs: list[tuple[list[str], str | None]],
+) -> list[subprocess.CompletedProcess[str]]:
+    """Each (arguments, BORDERMON_LANG) of ``runs`` in turn, in one child process."""
+    env = {key: value for key, value in os.environ.items() if key != "BORDERMON_LANG"}
+    child = subprocess.run(
+        [sys.executable, "-c", _SEVERAL],
+        input=json.dumps(runs),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    return [
+        subprocess.CompletedProcess(args, code, out, err)
+        for (args, _), (code, out, err) in zip(runs, json.loads(child.stdout), strict=True)
+    ]
+
+
 def _swapped(fid: str) -> dict[str, Any]:
     feature = make_feature(fid)
     feature["geometry"] = {"type": "Point", "coordinates": [42.9, 20.7]}
@@ -137,13 +180,15 @@ def test_sources_name_kinds_and_grades_in_words_of_the_language() -> None:
 
 
 def test_json_is_the_same_in_every_language() -> None:
-    for command in (["stats", "--json", *WINDOW], ["sources", "--json"]):
-        english = _bordermon(*command)
-        assert english.returncode == 0, english.stderr
-        document = json.loads(english.stdout)
-        for language in ("fr", "sq", "sr_Cyrl"):
-            assert json.loads(_bordermon(*command, "--lang", language).stdout) == document
-            assert json.loads(_bordermon(*command, lang=language).stdout) == document
+    commands = (["stats", "--json", *WINDOW], ["sources", "--json"])
+    english = _bordermon_several([(command, None) for command in commands])
+    assert all(result.returncode == 0 for result in english), [r.stderr for r in english]
+    documents = [json.loads(result.stdout) for result in english]
+    for language in ("fr", "sq", "sr_Cyrl"):  # a process each: nothing carried over from English
+        runs = [([*command, "--lang", language], None) for command in commands]
+        runs += [(command, language) for command in commands]
+        results = _bordermon_several(runs)
+        assert [json.loads(result.stdout) for result in results] == documents * 2, language
 
 
 def test_export_messages_in_french_and_albanian(tmp_path: Path) -> None:
@@ -184,17 +229,23 @@ def _lines(result: subprocess.CompletedProcess[str]) -> set[str]:
 
 
 def _runs(language: str | None, broken: Path, out: Path) -> set[str]:
+    """The lines of seven commands' reports in ``language``, run in one child process."""
+    commands = [
+        ["validate", str(broken)],
+        ["stats", *WINDOW],
+        ["export", "--out", str(out / f"{language}.html"), "--cdn", *WINDOW],
+        ["export", "--format", "svg", "--density", "count"],
+        ["export", "--start", "2023-10-02", "--end", "2023-10-01", "--side", "XX"],
+        ["import", "acled", str(ACLED_CURRENT), "--store", str(SHIPPED_STORE), "--dry-run"],
+        ["sources"],
+    ]
+    chosen = ["--lang", language] if language else []
+    results = _bordermon_several([([*command, *chosen], None) for command in commands])
+    # Each ended as it should: reports, refusals (2) and the broken store's errors (1).
+    assert [result.returncode for result in results] == [1, 0, 0, 2, 2, 0, 0], [r.stderr for r in results]
     lines: set[str] = set()
-    for args in (
-        ("validate", str(broken)),
-        ("stats", *WINDOW),
-        ("export", "--out", str(out / f"{language}.html"), "--cdn", *WINDOW),
-        ("export", "--format", "svg", "--density", "count"),
-        ("export", "--start", "2023-10-02", "--end", "2023-10-01", "--side", "XX"),
-        ("import", "acled", str(ACLED_CURRENT), "--store", str(SHIPPED_STORE), "--dry-run"),
-        ("sources",),
-    ):
-        lines |= _lines(_bordermon(*args, *(("--lang", language) if language else ())))
+    for result in results:
+        lines |= _lines(result)
     return lines
 
 
