@@ -25,6 +25,9 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 #: Every dependency (and the test tools) pinned with hashes; see the README to refresh it.
 LOCK = ROOT / "requirements-lock.txt"
+#: The suite runs on this many cores at most (pytest-xdist): each worker drives its own
+#: Chromium and dashboard server, so more would cost memory for little gain.
+TEST_WORKERS = 4
 
 
 def say(message: str) -> None:
@@ -104,7 +107,16 @@ def main(argv: list[str]) -> None:
     if command == "dashboard":
         say("starting the dashboard; open the address Streamlit prints below")
         os.execv(str(PYTHON), [str(PYTHON), "-m", "streamlit", "run", "dashboard/app.py", *rest])
-    os.execv(str(PYTHON), [str(PYTHON), "-m", "pytest", *rest])
+    os.execv(str(PYTHON), [str(PYTHON), "-m", "pytest", *test_workers(rest), *rest])
+
+
+def test_workers(rest: list[str]) -> list[str]:
+    """Spread the suite over the machine's cores, unless the arguments choose (``-n 0``: none)."""
+    if any(arg.startswith(("-n", "--numprocesses", "no:xdist")) for arg in rest):
+        return []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = min(cores, TEST_WORKERS)
+    return ["-n", str(workers)] if workers > 1 else []
 
 
 if __name__ == "__main__":

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 import re
 import shutil
+import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -516,7 +518,16 @@ def sync_static(
         target = target_root / path
         if not (target.is_file() and target.read_bytes() == source.read_bytes()):
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            # A copy beside it, then a rename: a server (or another process syncing) never
+            # reads a half-copied file.
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            os.close(fd)
+            try:
+                shutil.copy(source, tmp)  # with the source's permissions, not mkstemp's 0600
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
         placed.append(target)
     return placed
 

@@ -162,6 +162,9 @@ def test_sync_static_copies_files_with_what_their_css_needs(installed: None, tmp
     ):
         assert needed in relative, needed
     assert all(not p.is_symlink() and p.stat().st_size > 0 for p in placed)
+    # Copied through a temporary beside each file, which is gone, with the usual permissions.
+    assert [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")] == []
+    assert all(p.stat().st_mode & 0o644 == 0o644 for p in placed)
     before = {p: p.stat().st_mtime_ns for p in placed}
     sync_static(tmp_path, names=ALL)  # up to date: nothing rewritten
     assert {p: p.stat().st_mtime_ns for p in placed} == before
