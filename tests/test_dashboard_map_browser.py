@@ -115,7 +115,7 @@ def test_the_dashboard_map_shows_the_selection_and_reads_cleanly(chromium: Any, 
         _wait_idle(page)
 
         # A selection made outside the map, with the map looking elsewhere: it comes into view.
-        frame.evaluate("bordermon.map.setView([44.2, 21.6], 12, {animate: false})")
+        frame.evaluate("void bordermon.map.setView([44.2, 21.6], 12, {animate: false})")
         page.get_by_role("button").filter(has_text=TITLES[JARINJE]).first.click()
         page.get_by_role("heading", name=TITLES[JARINJE]).wait_for(timeout=60_000)
         _until(frame, SELECTED_IN_VIEW, JARINJE)
@@ -138,7 +138,7 @@ def test_the_dashboard_map_shows_the_selection_and_reads_cleanly(chromium: Any, 
         _wait_idle(page)
 
         # Another window: the same map shows it (it is not drawn again), labels still in place.
-        frame.evaluate("window.__before = bordermon.map")
+        frame.evaluate("void (window.__before = bordermon.map)")
         page.get_by_label("Time window").click()
         page.get_by_role("option", name="September–October 2023").click()
         page.wait_for_function("() => location.search.includes('preset=sep-oct-2023')", timeout=60_000)

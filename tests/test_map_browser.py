@@ -181,12 +181,12 @@ def test_clicking_inside_an_uncertainty_circle_or_an_area_opens_its_event(
 ) -> None:
     page, log = offline_page
     _open(page, exported)
-    page.evaluate("bordermon.map.setView([42.87, 20.75], 11, {animate: false})")
+    page.evaluate("void bordermon.map.setView([42.87, 20.75], 11, {animate: false})")
     for event_id in ("inc-approx", "inc-area"):
         _click_inside_area(page, event_id, 0.6)
         page.wait_for_selector(f'.bm-popup[data-event-id="{event_id}"]', timeout=5_000)
         assert page.evaluate("bordermon.layers.incident.areas.getTooltip().getContent()") == event_id
-        page.evaluate("bordermon.map.closePopup()")
+        page.evaluate("void bordermon.map.closePopup()")
     _assert_clean(log)
 
 
@@ -199,9 +199,9 @@ def test_zoom_and_pan_draw_what_is_in_view_and_hide_nothing(
     drawn = "[bordermon.drawnEvents('incident'), bordermon.layers.incident.symbols.lastDrawn]"
     assert page.evaluate(drawn)[0] == incidents
     # Far from every event (the south-west corner of the region): nothing to draw there.
-    page.evaluate("bordermon.map.setView([41.9, 20.0], 14, {animate: false})")
+    page.evaluate("void bordermon.map.setView([41.9, 20.0], 14, {animate: false})")
     assert page.evaluate(drawn) == [0, 0]
-    page.evaluate("bordermon.map.panBy([300, 200], {animate: false})")
+    page.evaluate("void bordermon.map.panBy([300, 200], {animate: false})")
     assert page.evaluate(drawn) == [0, 0]
     # Back to the region: every event is drawn again, none hidden or merged.
     page.evaluate("bordermon.fitView(bordermon.map, [[41.85, 19.95], [43.35, 21.85]])")
@@ -430,22 +430,22 @@ def test_a_pan_paints_only_what_it_uncovers_and_joins_without_a_seam(
 ) -> None:
     page, log = offline_page
     _open(page, crowded)
-    page.evaluate("bordermon.map.setView([42.95, 20.85], 11, {animate: false})")
+    page.evaluate("void bordermon.map.setView([42.95, 20.85], 11, {animate: false})")
     first, drawn = page.evaluate(_PIXELS)
     assert drawn > 200_000  # circles, areas and symbols over most of the view
     height = page.evaluate("bordermon.map._bordermonRenderer._container.height")
-    painted = page.evaluate(f"bordermon.map.panBy([300, 0], {{animate: false}}); {_PAINTED}")
+    painted = page.evaluate(f"void bordermon.map.panBy([300, 0], {{animate: false}}); {_PAINTED}")
     # Only the 300 px strip that came into view is painted, for symbols and areas alike:
     # first what is in the window, the margin around it later.
     assert painted[0] == painted[1] < 300 * height
     assert page.evaluate(
         "bordermon.layers.incident.symbols.finish(); bordermon.layers.incident.areas.finish();" + _PAINTED
     ) == [300 * height, 300 * height]
-    page.evaluate("bordermon.map.panBy([-300, 0], {animate: false})")
+    page.evaluate("void bordermon.map.panBy([-300, 0], {animate: false})")
     assert page.evaluate(_PIXELS)[0] == first
     # A zoom in and back out reuses the level drawn before, and a fresh draw matches both.
-    page.evaluate("bordermon.map.zoomIn(1, {animate: false})")
-    page.evaluate("bordermon.map.zoomOut(1, {animate: false})")
+    page.evaluate("void bordermon.map.zoomIn(1, {animate: false})")
+    page.evaluate("void bordermon.map.zoomOut(1, {animate: false})")
     assert page.evaluate(_PAINTED) == [0, 0]
     assert page.evaluate(_PIXELS)[0] == first
     painted = page.evaluate(
@@ -521,7 +521,7 @@ def test_back_to_back_zooms_draw_every_pixel_of_the_window_as_a_fresh_draw(
 ) -> None:
     page, log = offline_page
     _open(page, crowded)
-    page.evaluate("bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
+    page.evaluate("void bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
     # Zoom levels never painted, one kept at another place (a zoom out after a pan),
     # one kept where it was: each step drawn from whatever the one before left.
     steps = [
@@ -553,7 +553,7 @@ def test_every_symbol_of_a_crowd_is_drawn_at_its_place(
 ) -> None:
     page, log = offline_page
     _open(page, crowded)
-    page.evaluate("bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
+    page.evaluate("void bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
     missing = page.evaluate(
         """(() => {
             const set = bordermon.layers.incident.symbols, r = set._renderer, b = r._bounds;
@@ -679,7 +679,7 @@ def test_idle_painting_readies_the_next_zoom_in_as_a_fresh_draw_paints_it(
 ) -> None:
     page, log = offline_page
     _open(page, thronged)
-    page.evaluate("bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
+    page.evaluate("void bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
     # The levels next to this one (for sets large enough to keep them): the part of each a
     # zoom about the centre shows is painted first when the page is idle, in thin bands.
     ahead = "[bordermon.layers.incident.symbols, bordermon.layers.incident.areas].filter((s) => s._n >= 2000)"

@@ -122,7 +122,7 @@ def test_a_popup_covers_the_legend_and_never_runs_past_the_map(chromium: Any, ex
         # over the legend's right-hand side.
         x, y = _symbol_point(page, LONG_POPUP)
         page.evaluate(
-            "([dx, dy]) => bordermon.map.panBy([dx, dy], {animate: false})",
+            "([dx, dy]) => void bordermon.map.panBy([dx, dy], {animate: false})",
             [x - (legend["right"] + 20), y - (legend["bottom"] - 30)],
         )
         _open_event(page, LONG_POPUP)
@@ -142,7 +142,7 @@ def test_a_popup_covers_the_legend_and_never_runs_past_the_map(chromium: Any, ex
     context, page, log = _page(chromium, 1280, 380)
     try:
         _open(page, exported.as_uri())
-        page.evaluate("bordermon.map.setView([42.88, 20.87], 12, {animate: false})")
+        page.evaluate("void bordermon.map.setView([42.88, 20.87], 12, {animate: false})")
         _open_event(page, LONG_POPUP)
         _shown_popup(page)
         popup, frame = _rect(page, ".leaflet-popup"), _rect(page, ".leaflet-container")
@@ -240,7 +240,7 @@ def test_one_band_drawn_once_for_the_reports_that_share_it(
         assert drawn["drawn"] == len(deployments)  # every report still counts as drawn
         # A click inside the band, away from every other event, lists every report drawn with it.
         free = _away_from_other_events(events, band)
-        page.evaluate("(c) => bordermon.map.setView(c, 11, {animate: false})", [free.y, free.x])
+        page.evaluate("(c) => void bordermon.map.setView(c, 11, {animate: false})", [free.y, free.x])
         box = page.evaluate("bordermon.map.getContainer().getBoundingClientRect().toJSON()")
         page.mouse.click(box["left"] + box["width"] / 2, box["top"] + box["height"] / 2)
         page.wait_for_selector(".bm-popup-list")
@@ -302,7 +302,7 @@ def test_labels_that_collide_give_way_and_come_back_on_zoom(chromium: Any, expor
         for first, second in CROWDED:
             a, b = gazetteer.loc[first].geometry, gazetteer.loc[second].geometry
             page.evaluate(
-                "(c) => bordermon.map.fitBounds(c, {padding: [200, 200], maxZoom: 15, animate: false})",
+                "(c) => void bordermon.map.fitBounds(c, {padding: [200, 200], maxZoom: 15, animate: false})",
                 [[a.y, a.x], [b.y, b.x]],
             )
             page.wait_for_function("!bordermon.map._bordermonLabelsPending")
@@ -323,7 +323,7 @@ def test_a_label_at_the_right_edge_is_written_to_the_left_of_its_place(chromium:
         _open(page, exported.as_uri())
         width = page.evaluate("bordermon.map.getSize().x")
         # Close enough that no other label is beside it (Zvečan is 5 km away).
-        page.evaluate("(c) => bordermon.map.setView(c, 13, {animate: false})", [place.y, place.x])
+        page.evaluate("(c) => void bordermon.map.setView(c, 13, {animate: false})", [place.y, place.x])
 
         def put_place_at(x: float) -> dict[str, Any]:
             """Pan so that the place is ``x`` px from the map's left edge; its label after."""
@@ -384,7 +384,7 @@ def test_a_selected_event_is_ringed_and_brought_into_view(chromium: Any, exporte
             return inside
 
         # Far from it (the dashboard's table picks an event the map does not show): the map moves.
-        page.evaluate("bordermon.map.setView([41.95, 20.1], 13, {animate: false})")
+        page.evaluate("void bordermon.map.setView([41.95, 20.1], 13, {animate: false})")
         assert in_view(AMBUSH)
         ring = page.evaluate(
             """(() => { const r = document.querySelector('.bm-selected').getBoundingClientRect();

@@ -259,7 +259,7 @@ def test_the_export_plays_offline_and_shows_the_autumn_of_2023(
     for title in ("UK to deploy about 200 soldiers", "First 200 UK reinforcement troops arrive"):
         assert title in page.get_attribute(".bm-time-unplaced", "title")
     assert page.inner_text(".bm-time-date") == "6 Oct 2023"
-    page.evaluate("bordermon.map.setView([43.02, 20.85], 10, {animate: false})")
+    page.evaluate("void bordermon.map.setView([43.02, 20.85], 10, {animate: false})")
     page.evaluate("document.querySelector('.bm-legend-box details').open = false")
     page.wait_for_function("requestAnimationFrame(() => 0) && true")
     page.screenshot(path=screenshot_path("playback-sep-2023"))

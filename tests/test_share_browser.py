@@ -68,7 +68,7 @@ def test_the_exported_map_opens_where_its_link_says_and_copies_where_it_is(
     z_events = page.evaluate("getComputedStyle(document.querySelector('.leaflet-overlay-pane')).zIndex")
     assert int(z_density) < int(z_events)
 
-    page.evaluate("bordermon.map.setView([42.95, 20.7], 11, {animate: false})")
+    page.evaluate("void bordermon.map.setView([42.95, 20.7], 11, {animate: false})")
     _until(lambda: _params(page.url) == {"c": "42.95,20.7", "z": "11"})
     page.get_by_role("button", name="Copy link").click()
     copied = _until(lambda: page.get_attribute(".bm-share", "data-copied"))
@@ -132,7 +132,7 @@ def test_the_dashboard_keeps_the_maps_place_and_density_in_its_address(chromium:
     _wait_idle(page)
 
     # The reader moves the map: the address follows, with the rest of the view kept.
-    frame.evaluate("bordermon.map.setView([42.97, 20.78], 13, {animate: false})")
+    frame.evaluate("void bordermon.map.setView([42.97, 20.78], 13, {animate: false})")
     _until(lambda: _params(page.url).get("z") == "13")
     params = _params(page.url)
     assert params["z"] == "13" and params["density"] == "count" and params["layers"] == "incident"
@@ -145,7 +145,7 @@ def test_the_dashboard_keeps_the_maps_place_and_density_in_its_address(chromium:
     _wait_idle(page)
 
     # A filter change redraws the map where the reader left it, not at the region.
-    frame.evaluate("bordermon.map.setView([42.9, 20.9], 12, {animate: false})")
+    frame.evaluate("void bordermon.map.setView([42.9, 20.9], 12, {animate: false})")
     _until(lambda: _params(page.url).get("z") == "12")
     page.locator("[data-testid=stSidebar]").get_by_text("Reported deployments", exact=True).click()
     _wait_idle(page)
