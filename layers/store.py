@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -55,6 +55,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "PROPERTY_ORDER",
     "EventStore",
+    "Saved",
     "StoreError",
     "canonical_feature",
     "collection_files",
@@ -170,6 +171,13 @@ class StoreError(ValueError):
         detail = "".join(f"\n  {p}" for p in problems)
         super().__init__(message + detail)
         self.problems = list(problems)
+
+
+class Saved(NamedTuple):
+    """What :func:`save_event` did: the file that holds the event, and whether it was written."""
+
+    path: Path
+    written: bool
 
 
 @dataclass
@@ -923,7 +931,7 @@ def save_event(
     *,
     update: bool = False,
     change_layer: bool = False,
-) -> Path:
+) -> Saved:
     """Append a new event, or update an existing one, after validating it.
 
     Parameters
@@ -945,8 +953,9 @@ def save_event(
 
     Returns
     -------
-    Path
-        The file written.
+    Saved
+        The file that holds the event, and whether it was written (an update that is
+        the stored event writes nothing).
 
     Raises
     ------
@@ -985,9 +994,9 @@ def save_event(
             position = next(i for i, f in enumerate(features) if isinstance(f, dict) and f.get("id") == fid)
             _check_layer_kept(features[position], new, change_layer)
             if canonical_feature(features[position]) == new:
-                return target  # saved unedited: the file is left exactly as it was
+                return Saved(target, written=False)  # the file is left exactly as it was
             features[position] = new
         else:
             features.append(new)
         write_collection(target, features, meta)
-    return target
+    return Saved(target, written=True)

@@ -45,7 +45,9 @@ def plain(markdown: str) -> str:
 
 
 def messages(at: AppTest) -> str:
-    return plain(" | ".join([s.value for s in at.success] + [e.value for e in at.error]))
+    return plain(
+        " | ".join([s.value for s in at.success] + [i.value for i in at.info] + [e.value for e in at.error])
+    )
 
 
 @pytest.fixture
@@ -102,7 +104,7 @@ def test_saving_every_shipped_event_unedited_writes_identical_bytes(
     for event_id in events["id"]:
         pick(at, event_id).button(key=SAVE).click().run()
         assert not at.exception, (event_id, at.exception)
-        assert f"Saved {event_id}" in messages(at), (event_id, messages(at))
+        assert f"Nothing changed in {event_id}:" in messages(at), (event_id, messages(at))
         changed = [name for name, data in snapshot(shipped_copy).items() if data != before[name]]
         assert changed == [], f"saving {event_id} unedited changed {changed}"
 
@@ -187,10 +189,11 @@ def test_an_actor_or_tag_with_a_semicolon_survives_a_save_and_a_new_one_is_added
     assert at.multiselect(key="actors_a").value == ["Srpska lista; its deputies", "Kosovo Police"]
     assert "KFOR" in at.multiselect(key="actors_a").options  # the store's other actors, to pick
     at.button(key=SAVE).click().run()
-    assert "Saved a" in messages(at)
+    assert "Nothing changed in a:" in messages(at)
     assert snapshot(store) == before
     at.multiselect(key="actors_a").select("KFOR")
     at.button(key=SAVE).click().run()
+    assert "Saved a in main.geojson." in messages(at)
     (saved, _) = json.loads((store / "main.geojson").read_text(encoding="utf-8"))["features"]
     assert saved["properties"]["actors"] == ["Srpska lista; its deputies", "Kosovo Police", "KFOR"]
     assert saved["properties"]["tags"] == ["north; Zvečan", "banjska"]
@@ -210,7 +213,8 @@ def test_the_translations_of_a_title_are_edited_one_language_at_a_time(
         *TITLES.values(),
     ]
     at.button(key=SAVE).click().run()
-    assert "Saved a" in messages(at) and snapshot(store) == before
+    assert "Nothing changed in a: main.geojson is left as it was." in messages(at)
+    assert snapshot(store) == before
     # Emptying one language removes that key and nothing else.
     at.text_input(key="title_i18n_sr_Latn_a").set_value("")
     at.button(key=SAVE).click().run()

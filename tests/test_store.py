@@ -131,7 +131,7 @@ def test_save_appends_then_updates_in_place(tmp_path: Path) -> None:
 def test_save_to_a_new_collection_file(tmp_path: Path) -> None:
     root = tmp_path / "store"
     root.mkdir()
-    written = save_event(make_feature("n"), root)
+    written = save_event(make_feature("n"), root).path
     assert written == root / "additions.geojson"
     assert read_store(root).events["id"].tolist() == ["n"]
 
@@ -235,9 +235,9 @@ def test_an_update_that_changes_nothing_leaves_the_file_untouched(tmp_path: Path
     path.write_text(json.dumps(collection(*features), indent=4), encoding="utf-8")  # not canonical
     before, written_at = path.read_bytes(), path.stat().st_mtime_ns
     same = dict(reversed(make_feature("a").items()))  # the same event, its keys in another order
-    assert save_event(same, root, update=True) == path
+    assert save_event(same, root, update=True) == (path, False)
     assert path.read_bytes() == before and path.stat().st_mtime_ns == written_at
-    save_event(make_feature("a", title="Changed"), root, update=True)
+    assert save_event(make_feature("a", title="Changed"), root, update=True) == (path, True)
     saved = json.loads(path.read_text(encoding="utf-8"))["features"]
     assert [(f["id"], f["properties"]["title"]) for f in saved] == [
         ("a", "Changed"),
@@ -248,7 +248,7 @@ def test_an_update_that_changes_nothing_leaves_the_file_untouched(tmp_path: Path
 def test_a_new_file_gets_the_usual_mode(tmp_path: Path) -> None:
     root = tmp_path / "store"
     root.mkdir()
-    path = save_event(make_feature("a"), root, "new.geojson")
+    path = save_event(make_feature("a"), root, "new.geojson").path
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~_umask()  # not 0600
 
 
@@ -339,7 +339,7 @@ def test_title_translations_are_read_kept_in_order_and_never_written_empty(tmp_p
 def test_saving_a_translated_event_writes_it_canonically_and_reads_it_back(tmp_path: Path) -> None:
     root = tmp_path / "store"
     feature = make_feature("t", title_i18n={"sq": "Ngjarje prove", "en": "Test event (en)"})
-    path = save_event(feature, root)
+    path = save_event(feature, root).path
     text = path.read_text(encoding="utf-8")
     assert (
         '"title_i18n": {\n          "en": "Test event (en)",\n          "sq": "Ngjarje prove"\n        },'

@@ -297,4 +297,11 @@ def render(events: pd.DataFrame) -> None:
     except StoreError as error:
         _refused(str(error).splitlines()[0], [(p.field, p.reason) for p in error.problems])
         return
-    st.success(_("Saved {id} in {file}.").format(id=md(form.id), file=md(written.name)))
+    if not written.written:
+        st.info(
+            _("Nothing changed in {id}: {file} is left as it was.").format(
+                id=md(form.id), file=md(written.path.name)
+            )
+        )
+        return
+    st.success(_("Saved {id} in {file}.").format(id=md(form.id), file=md(written.path.name)))
