@@ -913,6 +913,12 @@ def _store_ids(root: Path, files: Sequence[Path]) -> dict[str, str]:
     return ids
 
 
+def _same_event(stored: Any, new: Mapping[str, Any]) -> bool:
+    """Whether a stored feature is the canonical ``new`` (one that is not valid never is)."""
+    checked, _ = check_feature(stored, file="(stored event)", index=0)
+    return checked is not None and canonical_feature(checked.feature) == new
+
+
 def _check_layer_kept(old: Any, new: Mapping[str, Any], change_layer: bool) -> None:
     props = old.get("properties") if isinstance(old, dict) else None
     was = props.get("layer") if isinstance(props, dict) else None
@@ -941,8 +947,8 @@ def save_event(
     store : str or Path, optional
         The store directory; default :func:`layers.paths.default_store`.
     collection : str
-        File (relative to the store) that receives a new event. An update always
-        rewrites the file that holds the event, keeping its position.
+        File (relative to the store) that receives a new event. An update goes into
+        the file that holds the event, at the event's position.
     update : bool
         False: the id must be new. True: the id must exist, and that event is replaced;
         when the replacement is the same event, nothing is written (not even the file's
@@ -993,7 +999,7 @@ def save_event(
         if update:
             position = next(i for i, f in enumerate(features) if isinstance(f, dict) and f.get("id") == fid)
             _check_layer_kept(features[position], new, change_layer)
-            if canonical_feature(features[position]) == new:
+            if _same_event(features[position], new):
                 return Saved(target, written=False)  # the file is left exactly as it was
             features[position] = new
         else:

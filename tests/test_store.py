@@ -245,6 +245,16 @@ def test_an_update_that_changes_nothing_leaves_the_file_untouched(tmp_path: Path
     ]
 
 
+def test_an_update_of_a_record_set_aside_is_written(tmp_path: Path) -> None:
+    """A stored record that is not valid is never 'the same event': its correction is written."""
+    root = tmp_path / "store"
+    broken = make_feature("a", disputes=[{"claims": []}])  # a dispute without its field
+    path = write_json(root / "main.geojson", collection(broken, make_feature("b")))
+    assert read_store(root, cache=None).report.problems  # set aside
+    assert save_event(make_feature("a"), root, update=True) == (path, True)
+    assert sorted(read_store(root, cache=None).events["id"]) == ["a", "b"]
+
+
 def test_a_new_file_gets_the_usual_mode(tmp_path: Path) -> None:
     root = tmp_path / "store"
     root.mkdir()
