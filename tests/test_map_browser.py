@@ -423,6 +423,26 @@ _PIXELS = """(() => {
     return [hash, drawn];
 })()"""
 _PAINTED = "[bordermon.layers.incident.symbols.lastPainted, bordermon.layers.incident.areas.lastPainted]"
+# For a failure's message: the canvas's pixels kept, then where they changed since (the
+# box of the changed pixels in canvas pixels, and how many), to tell a seam from a shift.
+_KEEP = """(() => {
+    const r = bordermon.map._bordermonRenderer, c = r._container;
+    window.__kept = r._ctx.getImageData(0, 0, c.width, c.height).data;
+})()"""
+_CHANGED = """(() => {
+    const r = bordermon.map._bordermonRenderer, c = r._container;
+    const now = r._ctx.getImageData(0, 0, c.width, c.height).data, was = window.__kept;
+    if (!was || was.length !== now.length) return {size: [c.width, c.height], sizeChanged: true};
+    let n = 0, x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+    const a = new Uint32Array(now.buffer), b = new Uint32Array(was.buffer);
+    for (let p = 0; p < a.length; p++) {
+        if (a[p] !== b[p]) {
+            const x = p % c.width, y = (p - x) / c.width;
+            n += 1; x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+        }
+    }
+    return {changed: n, box: [x0, y0, x1, y1], size: [c.width, c.height]};
+})()"""
 
 
 def test_a_pan_paints_only_what_it_uncovers_and_joins_without_a_seam(
@@ -433,6 +453,7 @@ def test_a_pan_paints_only_what_it_uncovers_and_joins_without_a_seam(
     page.evaluate("void bordermon.map.setView([42.95, 20.85], 11, {animate: false})")
     first, drawn = page.evaluate(_PIXELS)
     assert drawn > 200_000  # circles, areas and symbols over most of the view
+    page.evaluate(_KEEP)
     height = page.evaluate("bordermon.map._bordermonRenderer._container.height")
     painted = page.evaluate(f"void bordermon.map.panBy([300, 0], {{animate: false}}); {_PAINTED}")
     # Only the 300 px strip that came into view is painted, for symbols and areas alike:
@@ -442,7 +463,8 @@ def test_a_pan_paints_only_what_it_uncovers_and_joins_without_a_seam(
         "bordermon.layers.incident.symbols.finish(); bordermon.layers.incident.areas.finish();" + _PAINTED
     ) == [300 * height, 300 * height]
     page.evaluate("void bordermon.map.panBy([-300, 0], {animate: false})")
-    assert page.evaluate(_PIXELS)[0] == first
+    back = page.evaluate(_PIXELS)
+    assert back[0] == first, (back, drawn, page.evaluate(_CHANGED))
     # A zoom in and back out reuses the level drawn before, and a fresh draw matches both.
     page.evaluate("void bordermon.map.zoomIn(1, {animate: false})")
     page.evaluate("void bordermon.map.zoomOut(1, {animate: false})")
