@@ -423,6 +423,8 @@ _PIXELS = """(() => {
     return [hash, drawn];
 })()"""
 _PAINTED = "[bordermon.layers.incident.symbols.lastPainted, bordermon.layers.incident.areas.lastPainted]"
+# The incidents' sets have no idle-time painting left or waiting.
+_RESTED = "[bordermon.layers.incident.symbols, bordermon.layers.incident.areas].every((s) => !s._idle)"
 # For a failure's message: the canvas's pixels kept, then where they changed since (the
 # box of the changed pixels in canvas pixels, and how many), to tell a seam from a shift.
 _KEEP = """(() => {
@@ -451,6 +453,12 @@ def test_a_pan_paints_only_what_it_uncovers_and_joins_without_a_seam(
     page, log = offline_page
     _open(page, crowded)
     page.evaluate("void bordermon.map.setView([42.95, 20.85], 11, {animate: false})")
+    # Each step from a rested map (the idle painting of margins and next levels done), as
+    # the steps ran until the map stopped being serialised after each (about 5 s a step).
+    # Taken back to back, the digests after a pan and back, or after a fresh draw, differed
+    # in two of five runs with two test workers: a timing-dependent difference in the map
+    # script, not found yet (the failure message below says where the pixels changed).
+    page.wait_for_function(_RESTED)
     first, drawn = page.evaluate(_PIXELS)
     assert drawn > 200_000  # circles, areas and symbols over most of the view
     page.evaluate(_KEEP)
@@ -462,20 +470,25 @@ def test_a_pan_paints_only_what_it_uncovers_and_joins_without_a_seam(
     assert page.evaluate(
         "bordermon.layers.incident.symbols.finish(); bordermon.layers.incident.areas.finish();" + _PAINTED
     ) == [300 * height, 300 * height]
+    page.wait_for_function(_RESTED)
     page.evaluate("void bordermon.map.panBy([-300, 0], {animate: false})")
+    page.wait_for_function(_RESTED)
     back = page.evaluate(_PIXELS)
     assert back[0] == first, (back, drawn, page.evaluate(_CHANGED))
     # A zoom in and back out reuses the level drawn before, and a fresh draw matches both.
     page.evaluate("void bordermon.map.zoomIn(1, {animate: false})")
     page.evaluate("void bordermon.map.zoomOut(1, {animate: false})")
     assert page.evaluate(_PAINTED) == [0, 0]
+    page.wait_for_function(_RESTED)
     assert page.evaluate(_PIXELS)[0] == first
     painted = page.evaluate(
         "bordermon.layers.incident.symbols.redraw(); bordermon.layers.incident.areas.redraw();"
         f"bordermon.map._bordermonRenderer._redraw(); {_PAINTED}"
     )
     assert painted[0] > 300 * height and painted[1] > 300 * height
-    assert page.evaluate(_PIXELS)[0] == first
+    page.wait_for_function(_RESTED)
+    again = page.evaluate(_PIXELS)
+    assert again[0] == first, (again, drawn, page.evaluate(_CHANGED))
     _assert_clean(log)
 
 
