@@ -29,10 +29,7 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 import re
-import shutil
-import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from layers.paths import ROOT
+from layers.paths import ROOT, write_output
 
 __all__ = [
     "ASSETS",
@@ -516,18 +513,9 @@ def sync_static(
     for path in vendor_files(node_modules, names):
         source = _source_file(path, node_modules)
         target = target_root / path
-        if not (target.is_file() and target.read_bytes() == source.read_bytes()):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # A copy beside it, then a rename: a server (or another process syncing) never
-            # reads a half-copied file.
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            os.close(fd)
-            try:
-                shutil.copy(source, tmp)  # with the source's permissions, not mkstemp's 0600
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+        data = source.read_bytes()
+        if not (target.is_file() and target.read_bytes() == data):
+            write_output(data, target)  # atomic: a server never reads a half-copied file
         placed.append(target)
     return placed
 

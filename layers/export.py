@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
-import os
 import sys
-import tempfile
 import warnings
 from collections.abc import Sequence
 from datetime import date
@@ -47,7 +45,7 @@ from layers.filters import CONFIDENCES, SIDES, Filters, filter_events
 from layers.i18n import DEFAULT_LANGUAGE, LANG_ENV, LANGUAGES, Translator, choose_language, translator
 from layers.map import BASEMAPS, DEFAULT_TITLE, MAP_LAYERS, MapReference, build_map, data_date
 from layers.mapdata import mapped_mask
-from layers.paths import STORE_ENV, OutputPathError, ensure_output_outside_store
+from layers.paths import STORE_ENV, OutputPathError, ensure_output_outside_store, write_output
 from layers.picture import FORMATS, PRESETS, PictureReference, draw_picture
 from layers.record_state import RecordState, record_state
 from layers.reference import read_boundary, read_countries, read_gazetteer, read_safety_zones
@@ -275,24 +273,6 @@ def export_picture(
 def write_html(page: str, out: str | Path) -> Path:
     """Write a page atomically (a temporary file beside it, then a rename); returns the path."""
     return write_output(page.encode("utf-8"), out)
-
-
-def write_output(data: bytes, out: str | Path) -> Path:
-    """Write a file atomically (a temporary file beside it, then a rename); returns the path."""
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an export is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 # --------------------------------------------------------------------------- command line

@@ -65,6 +65,28 @@ def default_cache() -> Path | None:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "bordermon"
 
 
+def write_output(data: bytes, out: str | Path) -> Path:
+    """Write a file atomically (a temporary file beside it, then a rename); returns the path.
+
+    The file gets the usual permissions (0666 less the umask): what is written is meant
+    to be shared, and ``tempfile.mkstemp`` makes it private.
+    """
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 def write_cache_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write a file of the cache directory atomically; a cache that cannot be written is not used.
 
