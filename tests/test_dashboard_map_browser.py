@@ -206,6 +206,38 @@ def _query(page: Any) -> dict[str, list[str]]:
     return urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
 
 
+def test_labels_are_pending_until_a_late_stylesheet_arrives(chromium: Any, server: str) -> None:
+    """Leaflet's stylesheet held back until the map is drawn (a busy server, a slow link).
+
+    Labels measured without it are laid out as plain text (the Kosovo label once came back
+    980 px wide, below the map): the map must say its labels are pending while a sheet
+    loads, and place them again when it arrives.
+    """
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        log = block_network(page, allow=[server])
+        held: list[Any] = []
+
+        def hold(route: Any) -> None:  # answered below, once the map is drawn
+            held.append(route)
+
+        page.route("**/leaflet.css", hold)
+        page.goto(server)
+        frame = _map_frame(page)
+        assert held, "the map was drawn before its stylesheet was asked for"
+        frame.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        assert frame.evaluate("bordermon.map._bordermonLabelsPlaced > 0")  # placed once, unstyled
+        assert frame.evaluate("bordermon.map._bordermonLabelsPending")
+        for route in held:
+            route.continue_()
+        page.unroute("**/leaflet.css")
+        _labels_in_place(frame)
+        assert log.page_errors == []
+    finally:
+        context.close()
+
+
 def test_filter_changes_narrow_the_same_map(chromium: Any, server: str) -> None:
     """Each change of filters shows its view in the map already drawn: the same document,
     exactly the view's events in each layer (counted and drawn), the layer control's counts."""

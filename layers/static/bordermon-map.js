@@ -2951,8 +2951,16 @@
     t.update();
   }
 
+  // Labels are measured against the page's styles, so they are not settled while a
+  // stylesheet is still loading: the map says its labels are pending until every sheet
+  // has loaded (or failed), and places them again when one arrives. Sheets added later
+  // (st_folium writes the map's header into the page again) are watched as they appear.
   function watchLabels(map) {
-    var pending = false, again = false;
+    var pending = false, again = false, sheets = [];
+    function settle() {
+      sheets = sheets.filter(function (link) { return !link.sheet && !link._bordermonFailed && link.isConnected; });
+      map._bordermonLabelsPending = pending || sheets.length > 0;
+    }
     function schedule(full) {
       again = again || full;
       if (pending) {
@@ -2960,19 +2968,44 @@
       }
       pending = map._bordermonLabelsPending = true;
       requestAnimationFrame(function () {
-        pending = map._bordermonLabelsPending = false;
+        pending = false;
         var whole = again;
         again = false;
         placeLabels(map, whole);
+        settle();
       });
+    }
+    function watch(link) {
+      if (link._bordermonWatched || link.sheet) {
+        return;
+      }
+      link._bordermonWatched = true;
+      sheets.push(link);
+      link.addEventListener("load", function () { schedule(true); });
+      link.addEventListener("error", function () {
+        link._bordermonFailed = true;
+        schedule(true);
+      });
+    }
+    function watchAll() {
+      Array.prototype.forEach.call(document.querySelectorAll('link[rel="stylesheet"]'), watch);
     }
     map.on("zoomend moveend overlayadd overlayremove", function () { schedule(false); });
     map.on("resize", function () { schedule(true); });
-    Array.prototype.forEach.call(document.querySelectorAll('link[rel="stylesheet"]'), function (link) {
-      if (!link.sheet) {
-        link.addEventListener("load", function () { schedule(true); });
-      }
-    });
+    watchAll();
+    if (window.MutationObserver) {
+      new MutationObserver(function (changes) {
+        var styled = changes.some(function (change) {
+          return Array.prototype.some.call(change.addedNodes, function (node) {
+            return node.nodeName === "LINK" || node.nodeName === "STYLE";
+          });
+        });
+        if (styled) {
+          watchAll();
+          schedule(true);
+        }
+      }).observe(document.head, { childList: true });
+    }
     if (document.fonts && document.fonts.ready) {
       document.fonts.ready.then(function () { schedule(true); });
     }
