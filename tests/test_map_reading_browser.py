@@ -6,6 +6,7 @@ network cut off (see ``tests/browser.py``). Screenshots go to ``test-output/``.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -309,6 +310,48 @@ def test_labels_that_collide_give_way_and_come_back_on_zoom(chromium: Any, expor
             labels = _labels(page)
             both = [next(t for t in labels if t.startswith(label_of(p))) for p in (first, second)]
             assert all(labels[t]["shown"] for t in both), both
+        _assert_clean(log)
+    finally:
+        context.close()
+
+
+# Added by a script, as st_folium adds Leaflet's: a <link> written in the page would hold
+# the map's own script back until it loaded.
+_ADD_SHEET = (
+    "document.head.appendChild(Object.assign(document.createElement('link'),"
+    " {rel: 'stylesheet', href: 'http://bordermon.invalid/held.css'}))"
+)
+
+
+def test_a_stylesheet_that_never_answers_holds_the_labels_back_for_a_while_only(
+    chromium: Any, exported: Path, tmp_path: Path
+) -> None:
+    """A page with a stylesheet that never arrives (a proxy that hangs, a dead host): the map
+    places its labels anyway and says they are pending until it gives the sheet up (10 s),
+    not for ever (a sheet that failed before the map watched it fires no event)."""
+    text = exported.read_text(encoding="utf-8")
+    assert text.count("<head>") == 1
+    page_file = tmp_path / "map-held-sheet.html"
+    page_file.write_text(
+        text.replace("<head>", "<head><script>" + _ADD_SHEET + "</script>"),
+        encoding="utf-8",
+    )
+    context, page, log = _page(chromium, 1280, 800)
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:  # never answered
+        held.append(route)
+
+    page.route("**/held.css", hold)
+    try:
+        page.goto(page_file.as_uri(), wait_until="commit")  # the load event waits for the sheet
+        page.wait_for_function(READY, timeout=20_000)
+        assert held
+        assert page.evaluate("bordermon.map._bordermonLabelsPlaced > 0")
+        assert page.evaluate("bordermon.map._bordermonLabelsPending")
+        started = time.monotonic()
+        page.wait_for_function("!bordermon.map._bordermonLabelsPending", timeout=30_000)
+        assert time.monotonic() - started < 12
         _assert_clean(log)
     finally:
         context.close()

@@ -2955,6 +2955,9 @@
   // stylesheet is still loading: the map says its labels are pending until every sheet
   // has loaded (or failed), and places them again when one arrives. Sheets added later
   // (st_folium writes the map's header into the page again) are watched as they appear.
+  // A sheet that failed before it was watched fires nothing more, and one that never
+  // answers fires nothing at all: after SHEET_WAIT_MS either counts as failed.
+  var SHEET_WAIT_MS = 10000;
   function watchLabels(map) {
     var pending = false, again = false, sheets = [];
     function settle() {
@@ -2981,10 +2984,18 @@
       }
       link._bordermonWatched = true;
       sheets.push(link);
-      link.addEventListener("load", function () { schedule(true); });
-      link.addEventListener("error", function () {
+      var failed = function () {
         link._bordermonFailed = true;
         schedule(true);
+      };
+      var late = setTimeout(failed, SHEET_WAIT_MS);
+      link.addEventListener("load", function () {
+        clearTimeout(late);
+        schedule(true);
+      });
+      link.addEventListener("error", function () {
+        clearTimeout(late);
+        failed();
       });
     }
     function watchAll() {
