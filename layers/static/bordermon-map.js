@@ -2959,7 +2959,7 @@
   // answers fires nothing at all: after SHEET_WAIT_MS either counts as failed.
   var SHEET_WAIT_MS = 10000;
   function watchLabels(map) {
-    var pending = false, again = false, sheets = [];
+    var pending = false, again = false, sheets = [], seen = [];  // per map: a page may hold two
     function settle() {
       sheets = sheets.filter(function (link) { return !link.sheet && !link._bordermonFailed && link.isConnected; });
       map._bordermonLabelsPending = pending || sheets.length > 0;
@@ -2979,10 +2979,10 @@
       });
     }
     function watch(link) {
-      if (link._bordermonWatched || link.sheet) {
+      if (seen.indexOf(link) >= 0 || link.sheet) {
         return;
       }
-      link._bordermonWatched = true;
+      seen.push(link);
       sheets.push(link);
       var failed = function () {
         link._bordermonFailed = true;
