@@ -453,6 +453,14 @@ _CHANGED = """(() => {
 })()"""
 
 
+# Both incident sets drawn anew: their levels forgotten, the canvas redrawn at once (a
+# redraw left to the next frame found the sets with nothing to paint yet, "rested").
+_FRESH_DRAW = """(() => {
+    const i = bordermon.layers.incident;
+    i.symbols.redraw(); i.areas.redraw(); bordermon.map._bordermonRenderer._redraw();
+})()"""
+
+
 def test_a_pan_paints_only_what_it_uncovers_and_joins_without_a_seam(
     offline_page: tuple[Any, NetworkLog], crowded: Path
 ) -> None:
@@ -481,10 +489,7 @@ def test_a_pan_paints_only_what_it_uncovers_and_joins_without_a_seam(
     page.evaluate("void bordermon.map.zoomOut(1, {animate: false})")
     assert page.evaluate(_PAINTED) == [0, 0]
     assert page.evaluate(_PIXELS)[0] == first
-    painted = page.evaluate(
-        "bordermon.layers.incident.symbols.redraw(); bordermon.layers.incident.areas.redraw();"
-        f"bordermon.map._bordermonRenderer._redraw(); {_PAINTED}"
-    )
+    painted = page.evaluate(f"{_FRESH_DRAW}; {_PAINTED}")
     assert painted[0] > 300 * height and painted[1] > 300 * height
     again = page.evaluate(_PIXELS)
     assert again[0] == first, (again, drawn, page.evaluate(_CHANGED))
@@ -516,14 +521,6 @@ def _idle(page: Any, slices: int, timed_out: bool, wait_ms: int) -> None:
     if wait_ms:
         page.wait_for_timeout(wait_ms)
     page.evaluate("([n, t]) => void window.__idle(n, t)", [slices, timed_out])
-
-
-# Both incident sets drawn anew: their levels forgotten, the canvas redrawn at once (a
-# redraw left to the next frame found the sets with nothing to paint yet, "rested").
-_FRESH_DRAW = """(() => {
-    const i = bordermon.layers.incident;
-    i.symbols.redraw(); i.areas.redraw(); bordermon.map._bordermonRenderer._redraw();
-})()"""
 
 
 def _settle(page: Any) -> None:

@@ -2961,7 +2961,7 @@
   function watchLabels(map) {
     var pending = false, again = false, sheets = [], seen = [];  // per map: a page may hold two
     function settle() {
-      sheets = sheets.filter(function (link) { return !link.sheet && !link._bordermonFailed && link.isConnected; });
+      sheets = sheets.filter(function (link) { return !link.sheet && link.isConnected; });
       map._bordermonLabelsPending = pending || sheets.length > 0;
     }
     function schedule(full) {
@@ -2985,7 +2985,7 @@
       seen.push(link);
       sheets.push(link);
       var failed = function () {
-        link._bordermonFailed = true;
+        sheets = sheets.filter(function (other) { return other !== link; });
         schedule(true);
       };
       var late = setTimeout(failed, SHEET_WAIT_MS);
