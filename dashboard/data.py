@@ -63,7 +63,16 @@ def _load(path: str, stamp: _Stamp) -> EventStore:
     hand_back_large_blocks()
     store = read_store(Path(path))
     share_equal_values(store.events)  # not yet shared: no session holds it
+    gc.unfreeze()  # what the last version froze is looked at once more (see below)
     release_memory()  # reading 100k events leaves ~100 MB of parsed JSON and Arrow buffers freed
+    # Streamlit collects every generation after each script run (``runner.postScriptGC``,
+    # against memory building up). With 100k events resident that walk took 0.2-0.3 s and
+    # held the interpreter's lock, so a rerun's last elements and its end reached the
+    # browser that much later. Everything alive now (the store, the modules, the sessions
+    # of the moment) is moved out of the collector's sight until the next version: frozen
+    # objects are still freed when nothing refers to them; cycles among them (a store
+    # dropped leaves none) wait for the collection just above, at the next version.
+    gc.freeze()
     return store
 
 

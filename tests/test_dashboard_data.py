@@ -5,6 +5,8 @@ in pages."""
 from __future__ import annotations
 
 import copy
+import gc
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +134,34 @@ def test_the_store_s_equal_nested_values_are_shared_and_unchanged(tmp_path: Path
     assert sources.iloc[0][0]["publisher"] is sources.iloc[4][0]["publisher"]
     assert tags.iloc[0] is tags.iloc[1] and tags.iloc[3] == ["riot"]
     assert events["title_i18n"].iloc[0] is events["title_i18n"].iloc[5] == {}
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_the_resident_store_is_kept_out_of_the_collector_s_walks(tmp_path: Path) -> None:
+    """Streamlit collects fully after every script run: the store, read once per version,
+    is frozen so that collection does not walk it; a cycle frozen with one version is
+    collected when the next version is read."""
+    st.cache_resource.clear()
+    left = _Cycle()
+    gone = weakref.ref(left)
+    try:
+        store = _store(tmp_path / "store", 5)
+        events = dashboard.data._load(str(store), dashboard.data.store_stamp(store)).events
+        sources = events["sources"].iloc[0]
+        assert gc.is_tracked(sources)
+        assert gc.get_freeze_count() > 0
+        assert not any(item is sources for item in gc.get_objects())  # not walked by a collection
+        del left
+        gc.collect()
+        assert gone() is not None  # frozen with the first version: not collected meanwhile
+        store = _store(tmp_path / "store", 6)  # the next version
+        dashboard.data._load(str(store), dashboard.data.store_stamp(store))
+        assert gone() is None  # the next version's read collected it
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        st.cache_resource.clear()
