@@ -29,11 +29,12 @@ from layers.vocabulary import (
     language_label,
 )
 
-#: The keys of the sidebar's widgets: the view, as the reader set it.
+#: The keys of the view's widgets, as the reader set them: the sidebar's, and the map
+#: page's panel of weekly charts (``charts``, open or closed).
 WIDGET_KEYS: tuple[str, ...] = (
     "lang", "preset", "window", "as_of", *(f"layer_{layer}" for layer in LAYERS),
     "categories", "actors", "sides", "confidences", "q",
-    "publishers", "publisher_kinds", "languages", "min_killed", "min_injured", "density",
+    "publishers", "publisher_kinds", "languages", "min_killed", "min_injured", "density", "charts",
 )  # fmt: skip
 
 
@@ -79,6 +80,7 @@ def _seed(view: View, events: gpd.GeoDataFrame) -> None:
     state["min_injured"] = f.min_injured
     state["selected"] = view.selected
     state["density"] = view.density
+    state["charts"] = view.charts
     # Where the map looks is kept in the address by the map itself as the reader moves
     # it (see bordermon-map.js); the app carries the place the address opened with.
     state["map_place"] = (view.centre, view.zoom)
@@ -191,6 +193,7 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
         selected=state.get("selected"),
         lang=language,
         density=density,
+        charts=bool(state.get("charts", False)),
         centre=state.get("map_place", (None, None))[0],
         zoom=state.get("map_place", (None, None))[1],
         play=state.get("map_play"),

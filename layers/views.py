@@ -57,10 +57,13 @@ PARAMETERS: tuple[str, ...] = (
     "timeline",
     "lang",
     "density",
+    "charts",
     "c",
     "z",
     "play",
 )
+#: The value of ``charts`` in an address that opens the map page's weekly charts.
+WEEKLY_CHARTS = "weekly"
 #: The largest casualty threshold a view may hold: a bigger one is a typo.
 MAX_CASUALTIES = 100_000
 #: Time-window presets: key → label (translated where it is shown).
@@ -86,6 +89,8 @@ class View:
     lang: str | None = None
     #: The density drawn under the incidents: "count", "casualties", or none.
     density: str | None = None
+    #: The map page's weekly charts (by category, casualties) open: drawn only then.
+    charts: bool = False
     #: Where the map looks: its centre (lat, lon) and zoom, as the reader left it.
     centre: tuple[float, float] | None = None
     zoom: int | None = None
@@ -381,6 +386,13 @@ def parse_view(
             allowed=", ".join(DENSITY_WEIGHTS),
         )
         density = None
+    charts = _one(params, "charts")
+    if charts is not None and charts != WEEKLY_CHARTS:
+        notices.add(
+            t.gettext("Ignored charts={value}: expected {allowed}."),
+            value=repr(charts[:40]),
+            allowed=WEEKLY_CHARTS,
+        )
     centre, zoom = _place(params, notices)
     play = _day(params, "play", notices)
     return View(
@@ -389,6 +401,7 @@ def parse_view(
         selected=selected,
         lang=chosen,
         density=density,
+        charts=charts == WEEKLY_CHARTS,
         centre=centre,
         zoom=zoom,
         play=play,
@@ -464,6 +477,8 @@ def view_params(view: View) -> dict[str, list[str]]:
         params["lang"] = [view.lang]
     if view.density:
         params["density"] = [view.density]
+    if view.charts:
+        params["charts"] = [WEEKLY_CHARTS]
     if view.centre is not None:
         params["c"] = [format_centre(view.centre)]
     if view.zoom is not None:

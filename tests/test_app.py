@@ -260,6 +260,36 @@ def test_a_shared_url_restores_the_same_view() -> None:
     assert {k: at.query_params[k] for k in params} == params
 
 
+def _charts(at: AppTest) -> list[dict[str, Any]]:
+    """The Vega-Lite specs of the page's charts, in order."""
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def _titles(spec: dict[str, Any]) -> list[str]:
+    layers = spec.get("layer", [spec])
+    return [layer["encoding"]["y"].get("title", "") for layer in layers if "y" in layer.get("encoding", {})]
+
+
+def test_the_weekly_charts_are_drawn_only_when_opened_and_the_link_keeps_them_open() -> None:
+    at = app(preset="sep-oct-2023")
+    panel = at.expander[0]
+    assert panel.label.startswith("Weekly charts")
+    assert not panel.children  # closed: nothing drawn (and nothing sent) for them
+    assert len(_charts(at)) == 1  # the timeline above the map's table
+    at.session_state["charts"] = True  # the reader opens the panel
+    at.run()
+    assert at.query_params["charts"] == "weekly"
+    inside = [json.loads(c.proto.spec) for c in at.expander[0].get("vega_lite_chart")]
+    titles = [_titles(spec)[0] for spec in inside]
+    assert titles == ["events starting that week", "people: solid = low, light = high"]
+    shared = app(preset="sep-oct-2023", charts="weekly")  # the link, opened by someone else
+    assert shared.session_state["charts"] is True
+    assert [_titles(s) for s in _charts(shared)[1:]] == [_titles(s) for s in inside]
+    at.session_state["charts"] = False  # closed again: the link loses it
+    at.run()
+    assert "charts" not in at.query_params and not at.expander[0].children
+
+
 def test_the_page_links_carry_the_view() -> None:
     """Each page link holds the view as it now is, so a page change is one history entry."""
     at = app(preset="sep-oct-2023", layers="incident", actor=["KFOR", "Kosovo Police"])

@@ -459,6 +459,48 @@ def test_the_view_survives_every_navigation(app_page: tuple[Any, NetworkLog], se
     assert log.page_errors == []
 
 
+def test_the_weekly_charts_open_on_a_click_and_stay_open_across_pages(
+    app_page: tuple[Any, NetworkLog], server: str
+) -> None:
+    """Closed, the map page's weekly charts are not drawn; opened, they are, the address says
+    so, and they stay open on the way to another page and back, and after a reload."""
+    page, log = app_page
+    page.add_init_script(COUNT_PUSHES)
+    page.goto(f"{server}/?preset=sep-oct-2023")
+    page.get_by_text("Showing").first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    main = page.locator("[data-testid='stMain']")
+    charts = main.locator("[data-testid='stVegaLiteChart']")
+    panel = main.locator("[data-testid='stExpander']").filter(has_text="Weekly charts")
+    assert charts.count() == 1  # the timeline only
+    assert panel.locator("[data-testid='stVegaLiteChart']").count() == 0
+    panel.get_by_text("Weekly charts").click()
+    panel.locator("[data-testid='stVegaLiteChart']").nth(1).wait_for(timeout=60_000)
+    _wait_idle(page)
+    assert _query(page) == {"preset": ["sep-oct-2023"], "charts": ["weekly"]}
+    assert charts.count() == 3
+
+    def still_open() -> None:
+        panel.locator("[data-testid='stVegaLiteChart']").nth(1).wait_for(timeout=60_000)
+        assert _query(page)["charts"] == ["weekly"], page.url
+        assert charts.count() == 3, page.url
+
+    _follow(page, "Analysis", "Escalation indicator")
+    assert _query(page)["charts"] == ["weekly"]
+    _follow(page, "Map and events", "Kosovo–Serbia boundary monitor")
+    still_open()
+    page.reload()
+    page.get_by_text("Showing").first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    still_open()
+    _full_page_screenshot(page, "dashboard-weekly-charts")
+    panel.get_by_text("Weekly charts").click()  # closed again: off the address, not drawn
+    page.wait_for_function("() => !location.search.includes('charts=')", timeout=60_000)
+    _wait_idle(page)
+    assert charts.count() == 1
+    assert log.page_errors == []
+
+
 EVIL = "evil.invalid"
 JOINER = "\u2060"  # the invisible word joiner that keeps ":name:" from becoming an icon
 HOSTILE_TITLES = (

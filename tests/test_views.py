@@ -41,9 +41,11 @@ def test_round_trip_of_a_full_view(events: gpd.GeoDataFrame) -> None:
         ),
         preset="custom",
         selected="b",
+        charts=True,
     )
     params = view_params(view)
     assert params["actor"] == ["Serbs, protesters"]
+    assert params["charts"] == ["weekly"]
     parsed = parse_view(params, events)
     assert parsed == view and parsed.notices == ()
 
@@ -70,8 +72,10 @@ def test_bad_parameters_get_notices_and_defaults(events: gpd.GeoDataFrame) -> No
         "conf": ["sure"],
         "event": ["gone"],
         "preset": ["yesterday"],
+        "charts": ["all"],
     }
     view = parse_view(params, events)
+    assert not view.charts
     assert view.filters.start is None and view.filters.end == date(2023, 10, 1)
     assert view.filters.layers == ("incident",)
     assert view.filters.categories == ("riot",)
@@ -85,6 +89,7 @@ def test_bad_parameters_get_notices_and_defaults(events: gpd.GeoDataFrame) -> No
         "confidence: sure",
         "'gone'",
         "yesterday",
+        "charts='all'",
     ):
         assert words in text
 

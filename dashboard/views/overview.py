@@ -121,8 +121,12 @@ def render() -> None:
         with st.container(border=True):
             render_detail(events, selected, load_measures())
 
-    st.subheader(_("Timeline"))
-    charts.show_weekly(view_weekly_charts(view.filters))
+    # Drawn only when the reader opens them: at 100k events the browser took 0.7-1 s of
+    # every change back to the whole record to draw these two charts again.
+    weekly = _("Weekly charts: events by category, casualties")
+    with st.expander(weekly, key="charts", on_change="rerun") as panel:
+        if panel.open:
+            charts.show_weekly(view_weekly_charts(view.filters))
 
     st.subheader(_("Events"))
     pages = max(1, -(-figures.shown // TABLE_PAGE_ROWS))
