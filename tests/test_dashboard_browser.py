@@ -472,6 +472,7 @@ def test_the_weekly_charts_open_on_a_click_and_stay_open_across_pages(
     main = page.locator("[data-testid='stMain']")
     charts = main.locator("[data-testid='stVegaLiteChart']")
     panel = main.locator("[data-testid='stExpander']").filter(has_text="Weekly charts")
+    charts.first.wait_for(timeout=60_000)  # Vega's script arrives after the elements
     assert charts.count() == 1  # the timeline only
     assert panel.locator("[data-testid='stVegaLiteChart']").count() == 0
     panel.get_by_text("Weekly charts").click()
@@ -482,6 +483,7 @@ def test_the_weekly_charts_open_on_a_click_and_stay_open_across_pages(
 
     def still_open() -> None:
         panel.locator("[data-testid='stVegaLiteChart']").nth(1).wait_for(timeout=60_000)
+        charts.nth(2).wait_for(timeout=60_000)
         assert _query(page)["charts"] == ["weekly"], page.url
         assert charts.count() == 3, page.url
 
