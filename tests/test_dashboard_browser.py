@@ -495,6 +495,7 @@ def test_the_weekly_charts_open_on_a_click_and_stay_open_across_pages(
     page.get_by_text("Showing").first.wait_for(timeout=60_000)
     _wait_idle(page)
     still_open()
+    assert _drawn(page) > 0  # the map too, before the picture is taken
     _full_page_screenshot(page, "dashboard-weekly-charts")
     panel.get_by_text("Weekly charts").click()  # closed again: off the address, not drawn
     page.wait_for_function("() => !location.search.includes('charts=')", timeout=60_000)
