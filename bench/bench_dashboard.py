@@ -31,12 +31,12 @@ How "settled" is seen: a script in the page checks it at every animation frame (
 run under way or stale element, the map drawn, the key figures shown) and notes the last
 moment the page was busy or its document changed (a chart drawn, a table's rows: Vega
 draws a chart after its element has arrived, which a look at the elements alone misses);
-the benchmark reads that note every
-0.2 s (one small evaluation) and takes the page as settled once it has been quiet for 0.5 s
-after the change's script run finished. Asking the page through the browser's debugging
-protocol at every 50 ms instead (``--poll``, how earlier figures were taken) runs several
-queries on the page's main thread while it works, and times from before the benchmark's
-driver has found the element to click: both count in what is measured.
+the benchmark reads that note every 0.2 s (one small evaluation) and takes the page as
+settled once it has been quiet for 0.5 s after the change's script run finished. Asking
+the page through the browser's debugging protocol at every 50 ms instead (``--poll``, how
+earlier figures were taken) runs several queries on the page's main thread while it works,
+and times from before the benchmark's driver has found the element to click: both count in
+what is measured.
 
 Medians over ``--repeat`` rounds, and the load average, are printed.
 
@@ -68,10 +68,12 @@ from layers.store import read_store  # noqa: E402
 from layers.vocabulary import LAYER_TITLES  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the same browser the tests drive
 
-_BUSY = (
-    '() => !!document.querySelector(\'[data-testid="stStatusWidgetRunningIcon"], '
-    '[data-testid="stStatusWidgetRunningManIcon"], [data-stale="true"]\')'
+# A script run under way, or an element left from the last one.
+_BUSY_SELECTOR = (
+    '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"], '
+    '[data-stale="true"]'
 )
+_BUSY = f"() => !!document.querySelector({_BUSY_SELECTOR!r})"
 _MAP_READY = "() => !!(window.bordermon && window.bordermon.ready === true)"
 _QUIET_S = 0.5
 # In the app's top frame (see the module's docstring): the last input the page received,
@@ -84,8 +86,7 @@ _WATCH = """(() => {
   for (const type of ["pointerdown", "keydown"]) {
     addEventListener(type, (e) => { if (e.isTrusted) w.input = w.active = now(); }, true);
   }
-  const busy = '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"], ' +
-    '[data-stale="true"]';
+  const busy = BUSY_SELECTOR;
   const mapReady = (doc) => {
     for (const frame of doc.querySelectorAll("iframe")) {
       try {
@@ -110,7 +111,7 @@ _WATCH = """(() => {
     requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
-})()"""
+})()""".replace("BUSY_SELECTOR", repr(_BUSY_SELECTOR))
 _STATE = "() => [window.__settle.input, window.__settle.active, window.__settle.now()]"
 
 

@@ -121,7 +121,7 @@ def render() -> None:
         with st.container(border=True):
             render_detail(events, selected, load_measures())
 
-    # Drawn only when the reader opens them: at 100k events the browser took 0.7-1 s of
+    # Drawn only when the reader opens them: at 100k events the browser took 0.6-1 s of
     # every change back to the whole record to draw these two charts again.
     weekly = _("Weekly charts: events by category, casualties")
     with st.expander(weekly, key="charts", on_change="rerun") as panel:
