@@ -39,6 +39,15 @@ over ``--repeat`` page loads (steps: over every step of every load); the load av
 printed with the results. The zoom in is also given alone: it comes right after the page
 is drawn, to a zoom level the map has not painted yet (the zoom out returns to a kept
 one), the slowest kind of step.
+
+Those steps are taken without Leaflet's zoom animation, the worst case. A reader's zoom
+(the + and - buttons, the wheel, a double click) is animated, and bordermon paints the
+coming level while the animation plays. So each repeat also loads the page again and
+takes two animated zooms in and two out, one right after the other from the moment it is
+drawn (``map.zoomIn()``, as the + button does): per step, the time from the call until
+two frames after the zoom's end, the part of it after the animation's end (``zoomend``),
+and the longest task of the main thread meanwhile (Long Tasks API; 0: none of 50 ms or
+more). The zooms out return to levels kept and give what the animation itself takes.
 """
 
 from __future__ import annotations
@@ -321,6 +330,29 @@ _STEP = """async (op) => {
   return performance.now() - t0;
 }"""
 _STEPS = ("in", "east", "west", "out")
+# One animated zoom (in or out, as the map's buttons take it): [from the call until two
+# frames after the zoom's end, the part after its end, the longest task meanwhile] in ms.
+_ANIMATED_STEP = """async (op) => {
+  const map = (window.bordermon && bordermon.map) || Object.values(window).find(v => v instanceof L.Map);
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await frames();
+  let longest = 0;
+  const watch = new PerformanceObserver((list) => {
+    for (const task of list.getEntries()) longest = Math.max(longest, task.duration);
+  });
+  watch.observe({type: 'longtask'});
+  let ended = 0;
+  const end = new Promise(r => map.once('zoomend', () => { ended = performance.now(); r(); }));
+  const t0 = performance.now();
+  if (op === 'in') map.zoomIn(); else map.zoomOut();
+  await end;
+  await frames();
+  const t1 = performance.now();
+  await new Promise(r => setTimeout(r, 0));  // the last task's entry
+  watch.disconnect();
+  return [t1 - t0, t1 - ended, longest];
+}"""
+_ANIMATED_STEPS = ("in", "in", "out", "out")
 
 
 class Browser:
@@ -374,6 +406,28 @@ class Browser:
         finally:
             page.close()
 
+    def measure_animated(self, path: Path, ready: str, timeout_s: float) -> dict[str, Any] | None:
+        """The animated zooms (s) of one page load, from the moment it is drawn (see _ANIMATED_STEP)."""
+        page = self._browser.new_page(viewport={"width": 1280, "height": 800})
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort()
+        )
+        try:
+            page.goto(path.as_uri(), wait_until="load", timeout=timeout_s * 1000)
+            page.wait_for_function(ready, timeout=timeout_s * 1000, polling=50)
+            out: dict[str, Any] = {key: [] for key in _ANIMATED_KEYS}
+            for op in _ANIMATED_STEPS:
+                total, after, longest = (float(v) / 1000 for v in page.evaluate(_ANIMATED_STEP, op))
+                out[f"anim_{op}"].append(total)
+                out[f"anim_{op}_after"].append(after)
+                out[f"anim_{op}_task"].append(longest)
+            return out
+        except Exception as exc:  # a timeout is a result here, not a failure of the benchmark
+            print(f"  (browser: {type(exc).__name__}: {str(exc).splitlines()[0]})", file=sys.stderr)
+            return None
+        finally:
+            page.close()
+
     def close(self) -> None:
         self._browser.close()
         self._pw.stop()
@@ -398,6 +452,7 @@ def _median(values: list[float]) -> float | None:
 
 
 _KEYS = ("drawn", "zoom", "pan", "zoom_cpu", "pan_cpu", "zoom_in", "zoom_in_cpu")
+_ANIMATED_KEYS = tuple(f"anim_{op}{part}" for op in ("in", "out") for part in ("", "_after", "_task"))
 
 
 def _browse(
@@ -407,7 +462,8 @@ def _browse(
 
     The pages' loads are interleaved (a, b, a, b, …), so that each sees the same load.
     """
-    samples: dict[str, dict[str, list[float]]] = {name: {key: [] for key in _KEYS} for name in pages}
+    keys = _KEYS + _ANIMATED_KEYS
+    samples: dict[str, dict[str, list[float]]] = {name: {key: [] for key in keys} for name in pages}
     for _ in range(repeat if browser else 0):
         for name, path in pages.items():
             assert browser is not None
@@ -417,12 +473,18 @@ def _browse(
             samples[name]["drawn"].append(result["drawn"])
             for key in _KEYS[1:]:
                 samples[name][key] += result[key]
+            animated = browser.measure_animated(path, ready, 240) if steps else None
+            for key in _ANIMATED_KEYS if animated else ():
+                samples[name][key] += animated[key]
     out = {}
     for name, got in samples.items():
         steps_s = got["zoom"] + got["pan"]
-        out[name] = {key: _median(got[key]) for key in _KEYS}
+        out[name] = {key: _median(got[key]) for key in keys}
         out[name]["worst"] = max(steps_s) if steps_s else None
         out[name]["worst_in"] = max(got["zoom_in"]) if got["zoom_in"] else None
+        out[name]["anim_in_worst"] = max(got["anim_in"], default=None)
+        out[name]["anim_after_worst"] = max(got["anim_in_after"], default=None)
+        out[name]["anim_task_worst"] = max(got["anim_in_task"] + got["anim_out_task"], default=None)
         out[name]["runs"] = len(got["drawn"])
     return out
 
@@ -543,7 +605,12 @@ def _print_row(row: dict[str, Any]) -> None:
         f"({row['size'] / 1e6:.1f} MB), drawn {_fmt(row['drawn'])}, zoom step {_fmt(row['zoom'])} "
         f"(CPU {_fmt(row['zoom_cpu'])}), pan step {_fmt(row['pan'])} (CPU {_fmt(row['pan_cpu'])}), "
         f"slowest step {_fmt(row['worst'])}; zoom in to a level not painted yet {_fmt(row['zoom_in'])} "
-        f"(CPU {_fmt(row['zoom_in_cpu'])}, slowest {_fmt(row['worst_in'])}) ({row['runs']} loads)",
+        f"(CPU {_fmt(row['zoom_in_cpu'])}, slowest {_fmt(row['worst_in'])}); animated zoom in "
+        f"{_fmt(row['anim_in'])} (after its end {_fmt(row['anim_in_after'])}, slowest "
+        f"{_fmt(row['anim_in_worst'])} and {_fmt(row['anim_after_worst'])} after its end), "
+        f"animated zoom out to a kept level {_fmt(row['anim_out'])} "
+        f"(after its end {_fmt(row['anim_out_after'])}), "
+        f"longest task in them {_fmt(row['anim_task_worst'])} ({row['runs']} loads)",
         flush=True,
     )
 
@@ -551,15 +618,19 @@ def _print_row(row: dict[str, Any]) -> None:
 def _print_table(rows: list[dict[str, Any]]) -> None:
     print(
         "| events | map | build | HTML per event | file | drawn | zoom step | pan step | slowest step "
-        "| zoom step, CPU | pan step, CPU | zoom in | zoom in, CPU | slowest zoom in |"
+        "| zoom step, CPU | pan step, CPU | zoom in | zoom in, CPU | slowest zoom in "
+        "| animated zoom in | after its end | slowest after its end | animated zoom out | longest task |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|" + "---:|" * 17)
     for row in rows:
         print(
             f"| {row['n']:,} | {row['map']} | {row['build']:.2f} s | {row['per_event']:,.0f} B | "
             f"{row['size'] / 1e6:.1f} MB | {_fmt(row['drawn'])} | {_fmt(row['zoom'])} | "
             f"{_fmt(row['pan'])} | {_fmt(row['worst'])} | {_fmt(row['zoom_cpu'])} | {_fmt(row['pan_cpu'])} | "
-            f"{_fmt(row['zoom_in'])} | {_fmt(row['zoom_in_cpu'])} | {_fmt(row['worst_in'])} |"
+            f"{_fmt(row['zoom_in'])} | {_fmt(row['zoom_in_cpu'])} | {_fmt(row['worst_in'])} | "
+            f"{_fmt(row['anim_in'])} | {_fmt(row['anim_in_after'])} | {_fmt(row['anim_after_worst'])} | "
+            f"{_fmt(row['anim_out'])} | "
+            f"{_fmt(row['anim_task_worst'])} |"
         )
 
 

@@ -632,6 +632,55 @@ _HERE = (
 )
 
 
+def test_an_animated_zoom_paints_its_window_while_the_animation_plays(
+    offline_page: tuple[Any, NetworkLog], chromium: Any, thronged: Path
+) -> None:
+    page, log = offline_page
+    _open(page, thronged)
+    page.evaluate("void bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
+    big = "[bordermon.layers.incident.symbols, bordermon.layers.incident.areas].filter((s) => s._n >= 2000)"
+    assert page.evaluate(f"{big}.length") == 2
+    # A zoom in as the + button takes it (animated), its end held back: the window of zoom
+    # 11 is painted meanwhile, in tasks of their own.
+    page.evaluate(
+        """(() => {
+            const map = bordermon.map;
+            window.__end = map._onZoomTransitionEnd;
+            map._onZoomTransitionEnd = () => {};
+            map.once("zoomanim", () => { window.__animated = true; });
+            map.zoomIn();
+        })()"""
+    )
+    page.wait_for_function(
+        f"window.__animated && bordermon.map._animatingZoom && {big}.every((s) => s._rush === null)",
+        timeout=60_000,
+    )
+    # Still drawn at zoom 10: painted before the zoom's end.
+    assert page.evaluate(f"{big}.map((s) => s._f)") == [2**10, 2**10]
+    painted = page.evaluate(
+        f"""(() => {{
+            const map = bordermon.map, f11 = map.options.crs.scale(11) / map.options.crs.scale(0);
+            const ready = {big}.map((s) => s._levels.some((l) => l.f === f11 && !l.ahead));
+            map._onZoomTransitionEnd = window.__end;
+            map._onZoomTransitionEnd();
+            return [map.getZoom(), ready, {big}.map((s) => s.lastPainted)];
+        }})()"""
+    )
+    # The end found the window painted: nothing left to paint in it.
+    assert painted == [11, [True, True], [0, 0]], painted
+    taken = [page.evaluate(_HERE)]
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        fresh_page = context.new_page()
+        _open(fresh_page, thronged)
+        for rect, (digest, drawn) in taken:
+            assert rect[0] == 11 and drawn > 100_000, rect
+            assert fresh_page.evaluate(_FRESH, rect) == [digest, drawn], rect
+    finally:
+        context.close()
+    _assert_clean(log)
+
+
 def test_back_to_back_zooms_draw_every_pixel_of_the_window_as_a_fresh_draw(
     offline_page: tuple[Any, NetworkLog], chromium: Any, crowded: Path
 ) -> None:

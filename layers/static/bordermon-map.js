@@ -514,6 +514,11 @@
   // The levels next to the current one wait until the view has rested MOVE_QUIET_MS: steps
   // taken one after the other (a zoom, then a pan) each make a new current level, whose
   // neighbours set up and painted in between were wasted and held up the next step.
+  // A zoom's window painted while its animation plays (see _zoomAnim) is painted in slices
+  // of RUSH_SLICE_MS, so that a click or a key meanwhile waits no longer.
+  var RUSH_SLICE_MS = 30;
+  // Sets of at least MANY items keep the zoom levels next to theirs (cheaper sets paint anew).
+  var MANY = 2000;
   var IDLE_SLICE_MS = 12, MOVE_QUIET_MS = 300, HOST_QUIET_MS = 400, HOST_HOLD_MAX_MS = 3000, hostChanged = -Infinity, hostWatched = false;
   function watchHost() {
     hostWatched = true;
@@ -551,7 +556,7 @@
     // the one before; each is a canvas the size of the renderer's. A small set, cheap to
     // paint, keeps the current level and the one before.
     _keep: function () {
-      return this._n >= 2000 ? 4 : 2;
+      return this._n >= MANY ? 4 : 2;
     },
 
     // Forget what was drawn (a change of data or style): the next draw paints anew.
@@ -559,6 +564,7 @@
       (this._levels || []).forEach(function (level) { level.canvas.width = level.canvas.height = 0; });
       this._levels = [];
       this._spare = null;
+      this._rush = null;
       if (this._idle) {
         if (this._idle.held) {
           clearTimeout(this._idle.held);
@@ -770,35 +776,91 @@
     // kept, levels[1]) before the zoom out's, then the current level's margins (a pan
     // paints what it uncovers for less than a zoom paints a window).
     _prefetch: function () {
-      var map = this._map, level = this._levels[0], crs = map.options.crs, z = map.getZoom();
-      var size = map.getSize(), pad = this._renderer.options.padding, centre = map.getCenter();
+      var map = this._map, level = this._levels[0], z = map.getZoom(), centre = map.getCenter();
       level.prefetched = true;
-      if (this._n < 2000) {
+      if (this._n < MANY) {
         return;
       }
       [z - 1, z + 1].forEach(function (zoom) {
-        if (zoom > map.getMaxZoom() || zoom < map.getMinZoom()) {
+        if (zoom <= map.getMaxZoom() && zoom >= map.getMinZoom()) {
+          this._around(zoom, centre, level.ratio);
+        }
+      }, this);
+    },
+
+    // The level of a zoom over the window the map shows at it about centre, made the next
+    // one kept (levels[1]): what of it that window shows is what it leaves for later first
+    // (ahead: how many of those parts).
+    _around: function (zoom, centre, ratio) {
+      var map = this._map, crs = map.options.crs, size = map.getSize(), pad = this._renderer.options.padding;
+      var f = crs.scale(zoom) / crs.scale(0);
+      var origin = map.project(centre, zoom).subtract(size.divideBy(2)).round();
+      var min = size.multiplyBy(-pad).round(), max = min.add(size.multiplyBy(1 + 2 * pad)).round();
+      var next = this._level(f, ratio, (min.x + origin.x) * ratio, (min.y + origin.y) * ratio,
+        (max.x - min.x) * ratio, (max.y - min.y) * ratio, true);
+      var view = [-min.x * ratio, -min.y * ratio, Math.ceil(size.x * ratio) + 1, Math.ceil(size.y * ratio) + 1];
+      var first = [], rest = [];
+      next.pending.forEach(function (r) {
+        var now = intersect(r, view);
+        if (now) {
+          first.push(now);
+          rest = rest.concat(subtract(r, now));
+        } else {
+          rest.push(r);
+        }
+      });
+      next.pending = first.concat(rest);
+      next.ahead = first.length;
+      return next;
+    },
+
+    // A zoom the map animates (its buttons, the wheel, a double click, the keys): the
+    // window it will show is painted while the animation plays, in slices of at most
+    // RUSH_SLICE_MS with the page free between them, so that the zoom's end finds it
+    // painted. Painted at the end, as a zoom not animated does, it held the page up for
+    // all of it once the animation was over. What is not painted by then is painted at
+    // the end. Sets small enough to keep no levels besides paint at the end.
+    getEvents: function () {
+      return { zoomanim: this._zoomAnim };
+    },
+
+    _zoomAnim: function (e) {
+      var map = this._map, crs = map.options.crs;
+      if (this._n < MANY || !this._renderer || !this._levels || !this._levels.length ||
+          crs.scale(e.zoom) / crs.scale(0) === this._f) {
+        return;
+      }
+      // This zoom's painting; another zoom's, or a change of data, ends it.
+      var level = this._around(e.zoom, e.center, pixelRatio()), self = this, rush = this._rush = { level: level };
+      var run = function () {
+        if (self._rush !== rush || !self._map || self._levels.indexOf(level) < 0) {
           return;
         }
-        var f = crs.scale(zoom) / crs.scale(0), ratio = level.ratio;
-        var origin = map.project(centre, zoom).subtract(size.divideBy(2)).round();
-        var min = size.multiplyBy(-pad).round(), max = min.add(size.multiplyBy(1 + 2 * pad)).round();
-        var next = this._level(f, ratio, (min.x + origin.x) * ratio, (min.y + origin.y) * ratio,
-          (max.x - min.x) * ratio, (max.y - min.y) * ratio, true);
-        var view = [-min.x * ratio, -min.y * ratio, Math.ceil(size.x * ratio) + 1, Math.ceil(size.y * ratio) + 1];
-        var first = [], rest = [];
-        next.pending.forEach(function (r) {
-          var now = intersect(r, view);
-          if (now) {
-            first.push(now);
-            rest = rest.concat(subtract(r, now));
-          } else {
-            rest.push(r);
-          }
-        });
-        next.pending = first.concat(rest);
-        next.ahead = first.length;
-      }, this);
+        var began = performance.now();
+        while (level.ahead && performance.now() - began < RUSH_SLICE_MS) {
+          self._paintNext(level, BAND_PIXELS);
+        }
+        if (level.ahead) {
+          setTimeout(run, 0);
+        } else {
+          self._rush = null;
+        }
+      };
+      // The animation starts with the next frame: painting before it would hold it up.
+      requestAnimationFrame(function () { setTimeout(run, 0); });
+    },
+
+    // Paints the first rows of what a level left for later, about `pixels` of them.
+    _paintNext: function (level, pixels) {
+      var r = level.pending[0], band = Math.max(1, Math.floor(pixels / r[2]));
+      if (r[3] <= band) {
+        level.pending.shift();
+        level.ahead = Math.max(0, level.ahead - 1);
+      } else {
+        level.pending[0] = [r[0], r[1] + band, r[2], r[3] - band];
+        r = [r[0], r[1], r[2], band];
+      }
+      this._paintRect(level, r);
     },
 
     // Paints, band by band while the page is idle: the current level's margins (then shows
@@ -822,7 +884,8 @@
         }
         self._heldAt = null;
         var rested = performance.now() - (self._movedAt || 0) >= MOVE_QUIET_MS;
-        if (!current.prefetched && rested) {
+        // (not while a zoom is animated: the map is at the coming zoom already, the set not yet)
+        if (!current.prefetched && rested && !self._map._animatingZoom) {
           self._prefetch();
         }
         var began = performance.now();
@@ -839,15 +902,7 @@
           if (!level) {
             break;
           }
-          var r = level.pending[0], band = Math.max(1, Math.floor(BAND_PIXELS / 32 / r[2]));  // a few ms a slice
-          if (r[3] <= band) {
-            level.pending.shift();
-            level.ahead = Math.max(0, level.ahead - 1);
-          } else {
-            level.pending[0] = [r[0], r[1] + band, r[2], r[3] - band];
-            r = [r[0], r[1], r[2], band];
-          }
-          self._paintRect(level, r);
+          self._paintNext(level, BAND_PIXELS / 32);  // a few ms
           shown = shown || level === current;
           if (deadline.didTimeout) {
             break;
