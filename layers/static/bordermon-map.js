@@ -515,8 +515,11 @@
   // taken one after the other (a zoom, then a pan) each make a new current level, whose
   // neighbours set up and painted in between were wasted and held up the next step.
   // A zoom's window painted while its animation plays (see _zoomAnim) is painted in slices
-  // of RUSH_SLICE_MS, so that a click or a key meanwhile waits no longer.
+  // of about RUSH_SLICE_MS (bands of a quarter of BAND_PIXELS, 10–60 ms each here), so
+  // that a click or a key meanwhile waits no longer.
   var RUSH_SLICE_MS = 30;
+  // How long Leaflet animates a zoom (its style sheet's transition).
+  var ZOOM_ANIM_MS = 250;
   // Sets of at least MANY items keep the zoom levels next to theirs (cheaper sets paint anew).
   var MANY = 2000;
   var IDLE_SLICE_MS = 12, MOVE_QUIET_MS = 300, HOST_QUIET_MS = 400, HOST_HOLD_MAX_MS = 3000, hostChanged = -Infinity, hostWatched = false;
@@ -815,8 +818,9 @@
     },
 
     // A zoom the map animates (its buttons, the wheel, a double click, the keys): the
-    // window it will show is painted while the animation plays, in slices of at most
-    // RUSH_SLICE_MS with the page free between them, so that the zoom's end finds it
+    // window it will show is painted while the animation plays, in slices of about
+    // RUSH_SLICE_MS with the page free between them (the idle painting waits meanwhile:
+    // it painted the old level's margins in those gaps), so that the zoom's end finds it
     // painted. Painted at the end, as a zoom not animated does, it held the page up for
     // all of it once the animation was over. What is not painted by then is painted at
     // the end. Sets small enough to keep no levels besides paint at the end.
@@ -838,7 +842,7 @@
         }
         var began = performance.now();
         while (level.ahead && performance.now() - began < RUSH_SLICE_MS) {
-          self._paintNext(level, BAND_PIXELS);
+          self._paintNext(level, BAND_PIXELS / 4);
         }
         if (level.ahead) {
           setTimeout(run, 0);
@@ -874,6 +878,10 @@
         self._idle = null;
         var levels = self._levels, current = levels && levels[0], shown = false;
         if (!self._map || !current) {
+          return;
+        }
+        if (self._map._animatingZoom) {  // the coming level's window is painted meanwhile (_zoomAnim)
+          self._idle = { held: setTimeout(function () { self._idle = null; self._later(); }, ZOOM_ANIM_MS) };
           return;
         }
         var wait = hostWait(), now = performance.now();
