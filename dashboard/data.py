@@ -29,14 +29,14 @@ from dashboard.charts import WeeklyCharts, weekly_charts
 from dashboard.lang import tr
 from dashboard.text import md
 from dashboard.timeline import timeline_chart
-from layers.filters import Filters, cited_languages, cited_publishers, filter_events
+from layers.filters import Filters, filter_events
 from layers.measures import measure_events
 from layers.paths import STORE_ENV, default_store
 from layers.stats import Stats, compute_stats
 from layers.store import EventStore, collection_files, read_store
 from layers.tables import KeyFigures, csv_bytes, events_table, geojson_bytes, key_figures
 from layers.timeseries import dated_events
-from layers.views import View
+from layers.views import Choices, View, choices_of
 
 #: Rows of the events table sent to the browser at a time (the full view is one download away).
 TABLE_PAGE_ROWS = 200
@@ -186,15 +186,11 @@ def store_version() -> tuple[str, _Stamp]:
 
 
 @dataclass(frozen=True)
-class StoreChoices:
-    """What the sidebar offers for a store: its dated span and the values its filters list."""
+class StoreChoices(Choices):
+    """What the sidebar offers for a store: the values its filters list, and its dated span."""
 
     first_day: date
     last_day: date
-    categories: tuple[str, ...]
-    actors: tuple[str, ...]
-    publishers: tuple[str, ...]
-    languages: tuple[str, ...]
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -202,15 +198,16 @@ def _choices(path: str, stamp: _Stamp) -> StoreChoices:
     events = _load(path, stamp).events
     if events.empty:
         today = date.today()
-        return StoreChoices(today, today, (), (), (), ())
+        return StoreChoices((), (), (), (), first_day=today, last_day=today)
     dated = dated_events(events)  # an open start (a camp present before the record) sets no range
+    found = choices_of(events)
     return StoreChoices(
+        found.categories,
+        found.actors,
+        found.publishers,
+        found.languages,
         first_day=pd.Timestamp(dated["start"].min()).date(),
         last_day=pd.Timestamp(dated["start"].max()).date(),
-        categories=tuple(sorted(set(events["category"].dropna()))),
-        actors=tuple(sorted({a for items in events["actors"] for a in items})),
-        publishers=tuple(cited_publishers(events)),
-        languages=tuple(cited_languages(events)),
     )
 
 

@@ -104,7 +104,7 @@ def render_sidebar(events: gpd.GeoDataFrame) -> View:
     state = st.session_state
     if not state.get("view_seeded"):
         params = {key: st.query_params.get_all(key) for key in st.query_params}
-        _seed(parse_view(params, events, page_language()), events)
+        _seed(parse_view(params, events, page_language(), choices=store_choices()), events)
         state["view_seeded"] = True
     else:
         # Each page draws its own copy of these widgets, and a widget new to a page

@@ -25,7 +25,9 @@ __all__ = [
     "MAX_CASUALTIES",
     "PARAMETERS",
     "PRESETS",
+    "Choices",
     "View",
+    "choices_of",
     "clip_timeline",
     "parse_view",
     "preset_window",
@@ -133,6 +135,33 @@ def preset_window(preset: str, events: gpd.GeoDataFrame) -> tuple[date | None, d
 def _one(params: Mapping[str, Sequence[str]], key: str) -> str | None:
     values = [v for v in params.get(key, ()) if v != ""]
     return values[-1] if values else None
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values a store's events take for the filters that list them (what a view is checked against)."""
+
+    categories: tuple[str, ...]
+    actors: tuple[str, ...]
+    publishers: tuple[str, ...]
+    languages: tuple[str, ...]
+
+
+def choices_of(events: gpd.GeoDataFrame) -> Choices:
+    """The :class:`Choices` of a store's events, each list sorted.
+
+    Reading every actor and every cited source of every event: at 100k events about a
+    second, which a caller holding the store should pay once per version (the dashboard
+    does) and give to :func:`parse_view`.
+    """
+    if events.empty:
+        return Choices((), (), (), ())
+    return Choices(
+        categories=tuple(sorted(set(events["category"].dropna()))),
+        actors=tuple(sorted({a for items in events["actors"] for a in items})),
+        publishers=tuple(cited_publishers(events)),
+        languages=tuple(cited_languages(events)),
+    )
 
 
 @dataclass
@@ -282,7 +311,10 @@ _WHAT = {
 
 
 def parse_view(
-    params: Mapping[str, Sequence[str]], events: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE
+    params: Mapping[str, Sequence[str]],
+    events: gpd.GeoDataFrame,
+    lang: str = DEFAULT_LANGUAGE,
+    choices: Choices | None = None,
 ) -> View:
     """Read a view from URL parameters (each key maps to all of its values).
 
@@ -295,6 +327,9 @@ def parse_view(
         the selected id against.
     lang : str
         The language of the notices (:data:`layers.i18n.LANGUAGES`).
+    choices : Choices, optional
+        :func:`choices_of` the events, when the caller holds it already (computed here
+        otherwise).
 
     Returns
     -------
@@ -302,6 +337,7 @@ def parse_view(
         The view, with a notice for every parameter that was dropped.
     """
     t = translator(lang)
+    choices = choices_of(events) if choices is None else choices
     notices = _Notices(t)
     preset = _one(params, "preset")
     start, end = _day(params, "start", notices), _day(params, "end", notices)
@@ -324,8 +360,6 @@ def parse_view(
         )
         start, end = end, start
 
-    categories = sorted(set(events["category"].dropna())) if not events.empty else []
-    actors = sorted({a for items in events["actors"] for a in items}) if not events.empty else []
     layers = LAYERS
     if "layers" in params:
         layers = _choices(params, "layers", LAYERS, _WHAT["layers"], notices)
@@ -352,19 +386,19 @@ def parse_view(
         end=end,
         as_of=_day(params, "as_of", notices),
         layers=layers,
-        categories=_choices(params, "cat", categories, _WHAT["cat"], notices),
-        actors=_choices(params, "actor", actors, _WHAT["actor"], notices, split=False),
+        categories=_choices(params, "cat", choices.categories, _WHAT["cat"], notices),
+        actors=_choices(params, "actor", choices.actors, _WHAT["actor"], notices, split=False),
         sides=_choices(params, "side", SIDES, _WHAT["side"], notices),
         confidences=_choices(params, "conf", CONFIDENCES, _WHAT["conf"], notices),
         text=(_one(params, "q") or "")[:200],
-        publishers=_choices(params, "pub", cited_publishers(events), _WHAT["pub"], notices, split=False),
+        publishers=_choices(params, "pub", choices.publishers, _WHAT["pub"], notices, split=False),
         publisher_kinds=_choices(params, "kind", PUBLISHER_KINDS, _WHAT["kind"], notices),
-        languages=_choices(params, "lang_src", cited_languages(events), _WHAT["lang_src"], notices),
+        languages=_choices(params, "lang_src", choices.languages, _WHAT["lang_src"], notices),
         min_killed=_threshold(params, "killed", notices),
         min_injured=_threshold(params, "injured", notices),
     )
     selected = _one(params, "event")
-    if selected is not None and (events.empty or selected not in set(events["id"])):
+    if selected is not None and (events.empty or not (events["id"] == selected).any()):
         notices.add(
             t.gettext("Event {id} is not in this store (removed, renamed or never there)."), id=repr(selected)
         )

@@ -10,7 +10,7 @@ import pytest
 
 from layers.filters import Filters, filter_events
 from layers.validate import LAYERS
-from layers.views import View, parse_view, view_params
+from layers.views import Choices, View, choices_of, parse_view, view_params
 from tests.factories import collection, make_feature, write_json
 
 
@@ -174,6 +174,41 @@ def test_bad_source_and_casualty_values_fall_back_alone_with_notices(events: gpd
     ):
         assert words in text
     assert parse_view({"killed": ["100001"]}, events).filters.min_killed == 0
+
+
+def test_the_store_s_choices_given_once_check_a_view_as_the_events_do(
+    events: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert choices_of(events) == Choices(
+        categories=("armed_clash", "crossing_reopening", "riot"),
+        actors=("KFOR", "Kosovo Police", "Serbs, protesters"),
+        publishers=("Example Wire",),
+        languages=("en",),
+    )
+    assert choices_of(events.iloc[:0]) == Choices((), (), (), ())
+    params = {
+        "cat": ["riot,looting"],
+        "actor": ["KFOR", "Nobody"],
+        "pub": ["Example Wire", "Nobody Times"],
+        "lang_src": ["xx,en"],
+        "event": ["zz"],
+    }
+    expected = parse_view(params, events)
+    assert len(expected.notices) == 5
+    choices = choices_of(events)
+
+    # Given the choices, the events' actors and sources are not read again: what a
+    # dashboard session pays once per store version instead of once per visitor.
+    def unread(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("read the events' sources again")
+
+    monkeypatch.setattr("layers.views.cited_publishers", unread)
+    monkeypatch.setattr("layers.views.cited_languages", unread)
+    given = parse_view(params, events, choices=choices)
+    assert given == expected and given.notices == expected.notices
+    # What is checked against is the choices given.
+    wider = Choices((*choices.categories, "looting"), choices.actors, choices.publishers, choices.languages)
+    assert parse_view({"cat": ["looting"]}, events, choices=wider).filters.categories == ("looting",)
 
 
 def test_the_timeline_window_round_trips_and_narrows_what_is_shown(events: gpd.GeoDataFrame) -> None:
