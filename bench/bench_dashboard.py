@@ -15,8 +15,9 @@ with the tests' settings; only the app's own server is reachable):
   (scripts, styles, the map's script file), as sent (compressed where the server does);
 - filter change: from the reader's last input (the click, or the Enter key, as the page
   received it) until the page has settled again, for each of: untick
-  the incidents layer, tick it again, search a word, clear the search, pick the last 30
-  days, back to all dates; the filters are cleared between measured changes, so every
+  the incidents layer, tick it again, search a word, clear the search, search another word
+  (a different one in each round: a view the server has not computed yet), clear it
+  again, pick the last 30 days, back to all dates; the filters are cleared between measured changes, so every
   change starts from the full view;
 - server memory: resident set size of the server process after the run, and its peak
   (with ``--warm`` the store is validated before the server starts, as for a server
@@ -269,7 +270,12 @@ def _visit(browser: Any, url: str, poll: bool = False) -> tuple[Any, Any, float,
     return context, page, seconds, received
 
 
-def _changes(page: Any) -> list[tuple[str, Any]]:
+# A word for "search another word", one per round: a view the server has not computed
+# yet in any round (places of the synthetic events).
+_OTHER_WORDS = ("Jarinje", "Banjska", "Raška", "Brnjak", "Merdare", "Rudare", "Končulj", "Kuršumlija")
+
+
+def _changes(page: Any, round_no: int = 0) -> list[tuple[str, Any]]:
     incidents = LAYER_TITLES["incident"]
     sidebar = page.get_by_test_id("stSidebarUserContent")
     search = page.get_by_label("Search titles, summaries and sources")
@@ -287,6 +293,8 @@ def _changes(page: Any) -> list[tuple[str, Any]]:
         ("tick incidents", lambda: sidebar.get_by_text(incidents, exact=True).click()),
         ("search a word", lambda: type_search("Riot")),
         ("clear the search", lambda: type_search("")),
+        ("search another word", lambda: type_search(_OTHER_WORDS[round_no % len(_OTHER_WORDS)])),
+        ("clear it again", lambda: type_search("")),
         ("last 30 days", lambda: window("Last 30 days of data")),
         ("all dates", lambda: window("All dates")),
     ]
@@ -342,7 +350,7 @@ def run(
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             context, _, result["cold"], _ = _visit(browser, url, poll)
             context.close()
-            for _ in range(repeat):
+            for round_no in range(repeat):
                 context, page, seconds, sent = _visit(browser, url, poll)
                 cdp = context.new_cdp_session(page) if profile else None
                 if cdp is not None:
@@ -352,7 +360,7 @@ def run(
                 result["bytes"].append(sent.total)
                 result["http"].append(sent.http)
                 result["kinds"].append(dict(sent.kinds))
-                for name, change in _changes(page):
+                for name, change in _changes(page, round_no):
                     before = sent.total
                     if cdp is not None:
                         cdp.send("Profiler.start")

@@ -40,6 +40,7 @@ __all__ = [
     "filter_events",
     "fold_text",
     "in_effect",
+    "search_text",
     "source_table",
     "text_matches",
     "time_overlaps",
@@ -262,14 +263,13 @@ def _translated_titles(events: gpd.GeoDataFrame) -> pd.Series:
     return pd.Series(joined, index=events.index, dtype="string")
 
 
-def text_matches(events: gpd.GeoDataFrame, text: str) -> pd.Series:
-    """Boolean mask: every word of ``text`` occurs in the event's text or its sources.
+def search_text(events: gpd.GeoDataFrame) -> pd.Series:
+    """Per event, the text a search looks in, case-folded: titles, summary, places and sources.
 
-    Case and diacritics do not matter: "Radoicic" finds "Radoičić", "zvecan" "Zvečan".
+    Building it reads every source of every event: at 100k events about a second. A
+    caller searching one set of events again and again (the dashboard, once per store
+    version) builds it once and gives it to :func:`text_matches` or :func:`filter_events`.
     """
-    words = text.split()
-    if not words or events.empty:
-        return pd.Series(True, index=events.index)
     sources = events["sources"].map(
         lambda items: " ".join(
             f"{s.get('publisher', '')} {s.get('title', '')} {s.get('url', '')}" for s in items
@@ -288,7 +288,21 @@ def text_matches(events: gpd.GeoDataFrame, text: str) -> pd.Series:
         + " "
         + sources.astype("string")
     )
-    haystack = haystack.str.casefold()
+    return haystack.str.casefold()
+
+
+def text_matches(events: gpd.GeoDataFrame, text: str, searched: pd.Series | None = None) -> pd.Series:
+    """Boolean mask: every word of ``text`` occurs in the event's text or its sources.
+
+    Case and diacritics do not matter: "Radoicic" finds "Radoičić", "zvecan" "Zvečan".
+    ``searched`` is :func:`search_text` of ``events`` when the caller holds it.
+    """
+    words = text.split()
+    if not words or events.empty:
+        return pd.Series(True, index=events.index)
+    haystack = search_text(events) if searched is None else searched
+    if len(haystack) != len(events) or not haystack.index.equals(events.index):
+        raise ValueError("the search text must be search_text() of these very events")
     mask = pd.Series(True, index=events.index)
     for word in words:
         # The text is folded to lower case only; each word becomes a pattern that accepts
@@ -399,7 +413,11 @@ def _at_least(low: pd.Series, minimum: int) -> pd.Series:
 
 
 def filter_events(
-    events: gpd.GeoDataFrame, filters: Filters, register: Register | None = None
+    events: gpd.GeoDataFrame,
+    filters: Filters,
+    register: Register | None = None,
+    *,
+    searched: pd.Series | None = None,
 ) -> gpd.GeoDataFrame:
     """The events of the view described by ``filters``, in their original order.
 
@@ -412,6 +430,9 @@ def filter_events(
     register : Register, optional
         The publisher register, for the publisher and kind filters; default
         :func:`layers.publishers.default_register`.
+    searched : Series, optional
+        :func:`search_text` of ``events``, for the text filter, when the caller holds it
+        (built here otherwise).
 
     Returns
     -------
@@ -436,7 +457,7 @@ def filter_events(
         wanted = set(filters.actors)
         mask &= events["actors"].map(lambda actors: not wanted.isdisjoint(actors)).astype(bool)
     if filters.text.strip():
-        mask &= text_matches(events, filters.text)
+        mask &= text_matches(events, filters.text, searched)
     if filters.min_killed > 0:
         mask &= _at_least(events["fatalities_min"], filters.min_killed)
     if filters.min_injured > 0:

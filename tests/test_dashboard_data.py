@@ -17,7 +17,9 @@ from streamlit.testing.v1 import AppTest
 import dashboard.data
 import dashboard.mapview
 from dashboard.data import TABLE_PAGE_ROWS
+from layers.filters import Filters, filter_events, search_text
 from layers.paths import ROOT
+from layers.store import read_store
 from tests.factories import collection, make_feature, write_json
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -90,6 +92,34 @@ def test_the_map_is_built_once_and_each_view_shown_in_it(
     at.text_input(key="q").set_value("")
     _run(at)  # back to a view seen before: nothing computed again
     assert counted == {"read_store": 1, "build_view_map": 1, "view_literal": 2}
+
+
+def test_the_text_searched_is_built_once_per_version_for_every_word_and_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: dict[str, int]
+) -> None:
+    store = _store(tmp_path / "store", 30)
+    monkeypatch.setenv("BORDERMON_STORE", str(store))
+    built: list[int] = []
+
+    def building(events: Any) -> Any:
+        built.append(len(events))
+        return search_text(events)
+
+    monkeypatch.setattr(dashboard.data, "search_text", building)
+    at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    assert built == []  # no search yet, nothing built
+    for word in ("Event 1", "Event 2", "event 29"):
+        at.text_input(key="q").set_value(word)
+        _run(at)
+    other = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    other.query_params["q"] = "Event 7"
+    _run(other)  # another session, another word
+    assert built == [30]
+    events = read_store(store).events
+    for word in ("Event 1", "Event 2", "event 29", "Event 7"):
+        held = dashboard.data._view_index(*dashboard.data.store_version(), Filters(text=word))
+        assert list(held) == list(filter_events(events, Filters(text=word)).index), word
+        assert 0 < len(held) < 30, word  # a narrower view, not the whole store
 
 
 def test_the_events_table_is_sent_a_page_at_a_time(

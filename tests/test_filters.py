@@ -17,9 +17,12 @@ from layers.filters import (
     cited_languages,
     cited_publishers,
     filter_events,
+    search_text,
     source_table,
+    text_matches,
     view_problems,
 )
+from layers.paths import default_store
 from layers.store import empty_events, read_store
 from tests.factories import collection, make_feature, write_json
 
@@ -92,6 +95,23 @@ def test_text_search_covers_titles_and_sources(events: gpd.GeoDataFrame) -> None
     assert ids(filter_events(events, Filters(text="OFFICERS detained"))) == ["text"]
     assert ids(filter_events(events, Filters(text="free europe"))) == ["text"]
     assert ids(filter_events(events, Filters(text="officers nowhere"))) == []
+
+
+def test_a_search_text_built_once_finds_what_a_search_of_the_events_finds() -> None:
+    """The dashboard builds the search text once per store version and gives it to every search."""
+    events = read_store(default_store()).events
+    searched = search_text(events)
+    assert len(searched) == len(events) and searched.index.equals(events.index)
+    assert searched.str.contains("banjsk").any()  # case-folded: "Banjska" in titles
+    for text in ("banjska", "Zvecan", "Звечан police", "KFOR reinforcements", "nowhere-at-all", ""):
+        held = filter_events(events, Filters(text=text), searched=searched)
+        assert held.index.equals(filter_events(events, Filters(text=text)).index), text
+    assert 0 < len(filter_events(events, Filters(text="Banjska"), searched=searched)) < len(events)
+    # A text of other events is refused, not searched.
+    with pytest.raises(ValueError, match="search_text"):
+        text_matches(events, "banjska", searched.iloc[1:])
+    with pytest.raises(ValueError, match="search_text"):
+        text_matches(events, "banjska", searched.set_axis(range(1, len(events) + 1)))
 
 
 def test_text_search_finds_a_title_by_its_translations_in_every_language(tmp_path: Path) -> None:
