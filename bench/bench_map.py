@@ -370,13 +370,9 @@ class Browser:
         With the steps, also their CPU time (s) on the page's main thread ("zoom_cpu",
         "pan_cpu").
         """
-        page = self._browser.new_page(viewport={"width": 1280, "height": 800})
-        page.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort()
-        )
+        page = self._page()
         try:
-            page.goto(path.as_uri(), wait_until="load", timeout=timeout_s * 1000)
-            page.wait_for_function(ready, timeout=timeout_s * 1000, polling=50)
+            self._open(page, path, ready, timeout_s)
             out: dict[str, Any] = {
                 "drawn": float(page.evaluate("window.__drawnAt || bordermon.readyAt")) / 1000,
                 "zoom": [],
@@ -408,13 +404,9 @@ class Browser:
 
     def measure_animated(self, path: Path, ready: str, timeout_s: float) -> dict[str, Any] | None:
         """The animated zooms (s) of one page load, from the moment it is drawn (see _ANIMATED_STEP)."""
-        page = self._browser.new_page(viewport={"width": 1280, "height": 800})
-        page.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort()
-        )
+        page = self._page()
         try:
-            page.goto(path.as_uri(), wait_until="load", timeout=timeout_s * 1000)
-            page.wait_for_function(ready, timeout=timeout_s * 1000, polling=50)
+            self._open(page, path, ready, timeout_s)
             out: dict[str, Any] = {key: [] for key in _ANIMATED_KEYS}
             for op in _ANIMATED_STEPS:
                 total, after, longest = (float(v) / 1000 for v in page.evaluate(_ANIMATED_STEP, op))
@@ -427,6 +419,19 @@ class Browser:
             return None
         finally:
             page.close()
+
+    def _page(self) -> Any:
+        """A page of 1280 × 800 that reaches file: and data: only."""
+        page = self._browser.new_page(viewport={"width": 1280, "height": 800})
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort()
+        )
+        return page
+
+    @staticmethod
+    def _open(page: Any, path: Path, ready: str, timeout_s: float) -> None:
+        page.goto(path.as_uri(), wait_until="load", timeout=timeout_s * 1000)
+        page.wait_for_function(ready, timeout=timeout_s * 1000, polling=50)
 
     def close(self) -> None:
         self._browser.close()

@@ -632,14 +632,39 @@ _HERE = (
 )
 
 
+# The incidents' sets large enough to keep the zoom levels next to theirs (a JS expression).
+_KEEPING_LEVELS = (
+    "[bordermon.layers.incident.symbols, bordermon.layers.incident.areas].filter((s) => s._n >= 2000)"
+)
+
+
+def _open_at_zoom_10(page: Any, path: Path) -> None:
+    """The page at zoom 10 over the region, its two incident sets keeping levels."""
+    _open(page, path)
+    page.evaluate("void bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
+    assert page.evaluate(f"{_KEEPING_LEVELS}.length") == 2
+
+
+def _assert_drawn_as_afresh_at_zoom_11(page: Any, chromium: Any, path: Path) -> None:
+    """The page's window, now at zoom 11, has every pixel a fresh draw of it in another page has."""
+    taken = [page.evaluate(_HERE)]
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        fresh_page = context.new_page()
+        _open(fresh_page, path)
+        for rect, (digest, drawn) in taken:
+            assert rect[0] == 11 and drawn > 100_000, rect
+            assert fresh_page.evaluate(_FRESH, rect) == [digest, drawn], rect
+    finally:
+        context.close()
+
+
 def test_an_animated_zoom_paints_its_window_while_the_animation_plays(
     offline_page: tuple[Any, NetworkLog], chromium: Any, thronged: Path
 ) -> None:
     page, log = offline_page
-    _open(page, thronged)
-    page.evaluate("void bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
-    big = "[bordermon.layers.incident.symbols, bordermon.layers.incident.areas].filter((s) => s._n >= 2000)"
-    assert page.evaluate(f"{big}.length") == 2
+    _open_at_zoom_10(page, thronged)
+    big = _KEEPING_LEVELS
     # A zoom in as the + button takes it (animated), its end held back: the window of zoom
     # 11 is painted meanwhile, in tasks of their own.
     page.evaluate(
@@ -668,16 +693,7 @@ def test_an_animated_zoom_paints_its_window_while_the_animation_plays(
     )
     # The end found the window painted: nothing left to paint in it.
     assert painted == [11, [True, True], [0, 0]], painted
-    taken = [page.evaluate(_HERE)]
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    try:
-        fresh_page = context.new_page()
-        _open(fresh_page, thronged)
-        for rect, (digest, drawn) in taken:
-            assert rect[0] == 11 and drawn > 100_000, rect
-            assert fresh_page.evaluate(_FRESH, rect) == [digest, drawn], rect
-    finally:
-        context.close()
+    _assert_drawn_as_afresh_at_zoom_11(page, chromium, thronged)
     _assert_clean(log)
 
 
@@ -843,12 +859,10 @@ def test_idle_painting_readies_the_next_zoom_in_as_a_fresh_draw_paints_it(
     offline_page: tuple[Any, NetworkLog], chromium: Any, thronged: Path
 ) -> None:
     page, log = offline_page
-    _open(page, thronged)
-    page.evaluate("void bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
+    _open_at_zoom_10(page, thronged)
     # The levels next to this one (for sets large enough to keep them): the part of each a
     # zoom about the centre shows is painted first when the page is idle, in thin bands.
-    ahead = "[bordermon.layers.incident.symbols, bordermon.layers.incident.areas].filter((s) => s._n >= 2000)"
-    assert page.evaluate(f"{ahead}.length") == 2
+    ahead = _KEEPING_LEVELS
     page.wait_for_function(
         f"{ahead}.every((s) => s._levels.length >= 3 && s._levels.every((l) => !l.ahead))", timeout=60_000
     )
@@ -860,14 +874,5 @@ def test_idle_painting_readies_the_next_zoom_in_as_a_fresh_draw_paints_it(
         }})()"""
     )
     assert painted and all(p == 0 for p in painted), painted  # nothing left to paint in the window
-    taken = [page.evaluate(_HERE)]
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    try:
-        fresh_page = context.new_page()
-        _open(fresh_page, thronged)
-        for rect, (digest, drawn) in taken:
-            assert rect[0] == 11 and drawn > 100_000, rect
-            assert fresh_page.evaluate(_FRESH, rect) == [digest, drawn], rect
-    finally:
-        context.close()
+    _assert_drawn_as_afresh_at_zoom_11(page, chromium, thronged)
     _assert_clean(log)
