@@ -429,8 +429,10 @@ _PIXELS = """(() => {
     return [hash, drawn];
 })()"""
 _PAINTED = "[bordermon.layers.incident.symbols.lastPainted, bordermon.layers.incident.areas.lastPainted]"
-# The incidents' sets have no idle-time painting left or waiting.
-_RESTED = "[bordermon.layers.incident.symbols, bordermon.layers.incident.areas].every((s) => !s._idle)"
+# The incidents' sets have no painting left or waiting: idle-time, or a zoom's slices.
+_RESTED = (
+    "[bordermon.layers.incident.symbols, bordermon.layers.incident.areas].every((s) => !s._idle && !s._rush)"
+)
 # For a failure's message: the canvas's pixels kept, then where they changed since (the
 # box of the changed pixels in canvas pixels, and how many), to tell a seam from a shift.
 _KEEP = """(() => {
@@ -583,6 +585,7 @@ _WINDOW = """(rect) => {
     const layer = bordermon.layers.incident;
     let hash = 2166136261, drawn = 0;
     for (const set of [layer.areas, layer.symbols]) {
+        set.settle();  // a window left sketched by a zoom: painted now, as the zoom's slices would
         const level = set._levels[0], ratio = level.ratio;
         if (level.f !== 2 ** rect[0]) throw new Error("no level at zoom " + rect[0]);
         const data = level.canvas.getContext("2d").getImageData(
@@ -697,10 +700,80 @@ def test_an_animated_zoom_paints_its_window_while_the_animation_plays(
     _assert_clean(log)
 
 
-def test_back_to_back_zooms_draw_every_pixel_of_the_window_as_a_fresh_draw(
-    offline_page: tuple[Any, NetworkLog], chromium: Any, crowded: Path
+# Per incident set keeping levels, just after a step that ends at a zoom level not painted
+# before: [its level is at zoom `z`, device pixels painted in the step, its window left
+# sketched and painted over later (a rush shown), how many of the window's pixels the
+# sketch already covers].
+_SKETCHED = (
+    """(z) => {
+    const map = bordermon.map, f = map.options.crs.scale(z) / map.options.crs.scale(0);
+    return """
+    + _KEEPING_LEVELS
+    + """.map((s) => {
+        const level = s._levels[0], view = s._window(level);
+        const data = level.canvas.getContext("2d").getImageData(view[0], view[1], view[2], view[3]).data;
+        let drawn = 0;
+        for (let i = 3; i < data.length; i += 4) { if (data[i]) drawn += 1; }
+        return [level.f === f, s.lastPainted, !!(s._rush && s._rush.shown && level.ahead > 0), drawn];
+    });
+}"""
+)
+_RUSHED = f"{_KEEPING_LEVELS}.every((s) => s._rush === null)"
+
+
+def test_a_zoom_not_animated_is_sketched_at_once_then_painted_as_a_fresh_draw(
+    offline_page: tuple[Any, NetworkLog], chromium: Any, thronged: Path
+) -> None:
+    """A zoom in not animated (a link, a place chosen), to a level not painted: the step paints
+    nothing, the window shows the level before scaled, and slices paint it over."""
+    page, log = offline_page
+    page.add_init_script(_IDLE_BY_HAND)  # no idle painting: zoom 11 is not readied ahead
+    _open_at_zoom_10(page, thronged)
+    page.wait_for_function(_RUSHED, timeout=60_000)
+    sketched = page.evaluate(
+        f"(() => {{ bordermon.map.zoomIn(1, {{animate: false}}); return ({_SKETCHED})(11); }})()"
+    )
+    for at_11, painted, rushed, drawn in sketched:
+        assert at_11 and painted == 0 and rushed, sketched
+        assert drawn > 100_000, sketched  # the window is not blank meanwhile
+    page.wait_for_function(_RUSHED, timeout=60_000)  # painted by the zoom's slices: idle painting is held
+    _assert_drawn_as_afresh_at_zoom_11(page, chromium, thronged)
+    _assert_clean(log)
+
+
+def test_an_animated_zoom_ended_before_its_window_is_painted_is_sketched_then_painted(
+    offline_page: tuple[Any, NetworkLog], chromium: Any, thronged: Path
 ) -> None:
     page, log = offline_page
+    _open_at_zoom_10(page, thronged)
+    page.wait_for_function(_RUSHED, timeout=60_000)
+    # The zoom's end brought forward to before its first slice: the end finds the window
+    # unpainted, sketches it and lets the zoom's slices go on.
+    page.evaluate(
+        f"""(() => {{
+            const map = bordermon.map;
+            map.once("zoomanim", () => setTimeout(() => {{
+                map._onZoomTransitionEnd();
+                window.__atEnd = ({_SKETCHED})(11);
+            }}, 0));
+            map.zoomIn();
+        }})()"""
+    )
+    page.wait_for_function("window.__atEnd", timeout=60_000)
+    for at_11, painted, rushed, drawn in page.evaluate("window.__atEnd"):
+        assert at_11 and painted == 0 and rushed and drawn > 100_000, page.evaluate("window.__atEnd")
+    page.wait_for_function(_RUSHED, timeout=60_000)
+    _assert_drawn_as_afresh_at_zoom_11(page, chromium, thronged)
+    _assert_clean(log)
+
+
+@pytest.mark.parametrize("crowd", ["crowded", "thronged"])
+def test_back_to_back_zooms_draw_every_pixel_of_the_window_as_a_fresh_draw(
+    offline_page: tuple[Any, NetworkLog], chromium: Any, crowd: str, request: pytest.FixtureRequest
+) -> None:
+    """Crowded: painted at once; thronged: sets large enough to sketch a zoom's window first."""
+    page, log = offline_page
+    crowded = request.getfixturevalue(crowd)
     _open(page, crowded)
     page.evaluate("void bordermon.map.setView([42.95, 20.85], 10, {animate: false})")
     # Zoom levels never painted, one kept at another place (a zoom out after a pan),

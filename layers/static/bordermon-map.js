@@ -667,7 +667,9 @@
       if (level !== current) {
         this._movedAt = performance.now();
       }
-      for (i = 0; i < level.pending.length; i++) {
+      // The window's parts a zoom left sketched are being painted (see _sketch): not here.
+      var sketched = view && this._sketch(level, view) ? level.ahead : 0;
+      for (i = sketched; i < level.pending.length; i++) {
         var r = level.pending[i], now = view && intersect(r, view);
         if (now) {
           this._paintRect(level, now);
@@ -676,8 +678,8 @@
           later.push(r);
         }
       }
-      level.pending = later;
-      level.ahead = 0;
+      level.pending = level.pending.slice(0, sketched).concat(later);
+      level.ahead = sketched;
       if (level === current) {
         this.lastPainted += carried;
       }
@@ -758,6 +760,7 @@
       while (level.pending.length) {
         this._paintRect(level, level.pending.shift());
       }
+      level.ahead = 0;
     },
 
     // Paints what the current level left for later, now (printing, tests), and shows it.
@@ -834,24 +837,129 @@
           crs.scale(e.zoom) / crs.scale(0) === this._f) {
         return;
       }
-      // This zoom's painting; another zoom's, or a change of data, ends it.
-      var level = this._around(e.zoom, e.center, pixelRatio()), self = this, rush = this._rush = { level: level };
+      var run = this._rushAhead(this._around(e.zoom, e.center, pixelRatio()));
+      // The animation starts with the next frame: painting before it would hold it up.
+      requestAnimationFrame(function () { setTimeout(run, 0); });
+    },
+
+    // This zoom's painting of what a level has ahead (see _around), in slices of about
+    // RUSH_SLICE_MS, each in a task of its own: a function that paints one slice and
+    // leaves the next for later, and shows what it painted once the level is shown
+    // (rush.shown, see _sketch; then in thinner bands, so that a slice holds the next
+    // frame up less). Another zoom's painting, or a change of data, ends it.
+    _rushAhead: function (level) {
+      var self = this, rush = this._rush = { level: level, shown: false };
       var run = function () {
         if (self._rush !== rush || !self._map || self._levels.indexOf(level) < 0) {
           return;
         }
         var began = performance.now();
-        while (level.ahead && performance.now() - began < RUSH_SLICE_MS) {
-          self._paintNext(level, BAND_PIXELS / 4);
+        while (level.ahead && level.pending.length && performance.now() - began < RUSH_SLICE_MS) {
+          self._paintNext(level, rush.shown ? BAND_PIXELS / 8 : BAND_PIXELS / 4);
         }
-        if (level.ahead) {
+        if (rush.shown && self._renderer) {
+          self._renderer._requestRedraw(self);
+        }
+        if (level.ahead && level.pending.length) {
           setTimeout(run, 0);
         } else {
+          level.ahead = 0;
           self._rush = null;
         }
       };
-      // The animation starts with the next frame: painting before it would hold it up.
-      requestAnimationFrame(function () { setTimeout(run, 0); });
+      return run;
+    },
+
+    // A zoom to a level whose window is not painted (not animated: a link opened, a place
+    // chosen, a jump of several levels; or animated, and its window not painted by the
+    // animation's end), for a set large enough: painted at once, it held the page up for
+    // a whole window (0.3 s at 100k events on a quiet machine, twice that on a busy one).
+    // Instead the window is sketched at once from a level kept at another zoom that holds
+    // it painted (the level before a zoom in, scaled as the zoom's animation scales it:
+    // every event where it is, blurred), and painted over in slices of RUSH_SLICE_MS,
+    // each shown as it is done, with the page free between them. True when the window's
+    // parts left to paint are sketched, first in the level's pending parts (level.ahead
+    // of them). A strip (a pan) or a window no kept level holds is painted at once.
+    _sketch: function (level, view) {
+      var rush = this._rush && this._rush.level === level ? this._rush : null;
+      if (rush && rush.shown) {
+        return level.ahead > 0;
+      }
+      if (this._n < MANY || this._map._animatingZoom) {
+        return false;
+      }
+      var first = [], rest = [], area = 0;
+      level.pending.forEach(function (r) {
+        var now = intersect(r, view);
+        if (now) {
+          first.push(now);
+          area += now[2] * now[3];
+          rest = rest.concat(subtract(r, now));
+        } else {
+          rest.push(r);
+        }
+      });
+      if (4 * area < view[2] * view[3]) {
+        return false;
+      }
+      var source = this._holding(level, first);
+      if (!source) {
+        return false;
+      }
+      var g = level.canvas.getContext("2d"), k = source.f / level.f;
+      first.forEach(function (r) {
+        g.drawImage(source.canvas, (level.x + r[0]) * k - source.x, (level.y + r[1]) * k - source.y, r[2] * k, r[3] * k,
+          r[0], r[1], r[2], r[3]);
+      });
+      level.pending = first.concat(rest);
+      level.ahead = first.length;
+      if (!rush) {
+        // From the frame after the one that shows the sketch: painting before it held it up.
+        var run = this._rushAhead(level);
+        requestAnimationFrame(function () { setTimeout(run, 0); });
+        rush = this._rush;
+      }
+      rush.shown = true;
+      return true;
+    },
+
+    // A level kept at a zoom up to two levels out from level's that holds the rectangles
+    // rects of it (level's pixels) painted, or null.
+    _holding: function (level, rects) {
+      var levels = this._levels;
+      for (var i = 0; i < levels.length; i++) {
+        var s = levels[i], k = s.f / level.f;
+        if (s === level || s.ratio !== level.ratio || k === 1 || k < 0.25 || k > 4) {
+          continue;
+        }
+        var holds = rects.every(function (r) {
+          var x0 = Math.floor((level.x + r[0]) * k - s.x), y0 = Math.floor((level.y + r[1]) * k - s.y);
+          var x1 = Math.ceil((level.x + r[0] + r[2]) * k - s.x), y1 = Math.ceil((level.y + r[1] + r[3]) * k - s.y);
+          var box = [x0, y0, x1 - x0, y1 - y0];
+          return x0 >= 0 && y0 >= 0 && x1 <= s.w && y1 <= s.h &&
+            !s.pending.some(function (p) { return intersect(p, box); });
+        });
+        if (holds) {
+          return s;
+        }
+      }
+      return null;
+    },
+
+    // Paints what a zoom's window still shows sketched (see _sketch) now, and shows it
+    // (tests: the window as a zoom not animated painted it at once before).
+    settle: function () {
+      var level = this._levels && this._levels[0];
+      while (level && level.ahead && level.pending.length) {
+        this._paintNext(level, BAND_PIXELS);
+      }
+      if (level && this._rush && this._rush.level === level) {
+        this._rush = null;
+      }
+      if (level && this._renderer) {
+        this._renderer._requestRedraw(this);
+      }
+      return this;
     },
 
     // Paints the first rows of what a level left for later, about `pixels` of them.
