@@ -38,7 +38,10 @@ beside each step's wall time, the CPU time of the page's main thread over it (Ch
 over ``--repeat`` page loads (steps: over every step of every load); the load average is
 printed with the results. The zoom in is also given alone: it comes right after the page
 is drawn, to a zoom level the map has not painted yet (the zoom out returns to a kept
-one), the slowest kind of step.
+one), the slowest kind of step. There bordermon shows the window sketched from the level
+before and paints it over in slices: each step is also timed until it is sharp (two
+frames after the last slice; the step itself where nothing was sketched), with the
+longest task of the main thread meanwhile (Long Tasks API; 0: none of 50 ms or more).
 
 Those steps are taken without Leaflet's zoom animation, the worst case. A reader's zoom
 (the + and - buttons, the wheel, a double click) is animated, and bordermon paints the
@@ -317,17 +320,37 @@ def _median_time(fn: Any, repeat: int) -> tuple[float, Any]:
 
 
 # One step: wait until the page is idle (two frames), act, wait two frames (Leaflet draws
-# on the first after the move). Works for any Leaflet map of the page.
+# on the first after the move). Works for any Leaflet map of the page. In ms: [the step,
+# until it is sharp, the longest task meanwhile]. Sharp: bordermon sketches a zoom's
+# window from the level before and paints it over in slices (a rush shown); sharp is two
+# frames after the last slice. Without one (other maps, or painted at once) sharp = step.
 _STEP = """async (op) => {
   const map = (window.bordermon && bordermon.map) || Object.values(window).find(v => v instanceof L.Map);
   const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const sets = window.bordermon
+    ? Object.values(bordermon.layers).flatMap((l) => [l.symbols, l.areas]).filter(Boolean) : [];
+  const sketched = () => sets.some((s) => s._rush && s._rush.shown);
   await frames();
+  let longest = 0;
+  const watch = new PerformanceObserver((list) => {
+    for (const task of list.getEntries()) longest = Math.max(longest, task.duration);
+  });
+  watch.observe({type: 'longtask'});
   const t0 = performance.now();
   if (op === 'in') map.setZoom(map.getZoom() + 1, {animate: false});
   else if (op === 'out') map.setZoom(map.getZoom() - 1, {animate: false});
   else map.panBy([op === 'east' ? 400 : -400, 0], {animate: false});
   await frames();
-  return performance.now() - t0;
+  const step = performance.now() - t0;
+  let sharp = step;
+  if (sketched()) {
+    while (sketched()) await new Promise(r => setTimeout(r, 4));
+    await frames();
+    sharp = performance.now() - t0;
+  }
+  await new Promise(r => setTimeout(r, 0));  // the last task's entry
+  watch.disconnect();
+  return [step, sharp, longest];
 }"""
 _STEPS = ("in", "east", "west", "out")
 # One animated zoom (in or out, as the map's buttons take it): [from the call until two
@@ -381,20 +404,28 @@ class Browser:
                 "pan_cpu": [],
                 "zoom_in": [],
                 "zoom_in_cpu": [],
+                "sharp": [],
+                "task": [],
+                "zoom_in_sharp": [],
+                "zoom_in_task": [],
             }
             if steps:
                 cdp = page.context.new_cdp_session(page)
                 cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
                 for op in _STEPS:
                     before = _thread_time(cdp)
-                    seconds = float(page.evaluate(_STEP, op)) / 1000
+                    seconds, sharp, longest = (float(v) / 1000 for v in page.evaluate(_STEP, op))
                     kind = "zoom" if op in ("in", "out") else "pan"
                     cpu = _thread_time(cdp) - before
                     out[kind].append(seconds)
                     out[kind + "_cpu"].append(cpu)
+                    out["sharp"].append(sharp)
+                    out["task"].append(longest)
                     if op == "in":
                         out["zoom_in"].append(seconds)
                         out["zoom_in_cpu"].append(cpu)
+                        out["zoom_in_sharp"].append(sharp)
+                        out["zoom_in_task"].append(longest)
             return out
         except Exception as exc:  # a timeout is a result here, not a failure of the benchmark
             print(f"  (browser: {type(exc).__name__}: {str(exc).splitlines()[0]})", file=sys.stderr)
@@ -456,7 +487,10 @@ def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-_KEYS = ("drawn", "zoom", "pan", "zoom_cpu", "pan_cpu", "zoom_in", "zoom_in_cpu")
+_KEYS = (
+    "drawn", "zoom", "pan", "zoom_cpu", "pan_cpu", "zoom_in", "zoom_in_cpu",
+    "sharp", "task", "zoom_in_sharp", "zoom_in_task",
+)  # fmt: skip
 _ANIMATED_KEYS = tuple(f"anim_{op}{part}" for op in ("in", "out") for part in ("", "_after", "_task"))
 
 
@@ -487,6 +521,8 @@ def _browse(
         out[name] = {key: _median(got[key]) for key in keys}
         out[name]["worst"] = max(steps_s) if steps_s else None
         out[name]["worst_in"] = max(got["zoom_in"]) if got["zoom_in"] else None
+        out[name]["worst_sharp"] = max(got["sharp"], default=None)
+        out[name]["worst_task"] = max(got["task"], default=None)
         out[name]["anim_in_worst"] = max(got["anim_in"], default=None)
         out[name]["anim_after_worst"] = max(got["anim_in_after"], default=None)
         out[name]["anim_task_worst"] = max(got["anim_in_task"] + got["anim_out_task"], default=None)
@@ -610,7 +646,9 @@ def _print_row(row: dict[str, Any]) -> None:
         f"({row['size'] / 1e6:.1f} MB), drawn {_fmt(row['drawn'])}, zoom step {_fmt(row['zoom'])} "
         f"(CPU {_fmt(row['zoom_cpu'])}), pan step {_fmt(row['pan'])} (CPU {_fmt(row['pan_cpu'])}), "
         f"slowest step {_fmt(row['worst'])}; zoom in to a level not painted yet {_fmt(row['zoom_in'])} "
-        f"(CPU {_fmt(row['zoom_in_cpu'])}, slowest {_fmt(row['worst_in'])}); animated zoom in "
+        f"(CPU {_fmt(row['zoom_in_cpu'])}, slowest {_fmt(row['worst_in'])}), sharp after "
+        f"{_fmt(row['zoom_in_sharp'])} (longest task {_fmt(row['zoom_in_task'])}); slowest step until sharp "
+        f"{_fmt(row['worst_sharp'])}, longest task in the steps {_fmt(row['worst_task'])}; animated zoom in "
         f"{_fmt(row['anim_in'])} (after its end {_fmt(row['anim_in_after'])}, slowest "
         f"{_fmt(row['anim_in_worst'])} and {_fmt(row['anim_after_worst'])} after its end), "
         f"animated zoom out to a kept level {_fmt(row['anim_out'])} "
@@ -623,16 +661,19 @@ def _print_row(row: dict[str, Any]) -> None:
 def _print_table(rows: list[dict[str, Any]]) -> None:
     print(
         "| events | map | build | HTML per event | file | drawn | zoom step | pan step | slowest step "
-        "| zoom step, CPU | pan step, CPU | zoom in | zoom in, CPU | slowest zoom in "
+        "| zoom step, CPU | pan step, CPU | zoom in | zoom in, CPU | slowest zoom in | zoom in sharp "
+        "| zoom in, longest task | slowest step, sharp | longest task in the steps "
         "| animated zoom in | after its end | slowest after its end | animated zoom out | longest task |"
     )
-    print("|---:|---|" + "---:|" * 17)
+    print("|---:|---|" + "---:|" * 21)
     for row in rows:
         print(
             f"| {row['n']:,} | {row['map']} | {row['build']:.2f} s | {row['per_event']:,.0f} B | "
             f"{row['size'] / 1e6:.1f} MB | {_fmt(row['drawn'])} | {_fmt(row['zoom'])} | "
             f"{_fmt(row['pan'])} | {_fmt(row['worst'])} | {_fmt(row['zoom_cpu'])} | {_fmt(row['pan_cpu'])} | "
             f"{_fmt(row['zoom_in'])} | {_fmt(row['zoom_in_cpu'])} | {_fmt(row['worst_in'])} | "
+            f"{_fmt(row['zoom_in_sharp'])} | {_fmt(row['zoom_in_task'])} | {_fmt(row['worst_sharp'])} | "
+            f"{_fmt(row['worst_task'])} | "
             f"{_fmt(row['anim_in'])} | {_fmt(row['anim_in_after'])} | {_fmt(row['anim_after_worst'])} | "
             f"{_fmt(row['anim_out'])} | "
             f"{_fmt(row['anim_task_worst'])} |"
