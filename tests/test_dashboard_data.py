@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import threading
 import weakref
 from pathlib import Path
 from typing import Any
@@ -94,21 +95,33 @@ def test_the_map_is_built_once_and_each_view_shown_in_it(
     assert counted == {"read_store": 1, "build_view_map": 1, "view_literal": 2}
 
 
-def test_the_text_searched_is_built_once_per_version_for_every_word_and_session(
+def test_the_text_searched_is_built_once_per_version_ahead_of_the_first_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: dict[str, int]
 ) -> None:
     store = _store(tmp_path / "store", 30)
     monkeypatch.setenv("BORDERMON_STORE", str(store))
-    built: list[int] = []
+    started, built = threading.Event(), []
+    let_go = threading.Event()
 
     def building(events: Any) -> Any:
+        started.set()
+        let_go.wait(TIMEOUT)  # held until the test lets it go
         built.append(len(events))
         return search_text(events)
 
     monkeypatch.setattr(dashboard.data, "search_text", building)
+    monkeypatch.setattr(dashboard.data, "SEARCH_AHEAD_DELAY_S", 0.0)  # 10 s after the page, in use
     at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
-    assert built == []  # no search yet, nothing built
-    for word in ("Event 1", "Event 2", "event 29"):
+    # The page is out, and the text a search looks in is being built beside it, not in it.
+    assert started.wait(TIMEOUT) and built == []
+    # A search meanwhile waits for that build: it is not built a second time.
+    timer = threading.Timer(0.5, let_go.set)
+    timer.start()
+    at.text_input(key="q").set_value("Event 1")
+    _run(at)
+    timer.join()
+    assert built == [30]
+    for word in ("Event 2", "event 29"):
         at.text_input(key="q").set_value(word)
         _run(at)
     other = AppTest.from_file(APP, default_timeout=TIMEOUT)

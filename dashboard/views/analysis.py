@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, mapview
 from dashboard.charts import COMPONENT_LABELS
-from dashboard.data import load_measures, load_stats, load_store
+from dashboard.data import load_measures, load_stats, load_store, prepare_search
 from dashboard.detail import render_detail
 from dashboard.lang import tr
 from dashboard.sidebar import render_sidebar, show_notices
@@ -174,3 +174,4 @@ def render() -> None:
         st.altair_chart(charts.side_chart(stats.by_side, weeks), width="stretch")
     doc = ROOT / "docs" / "methodology-analysis.md"
     st.caption(_("Method: see the Methodology page ({name}).").format(name=doc.name))
+    prepare_search()  # the page is out: the first search will find its text built

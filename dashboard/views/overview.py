@@ -17,6 +17,7 @@ from dashboard.data import (
     geojson_download,
     load_measures,
     load_store,
+    prepare_search,
     view_figures,
     view_timeline_chart,
     view_weekly_charts,
@@ -183,3 +184,4 @@ def render() -> None:
     )
     mapview.html_download(cols[2], view)
     mapview.picture_downloads(cols[3:], view)
+    prepare_search()  # the page is out: the first search will find its text built
