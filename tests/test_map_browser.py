@@ -741,21 +741,53 @@ def test_a_zoom_not_animated_is_sketched_at_once_then_painted_as_a_fresh_draw(
     _assert_clean(log)
 
 
+def test_a_wide_pan_paints_what_it_uncovers_at_once_never_sketched(
+    offline_page: tuple[Any, NetworkLog], thronged: Path
+) -> None:
+    """A pan uncovering two fifths of the window, with the zoom levels next to this one
+    painted (a sketch could be taken from the one out): painted at once, as sharp as ever."""
+    page, log = offline_page
+    _open_at_zoom_10(page, thronged)
+    page.wait_for_function(
+        f"{_KEEPING_LEVELS}.every((s) => s._levels.length >= 3 && s._levels.every((l) => !l.ahead))",
+        timeout=60_000,
+    )
+    after = page.evaluate(
+        f"""(() => {{
+            bordermon.map.panBy([520, 0], {{animate: false}});
+            return {_KEEPING_LEVELS}.map((s) => [s.lastPainted, s._rush === null]);
+        }})()"""
+    )
+    for painted, no_rush in after:
+        assert no_rush and painted > 0, after
+    _assert_clean(log)
+
+
 def test_an_animated_zoom_ended_before_its_window_is_painted_is_sketched_then_painted(
     offline_page: tuple[Any, NetworkLog], chromium: Any, thronged: Path
 ) -> None:
     page, log = offline_page
     _open_at_zoom_10(page, thronged)
     page.wait_for_function(_RUSHED, timeout=60_000)
-    # The zoom's end brought forward to before its first slice: the end finds the window
-    # unpainted, sketches it and lets the zoom's slices go on.
+    # The zoom's end brought forward to before its first slice (the slices wait for a frame
+    # the sets ask for when the animation starts: those requests are held until after the
+    # end): the end finds the window unpainted, sketches it and lets the zoom's slices go on.
     page.evaluate(
         f"""(() => {{
-            const map = bordermon.map;
-            map.once("zoomanim", () => setTimeout(() => {{
+            const map = bordermon.map, animate = map._animateZoom;
+            map._animateZoom = function (...args) {{
+                map._animateZoom = animate;
+                const frame = window.requestAnimationFrame, held = [];
+                window.requestAnimationFrame = (callback) => {{ held.push(callback); return 0; }};
+                try {{
+                    animate.apply(map, args);
+                }} finally {{
+                    window.requestAnimationFrame = frame;
+                }}
                 map._onZoomTransitionEnd();
                 window.__atEnd = ({_SKETCHED})(11);
-            }}, 0));
+                held.forEach((callback) => frame(callback));
+            }};
             map.zoomIn();
         }})()"""
     )

@@ -668,7 +668,7 @@
         this._movedAt = performance.now();
       }
       // The window's parts a zoom left sketched are being painted (see _sketch): not here.
-      var sketched = view && this._sketch(level, view) ? level.ahead : 0;
+      var sketched = view && this._sketch(level, view, current) ? level.ahead : 0;
       for (i = sketched; i < level.pending.length; i++) {
         var r = level.pending[i], now = view && intersect(r, view);
         if (now) {
@@ -879,13 +879,14 @@
     // every event where it is, blurred), and painted over in slices of RUSH_SLICE_MS,
     // each shown as it is done, with the page free between them. True when the window's
     // parts left to paint are sketched, first in the level's pending parts (level.ahead
-    // of them). A strip (a pan) or a window no kept level holds is painted at once.
-    _sketch: function (level, view) {
+    // of them). A pan (no zoom since the level drawn before, current), a small part of the
+    // window or a window no kept level holds is painted at once.
+    _sketch: function (level, view, current) {
       var rush = this._rush && this._rush.level === level ? this._rush : null;
       if (rush && rush.shown) {
         return level.ahead > 0;
       }
-      if (this._n < MANY || this._map._animatingZoom) {
+      if (this._n < MANY || this._map._animatingZoom || (!rush && (!current || current.f === level.f))) {
         return false;
       }
       var first = [], rest = [], area = 0;
