@@ -504,6 +504,25 @@
   }
   B.subtract = subtract;
 
+  // A level's pending parts with what lies in view (a rectangle of its pixels) first, as
+  // parts of their own: level.ahead of them. Returns how many pixels they cover.
+  function aheadIn(level, view) {
+    var first = [], rest = [], area = 0;
+    level.pending.forEach(function (r) {
+      var now = intersect(r, view);
+      if (now) {
+        first.push(now);
+        area += now[2] * now[3];
+        rest = rest.concat(subtract(r, now));
+      } else {
+        rest.push(r);
+      }
+    });
+    level.pending = first.concat(rest);
+    level.ahead = first.length;
+    return area;
+  }
+
   // Idle-time painting (a level's margins, the zoom levels next to it) is work for later:
   // it must not hold up the page. A callback paints for at most IDLE_SLICE_MS, then gives
   // the thread back (an idle period lasts up to 50 ms, and a click or a message arriving
@@ -804,19 +823,7 @@
       var min = size.multiplyBy(-pad).round(), max = min.add(size.multiplyBy(1 + 2 * pad)).round();
       var next = this._level(f, ratio, (min.x + origin.x) * ratio, (min.y + origin.y) * ratio,
         (max.x - min.x) * ratio, (max.y - min.y) * ratio, true);
-      var view = [-min.x * ratio, -min.y * ratio, Math.ceil(size.x * ratio) + 1, Math.ceil(size.y * ratio) + 1];
-      var first = [], rest = [];
-      next.pending.forEach(function (r) {
-        var now = intersect(r, view);
-        if (now) {
-          first.push(now);
-          rest = rest.concat(subtract(r, now));
-        } else {
-          rest.push(r);
-        }
-      });
-      next.pending = first.concat(rest);
-      next.ahead = first.length;
+      aheadIn(next, [-min.x * ratio, -min.y * ratio, Math.ceil(size.x * ratio) + 1, Math.ceil(size.y * ratio) + 1]);
       return next;
     },
 
@@ -889,21 +896,11 @@
       if (this._n < MANY || this._map._animatingZoom || (!rush && (!current || current.f === level.f))) {
         return false;
       }
-      var first = [], rest = [], area = 0;
-      level.pending.forEach(function (r) {
-        var now = intersect(r, view);
-        if (now) {
-          first.push(now);
-          area += now[2] * now[3];
-          rest = rest.concat(subtract(r, now));
-        } else {
-          rest.push(r);
-        }
-      });
-      if (4 * area < view[2] * view[3]) {
+      // The window's parts put first: sketched, or else painted at once (first anyway).
+      if (4 * aheadIn(level, view) < view[2] * view[3]) {
         return false;
       }
-      var source = this._holding(level, first);
+      var first = level.pending.slice(0, level.ahead), source = this._holding(level, first);
       if (!source) {
         return false;
       }
@@ -912,8 +909,6 @@
         g.drawImage(source.canvas, (level.x + r[0]) * k - source.x, (level.y + r[1]) * k - source.y, r[2] * k, r[3] * k,
           r[0], r[1], r[2], r[3]);
       });
-      level.pending = first.concat(rest);
-      level.ahead = first.length;
       if (!rush) {
         // From the frame after the one that shows the sketch: painting before it held it up.
         var run = this._rushAhead(level);
