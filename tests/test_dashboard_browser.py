@@ -245,6 +245,7 @@ def test_one_click_on_the_map_selects_whatever_the_window_height(
         _wait_idle(page)
         main = page.locator("[data-testid='stMain']")
         page.screenshot(path=screenshot_path(f"dashboard-map-{width}x{height}"))  # the first screen
+        assert _title_below_toolbar(page)
         top = main.evaluate("(el) => el.scrollTop")
         _click_event(page, frame, SIEGE)  # once, on the symbol's pixel from the map's projection
         title = str(EVENTS.set_index("id").loc[SIEGE, "title"])
@@ -300,6 +301,19 @@ def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
     return across and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
+def _title_below_toolbar(page: Any) -> bool:
+    """Whether the page's title starts below Streamlit's toolbar (opaque, over the page)."""
+    return bool(
+        page.evaluate(
+            """() => {
+                const bar = document.querySelector('[data-testid="stHeader"]').getBoundingClientRect();
+                const title = document.querySelector('[data-testid="stMain"] h1').getBoundingClientRect();
+                return title.height > 0 && title.top >= bar.bottom;
+            }"""
+        )
+    )
+
+
 def test_a_phone_shows_the_map_on_its_first_screen(chromium: Any, server: str) -> None:
     """390×844: the figures compact above, the map on the first screen, its scale bar readable."""
     context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
@@ -310,6 +324,7 @@ def test_a_phone_shows_the_map_on_its_first_screen(chromium: Any, server: str) -
         frame = _map_frame(page)
         _wait_idle(page)
         page.screenshot(path=screenshot_path("dashboard-phone-390x844"))
+        assert _title_below_toolbar(page)
         figures = page.locator("[data-testid='stMain'] [data-testid='stHorizontalBlock']").filter(
             has=page.locator("[data-testid='stMetric']")
         )
