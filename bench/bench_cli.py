@@ -5,7 +5,7 @@ Run on demand (never inside the test suite; minutes at 300k):
 
     .venv/bin/python bench/bench_cli.py                    # 100k and 300k, 3 repeats
     .venv/bin/python bench/bench_cli.py --sizes 10000 --repeat 3
-    .venv/bin/python bench/bench_cli.py --write            # also writes bench/RESULTS-cli.md
+    .venv/bin/python bench/bench_cli.py --write            # also adds the run to bench/RESULTS-cli.md
     .venv/bin/python bench/bench_cli.py --commands export  # export only (no cold run)
 
 For each size it writes a synthetic store made from the shipped events (each shipped
@@ -46,6 +46,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.results import record  # noqa: E402
 from layers.paths import SHIPPED_STORE  # noqa: E402
 from layers.store import collection_files, dumps_collection  # noqa: E402
 
@@ -247,7 +248,7 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help="write bench/RESULTS-cli.md")
+    parser.add_argument("--write", action="store_true", help="add the run to bench/RESULTS-cli.md")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--work", type=Path, help="keep stores here (reused when present)")
     parser.add_argument(
@@ -271,7 +272,8 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     if args.write:
-        (ROOT / "bench" / "RESULTS-cli.md").write_text(text, encoding="utf-8")
+        title, _, run = text.partition("\n")
+        record(ROOT / "bench" / "RESULTS-cli.md", title.removeprefix("# "), run)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     python bench/bench_import.py                 # 100k rows, three imports, prints the figures
     python bench/bench_import.py --rows 20000 --repeat 1
-    python bench/bench_import.py --write         # also writes bench/RESULTS-import.md
+    python bench/bench_import.py --write         # also adds the run to bench/RESULTS-import.md
     python bench/bench_import.py --tracemalloc   # Python-heap peak too (much slower)
     python bench/bench_import.py --into 100000   # whole `bordermon import` processes into a 100k store
 
@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench.results import record  # noqa: E402
 from layers.ingest import apply_import, plan_import  # noqa: E402
 from layers.ingest.acled import CURRENT_COLUMNS  # noqa: E402
 from layers.paths import SHIPPED_STORE  # noqa: E402
@@ -247,7 +248,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="imports to time, each into a fresh store copy")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap (slow)")
-    parser.add_argument("--write", action="store_true", help="write bench/RESULTS-import.md")
+    parser.add_argument("--write", action="store_true", help="add the run to bench/RESULTS-import.md")
     parser.add_argument(
         "--into", type=int, metavar="N", help="whole processes into a synthetic N-event store"
     )
@@ -259,12 +260,7 @@ def main() -> None:
     text = report(figures)
     print(text)
     if args.write:
-        out = ROOT / "bench" / "RESULTS-import.md"
-        out.write_text(
-            "# Import benchmark\n\n`python bench/bench_import.py --write` "
-            f"(target: 100,000 rows in at most 10 s)\n\n{text}\n",
-            encoding="utf-8",
-        )
+        record(ROOT / "bench" / "RESULTS-import.md", "Import benchmark", text)
 
 
 if __name__ == "__main__":

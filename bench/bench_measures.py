@@ -30,6 +30,7 @@ from shapely.geometry import Point
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.results import record
 from layers.measures import ASZ_KM, GSZ_KM, AnalysisReference, load_reference, measure_events
 from layers.reference import MEASURE_CRS
 
@@ -179,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:
-        RESULTS.write_text(text, encoding="utf-8")
+        title, _, run = text.partition("\n")
+        record(RESULTS, title.removeprefix("# "), run)
         print(f"written to {RESULTS.relative_to(RESULTS.parent.parent)}")
     return 0 if vector_s <= 2.0 else 1
 

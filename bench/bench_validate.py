@@ -2,7 +2,7 @@
 
     python bench/bench_validate.py                # 100k events, 3 cold processes, prints the figures
     python bench/bench_validate.py --events 20000 --repeat 1
-    python bench/bench_validate.py --write        # also writes bench/RESULTS-validate.md
+    python bench/bench_validate.py --write        # also adds the run to bench/RESULTS-validate.md
 
 A synthetic store (the map benchmark's incidents: 80 % exact points, 15 % approximate,
 5 % small polygons, one or two sources each) is written in the store's canonical form
@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_map import synthetic_features  # noqa: E402
+from bench.results import record  # noqa: E402
 from layers.paths import CACHE_ENV  # noqa: E402
 from layers.publishers import PUBLISHERS_ENV  # noqa: E402
 
@@ -149,17 +150,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help="write bench/RESULTS-validate.md")
+    parser.add_argument("--write", action="store_true", help="add the run to bench/RESULTS-validate.md")
     args = parser.parse_args()
     text = report(run(args.events, args.repeat))
     print(text)
     if args.write:
-        out = ROOT / "bench" / "RESULTS-validate.md"
-        out.write_text(
-            "# Cold read and validation benchmark\n\n`python bench/bench_validate.py --write` "
-            f"(target: a changed 100,000-event file read and validated in at most 8 s)\n\n{text}\n",
-            encoding="utf-8",
-        )
+        record(ROOT / "bench" / "RESULTS-validate.md", "Cold read and validation benchmark", text)
 
 
 if __name__ == "__main__":
