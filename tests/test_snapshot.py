@@ -31,6 +31,7 @@ from layers.store import EVENT_COLUMNS, empty_events, frame_to_features, read_st
 from layers.validate import event_schema
 from layers.vocabulary import SOURCE_FIELDS
 from tests.factories import SOURCE, collection, make_feature, write_json
+from tests.hostile import HOSTILE_FEATURES, write_hostile_store
 
 AREA = {
     "type": "Polygon",
@@ -345,6 +346,20 @@ def test_what_was_set_aside_is_kept_with_the_snapshot(tmp_path: Path) -> None:
     assert cached.validated == ()
     _same(direct, cached)
     assert cached.report.format(root="x") == direct.report.format(root="x")
+
+
+def test_hostile_records_read_the_same_from_geojson_and_from_snapshots(tmp_path: Path) -> None:
+    """Records built to break a reader (huge numbers, deep nesting, unreadable files)."""
+    root = write_hostile_store(tmp_path / "store")
+    direct = read_store(root, cache=None)
+    assert direct.report.set_aside == len(HOSTILE_FEATURES)
+    first = read_store(root, cache=tmp_path / "cache")
+    cached = read_store(root, cache=tmp_path / "cache")
+    assert first.validated and cached.validated == ()
+    _same(direct, first)
+    _same(direct, cached)
+    assert cached.report.format(root="x") == direct.report.format(root="x")
+    assert frame_to_features(cached.events) == frame_to_features(direct.events)
 
 
 def test_one_file_store_and_directory_store_name_files_apart(tmp_path: Path) -> None:
