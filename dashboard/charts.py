@@ -86,11 +86,23 @@ def _x(weeks: tuple[date, date]) -> alt.X:
         "yearmonthdate(week):T",
         title=tr().gettext("week (Monday)"),
         scale=alt.Scale(domain=[_day(first), _day(stop)]),
+        axis=day_axis(),
     )
 
 
-def _week_tooltip() -> alt.Tooltip:
-    return alt.Tooltip("week:T", title=tr().gettext("week of"))
+def day_axis() -> alt.Axis:
+    """A time axis whose days are written in the page's language (Vega-Lite writes English)."""
+    return alt.Axis(labelExpr=tr().vega_day("datum.value"))
+
+
+def weekly(data: pd.DataFrame) -> alt.Chart:
+    """A chart of weekly rows (column ``week``), with ``week_text``: its Monday as the page writes a day."""
+    return alt.Chart(data).transform_calculate(week_text=tr().vega_day("datum.week"))
+
+
+def week_tooltip() -> alt.Tooltip:
+    """The week of a bar, as the page's language writes a day (a chart made by :func:`weekly`)."""
+    return alt.Tooltip("week_text:N", title=tr().gettext("week of"))
 
 
 def _within(frame: pd.DataFrame, weeks: tuple[date, date]) -> pd.DataFrame:
@@ -130,7 +142,7 @@ def category_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
     colors = category_colors(t.language)
     shown = [label for label in colors if label in set(long["category"])]
     return (
-        alt.Chart(long)
+        weekly(long)
         .mark_bar()
         .encode(
             x=_x(weeks),
@@ -143,7 +155,7 @@ def category_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
             ),
             order=alt.Order("category:N"),
             tooltip=[
-                _week_tooltip(),
+                week_tooltip(),
                 alt.Tooltip("category:N", title=_("category")),
                 alt.Tooltip("events:Q", title=_("events")),
             ],
@@ -168,11 +180,11 @@ def casualty_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
     frame = frame[frame["high"] > 0]
     if frame.empty:
         return None
-    base = alt.Chart(frame).encode(
+    base = weekly(frame).encode(
         x=_x(weeks),
         color=alt.Color("kind:N", title=_("people"), sort=list(kinds.values()), legend=_BOTTOM),
         tooltip=[
-            _week_tooltip(),
+            week_tooltip(),
             alt.Tooltip("kind:N", title=_("people")),
             alt.Tooltip("low:Q", title=_("low")),
             alt.Tooltip("high:Q", title=_("high")),
@@ -226,7 +238,7 @@ def escalation_chart(escalation: pd.DataFrame, weeks: tuple[date, date]) -> alt.
     )
     parts = parts.assign(component=parts["component"].map(names))
     return (
-        alt.Chart(parts[parts["points"] != 0])
+        weekly(parts[parts["points"] != 0])
         .mark_bar()
         .encode(
             x=_x(weeks),
@@ -235,7 +247,7 @@ def escalation_chart(escalation: pd.DataFrame, weeks: tuple[date, date]) -> alt.
                 "component:N", title=_("part"), sort=[names[c] for c in ESCALATION_COMPONENTS], legend=_BOTTOM
             ),
             tooltip=[
-                _week_tooltip(),
+                week_tooltip(),
                 alt.Tooltip("component:N", title=_("part")),
                 alt.Tooltip("points:Q", title=_("points"), format=".1f"),
             ],
@@ -252,14 +264,14 @@ def side_chart(by_side: pd.DataFrame, weeks: tuple[date, date]) -> alt.Chart:
     long = _within(_local(by_side), weeks).melt(id_vars="week", var_name="side", value_name="events")
     long = long[long["events"] > 0].assign(side=lambda f: f["side"].map(lambda s: sides.get(s, _("neither"))))
     return (
-        alt.Chart(long)
+        weekly(long)
         .mark_bar()
         .encode(
             x=_x(weeks),
             y=alt.Y("sum(events):Q", title=_("events"), axis=_COUNT_AXIS),
             color=alt.Color("side:N", title=_("side"), legend=_BOTTOM),
             tooltip=[
-                _week_tooltip(),
+                week_tooltip(),
                 alt.Tooltip("side:N", title=_("side")),
                 alt.Tooltip("events:Q", title=_("events")),
             ],

@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts import chart_weeks
+from dashboard.charts import chart_weeks, day_axis, week_tooltip, weekly
 from dashboard.lang import tr
 from layers.timeseries import weekly_counts
 from layers.views import View
@@ -62,13 +62,14 @@ def timeline_chart(events: gpd.GeoDataFrame, view: View) -> alt.Chart | None:
         else alt.Undefined,
     )
     return (
-        alt.Chart(long)
+        weekly(long)
         .mark_bar()
         .encode(
             x=alt.X(
                 "yearmonthdate(week):T",
                 title=_("week (Monday)"),
                 scale=alt.Scale(domain=[_moment(weeks[0]), _moment(stop)]),
+                axis=day_axis(),
             ),
             y=alt.Y("sum(events):Q", title=_("events"), axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
@@ -77,7 +78,7 @@ def timeline_chart(events: gpd.GeoDataFrame, view: View) -> alt.Chart | None:
                 scale=alt.Scale(domain=list(names.values()), range=[colors[layer] for layer in LAYERS]),
                 legend=alt.Legend(orient="top"),
             ),
-            tooltip=[alt.Tooltip("week:T", title=_("week of")), "layer:N", "events:Q"],
+            tooltip=[week_tooltip(), "layer:N", "events:Q"],
         )
         .add_params(brush)
         .properties(height=_HEIGHT)

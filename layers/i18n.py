@@ -24,6 +24,7 @@ and words with letters outside the Serbian alphabet stay in Latin script.
 from __future__ import annotations
 
 import gettext
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -302,6 +303,27 @@ class Translator:
         """A day: ``24 Sep 2023``, ``24 sept. 2023``, ``24. sep 2023.``, ``24 sht 2023``."""
         return _format_day(value.year, value.month, value.day, self.language)
 
+    def day_templates(self) -> tuple[str, ...]:
+        """How a day of each month is written, ``{d}`` for the day and ``{y}`` for the year.
+
+        For what draws days itself, such as a chart's time axis in the browser (see
+        :meth:`vega_day`): filled in, each gives :meth:`format_day`'s text.
+        """
+        return _day_templates(self.language)
+
+    def vega_day(self, value: str = "datum.value") -> str:
+        """A Vega expression that writes the day of the time ``value`` as :meth:`format_day` does.
+
+        Vega-Lite writes a chart's days in English (``Jan 01, 2023``) whatever the page's
+        language; an axis's ``labelExpr`` or a ``calculate`` transform uses this instead.
+        """
+        months = json.dumps(list(self.day_templates()), ensure_ascii=False)
+        moment = f"toDate({value})"
+        return (
+            f"replace(replace({months}[month({moment})], '{{d}}', '' + date({moment})), "
+            f"'{{y}}', '' + year({moment}))"
+        )
+
     def format_month(self, value: date | datetime) -> str:
         """A month: ``September 2023``, ``septembre 2023``, ``septembar 2023.``, ``shtator 2023``."""
         return _format_month(value.year, value.month, self.language)
@@ -365,6 +387,22 @@ def _day_template(year: int, month: int, language: str) -> str | None:
     ):
         return template
     return None
+
+
+@lru_cache(maxsize=8)
+def _day_templates(language: str) -> tuple[str, ...]:
+    templates = []
+    for month in range(1, 13):
+        # The 28th of 2013: a day and a year that no month's name or the other number holds.
+        text = _format_day(2013, month, 28, language)
+        template = text.replace("2013", "{y}", 1).replace("28", "{d}", 1)
+        for year, day in ((2013, 28), (2026, 1), (1999, 9), (2024, 17)):
+            if template.replace("{y}", str(year), 1).replace("{d}", str(day), 1) != _format_day(
+                year, month, day, language
+            ):
+                raise ValueError(f"no template writes the days of month {month} in {language}: {text!r}")
+        templates.append(template)
+    return tuple(templates)
 
 
 @lru_cache(maxsize=4096)

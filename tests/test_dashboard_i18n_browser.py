@@ -6,7 +6,9 @@ Screenshots go to ``test-output/dashboard-map-<language>.png``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -49,6 +51,11 @@ def test_the_map_page_in_each_language(browser_in: Any, server: str, lang: str) 
     sidebar = page.locator("section[data-testid='stSidebar']").inner_text()
     assert t.gettext("Time window") in sidebar and "Time window" not in sidebar
     assert page.title() == t.gettext("bordermon — Kosovo–Serbia boundary monitor")
+    # The timeline's days as the page writes them ("1 jan 2024"), not Vega's English.
+    labels = page.locator("[data-testid='stVegaLiteChart'] svg text").all_text_contents()
+    firsts = {t.format_day(date(year, month, 1)) for year in range(2020, 2028) for month in range(1, 13)}
+    assert len([label for label in labels if label in firsts]) >= 3, labels
+    assert not [label for label in labels if re.fullmatch(r"[A-Z][a-z]{2} \d{2}, \d{4}", label)], labels
     page.screenshot(path=screenshot_path(f"dashboard-map-{lang}"))
     assert log.page_errors == []
 

@@ -132,6 +132,22 @@ def test_days_written_from_a_month_template_are_babels_own(language):
     assert i18n._day_template(2028, 2, language) is not None  # the template was the one used
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_charts_days_are_written_as_the_page_writes_them(language):
+    # The browser fills each month's template in (vega_day): every day of two years, a
+    # leap year among them, and days whose digits are the year's, must read as format_day.
+    t = translator(language)
+    templates = t.day_templates()
+    assert len(templates) == 12
+    days = pd.date_range("2000-01-01", "2000-12-31").append(pd.date_range("2023-01-01", "2023-12-31"))
+    for day in [*days.date, date(2020, 2, 20), date(2011, 11, 11)]:
+        filled = templates[day.month - 1].replace("{d}", str(day.day), 1).replace("{y}", str(day.year), 1)
+        assert filled == t.format_day(day), day
+    expression = t.vega_day("datum.week")
+    assert all(template in expression for template in templates)
+    assert "month(toDate(datum.week))" in expression and "'{y}', '' + year(toDate(datum.week))" in expression
+
+
 @pytest.mark.parametrize(
     ("latin", "cyrillic"),
     [
