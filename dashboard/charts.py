@@ -29,16 +29,21 @@ from layers.vocabulary import CATEGORY_STYLES, LAYERS, SIDE_LABELS, category_lab
 
 #: Height of the plotting area of each chart, in pixels (the casualty chart as the others).
 HEIGHT = 200
-#: Streamlit fits a whole chart, axes and legend included, into its stated height: each
-#: chart's height adds the time axis and the legend's rows to the plotting area.
+#: The band chart (no legend) is fitted whole into its stated height, its axis included.
 _AXIS_HEIGHT = 50
-_LEGEND_ROW = 22
 _LEGEND_COLUMNS = 4
+#: Below this plotting width (a phone) a legend is one column: four ran off the chart.
+NARROW_PX = 480
 
 
-def _height(legend_entries: int) -> int:
-    rows = -(-legend_entries // _LEGEND_COLUMNS)
-    return HEIGHT + _AXIS_HEIGHT + _LEGEND_ROW * (rows + 1)
+def legend_columns(wide: int = _LEGEND_COLUMNS, narrow: int = 1) -> alt.ExprRef:
+    """A legend's columns: ``wide`` where the chart is wide, ``narrow`` where it is a phone's."""
+    return alt.ExprRef(expr=f"width < {NARROW_PX} ? {narrow} : {wide}")
+
+
+#: The chart fits the page's width; its height is the plotting area's, and the axis and
+#: the legend add theirs (a phone's legend has more rows than a laptop's).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 #: The parts of the escalation indicator (:data:`layers.timeseries.ESCALATION_COMPONENTS`) in a legend.
@@ -53,7 +58,7 @@ if tuple(COMPONENT_LABELS) != ESCALATION_COMPONENTS:  # pragma: no cover - a gua
     raise RuntimeError("COMPONENT_LABELS must name every part of layers.timeseries.ESCALATION_COMPONENTS")
 #: Counts of events and people are whole numbers: no tick between two of them.
 _COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
-_BOTTOM = alt.Legend(orient="bottom", columns=_LEGEND_COLUMNS, labelLimit=0)
+_BOTTOM = alt.Legend(orient="bottom", columns=legend_columns(), labelLimit=0)
 
 
 def chart_weeks(events: pd.DataFrame, view: View) -> tuple[date, date] | None:
@@ -151,7 +156,7 @@ def category_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
                 "category:N",
                 title=_("category"),
                 scale=alt.Scale(domain=shown, range=[colors[label] for label in shown]),
-                legend=alt.Legend(orient="bottom", columns=_LEGEND_COLUMNS, labelLimit=0, symbolLimit=0),
+                legend=alt.Legend(orient="bottom", columns=legend_columns(), labelLimit=0, symbolLimit=0),
             ),
             order=alt.Order("category:N"),
             tooltip=[
@@ -160,7 +165,7 @@ def category_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
                 alt.Tooltip("events:Q", title=_("events")),
             ],
         )
-        .properties(height=_height(len(shown)))
+        .properties(height=HEIGHT, autosize=FIT_WIDTH)
     )
 
 
@@ -194,7 +199,7 @@ def casualty_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
         y=alt.Y("high:Q", title=_("people: solid = low, light = high"), axis=_COUNT_AXIS, stack=None)
     )
     low = base.mark_bar().encode(y=alt.Y("low:Q", stack=None))
-    return alt.layer(high, low).properties(height=_height(2))
+    return alt.layer(high, low).properties(height=HEIGHT, autosize=FIT_WIDTH)
 
 
 #: The weekly charts of a view: by category, and casualties (None when none are reported).
@@ -252,7 +257,7 @@ def escalation_chart(escalation: pd.DataFrame, weeks: tuple[date, date]) -> alt.
                 alt.Tooltip("points:Q", title=_("points"), format=".1f"),
             ],
         )
-        .properties(height=_height(len(ESCALATION_COMPONENTS)))
+        .properties(height=HEIGHT, autosize=FIT_WIDTH)
     )
 
 
@@ -276,7 +281,7 @@ def side_chart(by_side: pd.DataFrame, weeks: tuple[date, date]) -> alt.Chart:
                 alt.Tooltip("events:Q", title=_("events")),
             ],
         )
-        .properties(height=_height(long["side"].nunique()))
+        .properties(height=HEIGHT, autosize=FIT_WIDTH)
     )
 
 

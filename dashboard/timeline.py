@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts import chart_weeks, day_axis, week_tooltip, weekly
+from dashboard.charts import FIT_WIDTH, chart_weeks, day_axis, legend_columns, week_tooltip, weekly
 from dashboard.lang import tr
 from layers.timeseries import weekly_counts
 from layers.views import View
@@ -27,8 +27,8 @@ __all__ = ["CHART_KEY", "render_timeline", "timeline_chart", "window_of_selectio
 #: The chart's widget key; its selection is read in the callback.
 CHART_KEY = "timeline_chart"
 _BRUSH = "window"
-#: The whole chart, as Streamlit fits it: the plotting area with the axis and the legend.
-_HEIGHT = 240
+#: The plotting area's height; the axis and the legend add theirs (see FIT_WIDTH).
+_HEIGHT = 110
 
 
 def _moment(day: date) -> alt.DateTime:
@@ -76,12 +76,12 @@ def timeline_chart(events: gpd.GeoDataFrame, view: View) -> alt.Chart | None:
                 "layer:N",
                 title=None,
                 scale=alt.Scale(domain=list(names.values()), range=[colors[layer] for layer in LAYERS]),
-                legend=alt.Legend(orient="top"),
+                legend=alt.Legend(orient="top", columns=legend_columns(len(LAYERS))),
             ),
             tooltip=[week_tooltip(), "layer:N", "events:Q"],
         )
         .add_params(brush)
-        .properties(height=_HEIGHT)
+        .properties(height=_HEIGHT, autosize=FIT_WIDTH)
     )
 
 

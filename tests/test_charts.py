@@ -90,9 +90,13 @@ def test_category_colours_are_the_map_s_and_tell_every_category_apart() -> None:
 
 def test_the_casualty_chart_is_as_tall_as_the_category_chart() -> None:
     specs = _weekly_specs(SEP_OCT)
-    # Streamlit fits axes and legend into the stated height: each adds room for its legend.
+    # Each fits the page's width only: its plotting area is HEIGHT, and the axis and the
+    # legend add their own rows below (a phone's one-column legend has more of them).
     category, casualty = specs[0], specs[1]
-    assert casualty["height"] >= charts.HEIGHT + 50 and category["height"] > casualty["height"]
+    assert category["height"] == casualty["height"] == charts.HEIGHT
+    assert category["autosize"] == casualty["autosize"] == {"type": "fit-x", "contains": "padding"}
+    legend = category["encoding"]["color"]["legend"]
+    assert legend["columns"] == {"expr": f"width < {charts.NARROW_PX} ? 1 : 4"}
 
 
 def test_counts_are_shown_in_whole_numbers() -> None:

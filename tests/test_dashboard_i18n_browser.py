@@ -86,3 +86,44 @@ def test_the_browsers_language_is_the_default_and_a_choice_survives_navigation(
     page.get_by_role("heading", name=sq.gettext("Escalation indicator")).first.wait_for(timeout=60_000)
     assert "lang=sq" in page.url
     assert log.page_errors == []
+
+
+def test_the_analysis_charts_on_a_phone_keep_their_legends_and_days_in_albanian(
+    chromium: Any, server: str
+) -> None:
+    """390 px: each legend is one column inside its chart (four ran off it), the plot keeps its height."""
+    t = translator("sq")
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        log = block_network(page, allow=[server])
+        page.goto(f"{server}/analysis?lang=sq")
+        charts = page.locator("[data-testid='stVegaLiteChart']")
+        charts.first.locator("svg .role-legend text").first.wait_for(timeout=60_000)
+        _wait_idle(page)
+        measured = page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map((chart) => {
+                const right = chart.getBoundingClientRect().right;
+                const labels = [...chart.querySelectorAll('svg .role-legend text')];
+                const plot = chart.querySelector('svg .role-axis-grid, svg .mark-rule.role-axis-grid');
+                return {
+                    right,
+                    beyond: labels.filter((l) => l.getBoundingClientRect().right > right + 1)
+                        .map((l) => l.textContent),
+                    labels: labels.length,
+                    texts: [...chart.querySelectorAll('svg text')].map((l) => l.textContent),
+                    plot: plot ? plot.getBoundingClientRect().height : 0,
+                };
+            })"""
+        )
+        with_legends = [chart for chart in measured if chart["labels"]]
+        assert len(with_legends) >= 2, measured
+        for chart in with_legends:
+            assert chart["beyond"] == [], chart
+        escalation = measured[0]
+        assert t.gettext("crossings closed") in escalation["texts"]  # the legend's longest label, whole
+        assert escalation["plot"] >= 150, escalation  # the legend's rows did not squeeze the plot
+        page.screenshot(path=screenshot_path("dashboard-analysis-phone-sq"), full_page=True)
+        assert log.page_errors == []
+    finally:
+        context.close()
