@@ -166,6 +166,7 @@ def category_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
             ],
         )
         .properties(height=HEIGHT, autosize=FIT_WIDTH)
+        .configure(locale={"number": t.number_locale()})
     )
 
 
@@ -199,7 +200,8 @@ def casualty_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
         y=alt.Y("high:Q", title=_("people: solid = low, light = high"), axis=_COUNT_AXIS, stack=None)
     )
     low = base.mark_bar().encode(y=alt.Y("low:Q", stack=None))
-    return alt.layer(high, low).properties(height=HEIGHT, autosize=FIT_WIDTH)
+    chart = alt.layer(high, low).properties(height=HEIGHT, autosize=FIT_WIDTH)
+    return chart.configure(locale={"number": t.number_locale()})
 
 
 #: The weekly charts of a view: by category, and casualties (None when none are reported).
@@ -258,6 +260,7 @@ def escalation_chart(escalation: pd.DataFrame, weeks: tuple[date, date]) -> alt.
             ],
         )
         .properties(height=HEIGHT, autosize=FIT_WIDTH)
+        .configure(locale={"number": t.number_locale()})
     )
 
 
@@ -282,6 +285,7 @@ def side_chart(by_side: pd.DataFrame, weeks: tuple[date, date]) -> alt.Chart:
             ],
         )
         .properties(height=HEIGHT, autosize=FIT_WIDTH)
+        .configure(locale={"number": t.number_locale()})
     )
 
 
@@ -303,4 +307,5 @@ def band_chart(bands: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(height=HEIGHT + _AXIS_HEIGHT)
+        .configure(locale={"number": t.number_locale()})
     )

@@ -82,6 +82,7 @@ def timeline_chart(events: gpd.GeoDataFrame, view: View) -> alt.Chart | None:
         )
         .add_params(brush)
         .properties(height=_HEIGHT, autosize=FIT_WIDTH)
+        .configure(locale={"number": tr().number_locale()})
     )
 
 

@@ -38,7 +38,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal as babel_format_decimal
 from babel.numbers import format_percent as babel_format_percent
-from babel.numbers import get_decimal_symbol
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 __all__ = [
     "CATALOG_LANGUAGES",
@@ -343,6 +343,15 @@ class Translator:
     def format_percent(self, number: float) -> str:
         """A share as a whole percentage with the language's sign and spacing: ``25%``, ``25 %``."""
         return babel_format_percent(number, locale=self.locale)
+
+    def number_locale(self) -> dict[str, object]:
+        """The language's separators as d3 (and so Vega) reads them, for numbers a browser writes."""
+        return {
+            "decimal": get_decimal_symbol(self.locale),
+            "thousands": get_group_symbol(self.locale),
+            "grouping": [3],
+            "currency": ["", ""],
+        }
 
     @property
     def decimal_symbol(self) -> str:

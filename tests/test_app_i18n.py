@@ -190,6 +190,35 @@ def test_every_page_renders_in_the_language_with_nothing_left_in_english(
     assert at.sidebar.selectbox(key="lang").value == language
 
 
+@pytest.mark.parametrize("language", ["en", *TRANSLATED])
+def test_the_charts_write_days_and_numbers_as_the_language_does(language: str) -> None:
+    """Vega-Lite writes "Jan 01, 2023" and "4.0" whatever the page; each chart is told the language's."""
+    at = page("analysis", language)
+    assert not at.exception, at.exception
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    assert len(specs) >= 3
+    t = translator(language)
+    for spec in specs:
+        assert spec["config"]["locale"]["number"]["decimal"] == t.decimal_symbol
+    weekly = [set(_strings(spec)) for spec in specs if "week_text" in json.dumps(spec)]
+    assert len(weekly) >= 2  # the escalation indicator and the side chart
+    for strings in weekly:
+        # The axis's labels and the tooltip's week, written by the language's templates.
+        assert {t.vega_day("datum.value"), t.vega_day("datum.week")} <= strings
+        assert any(t.day_templates()[8] in text for text in strings)  # September
+
+
+def _strings(spec: Any) -> Iterator[str]:
+    if isinstance(spec, str):
+        yield spec
+    elif isinstance(spec, dict):
+        for value in spec.values():
+            yield from _strings(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            yield from _strings(item)
+
+
 def test_the_check_finds_a_word_left_in_english() -> None:
     """The comparison is not vacuous: an English label in a French page is found, event content is not."""
     title = str(EVENTS["title"].iloc[0])
