@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def revision() -> str:
-    """The code measured: the commit, marked when the work tree has changes; or "unknown"."""
+    """The code measured: the commit, marked when the work tree has changes; or "revision unknown"."""
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
