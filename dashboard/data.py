@@ -14,6 +14,7 @@ import contextlib
 import ctypes
 import gc
 import threading
+import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -222,7 +223,9 @@ def store_choices() -> StoreChoices:
 
 
 #: Seconds after a page is out before the text searched is built (see prepare_search).
-SEARCH_AHEAD_DELAY_S = 10.0
+SEARCH_AHEAD_DELAY_S = 3.0
+#: Events per piece of the text built ahead: each piece holds the interpreter ~10 ms.
+SEARCH_AHEAD_PIECE = 4000
 
 
 class _SearchText:
@@ -239,6 +242,22 @@ class _SearchText:
             if self._text is None:
                 self._text = search_text(self._events)
             return self._text
+
+    def build_ahead(self) -> None:
+        """Build the text beside the server's work: in pieces, the interpreter free between them.
+
+        Built in one go (0.5 s at 100k events, most of it in calls that hold the
+        interpreter throughout), it held up the server sending a new session its page and
+        the map's script. A search meanwhile waits for this build.
+        """
+        with self._lock:
+            if self._text is not None:
+                return
+            events, pieces = self._events, []
+            for start in range(0, len(events), SEARCH_AHEAD_PIECE) or [0]:
+                pieces.append(search_text(events.iloc[start : start + SEARCH_AHEAD_PIECE]))
+                time.sleep(0.002)  # the other threads' turn
+            self._text = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -257,17 +276,34 @@ def prepare_search() -> None:
 
     The first search of a new server or store version was the slowest filter change
     (1.4 s at 100k events, against 0.3-0.5 s for the next words). Called at the end of a
-    page: the text is built in a thread of its own SEARCH_AHEAD_DELAY_S later, once the
-    browser has had the page and the map's script (built at once, it held the
-    interpreter while the server sent them, and a new server's first page took seconds
+    page: the text is built in a thread of its own SEARCH_AHEAD_DELAY_S later, in pieces
+    (see _SearchText.build_ahead; built at once, it held the interpreter while the server
+    sent the page and the map's script, and a new server's first page took seconds
     longer). A search before then builds it itself.
     """
     holder = _search_holder(*_configured())
     if not holder.scheduled:
         holder.scheduled = True
-        timer = threading.Timer(SEARCH_AHEAD_DELAY_S, holder.get)
+        timer = threading.Timer(SEARCH_AHEAD_DELAY_S, holder.build_ahead)
         timer.daemon = True
+        _AHEAD.append(timer)
         timer.start()
+
+
+#: The builds prepare_search has started or scheduled (see end_search_ahead).
+_AHEAD: list[threading.Timer] = []
+
+
+def end_search_ahead(timeout: float = 30.0) -> None:
+    """Cancel the builds of the text searched not yet begun, and wait for those under way.
+
+    For tests: a build scheduled by one test must not run in the next, against its store
+    or its stand-ins.
+    """
+    while _AHEAD:
+        timer = _AHEAD.pop()
+        timer.cancel()
+        timer.join(timeout)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

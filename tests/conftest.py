@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,16 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         del os.environ[CACHE_ENV]
     else:
         os.environ[CACHE_ENV] = previous
+
+
+@pytest.fixture(autouse=True)
+def no_search_ahead_left() -> Iterator[None]:
+    """A dashboard page run in a test schedules the text searched to be built a second
+    later (``dashboard.data.prepare_search``): that build must not run in the next test."""
+    yield
+    data = sys.modules.get("dashboard.data")
+    if data is not None:
+        data.end_search_ahead()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -133,6 +134,28 @@ def test_the_text_searched_is_built_once_per_version_ahead_of_the_first_search(
         held = dashboard.data._view_index(*dashboard.data.store_version(), Filters(text=word))
         assert list(held) == list(filter_events(events, Filters(text=word)).index), word
         assert 0 < len(held) < 30, word  # a narrower view, not the whole store
+
+
+def test_the_text_built_ahead_in_pieces_is_the_text_built_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = read_store(_store(tmp_path / "store", 30)).events
+    pieces: list[int] = []
+
+    def building(part: Any) -> Any:
+        pieces.append(len(part))
+        return search_text(part)
+
+    monkeypatch.setattr(dashboard.data, "search_text", building)
+    monkeypatch.setattr(dashboard.data, "SEARCH_AHEAD_PIECE", 7)
+    ahead = dashboard.data._SearchText(events)
+    ahead.build_ahead()
+    assert pieces == [7, 7, 7, 7, 2]  # the interpreter free between them
+    pd.testing.assert_series_equal(ahead.get(), search_text(events))
+    assert pieces == [7, 7, 7, 7, 2]  # a search finds it built
+    empty = dashboard.data._SearchText(events.iloc[:0])
+    empty.build_ahead()
+    assert empty.get().empty
 
 
 def test_the_events_table_is_sent_a_page_at_a_time(
