@@ -311,6 +311,14 @@ class Translator:
         """
         return _day_templates(self.language)
 
+    def month_templates(self) -> tuple[str, ...]:
+        """How each month of a year is written short on a time axis, ``{y}`` for the year.
+
+        ``Apr {y}``, ``avr. {y}``, ``pri {y}``, ``apr {y}.``: Babel's words, for a browser
+        that may not know the language (Chromium writes Albanian months in English).
+        """
+        return _month_templates(self.language)
+
     def vega_day(self, value: str = "datum.value") -> str:
         """A Vega expression that writes the day of the time ``value`` as :meth:`format_day` does.
 
@@ -410,6 +418,20 @@ def _day_templates(language: str) -> tuple[str, ...]:
                 year, month, day, language
             ):
                 raise ValueError(f"no template writes the days of month {month} in {language}: {text!r}")
+        templates.append(template)
+    return tuple(templates)
+
+
+@lru_cache(maxsize=8)
+def _month_templates(language: str) -> tuple[str, ...]:
+    t = translator(language)
+    templates = []
+    for month in range(1, 13):
+        text = t._script(format_skeleton("yMMM", date(2013, month, 1), locale=t.locale))
+        template = text.replace("2013", "{y}", 1)
+        later = t._script(format_skeleton("yMMM", date(2026, month, 1), locale=t.locale))
+        if "{y}" not in template or template.replace("{y}", "2026", 1) != later:
+            raise ValueError(f"no template writes month {month} in {language}: {text!r}")
         templates.append(template)
     return tuple(templates)
 

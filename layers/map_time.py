@@ -65,14 +65,6 @@ def time_domain(events: gpd.GeoDataFrame, filters: Filters) -> tuple[date, date]
     return (start, end) if start <= end else (end, start)
 
 
-@lru_cache(maxsize=8)
-def _day_templates(lang: str) -> list[str]:
-    """How a day of each month is written, as bordermon writes days (Babel): ``{d} Sep {y}``."""
-    t = translator(lang)
-    days = (t.format_day(date(2000, month, 15)) for month in range(1, 13))
-    return [text.replace("15", "{d}", 1).replace("2000", "{y}", 1) for text in days]
-
-
 def time_config(
     events: gpd.GeoDataFrame,
     filters: Filters,
@@ -112,7 +104,8 @@ def time_config(
         "window": [day_number(window[0]), day_number(window[1])] if window else None,
         "day": day_number(day) if day else None,
         "names": translated(LAYER_TITLES, lang),
-        "months": _day_templates(lang),
+        "months": list(t.day_templates()),
+        "axisMonths": list(t.month_templates()),
         "unplaced": _unplaced(unplaced, lang),
         "words": {
             "play": t.gettext("Play"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from layers import catalogs, i18n, vocabulary
 from layers.i18n import LANGUAGES, to_cyrillic, to_latin, translator
@@ -146,6 +146,15 @@ def test_a_charts_days_are_written_as_the_page_writes_them(language):
     expression = t.vega_day("datum.week")
     assert all(template in expression for template in templates)
     assert "month(toDate(datum.week))" in expression and "'{y}', '' + year(toDate(datum.week))" in expression
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_time_axis_writes_months_as_babel_does(language):
+    t = translator(language)
+    for year in (1999, 2023, 2031):
+        for month in range(1, 13):
+            wanted = t._script(format_skeleton("yMMM", date(year, month, 1), locale=t.locale))
+            assert t.month_templates()[month - 1].replace("{y}", str(year)) == wanted
 
 
 @pytest.mark.parametrize(

@@ -277,3 +277,16 @@ def test_the_controls_speak_the_maps_language(
     _frame(page, ".bm-time-forward")
     assert page.inner_text(".bm-time-date") == "1 sept. 2023"
     _assert_clean(log)
+
+
+def test_the_time_axis_writes_months_in_the_maps_language_where_the_browser_cannot(
+    offline_page: tuple[Any, NetworkLog], events: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """Chromium has no Albanian month names (its Intl writes "Apr 23"): the axis takes Babel's."""
+    path = write_html(export_html(events, filters=SEP_OCT_2023, lang="sq"), tmp_path / "sq.html")
+    page, log = offline_page
+    _open(page, path)
+    april = day_number(date(2023, 4, 1))
+    assert page.evaluate("(day) => bordermon.time.player.monthText(day)", april) == "pri 2023"
+    assert page.evaluate("(day) => bordermon.time.player.dayText(day)", april) == "1 pri 2023"
+    _assert_clean(log)

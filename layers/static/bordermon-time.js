@@ -137,6 +137,14 @@
     }
     return months[t.getUTCMonth()].replace("{d}", String(t.getUTCDate())).replace("{y}", String(t.getUTCFullYear()));
   };
+  // The month of a day, short, as the time axis writes it in the map's language.
+  Player.prototype.monthText = function (day) {
+    var t = new Date(day * DAY_MS), months = this.config.axisMonths;
+    if (!months) {
+      return new Intl.DateTimeFormat(this.lang, { month: "short", year: "numeric", timeZone: "UTC" }).format(t);
+    }
+    return months[t.getUTCMonth()].replace("{y}", String(t.getUTCFullYear()));
+  };
   Player.prototype.spanText = function (a, b) {
     if (a === b) {
       return this.dayText(a);
@@ -604,19 +612,18 @@
     g.font = "10px sans-serif";
     g.textBaseline = "top";
     g.fillRect(0, plot, width, 1);
-    var months = new Intl.DateTimeFormat(this.lang, { month: "short", year: "2-digit", timeZone: "UTC" });
     var t = new Date(this.edges[0] * DAY_MS), y0 = t.getUTCFullYear(), m0 = t.getUTCMonth() + 1, lastX = -1e9;
     for (var k = 0; k < 600; k++) {
       var day = Date.UTC(y0, m0 + k - 1, 1) / DAY_MS;
       if (day > this.edges[bins]) {
         break;
       }
-      var x = this._x(day);
-      if (x - lastX < 48) {
+      var x = this._x(day), text = this.monthText(day);
+      if (x < 0 || x - lastX < g.measureText(text).width + 12) {  // (a month begun before the span: cut off)
         continue;
       }
-      g.fillRect(x, plot, 1, 3);
-      g.fillText(months.format(new Date(day * DAY_MS)), x + 2, plot + 1);
+      g.fillRect(x, plot - 3, 1, 3);  // above the line: below it, beside the text, it read as an apostrophe
+      g.fillText(text, x + 2, plot + 1);
       lastX = x;
     }
     var win = this.dragging || this.window;
