@@ -24,7 +24,7 @@ from folium.template import Template
 from layers.filters import Filters
 from layers.i18n import DEFAULT_LANGUAGE, translator
 from layers.map_elements import RawMarkup, ScriptedElement
-from layers.mapdata import js_string
+from layers.mapdata import js_string, number_marks
 from layers.timeline import day_number, encode_days
 from layers.timeseries import dated_starts
 from layers.titles import shown_titles
@@ -106,6 +106,7 @@ def time_config(
         "names": translated(LAYER_TITLES, lang),
         "months": list(t.day_templates()),
         "axisMonths": list(t.month_templates()),
+        "numbers": number_marks(t),
         "unplaced": _unplaced(unplaced, lang),
         "words": {
             "play": t.gettext("Play"),

@@ -164,16 +164,20 @@ def _missing(value: Any) -> bool:
     )
 
 
-def _count_text(low: Any, high: Any) -> str | None:
+def _count_text(low: Any, high: Any, t: Translator) -> str | None:
     if _missing(low):
         return None
     if _missing(high) or int(low) == int(high):
-        return f"{int(low)}"
-    return f"{int(low)}–{int(high)} (sources disagree)"
+        return t.format_decimal(int(low))
+    # TRANSLATORS: casualty figures that differ between sources, as in "killed 3–5 (sources disagree)".
+    disagree = t.gettext("{low}–{high} (sources disagree)")
+    return disagree.format(low=t.format_decimal(int(low)), high=t.format_decimal(int(high)))
 
 
-def describe_casualties(fatalities_min: Any, fatalities_max: Any, injured_min: Any, injured_max: Any) -> str:
-    """Casualties as text: numbers, ranges where sources disagree, or "not reported".
+def describe_casualties(
+    fatalities_min: Any, fatalities_max: Any, injured_min: Any, injured_max: Any, lang: str = DEFAULT_LANGUAGE
+) -> str:
+    """Casualties as text in ``lang``: numbers, ranges where sources disagree, or "not reported".
 
     Examples
     --------
@@ -182,12 +186,21 @@ def describe_casualties(fatalities_min: Any, fatalities_max: Any, injured_min: A
     >>> describe_casualties(None, None, None, None)
     'not reported'
     """
-    killed = _count_text(fatalities_min, fatalities_max)
-    injured = _count_text(injured_min, injured_max)
+    t = translator(lang)
+    killed = _count_text(fatalities_min, fatalities_max, t)
+    injured = _count_text(injured_min, injured_max, t)
     if killed is None and injured is None:
-        return "not reported"
-    killed_text = f"killed {killed}" if killed is not None else "killed: not reported"
-    injured_text = f"injured {injured}" if injured is not None else "injured: not reported"
+        return t.gettext("not reported")
+    killed_text = (
+        t.gettext("killed {count}").format(count=killed)
+        if killed is not None
+        else t.gettext("killed: not reported")
+    )
+    injured_text = (
+        t.gettext("injured {count}").format(count=injured)
+        if injured is not None
+        else t.gettext("injured: not reported")
+    )
     return f"{killed_text}; {injured_text}"
 
 
@@ -547,7 +560,7 @@ def encode_events(
 # The order of the payload's keys (the page's bytes depend on it).
 _PAYLOAD_ORDER = (
     *("layer", "label", "interval", "origin", "scale", "categories", "confidences", "precisions", "radii"),
-    *("locale", "words"),
+    *("numbers", "words"),
     *("id", "x", "y", "k", "r", "c", "v", "f", "p", "d0", "ts", "tn", "tw"),
     *("t", "to", "w", "l", "a", "q", "o", "sn", "s", "geom", "share"),
     *("sources", "strings"),
@@ -571,17 +584,19 @@ def _layer_tables(layer: str, lang: str) -> dict[str, Any]:
         "precisions": [[key, t.gettext(PRECISION_LABELS[key])] for key in _PRECISIONS],
         "radii": list(SEVERITY_RADII),
         # Numbers the script writes itself (a radius, a distance) follow the language too.
-        "locale": number_locale(t),
+        "numbers": number_marks(t),
         "words": {key: t.gettext(word) for key, word in _POPUP_WORDS.items()},
     }
 
 
-def number_locale(t: Translator) -> str:
-    """The BCP 47 tag the map script formats numbers with (``fr``, ``sr-Latn``, ``sq``).
+def number_marks(t: Translator) -> list[str]:
+    """The decimal and group marks the map scripts write numbers with: ``[",", "\u00a0"]`` in Albanian.
 
-    Serbian Cyrillic writes numbers as Serbian Latin does (the same digits and marks).
+    Given, not left to the browser: Chromium knows no Albanian and writes its numbers as
+    English.
     """
-    return "sr-Latn" if t.cyrillic else t.language.replace("_", "-")
+    marks = t.number_locale()
+    return [str(marks["decimal"]), str(marks["thousands"])]
 
 
 def _encode_positions(rows: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -738,7 +753,8 @@ def _encode_texts(
     casualties = _rows_index(
         counts.astype("Int64").fillna(-1).astype("int64"),
         lambda first: [
-            describe_casualties(*row) for row in counts.iloc[first].astype(object).to_numpy().tolist()
+            describe_casualties(a, b, c, d, lang=lang)
+            for a, b, c, d in counts.iloc[first].astype(object).to_numpy().tolist()
         ],
         strings,
     )
@@ -747,7 +763,8 @@ def _encode_texts(
     same = municipality.isna().to_numpy(dtype=bool) | (municipality == location).to_numpy(dtype=bool)
     place_text = location.where(same, location.astype(str) + ", " + municipality.astype(str))
     places = _column_index(place_text, strings)
-    actor_text = pd.Series(["; ".join(items) if items else "not named" for items in rows["actors"].tolist()])
+    unnamed = translator(lang).gettext("not named")
+    actor_text = pd.Series(["; ".join(items) if items else unnamed for items in rows["actors"].tolist()])
     actors = _column_index(actor_text, strings)
     return {"w": when, "q": casualties, "l": places, "a": actors}
 

@@ -155,6 +155,11 @@ def test_describe_casualties() -> None:
     assert describe_casualties(pd.NA, pd.NA, pd.NA, pd.NA) == "not reported"
     assert describe_casualties(0, 0, 4, 4) == "killed 0; injured 4"
     assert describe_casualties(pd.NA, pd.NA, 1, 2) == "killed: not reported; injured 1–2 (sources disagree)"
+    assert describe_casualties(3, 4, pd.NA, pd.NA, lang="sq") == (
+        "të vrarë: 3–4 (burimet nuk pajtohen); të plagosur: nuk raportohet"
+    )
+    assert describe_casualties(1200, 1200, 0, 0, lang="fr") == "tués : 1\u202f200; blessés : 0"
+    assert describe_casualties(pd.NA, pd.NA, pd.NA, pd.NA, lang="sr_Cyrl") == "није пријављено"
 
 
 def test_severity_uses_the_lower_figure() -> None:

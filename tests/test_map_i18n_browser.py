@@ -18,8 +18,9 @@ import pytest
 
 from layers.cli import main
 from layers.i18n import to_cyrillic, translator
+from layers.mapdata import describe_casualties
 from layers.paths import SHIPPED_STORE
-from layers.store import dumps_collection
+from layers.store import dumps_collection, read_store
 from layers.titles import title_key
 from tests.browser import PAN_ENDED, NetworkLog, require_assets, screenshot_path
 
@@ -158,6 +159,7 @@ def test_exported_map_speaks_the_language_asked_for(
             const root = bordermon.eventPopup(d, d.id.indexOf(id));
             return {
                 terms: Array.from(root.querySelectorAll("dt"), (dt) => dt.textContent),
+                values: Array.from(root.querySelectorAll("dd"), (dd) => dd.textContent),
                 heading: root.querySelector(".bm-popup-sources-title").textContent,
                 text: root.textContent,
             };
@@ -173,6 +175,21 @@ def test_exported_map_speaks_the_language_asked_for(
     assert re.fullmatch(pattern, heading), heading
     if lang == "fr":
         assert "Lieu" in popup["text"] and "identifiant : " in popup["text"]
+    # The casualties and actors as the language words them (they were English everywhere).
+    siege = read_store(store[0]).events.set_index("id").loc[SIEGE]
+    counts = [siege[column] for column in ("fatalities_min", "fatalities_max", "injured_min", "injured_max")]
+    by_term = dict(zip(popup["terms"], popup["values"], strict=True))
+    assert by_term[t.gettext("Casualties")] == describe_casualties(*counts, lang=lang)
+    assert t.gettext("killed") in by_term[t.gettext("Casualties")]
+    # Numbers with the language's marks, as Python writes them, whatever the browser knows
+    # (Chromium writes Albanian numbers as English: 11.5 for 11,5).
+    values = [11.5, 0.125, 1234, 1234567.5, 33.18]
+    written = page.evaluate(
+        "(values) => values.map((v) => [bordermon.formatNumber(bordermon.layers.incident.data.numbers, v),"
+        " bordermon.formatNumber(bordermon.layers.incident.data.numbers, v, 1)])",
+        values,
+    )
+    assert written == [[t.format_decimal(v), t.format_decimal(v, digits=1)] for v in values]
     page.screenshot(path=screenshot_path(f"map-export-{lang}"))
     # The siege's title in the language (Serbian Cyrillic: transliterated from the Latin),
     # and the recorded title one click away: a reader clicks the symbol, then "original".

@@ -2205,11 +2205,21 @@
     return i >= 0 ? d.strings[i] : null;
   }
 
-  // A number as the map's language writes it (d.locale, from Python): 1.5, 1,5; with
-  // "digits", exactly that many decimals, as layers.i18n's format_decimal.
+  // A number as layers.i18n's format_decimal writes it: at most three decimals, or with
+  // "digits" exactly that many; the language's marks (marks: [decimal, group], from
+  // Python), not the browser's, which may not know the language (Chromium writes Albanian
+  // numbers in English).
+  function formatNumber(marks, value, digits) {
+    var m = marks || [".", ","];
+    var text = digits === undefined ? String(Math.round(Math.abs(value) * 1000) / 1000) : Math.abs(value).toFixed(digits);
+    var parts = text.split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, m[1]);
+    return (value < 0 && Number(text) !== 0 ? "-" : "") + whole + (parts.length > 1 ? m[0] + parts[1] : "");
+  }
+  B.formatNumber = formatNumber;
+
   function number(d, value, digits) {
-    var options = digits === undefined ? { maximumFractionDigits: 3 } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
-    return value.toLocaleString(d.locale || "en", options);
+    return formatNumber(d.numbers, value, digits);
   }
 
   // Where the event lies relative to the boundary, from the measures the payload carries

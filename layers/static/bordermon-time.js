@@ -570,7 +570,7 @@
     }
     this.root.classList.toggle("bm-time-playing", this.day !== null);
     Object.keys(this.counts || {}).forEach(function (key) { total += self.counts[key]; });
-    this.countLabel.textContent = w.shown.replace("{count}", total.toLocaleString(this.lang));
+    this.countLabel.textContent = w.shown.replace("{count}", B.formatNumber(this.config.numbers, total));
     var titles = (this.unplacedShown || []).map(function (k) { return self.unplaced.d.title[k]; });
     this.unplacedLine.textContent = titles.length ? w.unplaced + " " + titles.join(" \u00B7 ") : "";
     this.unplacedLine.title = titles.join("\n");
