@@ -360,26 +360,35 @@ def _rows_index(key: pd.DataFrame, describe: Any, strings: _Strings) -> list[int
 _SOURCE_FIELDS = ("url", "publisher", "original_publisher", "published", "language", "title")
 
 
-def _source_entry(key: tuple[Any, ...], strings: _Strings) -> list[int]:
+def _report_by(lang: str) -> str:
+    # TRANSLATORS: after a source's date and language: the agency whose report it carries.
+    return translator(lang).gettext("report by {publisher}")
+
+
+def _source_entry(key: tuple[Any, ...], strings: _Strings, report_by: str) -> list[int]:
     url, publisher, original, published, language, title = (str(v) if v else "" for v in key)
     meta = ", ".join(part for part in (published, language) if part)
     if original and original != publisher:
-        meta = f"{meta}; report by {original}" if meta else f"report by {original}"
+        by = report_by.format(publisher=original)
+        meta = f"{meta}; {by}" if meta else by
     return [strings.add(url), strings.add(publisher), strings.add(title or url), strings.add(meta)]
 
 
-def _encode_sources(column: pd.Series, strings: _Strings) -> tuple[list[int], list[int], list[list[int]]]:
+def _encode_sources(
+    column: pd.Series, strings: _Strings, lang: str = DEFAULT_LANGUAGE
+) -> tuple[list[int], list[int], list[list[int]]]:
     """Sources as a flat list of indexes with a count per event, and the table of distinct sources.
 
     A source is distinct by the fields the map shows (:data:`_SOURCE_FIELDS`); the table
     lists them in order of first citation.
     """
     if isinstance(column.dtype, pd.ArrowDtype):
-        return _encode_source_columns(column, strings)
+        return _encode_source_columns(column, strings, lang)
     index: dict[tuple[Any, ...], int] = {}
     table: list[list[int]] = []
     counts: list[int] = []
     refs: list[int] = []
+    report_by = _report_by(lang)
     for items in column.tolist():
         counts.append(len(items))
         for source in items:
@@ -387,13 +396,13 @@ def _encode_sources(column: pd.Series, strings: _Strings) -> tuple[list[int], li
             found = index.get(key)
             if found is None:
                 found = index[key] = len(table)
-                table.append(_source_entry(key, strings))
+                table.append(_source_entry(key, strings, report_by))
             refs.append(found)
     return counts, refs, table
 
 
 def _encode_source_columns(
-    column: pd.Series, strings: _Strings
+    column: pd.Series, strings: _Strings, lang: str = DEFAULT_LANGUAGE
 ) -> tuple[list[int], list[int], list[list[int]]]:
     """:func:`_encode_sources` of sources read as columns (:data:`layers.snapshot.SOURCES_TYPE`).
 
@@ -418,8 +427,9 @@ def _encode_source_columns(
         texts.append([*uniques.tolist(), None])  # code -1 picks the None: a field left out
     refs = _row_codes(codes)  # numbered in order of first citation, as the loop above does
     _, first = np.unique(refs, return_index=True)
+    report_by = _report_by(lang)
     table = [
-        _source_entry(tuple(texts[i][codes[i][row]] for i in range(len(codes))), strings)
+        _source_entry(tuple(texts[i][codes[i][row]] for i in range(len(codes))), strings, report_by)
         for row in first.tolist()
     ]
     return counts, refs.tolist(), table
@@ -541,7 +551,7 @@ def encode_events(
     payload.update(_encode_codes(rows, layer))
     payload.update(encode_days(rows))
     payload.update(_encode_texts(rows, strings, interval=layer != "incident", lang=lang))
-    source_counts, source_refs, source_table = _encode_sources(rows["sources"], strings)
+    source_counts, source_refs, source_table = _encode_sources(rows["sources"], strings, lang)
     payload.update({"sn": source_counts, "s": source_refs, "sources": source_table})
     # Titles and notes enter the string table last: the table's order is the page's bytes.
     shown, recorded = shown_titles(rows, lang)

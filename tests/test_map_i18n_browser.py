@@ -181,6 +181,9 @@ def test_exported_map_speaks_the_language_asked_for(
     by_term = dict(zip(popup["terms"], popup["values"], strict=True))
     assert by_term[t.gettext("Casualties")] == describe_casualties(*counts, lang=lang)
     assert t.gettext("killed") in by_term[t.gettext("Casualties")]
+    # A source that carries another outlet's report says so in the language (Beta's, here).
+    assert t.gettext("report by {publisher}").format(publisher="Beta") in popup["text"]
+    assert "report by" not in popup["text"]
     # Numbers with the language's marks, as Python writes them, whatever the browser knows
     # (Chromium writes Albanian numbers as English: 11.5 for 11,5).
     values = [11.5, 0.125, 1234, 1234567.5, 33.18]
