@@ -41,6 +41,11 @@ def legend_columns(wide: int = _LEGEND_COLUMNS, narrow: int = 1) -> alt.ExprRef:
     return alt.ExprRef(expr=f"width < {NARROW_PX} ? {narrow} : {wide}")
 
 
+def numbers_locale() -> dict[str, object]:
+    """A chart's ``config.locale``: the page language's decimal and group marks (Vega writes English)."""
+    return {"number": tr().number_locale()}
+
+
 #: The chart fits the page's width; its height is the plotting area's, and the axis and
 #: the legend add theirs (a phone's legend has more rows than a laptop's).
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
@@ -166,7 +171,7 @@ def category_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
             ],
         )
         .properties(height=HEIGHT, autosize=FIT_WIDTH)
-        .configure(locale={"number": t.number_locale()})
+        .configure(locale=numbers_locale())
     )
 
 
@@ -201,7 +206,7 @@ def casualty_chart(events: gpd.GeoDataFrame, weeks: tuple[date, date]) -> alt.Ch
     )
     low = base.mark_bar().encode(y=alt.Y("low:Q", stack=None))
     chart = alt.layer(high, low).properties(height=HEIGHT, autosize=FIT_WIDTH)
-    return chart.configure(locale={"number": t.number_locale()})
+    return chart.configure(locale=numbers_locale())
 
 
 #: The weekly charts of a view: by category, and casualties (None when none are reported).
@@ -260,7 +265,7 @@ def escalation_chart(escalation: pd.DataFrame, weeks: tuple[date, date]) -> alt.
             ],
         )
         .properties(height=HEIGHT, autosize=FIT_WIDTH)
-        .configure(locale={"number": t.number_locale()})
+        .configure(locale=numbers_locale())
     )
 
 
@@ -285,7 +290,7 @@ def side_chart(by_side: pd.DataFrame, weeks: tuple[date, date]) -> alt.Chart:
             ],
         )
         .properties(height=HEIGHT, autosize=FIT_WIDTH)
-        .configure(locale={"number": t.number_locale()})
+        .configure(locale=numbers_locale())
     )
 
 
@@ -307,5 +312,5 @@ def band_chart(bands: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(height=HEIGHT + _AXIS_HEIGHT)
-        .configure(locale={"number": t.number_locale()})
+        .configure(locale=numbers_locale())
     )

@@ -16,7 +16,15 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts import FIT_WIDTH, chart_weeks, day_axis, legend_columns, week_tooltip, weekly
+from dashboard.charts import (
+    FIT_WIDTH,
+    chart_weeks,
+    day_axis,
+    legend_columns,
+    numbers_locale,
+    week_tooltip,
+    weekly,
+)
 from dashboard.lang import tr
 from layers.timeseries import weekly_counts
 from layers.views import View
@@ -82,7 +90,7 @@ def timeline_chart(events: gpd.GeoDataFrame, view: View) -> alt.Chart | None:
         )
         .add_params(brush)
         .properties(height=_HEIGHT, autosize=FIT_WIDTH)
-        .configure(locale={"number": tr().number_locale()})
+        .configure(locale=numbers_locale())
     )
 
 

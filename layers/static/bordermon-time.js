@@ -139,11 +139,8 @@
   };
   // The month of a day, short, as the time axis writes it in the map's language.
   Player.prototype.monthText = function (day) {
-    var t = new Date(day * DAY_MS), months = this.config.axisMonths;
-    if (!months) {
-      return new Intl.DateTimeFormat(this.lang, { month: "short", year: "numeric", timeZone: "UTC" }).format(t);
-    }
-    return months[t.getUTCMonth()].replace("{y}", String(t.getUTCFullYear()));
+    var t = new Date(day * DAY_MS);
+    return this.config.axisMonths[t.getUTCMonth()].replace("{y}", String(t.getUTCFullYear()));
   };
   Player.prototype.spanText = function (a, b) {
     if (a === b) {
