@@ -14,6 +14,7 @@ import streamlit_folium
 
 from dashboard.data import load_measures, load_store, load_view, release_memory, store_version
 from dashboard.lang import tr
+from dashboard.layout import MAP_HEIGHTS
 from dashboard.mapscript import served_script
 from layers.assets import MAP_ASSET_NAMES, STATIC_VENDOR_DIR, STATIC_VENDOR_URL, MapAssets, assets_installed
 from layers.cliargs import unreadable_files
@@ -46,7 +47,6 @@ def render_map(
     store: EventStore,
     view: View,
     *,
-    height: int = 560,
     color_by: Literal["category", "distance_band"] = "category",
     key: str = "map",
     selected: str | None = None,
@@ -56,6 +56,7 @@ def render_map(
     With ``color_by="distance_band"`` incidents are coloured by their distance to the
     boundary, from the store's cached measures. The ``selected`` event (from the table,
     the URL or a click) is ringed and brought into view, without drawing the map again.
+    Its height is that of ``key`` in :data:`dashboard.layout.MAP_HEIGHTS`.
     """
     assets = served_assets()
     if assets.source == "cdn":
@@ -76,9 +77,11 @@ def render_map(
 
     # The component's arguments are the same for every view and selection: Streamlit
     # sends the browser a reference to the map it holds, and the map stays drawn.
-    result: dict[str, Any] = streamlit_folium._component_func(
-        **args, height=height, width=None, on_change=changed
-    )
+    # Its frame keeps its room from the page's first paint (MAP_HEIGHTS).
+    with st.container(height=MAP_HEIGHTS[key], border=False, key=f"{key}_frame"):
+        result: dict[str, Any] = streamlit_folium._component_func(
+            **args, height=MAP_HEIGHTS[key], width=None, on_change=changed
+        )
     # The view and the selection go to that map through the page (a few KB per view).
     literal = _view_literal(path, stamp, view.filters, density, color_by, assets, tr().language, key)
     with st.container(key=f"{key}_view"):  # takes no room (dashboard/layout.css)

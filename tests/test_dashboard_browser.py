@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from dashboard.layout import MAP_HEIGHTS
 from layers.assets import sync_static
 from layers.filters import filter_events
 from layers.mapdata import mapped_mask
@@ -262,6 +263,39 @@ def test_one_click_on_the_map_selects_whatever_the_window_height(
         assert log.page_errors == []
     finally:
         context.close()
+
+
+#: Records, at every frame the browser paints, the height of the map's frame container
+#: (``.st-key-<key>_frame``) once it is on the page.
+FRAME_HEIGHTS = """(key) => {
+    window.bmFrameHeights = [];
+    const poll = () => {
+        const box = document.querySelector(`.st-key-${key}_frame`);
+        if (box) window.bmFrameHeights.push(Math.round(box.getBoundingClientRect().height));
+        requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+}"""
+
+
+@pytest.mark.parametrize(
+    ("path", "key"), [("/", "map"), ("/analysis", "band_map")], ids=["overview", "analysis"]
+)
+def test_a_map_keeps_its_room_from_the_first_paint(
+    app_page: tuple[Any, NetworkLog], server: str, path: str, key: str
+) -> None:
+    """The map's frame is hidden until its script has loaded; its room is kept from the start,
+    so the timeline and the weekly charts' panel below do not jump down as the map appears
+    (a click aimed at them then landed on the map: CI caught it as a lost click)."""
+    page, log = app_page
+    page.add_init_script(f"({FRAME_HEIGHTS})({json.dumps(key)})")
+    page.goto(f"{server}{path}?preset=sep-oct-2023")
+    _map_frame(page)
+    _wait_idle(page)
+    heights = page.evaluate("window.bmFrameHeights")
+    assert heights, "the map's frame was never on the page"
+    assert set(heights) == {MAP_HEIGHTS[key]}, sorted(set(heights))
+    assert log.page_errors == []
 
 
 #: A phone (390×844 CSS pixels, as an iPhone 13/14) and the most its key figures may take

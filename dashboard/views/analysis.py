@@ -113,7 +113,6 @@ def render() -> None:
     clicked = mapview.render_map(
         store,
         view,
-        height=460,
         color_by="distance_band",
         key="band_map",
         selected=st.session_state.get("selected"),
