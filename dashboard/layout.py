@@ -13,11 +13,13 @@ from pathlib import Path
 
 import streamlit as st
 
-__all__ = ["FIGURES_KEY", "LAYOUT_CSS", "MAP_HEIGHTS", "apply_layout"]
+__all__ = ["FIGURES_KEY", "FIGURE_PX", "LAYOUT_CSS", "MAP_HEIGHTS", "apply_layout"]
 
 LAYOUT_CSS = Path(__file__).with_name("layout.css")
 #: The key of the container of the key figures (its CSS class is ``st-key-<key>``).
 FIGURES_KEY = "key_figures"
+#: The width of one key figure: three to a row on a phone (390 px), five on a laptop.
+FIGURE_PX = 112
 #: The height of each map of the dashboard, by its key (:func:`dashboard.mapview.render_map`).
 #: A map's frame is hidden until its script has loaded; a container of this height keeps
 #: its room from the page's first paint, so what is below it (the timeline, the weekly

@@ -391,6 +391,45 @@ def test_a_phone_shows_the_map_on_its_first_screen(chromium: Any, server: str) -
         context.close()
 
 
+#: Keeps the dashboard's stylesheet (dashboard/layout.css) from applying: the page as it is
+#: drawn before its style element arrives, which Streamlit draws after the first elements.
+WITHOUT_STYLESHEET = """(() => {
+    const off = (node) => {
+        const ours = node.tagName === 'STYLE' && node.textContent.includes('st-key-key_figures');
+        if (ours) node.media = 'not all';
+    };
+    new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach((node) => {
+        off(node);
+        if (node.querySelectorAll) node.querySelectorAll('style').forEach(off);
+    }))).observe(document, {childList: true, subtree: true});
+})()"""
+
+
+def test_a_phone_shows_the_map_on_its_first_screen_before_the_stylesheet(chromium: Any, server: str) -> None:
+    """Before the layout's rules arrive, a phone already shows the figures in rows and the map
+    on its first screen (with Streamlit's columns, stacked, the map began 800-970 px down and
+    jumped up under the reader's thumb when the rules came)."""
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        log = block_network(page, allow=[server])
+        page.add_init_script(WITHOUT_STYLESHEET)
+        page.goto(server)
+        frame = _map_frame(page)
+        _wait_idle(page)
+        assert page.evaluate(
+            "() => [...document.styleSheets].every((sheet) => !sheet.ownerNode.textContent"
+            ".includes('st-key-key_figures') || sheet.disabled || sheet.media.mediaText === 'not all')"
+        )
+        figures = page.locator(".st-key-key_figures").bounding_box()
+        assert figures["height"] <= 200, figures  # stacked, five figures took ~480 px
+        top = frame.frame_element().bounding_box()["y"]
+        assert top + 150 <= PHONE["height"], top
+        assert log.page_errors == []
+    finally:
+        context.close()
+
+
 def _sidebar_view(page: Any) -> dict[str, Any]:
     """What the sidebar shows: the window's caption and which layers are ticked."""
     bar = page.locator("section[data-testid='stSidebar']")

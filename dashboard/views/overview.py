@@ -24,7 +24,7 @@ from dashboard.data import (
 )
 from dashboard.detail import render_detail
 from dashboard.lang import tr
-from dashboard.layout import FIGURES_KEY
+from dashboard.layout import FIGURE_PX, FIGURES_KEY
 from dashboard.sidebar import render_sidebar, show_notices
 from dashboard.text import md
 from dashboard.timeline import render_timeline
@@ -57,7 +57,13 @@ def _figures(shown: int, total: int, f: KeyFigures) -> None:
             "Showing **{shown}** of **{total}** event", "Showing **{shown}** of **{total}** events", total
         ).format(shown=t.format_decimal(shown), total=t.format_decimal(total))
     )
-    cols = st.container(key=FIGURES_KEY).columns(5)  # compact on a phone (dashboard/layout.css)
+    # A row that wraps: five figures on a laptop, three then two on a phone, laid out by
+    # the containers themselves from the first paint (a stylesheet comes a moment later,
+    # dashboard/layout.py). Streamlit's columns stack on a phone: the map, first drawn
+    # 800-970 px down, below the first screen, jumped up under the reader's thumb when
+    # the rules came.
+    row = st.container(key=FIGURES_KEY, horizontal=True, gap="xsmall")
+    cols = [row.container(width=FIGURE_PX, gap=None) for _i in range(5)]
     cols[0].metric(_("Incidents"), t.format_decimal(f.incidents))
     disagree = _("Ranges where sources disagree")
     cols[1].metric(_("Fatalities"), _range(*f.fatalities), help=disagree)
