@@ -29,9 +29,7 @@ MAP_HEIGHTS: dict[str, int] = {"map": 560, "band_map": 460}
 
 @cache
 def _stylesheet() -> str:
-    # A frame as tall as its container, with no line's descent below it to scroll to.
-    frames = "".join(f".st-key-{key}_frame iframe {{ vertical-align: top; }}\n" for key in MAP_HEIGHTS)
-    return "<style>\n" + LAYOUT_CSS.read_text(encoding="utf-8") + frames + "</style>"
+    return "<style>\n" + LAYOUT_CSS.read_text(encoding="utf-8") + "</style>"
 
 
 def apply_layout() -> None:

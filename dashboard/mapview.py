@@ -78,9 +78,10 @@ def render_map(
     # The component's arguments are the same for every view and selection: Streamlit
     # sends the browser a reference to the map it holds, and the map stays drawn.
     # Its frame keeps its room from the page's first paint (MAP_HEIGHTS).
-    with st.container(height=MAP_HEIGHTS[key], border=False, key=f"{key}_frame"):
+    height = MAP_HEIGHTS[key]
+    with st.container(height=height, border=False, key=f"{key}_frame"):
         result: dict[str, Any] = streamlit_folium._component_func(
-            **args, height=MAP_HEIGHTS[key], width=None, on_change=changed
+            **args, height=height, width=None, on_change=changed
         )
     # The view and the selection go to that map through the page (a few KB per view).
     literal = _view_literal(path, stamp, view.filters, density, color_by, assets, tr().language, key)
